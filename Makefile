@@ -1,0 +1,102 @@
+# Makefile: build, test, run and benchmark fangai.
+#
+#   make          build the release binary build/release/fangai
+#   make run      create the demo city under var/ and start the platform
+#   make check    every test, built with AddressSanitizer and UBSan
+#   make bench    the benchmarks under bench/, on the release build
+#
+# Sources are found by wildcard: a new lib/<subsystem>/*.c, src/*.c or
+# tests/unit/test_*.c needs no edit here.
+
+VARIANT ?= release
+B := build/$(VARIANT)
+
+PKGS := sqlite3 libutf8proc opencc json-c
+CC ?= cc
+WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
+        -Wno-unused-parameter -Wvla
+CPPFLAGS_ALL = -Iinclude -D_GNU_SOURCE -DFANGAI_DATADIR='"$(CURDIR)/data"' \
+               $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+
+ifeq ($(VARIANT),asan)
+OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+OPT := -O2 -g
+endif
+CFLAGS_ALL = -std=c11 $(OPT) $(WARN) $(CFLAGS)
+LDFLAGS_ALL = $(OPT) $(LDFLAGS)
+
+LIB_SRC := $(sort $(wildcard lib/*/*.c))
+CLI_SRC := $(sort $(wildcard src/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
+MIGRATIONS := $(sort $(wildcard schema/sqlite/*.sql))
+
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/migrations_sqlite.o
+CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(B)/bench/%)
+
+BOOTSTRAP := build/.bootstrap
+
+.PHONY: all run check bench clean unit-tests bench-bins
+.DEFAULT_GOAL := all
+
+all: $(B)/fangai
+
+$(BOOTSTRAP): scripts/bootstrap
+	@./scripts/bootstrap
+	@mkdir -p build && touch $@
+
+$(B)/%.o: %.c $(BOOTSTRAP) $(wildcard include/fangai/*.h) $(wildcard lib/*/*.h src/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -Ilib/store -c $< -o $@
+
+$(B)/gen/migrations_sqlite.c: $(MIGRATIONS) tools/embed-migrations.sh
+	@mkdir -p $(dir $@)
+	sh tools/embed-migrations.sh fg_sqlite_migrations $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
+
+$(B)/gen/migrations_sqlite.o: $(B)/gen/migrations_sqlite.c lib/store/store_int.h
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -Ilib/store -c $< -o $@
+
+$(B)/libfangai.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/fangai: $(CLI_OBJ) $(B)/libfangai.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(B)/libfangai.a $(LIBS)
+
+$(B)/tests/%: tests/unit/%.c $(B)/libfangai.a $(wildcard tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -Ilib/store -Itests/unit -o $@ $< $(B)/libfangai.a \
+		$(LIBS) -lcmocka $(LDFLAGS_ALL)
+
+$(B)/bench/%: bench/%.c $(B)/libfangai.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -Ilib/store -o $@ $< $(B)/libfangai.a $(LIBS) $(LDFLAGS_ALL)
+
+unit-tests: $(UNIT_BIN) $(B)/fangai
+bench-bins: $(BENCH_BIN) $(B)/fangai
+
+check:
+	@$(MAKE) --no-print-directory VARIANT=asan unit-tests
+	@FANGAI_BUILD=build/asan tests/run
+
+bench:
+	@$(MAKE) --no-print-directory VARIANT=release bench-bins
+	@FANGAI_BUILD=build/release bench/run
+
+DEMO_DB := var/demo.db
+DEMO_PERSONS ?= 50000
+
+run: $(B)/fangai
+	@mkdir -p var
+	@if [ ! -f $(DEMO_DB) ]; then \
+		$(B)/fangai init --db $(DEMO_DB) && \
+		$(B)/fangai synth --db $(DEMO_DB) --persons $(DEMO_PERSONS) --seed 2026; \
+	fi
+	@$(B)/fangai stats summary --db $(DEMO_DB)
+
+clean:
+	rm -rf build/release build/asan

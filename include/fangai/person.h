@@ -1,0 +1,123 @@
+/*
+ * fangai/person.h
+ *	  The master person index: one record per resident across every
+ *	  institution, matched deterministically on the resident ID number.
+ *
+ * Structs are plain values with fixed-size text; lists live in the arena
+ * the caller passes.
+ */
+#ifndef FANGAI_PERSON_H
+#define FANGAI_PERSON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "fangai/arena.h"
+#include "fangai/date.h"
+#include "fangai/error.h"
+#include "fangai/finding.h"
+#include "fangai/name.h"
+#include "fangai/store.h"
+
+/* WS 364 CV02.01.101 identity document type of the resident identity card. */
+#define FG_ID_TYPE_RESIDENT "01"
+
+struct fg_person {
+	int64_t id;
+	char district[7];
+	int64_t institution_id;
+	char id_type[4];
+	char id_number[33];		/* "" when unknown */
+	char name[FG_NAME_MAX];
+	char name_key[FG_NAME_MAX];
+	char sex;			/* GB/T 2261.1: '1', '2', '0', '9' */
+	fg_date birth_date;
+	char phone[24];
+	char address[256];
+	char vital_status[8];		/* alive, dead, unknown */
+	fg_date death_date;		/* FG_DATE_NONE unless dead */
+	int64_t version;
+};
+
+/* A person as entered: every field is text, NULL or "" when not given. */
+struct fg_person_input {
+	const char *institution;	/* id or USCC of the registering institution */
+	const char *id_type;		/* WS 364 code; default "01" */
+	const char *id_number;
+	const char *name;
+	const char *sex;		/* 1/2/0/9, M/F, male/female, 男/女 */
+	const char *birth_date;		/* YYYY-MM-DD; taken from the ID number if absent */
+	const char *phone;
+	const char *address;
+	const char *district;		/* residence; default: the institution's */
+};
+
+/*
+ * Validate an input into *out without storing anything.  Checks the ID
+ * number (and that sex and birth date agree with it), the name, sex, birth
+ * date (a real day, not in the future, age at most 130), phone and
+ * district, and that the institution exists.  FG_INVALID naming the field.
+ */
+fg_rc fg_person_validate(fg_store *store, const struct fg_person_input *in,
+			 struct fg_person *out, struct fg_error *err);
+
+/*
+ * Register a person.  If the ID number is already registered, nothing is
+ * stored: *out receives the existing person, *matched is set, and every
+ * field that differs from the stored one is added to conflicts (which may
+ * be NULL) as a warning.  Otherwise the person is inserted, *out receives
+ * the stored row and *matched is false.  Validation failures return
+ * FG_INVALID and store nothing.
+ */
+fg_rc fg_person_add(fg_store *store, const struct fg_person_input *in,
+		    struct fg_person *out, bool *matched,
+		    struct fg_findings *conflicts, struct fg_error *err);
+
+/* Read person `id` into *out; FG_NOTFOUND if absent. */
+fg_rc fg_person_get(fg_store *store, int64_t id, struct fg_person *out,
+		    struct fg_error *err);
+
+/*
+ * Look up by resident ID number (normalised first); FG_NOTFOUND if none.
+ * An invalid number gives FG_INVALID.
+ */
+fg_rc fg_person_get_by_id_number(fg_store *store, const char *id_number,
+				 struct fg_person *out, struct fg_error *err);
+
+enum fg_person_match { FG_MATCH_AUTO, FG_MATCH_ID_NUMBER, FG_MATCH_NAME, FG_MATCH_PHONE };
+
+struct fg_person_query {
+	enum fg_person_match by;	/* AUTO: ID number, phone or name from the text's shape */
+	const char *text;		/* for find; NULL lists */
+	int64_t institution_id;		/* 0: any */
+	const char *district;		/* NULL: any */
+	int64_t limit;			/* page size, 1..1000 */
+	int64_t offset;
+};
+
+struct fg_person_list {
+	struct fg_person *items;	/* in the arena */
+	size_t count;
+	int64_t total;			/* matches over all pages */
+};
+
+/*
+ * Search or list persons.  Name searches compare matching keys, so a
+ * traditional spelling finds the simplified one; a name is matched as a
+ * prefix.  Results are ordered by id and paged by limit and offset.
+ */
+fg_rc fg_person_find(fg_store *store, const struct fg_person_query *q,
+		     struct fg_arena *arena, struct fg_person_list *out,
+		     struct fg_error *err);
+
+/* Parse a sex given as 1/2/0/9, M/F, male/female or 男/女 into the GB/T 2261.1 code. */
+fg_rc fg_sex_parse(const char *text, char *out, struct fg_error *err);
+
+/*
+ * Normalise a Chinese phone number: mobile (11 digits from 13-19) or a
+ * landline starting with 0; separators and a +86 prefix are dropped.
+ */
+fg_rc fg_phone_normalise(const char *text, char *out, size_t outsz,
+			 struct fg_error *err);
+
+#endif

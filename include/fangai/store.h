@@ -1,0 +1,114 @@
+/*
+ * fangai/store.h
+ *	  The storage interface: every caller reaches the database through it.
+ *
+ * A store is opened from a URI ("sqlite:PATH", a plain path, or ":memory:")
+ * and speaks portable SQL: `?` placeholders, RETURNING for generated keys,
+ * ISO-8601 text for dates.  The backend (SQLite today) is chosen by the URI;
+ * callers never see it.  Prepared statements are cached by the store and
+ * owned by it: callers never free them.
+ *
+ * A store handle is used by one thread at a time.
+ */
+#ifndef FANGAI_STORE_H
+#define FANGAI_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "fangai/error.h"
+
+typedef struct fg_store fg_store;
+typedef struct fg_stmt fg_stmt;
+
+struct fg_store_options {
+	bool create;		/* create the database if missing */
+	bool durable;		/* synchronous=FULL: a commit survives power loss */
+	bool readonly;
+};
+
+/*
+ * Open the store named by uri.  On success *out owns the handle; free it
+ * with fg_store_close().  On failure *out is NULL and err says why
+ * (FG_STORE, FG_IO or FG_INVALID for an unsupported URI).
+ */
+fg_rc fg_store_open(const char *uri, const struct fg_store_options *opts,
+		    fg_store **out, struct fg_error *err);
+
+/* Close the store and every cached statement.  Accepts NULL. */
+void fg_store_close(fg_store *store);
+
+/* The backend's name, e.g. "sqlite".  Static string. */
+const char *fg_store_backend(const fg_store *store);
+
+/*
+ * Apply every migration newer than the database's schema version, each in
+ * its own transaction.  *applied (may be NULL) receives how many ran.
+ */
+fg_rc fg_store_migrate(fg_store *store, int *applied, struct fg_error *err);
+
+/* The highest migration applied (0 for an empty database) into *version. */
+fg_rc fg_store_schema_version(fg_store *store, int *version,
+			      struct fg_error *err);
+
+/* The newest schema version this build knows. */
+int fg_store_schema_latest(const fg_store *store);
+
+/*
+ * Transactions nest: the outermost begin opens a write transaction, inner
+ * ones open savepoints.  Every begin is matched by exactly one commit or
+ * rollback.  Nothing is visible to others until the outermost commit has
+ * returned FG_OK.
+ */
+fg_rc fg_store_begin(fg_store *store, struct fg_error *err);
+fg_rc fg_store_commit(fg_store *store, struct fg_error *err);
+/* Roll back the innermost level; never fails in a way callers can mend. */
+void fg_store_rollback(fg_store *store);
+
+/* Run SQL text without parameters or results (DDL, PRAGMA...). */
+fg_rc fg_store_exec(fg_store *store, const char *sql, struct fg_error *err);
+
+/*
+ * Return in *out the prepared statement for sql, from the store's cache,
+ * reset and with no bindings.  The statement stays owned by the store and
+ * is valid until the store closes; call fg_stmt_reset() when done with it.
+ * Preparing the same SQL again while a previous use is unfinished resets
+ * that use.
+ */
+fg_rc fg_store_prepare(fg_store *store, const char *sql, fg_stmt **out,
+		       struct fg_error *err);
+
+/* Bind parameter idx (1-based).  Text is copied.  NULL text binds NULL. */
+fg_rc fg_stmt_bind_text(fg_stmt *stmt, int idx, const char *value);
+fg_rc fg_stmt_bind_int64(fg_stmt *stmt, int idx, int64_t value);
+fg_rc fg_stmt_bind_double(fg_stmt *stmt, int idx, double value);
+fg_rc fg_stmt_bind_null(fg_stmt *stmt, int idx);
+
+/*
+ * Advance to the next row: *row is true when a row is available, false
+ * when the statement has finished.  A constraint violation returns
+ * FG_CONFLICT; other failures FG_STORE.
+ */
+fg_rc fg_stmt_step(fg_stmt *stmt, bool *row, struct fg_error *err);
+
+/*
+ * Column accessors for the current row (0-based).  Text stays valid until
+ * the next step or reset; NULL columns give NULL text, 0 and false.
+ */
+const char *fg_stmt_text(fg_stmt *stmt, int col);
+int64_t fg_stmt_int64(fg_stmt *stmt, int col);
+double fg_stmt_double(fg_stmt *stmt, int col);
+bool fg_stmt_is_null(fg_stmt *stmt, int col);
+
+/* Finish this use of the statement: reset it and clear its bindings. */
+void fg_stmt_reset(fg_stmt *stmt);
+
+/*
+ * Convenience: step a statement expected to yield at most one row and
+ * read column 0 as an integer into *value.  *found says whether a row came.
+ * Resets the statement afterwards.
+ */
+fg_rc fg_stmt_scalar_int64(fg_stmt *stmt, int64_t *value, bool *found,
+			   struct fg_error *err);
+
+#endif

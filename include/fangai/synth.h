@@ -1,0 +1,48 @@
+/*
+ * fangai/synth.h
+ *	  The synthetic city: a deterministic generator of a realistic region
+ *	  (institutions and residents) for the demo, the tests and benchmarks.
+ *
+ * The same seed, size and as-of date always give the same city.  The
+ * reference tables it samples from are the files under data/synth/.
+ */
+#ifndef FANGAI_SYNTH_H
+#define FANGAI_SYNTH_H
+
+#include <stdint.h>
+
+#include "fangai/date.h"
+#include "fangai/error.h"
+#include "fangai/store.h"
+
+struct fg_synth_options {
+	uint64_t seed;
+	int64_t persons;		/* residents to generate */
+	fg_date as_of;			/* the day the city is generated for */
+	const char *datadir;		/* NULL: fg_datadir() */
+	/* Called every few thousand persons; may be NULL. */
+	void (*progress)(int64_t done, int64_t total, void *userdata);
+	void *userdata;
+};
+
+struct fg_synth_report {
+	int64_t institutions;
+	int64_t persons;
+	int64_t id_collisions;		/* drawn ID numbers that were taken, drawn again */
+};
+
+/*
+ * Generate the city into an empty database: the institutions of
+ * data/synth/institutions.csv, then `persons` residents following the
+ * census age/sex pyramid, with valid ID numbers, names drawn from surname
+ * and given-name frequencies, phones and addresses.  Persons are written
+ * through the person registry, in transactions of a few thousand.
+ *
+ * FG_CONFLICT if the database already holds institutions; FG_IO or
+ * FG_INVALID if a data file is missing or malformed.  On failure the
+ * batch in progress is rolled back; earlier batches stay.
+ */
+fg_rc fg_synth_city(fg_store *store, const struct fg_synth_options *opts,
+		    struct fg_synth_report *report, struct fg_error *err);
+
+#endif

@@ -1,0 +1,536 @@
+/*
+ * person.c
+ *	  The master person index: validation, deterministic matching on the
+ *	  resident ID number, storage and search.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fangai/identity.h"
+#include "fangai/institution.h"
+#include "fangai/person.h"
+#include "fangai/util.h"
+
+#define PERSON_COLUMNS \
+	"id, district, institution_id, id_type, coalesce(id_number, ''), name, name_key," \
+	" sex, birth_date, coalesce(phone, ''), coalesce(address, ''), vital_status," \
+	" death_date, version"
+
+#define MAX_AGE 130
+
+static const struct {
+	const char *text;
+	char code;
+} sex_words[] = {
+	{"1", '1'}, {"m", '1'}, {"male", '1'}, {"男", '1'},
+	{"2", '2'}, {"f", '2'}, {"female", '2'}, {"女", '2'},
+	{"0", '0'}, {"unknown", '0'}, {"未知", '0'},
+	{"9", '9'}, {"unspecified", '9'}, {"未说明", '9'},
+};
+
+fg_rc
+fg_sex_parse(const char *text, char *out, struct fg_error *err)
+{
+	for (size_t i = 0; text != NULL && i < sizeof(sex_words) / sizeof(sex_words[0]); i++) {
+		if (strcasecmp(text, sex_words[i].text) == 0) {
+			*out = sex_words[i].code;
+			return FG_OK;
+		}
+	}
+	fg_error_set(err, FG_INVALID, "sex", "invalid sex \"%s\"", text ? text : "");
+	fg_error_hint(err, "Use 1 or M for male, 2 or F for female (GB/T 2261.1), 0 for unknown, 9 for unspecified.");
+	return FG_INVALID;
+}
+
+fg_rc
+fg_phone_normalise(const char *text, char *out, size_t outsz,
+		   struct fg_error *err)
+{
+	char digits[32];
+	size_t n = 0;
+	const char *p = text;
+	const char *d;
+
+	for (; *p; p++) {
+		if (*p == ' ' || *p == '-' || *p == '(' || *p == ')' || (*p == '+' && p == text))
+			continue;
+		if (!isdigit((unsigned char)*p) || n + 1 >= sizeof(digits))
+			goto invalid;
+		digits[n++] = *p;
+	}
+	digits[n] = '\0';
+	d = digits;
+	if (n > 11 && memcmp(d, "0086", 4) == 0)
+		d += 4;
+	else if (n == 13 && memcmp(d, "86", 2) == 0)
+		d += 2;
+	n = strlen(d);
+	if (n == 11 && d[0] == '1' && d[1] >= '3' && d[1] <= '9') {
+		fg_strlcpy(out, d, outsz);
+		return FG_OK;
+	}
+	if (d[0] == '0' && n >= 10 && n <= 12) {
+		fg_strlcpy(out, d, outsz);
+		return FG_OK;
+	}
+invalid:
+	fg_error_set(err, FG_INVALID, "phone", "invalid phone number \"%s\"", text);
+	fg_error_hint(err, "Give an 11-digit mobile number or a landline number with its area code.");
+	return FG_INVALID;
+}
+
+static fg_rc
+validate_identity(const struct fg_person_input *in, fg_date today,
+		  struct fg_person *out, struct fg_resident_id *rid,
+		  bool *have_rid, struct fg_error *err)
+{
+	const char *type = in->id_type && *in->id_type ? in->id_type : FG_ID_TYPE_RESIDENT;
+
+	*have_rid = false;
+	if (!fg_is_digits(type, 2)) {
+		fg_error_set(err, FG_INVALID, "id_type", "invalid identity document type \"%s\"", type);
+		fg_error_hint(err, "Use a two-digit WS 364 code, 01 for the resident identity card.");
+		return FG_INVALID;
+	}
+	fg_strlcpy(out->id_type, type, sizeof(out->id_type));
+	if (in->id_number == NULL || *in->id_number == '\0')
+		return FG_OK;
+	if (strcmp(type, FG_ID_TYPE_RESIDENT) != 0) {
+		if (!fg_strlcpy(out->id_number, in->id_number, sizeof(out->id_number)))
+			return fg_error_set(err, FG_INVALID, "id_number",
+					    "identity document number is too long: \"%s\"", in->id_number);
+		return FG_OK;
+	}
+	if (fg_resident_id_parse(in->id_number, today, rid, err) != FG_OK)
+		return FG_INVALID;
+	fg_strlcpy(out->id_number, rid->number, sizeof(out->id_number));
+	*have_rid = true;
+	return FG_OK;
+}
+
+static fg_rc
+validate_sex_and_birth(const struct fg_person_input *in, fg_date today,
+		       const struct fg_resident_id *rid, bool have_rid,
+		       struct fg_person *out, struct fg_error *err)
+{
+	char a[FG_DATE_TEXT_MAX];
+
+	if (in->sex != NULL && *in->sex != '\0') {
+		if (fg_sex_parse(in->sex, &out->sex, err) != FG_OK)
+			return FG_INVALID;
+		if (have_rid && out->sex != rid->sex && (out->sex == '1' || out->sex == '2')) {
+			fg_error_set(err, FG_INVALID, "sex", "sex \"%s\" does not match resident ID number %s",
+				     in->sex, rid->number);
+			fg_error_detail(err, "The 17th digit of the number gives %s.",
+					rid->sex == '1' ? "male" : "female");
+			return FG_INVALID;
+		}
+	} else if (have_rid)
+		out->sex = rid->sex;
+	else
+		return fg_error_set(err, FG_INVALID, "sex", "sex is missing");
+
+	if (in->birth_date != NULL && *in->birth_date != '\0') {
+		if (fg_date_parse(in->birth_date, "birth_date", &out->birth_date, err) != FG_OK)
+			return FG_INVALID;
+		if (have_rid && out->birth_date != rid->birth_date) {
+			fg_error_set(err, FG_INVALID, "birth_date",
+				     "birth date %s does not match resident ID number %s",
+				     in->birth_date, rid->number);
+			fg_error_detail(err, "The number gives %s.", fg_date_format(rid->birth_date, a));
+			return FG_INVALID;
+		}
+	} else if (have_rid)
+		out->birth_date = rid->birth_date;
+	else
+		return fg_error_set(err, FG_INVALID, "birth_date", "birth date is missing");
+
+	if (out->birth_date > today) {
+		return fg_error_set(err, FG_INVALID, "birth_date", "birth date %s is in the future",
+				    fg_date_format(out->birth_date, a));
+	}
+	if (fg_date_age(out->birth_date, today) > MAX_AGE) {
+		fg_error_set(err, FG_INVALID, "birth_date", "birth date %s is implausible",
+			     fg_date_format(out->birth_date, a));
+		fg_error_detail(err, "The person would be older than %d years.", MAX_AGE);
+		return FG_INVALID;
+	}
+	return FG_OK;
+}
+
+static fg_rc
+validate_contact(fg_store *store, const struct fg_person_input *in,
+		 struct fg_person *out, struct fg_error *err)
+{
+	struct fg_institution inst;
+	fg_rc rc;
+
+	if (in->phone != NULL && *in->phone != '\0' &&
+	    fg_phone_normalise(in->phone, out->phone, sizeof(out->phone), err) != FG_OK)
+		return FG_INVALID;
+	if (in->address != NULL && *in->address != '\0' &&
+	    fg_name_normalise(in->address, "address", out->address, sizeof(out->address), err) != FG_OK)
+		return FG_INVALID;
+	rc = fg_institution_find(store, in->institution, "institution", &inst, err);
+	if (rc != FG_OK)
+		return rc == FG_NOTFOUND ? FG_INVALID : rc;
+	out->institution_id = inst.id;
+	if (in->district != NULL && *in->district != '\0') {
+		if (fg_district_check(in->district, "district", err) != FG_OK)
+			return FG_INVALID;
+		fg_strlcpy(out->district, in->district, sizeof(out->district));
+	} else
+		fg_strlcpy(out->district, inst.district, sizeof(out->district));
+	return FG_OK;
+}
+
+fg_rc
+fg_person_validate(fg_store *store, const struct fg_person_input *in,
+		   struct fg_person *out, struct fg_error *err)
+{
+	fg_date today = fg_date_today();
+	struct fg_resident_id rid;
+	bool have_rid;
+	fg_rc rc;
+
+	memset(out, 0, sizeof(*out));
+	out->death_date = FG_DATE_NONE;
+	fg_strlcpy(out->vital_status, "alive", sizeof(out->vital_status));
+	rc = validate_identity(in, today, out, &rid, &have_rid, err);
+	if (rc == FG_OK)
+		rc = fg_name_normalise(in->name, "name", out->name, sizeof(out->name), err);
+	if (rc == FG_OK)
+		rc = fg_name_key(out->name, out->name_key, sizeof(out->name_key), err);
+	if (rc == FG_OK)
+		rc = validate_sex_and_birth(in, today, &rid, have_rid, out, err);
+	if (rc == FG_OK)
+		rc = validate_contact(store, in, out, err);
+	return rc;
+}
+
+static void
+read_row(fg_stmt *st, struct fg_person *p)
+{
+	const char *death;
+
+	p->id = fg_stmt_int64(st, 0);
+	fg_strlcpy(p->district, fg_stmt_text(st, 1), sizeof(p->district));
+	p->institution_id = fg_stmt_int64(st, 2);
+	fg_strlcpy(p->id_type, fg_stmt_text(st, 3), sizeof(p->id_type));
+	fg_strlcpy(p->id_number, fg_stmt_text(st, 4), sizeof(p->id_number));
+	fg_strlcpy(p->name, fg_stmt_text(st, 5), sizeof(p->name));
+	fg_strlcpy(p->name_key, fg_stmt_text(st, 6), sizeof(p->name_key));
+	p->sex = fg_stmt_text(st, 7)[0];
+	if (fg_date_parse(fg_stmt_text(st, 8), "birth_date", &p->birth_date, NULL) != FG_OK)
+		p->birth_date = FG_DATE_NONE;
+	fg_strlcpy(p->phone, fg_stmt_text(st, 9), sizeof(p->phone));
+	fg_strlcpy(p->address, fg_stmt_text(st, 10), sizeof(p->address));
+	fg_strlcpy(p->vital_status, fg_stmt_text(st, 11), sizeof(p->vital_status));
+	death = fg_stmt_text(st, 12);
+	if (death == NULL || fg_date_parse(death, "death_date", &p->death_date, NULL) != FG_OK)
+		p->death_date = FG_DATE_NONE;
+	p->version = fg_stmt_int64(st, 13);
+}
+
+/* Step a bound one-row query; *found says whether the row came. */
+static fg_rc
+fetch_person(fg_stmt *st, struct fg_person *out, bool *found,
+	     struct fg_error *err)
+{
+	bool row = false;
+	fg_rc rc = fg_stmt_step(st, &row, err);
+
+	if (rc == FG_OK && row)
+		read_row(st, out);
+	fg_stmt_reset(st);
+	*found = rc == FG_OK && row;
+	return rc;
+}
+
+static fg_rc
+lookup_id_number(fg_store *store, const char *type, const char *number,
+		 struct fg_person *out, bool *found, struct fg_error *err)
+{
+	fg_stmt *st;
+	fg_rc rc;
+
+	rc = fg_store_prepare(store, "SELECT " PERSON_COLUMNS " FROM person"
+			      " WHERE id_type = ? AND id_number = ?", &st, err);
+	if (rc != FG_OK)
+		return rc;
+	fg_stmt_bind_text(st, 1, type);
+	fg_stmt_bind_text(st, 2, number);
+	return fetch_person(st, out, found, err);
+}
+
+fg_rc
+fg_person_get(fg_store *store, int64_t id, struct fg_person *out,
+	      struct fg_error *err)
+{
+	fg_stmt *st;
+	bool found;
+	fg_rc rc;
+
+	rc = fg_store_prepare(store, "SELECT " PERSON_COLUMNS " FROM person WHERE id = ?", &st, err);
+	if (rc != FG_OK)
+		return rc;
+	fg_stmt_bind_int64(st, 1, id);
+	rc = fetch_person(st, out, &found, err);
+	if (rc == FG_OK && !found)
+		rc = fg_error_set(err, FG_NOTFOUND, "person", "person %lld does not exist", (long long)id);
+	return rc;
+}
+
+fg_rc
+fg_person_get_by_id_number(fg_store *store, const char *id_number,
+			   struct fg_person *out, struct fg_error *err)
+{
+	struct fg_resident_id rid;
+	bool found;
+	fg_rc rc;
+
+	rc = fg_resident_id_parse(id_number, fg_date_today(), &rid, err);
+	if (rc != FG_OK)
+		return rc;
+	rc = lookup_id_number(store, FG_ID_TYPE_RESIDENT, rid.number, out, &found, err);
+	if (rc == FG_OK && !found)
+		rc = fg_error_set(err, FG_NOTFOUND, "id_number",
+				  "no person has resident ID number %s", rid.number);
+	return rc;
+}
+
+static fg_rc
+compare_fields(const struct fg_person *stored, const struct fg_person *given,
+	       const struct fg_person_input *in, struct fg_findings *conflicts)
+{
+	char a[FG_DATE_TEXT_MAX], b[FG_DATE_TEXT_MAX];
+	fg_rc rc = FG_OK;
+
+	if (conflicts == NULL)
+		return FG_OK;
+	if (strcmp(stored->name_key, given->name_key) != 0)
+		rc = fg_findings_add(conflicts, FG_FINDING_WARNING, "conflict.name", "name",
+				     "name \"%s\" differs from the registered \"%s\"",
+				     given->name, stored->name);
+	if (rc == FG_OK && stored->sex != given->sex)
+		rc = fg_findings_add(conflicts, FG_FINDING_WARNING, "conflict.sex", "sex",
+				     "sex %c differs from the registered %c", given->sex, stored->sex);
+	if (rc == FG_OK && stored->birth_date != given->birth_date)
+		rc = fg_findings_add(conflicts, FG_FINDING_WARNING, "conflict.birth_date", "birth_date",
+				     "birth date %s differs from the registered %s",
+				     fg_date_format(given->birth_date, a),
+				     fg_date_format(stored->birth_date, b));
+	if (rc == FG_OK && given->phone[0] && strcmp(stored->phone, given->phone) != 0)
+		rc = fg_findings_add(conflicts, FG_FINDING_WARNING, "conflict.phone", "phone",
+				     "phone %s differs from the registered %s", given->phone,
+				     stored->phone[0] ? stored->phone : "(none)");
+	if (rc == FG_OK && given->address[0] && strcmp(stored->address, given->address) != 0)
+		rc = fg_findings_add(conflicts, FG_FINDING_WARNING, "conflict.address", "address",
+				     "address \"%s\" differs from the registered \"%s\"",
+				     given->address, stored->address);
+	if (rc == FG_OK && in->district && *in->district && strcmp(stored->district, given->district) != 0)
+		rc = fg_findings_add(conflicts, FG_FINDING_WARNING, "conflict.district", "district",
+				     "district %s differs from the registered %s",
+				     given->district, stored->district);
+	return rc;
+}
+
+static fg_rc
+insert_person(fg_store *store, struct fg_person *p, struct fg_error *err)
+{
+	char now[32], birth[FG_DATE_TEXT_MAX];
+	fg_stmt *st;
+	fg_rc rc;
+
+	rc = fg_store_prepare(store,
+			      "INSERT INTO person (district, institution_id, id_type, id_number, name,"
+			      " name_key, sex, birth_date, phone, address, created_at, updated_at)"
+			      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", &st, err);
+	if (rc != FG_OK)
+		return rc;
+	fg_utc_now(now);
+	fg_stmt_bind_text(st, 1, p->district);
+	fg_stmt_bind_int64(st, 2, p->institution_id);
+	fg_stmt_bind_text(st, 3, p->id_type);
+	fg_stmt_bind_text(st, 4, p->id_number[0] ? p->id_number : NULL);
+	fg_stmt_bind_text(st, 5, p->name);
+	fg_stmt_bind_text(st, 6, p->name_key);
+	fg_stmt_bind_text(st, 7, (char[]){p->sex, '\0'});
+	fg_stmt_bind_text(st, 8, fg_date_format(p->birth_date, birth));
+	fg_stmt_bind_text(st, 9, p->phone[0] ? p->phone : NULL);
+	fg_stmt_bind_text(st, 10, p->address[0] ? p->address : NULL);
+	fg_stmt_bind_text(st, 11, now);
+	fg_stmt_bind_text(st, 12, now);
+	rc = fg_stmt_scalar_int64(st, &p->id, NULL, err);
+	p->version = 1;
+	return rc;
+}
+
+fg_rc
+fg_person_add(fg_store *store, const struct fg_person_input *in,
+	      struct fg_person *out, bool *matched,
+	      struct fg_findings *conflicts, struct fg_error *err)
+{
+	struct fg_person given;
+	bool found = false;
+	fg_rc rc;
+
+	*matched = false;
+	rc = fg_person_validate(store, in, &given, err);
+	if (rc != FG_OK)
+		return rc;
+	if (given.id_number[0]) {
+		rc = lookup_id_number(store, given.id_type, given.id_number, out, &found, err);
+		if (rc != FG_OK)
+			return rc;
+		if (found) {
+			*matched = true;
+			return compare_fields(out, &given, in, conflicts) == FG_OK
+				       ? FG_OK
+				       : fg_error_set(err, FG_NOMEM, NULL, "out of memory comparing persons");
+		}
+	}
+	rc = insert_person(store, &given, err);
+	if (rc != FG_OK)
+		return rc;
+	*out = given;
+	return FG_OK;
+}
+
+/* Decide what a free-text query is: an ID number, a phone number or a name. */
+static enum fg_person_match
+guess_match(const char *text)
+{
+	size_t digits = 0, other = 0;
+
+	for (const char *p = text; *p; p++) {
+		if (isdigit((unsigned char)*p))
+			digits++;
+		else if (*p != ' ' && *p != '-' && *p != '+' && *p != 'x' && *p != 'X')
+			other++;
+	}
+	if (other == 0 && (digits == 15 || digits >= 17))
+		return FG_MATCH_ID_NUMBER;
+	if (other == 0 && digits >= 7)
+		return FG_MATCH_PHONE;
+	return FG_MATCH_NAME;
+}
+
+struct query_plan {
+	const char *where;	/* SQL condition, "?" placeholders */
+	char arg1[FG_NAME_MAX];
+	char arg2[FG_NAME_MAX + 8];	/* arg1 and one 4-byte character */
+	int nargs;
+};
+
+static fg_rc
+plan_query(const struct fg_person_query *q, struct query_plan *plan,
+	   struct fg_error *err)
+{
+	enum fg_person_match by = q->by;
+	char name[FG_NAME_MAX];
+
+	memset(plan, 0, sizeof(*plan));
+	if (q->text == NULL) {
+		plan->where = "?1 IS NULL";
+		return FG_OK;
+	}
+	if (by == FG_MATCH_AUTO)
+		by = guess_match(q->text);
+	switch (by) {
+	case FG_MATCH_ID_NUMBER: {
+		struct fg_resident_id rid;
+
+		if (fg_resident_id_parse(q->text, fg_date_today(), &rid, err) != FG_OK)
+			return FG_INVALID;
+		plan->where = "id_type = '01' AND id_number = ?1";
+		fg_strlcpy(plan->arg1, rid.number, sizeof(plan->arg1));
+		plan->nargs = 1;
+		return FG_OK;
+	}
+	case FG_MATCH_PHONE:
+		if (fg_phone_normalise(q->text, plan->arg1, sizeof(plan->arg1), err) != FG_OK)
+			return FG_INVALID;
+		plan->where = "phone = ?1";
+		plan->nargs = 1;
+		return FG_OK;
+	case FG_MATCH_NAME:
+	case FG_MATCH_AUTO:
+		break;
+	}
+	if (fg_name_normalise(q->text, "name", name, sizeof(name), err) != FG_OK ||
+	    fg_name_key(name, plan->arg1, sizeof(plan->arg1), err) != FG_OK)
+		return FG_INVALID;
+	/* Prefix match on the key: [key, key + U+10FFFF). */
+	snprintf(plan->arg2, sizeof(plan->arg2), "%s\xF4\x8F\xBF\xBF", plan->arg1);
+	plan->where = "name_key >= ?1 AND name_key < ?2";
+	plan->nargs = 2;
+	return FG_OK;
+}
+
+/* Parameters: ?1 and ?2 the plan's, ?3 institution, ?4 district, ?5 limit, ?6 offset. */
+#define SCOPE \
+	" AND (?3 = 0 OR institution_id = ?3) AND (?4 IS NULL OR district = ?4)"
+
+static void
+bind_plan(fg_stmt *st, const struct query_plan *plan,
+	  const struct fg_person_query *q)
+{
+	if (plan->nargs >= 1)
+		fg_stmt_bind_text(st, 1, plan->arg1);
+	if (plan->nargs >= 2)
+		fg_stmt_bind_text(st, 2, plan->arg2);
+	fg_stmt_bind_int64(st, 3, q->institution_id);
+	fg_stmt_bind_text(st, 4, q->district);
+}
+
+fg_rc
+fg_person_find(fg_store *store, const struct fg_person_query *q,
+	       struct fg_arena *arena, struct fg_person_list *out,
+	       struct fg_error *err)
+{
+	struct query_plan plan;
+	char sql[1024], count_sql[1024];
+	fg_stmt *st;
+	bool row = true;
+	fg_rc rc;
+
+	out->items = NULL;
+	out->count = 0;
+	out->total = 0;
+	if (q->limit < 1 || q->limit > 1000)
+		return fg_error_set(err, FG_INVALID, "limit", "page size %lld out of range",
+				    (long long)q->limit);
+	if (q->offset < 0)
+		return fg_error_set(err, FG_INVALID, "offset", "page offset %lld is negative",
+				    (long long)q->offset);
+	rc = plan_query(q, &plan, err);
+	if (rc != FG_OK)
+		return rc;
+	snprintf(count_sql, sizeof(count_sql),
+		 "SELECT count(*) FROM person WHERE %s" SCOPE, plan.where);
+	rc = fg_store_prepare(store, count_sql, &st, err);
+	if (rc != FG_OK)
+		return rc;
+	bind_plan(st, &plan, q);
+	rc = fg_stmt_scalar_int64(st, &out->total, NULL, err);
+	if (rc != FG_OK || out->total == 0)
+		return rc;
+
+	out->items = fg_arena_alloc(arena, (size_t)q->limit * sizeof(*out->items));
+	if (out->items == NULL)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory listing persons");
+	snprintf(sql, sizeof(sql), "SELECT " PERSON_COLUMNS " FROM person WHERE %s" SCOPE
+		 " ORDER BY id LIMIT ?5 OFFSET ?6", plan.where);
+	rc = fg_store_prepare(store, sql, &st, err);
+	if (rc != FG_OK)
+		return rc;
+	bind_plan(st, &plan, q);
+	fg_stmt_bind_int64(st, 5, q->limit);
+	fg_stmt_bind_int64(st, 6, q->offset);
+	while ((rc = fg_stmt_step(st, &row, err)) == FG_OK && row && out->count < (size_t)q->limit)
+		read_row(st, &out->items[out->count++]);
+	fg_stmt_reset(st);
+	return rc;
+}

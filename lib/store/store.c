@@ -1,0 +1,429 @@
+/*
+ * store.c
+ *	  Backend dispatch, the prepared-statement cache, nested transactions
+ *	  and the migration runner.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fangai/log.h"
+#include "fangai/util.h"
+#include "store_int.h"
+
+struct fg_stmt {
+	fg_store *store;
+	void *impl;
+	char *sql;		/* cache key, owned */
+};
+
+struct fg_store {
+	const struct fg_store_backend *be;
+	void *handle;
+	int depth;		/* open transaction levels */
+	struct fg_stmt **cache;	/* open-addressing table */
+	size_t cache_size;	/* slots, a power of two */
+	size_t cache_used;
+};
+
+static const struct {
+	const char *prefix;
+	const struct fg_store_backend *backend;
+} backends[] = {
+	{"sqlite:", &fg_store_sqlite_backend},
+};
+
+static const struct fg_store_backend *
+backend_for(const char *uri, const char **target)
+{
+	for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
+		size_t n = strlen(backends[i].prefix);
+
+		if (strncmp(uri, backends[i].prefix, n) == 0) {
+			*target = uri + n;
+			return backends[i].backend;
+		}
+	}
+	if (strstr(uri, "://") != NULL)
+		return NULL;
+	*target = uri;		/* a plain path is an SQLite file */
+	return &fg_store_sqlite_backend;
+}
+
+fg_rc
+fg_store_open(const char *uri, const struct fg_store_options *opts,
+	      fg_store **out, struct fg_error *err)
+{
+	static const struct fg_store_options defaults = {.create = true};
+	const struct fg_store_backend *be;
+	const char *target = NULL;
+	fg_store *store = NULL;
+	fg_rc rc;
+
+	*out = NULL;
+	if (uri == NULL || *uri == '\0')
+		return fg_error_set(err, FG_INVALID, "db", "database location is empty");
+	be = backend_for(uri, &target);
+	if (be == NULL) {
+		fg_error_set(err, FG_INVALID, "db",
+			     "unsupported database location \"%s\"", uri);
+		fg_error_hint(err, "Give a file path or sqlite:PATH.");
+		return FG_INVALID;
+	}
+	store = calloc(1, sizeof(*store));
+	if (store == NULL)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory opening the store");
+	store->be = be;
+	rc = be->open(target, opts ? opts : &defaults, &store->handle, err);
+	if (rc != FG_OK)
+		goto out;
+	*out = store;
+	store = NULL;
+out:
+	free(store);
+	return rc;
+}
+
+static void
+cache_clear(fg_store *store)
+{
+	for (size_t i = 0; i < store->cache_size; i++) {
+		struct fg_stmt *s = store->cache[i];
+
+		if (s == NULL)
+			continue;
+		store->be->finalize(s->impl);
+		free(s->sql);
+		free(s);
+	}
+	free(store->cache);
+	store->cache = NULL;
+	store->cache_size = store->cache_used = 0;
+}
+
+void
+fg_store_close(fg_store *store)
+{
+	if (store == NULL)
+		return;
+	if (store->depth > 0) {
+		fg_log(FG_LOG_WARNING, "store closed with %d open transaction level(s); rolled back",
+		       store->depth);
+		store->be->exec(store->handle, "ROLLBACK", NULL);
+	}
+	cache_clear(store);
+	store->be->close(store->handle);
+	free(store);
+}
+
+const char *
+fg_store_backend(const fg_store *store)
+{
+	return store->be->name;
+}
+
+static uint64_t
+hash_sql(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static fg_rc
+cache_grow(fg_store *store)
+{
+	size_t size = store->cache_size ? store->cache_size * 2 : 64;
+	struct fg_stmt **old = store->cache;
+	size_t old_size = store->cache_size;
+	struct fg_stmt **table = calloc(size, sizeof(*table));
+
+	if (table == NULL)
+		return FG_NOMEM;
+	for (size_t i = 0; i < old_size; i++) {
+		if (old[i] == NULL)
+			continue;
+		size_t j = hash_sql(old[i]->sql) & (size - 1);
+
+		while (table[j] != NULL)
+			j = (j + 1) & (size - 1);
+		table[j] = old[i];
+	}
+	free(old);
+	store->cache = table;
+	store->cache_size = size;
+	return FG_OK;
+}
+
+fg_rc
+fg_store_prepare(fg_store *store, const char *sql, fg_stmt **out,
+		 struct fg_error *err)
+{
+	struct fg_stmt *s = NULL;
+	size_t j;
+	fg_rc rc;
+
+	*out = NULL;
+	if (store->cache_used * 2 >= store->cache_size && cache_grow(store) != FG_OK)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory preparing a statement");
+	j = hash_sql(sql) & (store->cache_size - 1);
+	while (store->cache[j] != NULL) {
+		if (strcmp(store->cache[j]->sql, sql) == 0) {
+			store->be->reset(store->cache[j]->impl);
+			*out = store->cache[j];
+			return FG_OK;
+		}
+		j = (j + 1) & (store->cache_size - 1);
+	}
+	s = calloc(1, sizeof(*s));
+	if (s == NULL || (s->sql = strdup(sql)) == NULL) {
+		rc = fg_error_set(err, FG_NOMEM, NULL, "out of memory preparing a statement");
+		goto out;
+	}
+	s->store = store;
+	rc = store->be->prepare(store->handle, sql, &s->impl, err);
+	if (rc != FG_OK)
+		goto out;
+	store->cache[j] = s;
+	store->cache_used++;
+	*out = s;
+	s = NULL;
+out:
+	if (s != NULL)
+		free(s->sql);
+	free(s);
+	return rc;
+}
+
+fg_rc
+fg_stmt_bind_text(fg_stmt *stmt, int idx, const char *value)
+{
+	if (value == NULL)
+		return stmt->store->be->bind_null(stmt->impl, idx);
+	return stmt->store->be->bind_text(stmt->impl, idx, value);
+}
+
+fg_rc
+fg_stmt_bind_int64(fg_stmt *stmt, int idx, int64_t value)
+{
+	return stmt->store->be->bind_int64(stmt->impl, idx, value);
+}
+
+fg_rc
+fg_stmt_bind_double(fg_stmt *stmt, int idx, double value)
+{
+	return stmt->store->be->bind_double(stmt->impl, idx, value);
+}
+
+fg_rc
+fg_stmt_bind_null(fg_stmt *stmt, int idx)
+{
+	return stmt->store->be->bind_null(stmt->impl, idx);
+}
+
+fg_rc
+fg_stmt_step(fg_stmt *stmt, bool *row, struct fg_error *err)
+{
+	return stmt->store->be->step(stmt->store->handle, stmt->impl, row, err);
+}
+
+const char *
+fg_stmt_text(fg_stmt *stmt, int col)
+{
+	return stmt->store->be->text(stmt->impl, col);
+}
+
+int64_t
+fg_stmt_int64(fg_stmt *stmt, int col)
+{
+	return stmt->store->be->int64(stmt->impl, col);
+}
+
+double
+fg_stmt_double(fg_stmt *stmt, int col)
+{
+	return stmt->store->be->dbl(stmt->impl, col);
+}
+
+bool
+fg_stmt_is_null(fg_stmt *stmt, int col)
+{
+	return stmt->store->be->is_null(stmt->impl, col);
+}
+
+void
+fg_stmt_reset(fg_stmt *stmt)
+{
+	if (stmt != NULL)
+		stmt->store->be->reset(stmt->impl);
+}
+
+fg_rc
+fg_stmt_scalar_int64(fg_stmt *stmt, int64_t *value, bool *found,
+		     struct fg_error *err)
+{
+	bool row = false;
+	fg_rc rc = fg_stmt_step(stmt, &row, err);
+
+	if (rc == FG_OK && row)
+		*value = fg_stmt_int64(stmt, 0);
+	if (found != NULL)
+		*found = rc == FG_OK && row;
+	fg_stmt_reset(stmt);
+	return rc;
+}
+
+fg_rc
+fg_store_exec(fg_store *store, const char *sql, struct fg_error *err)
+{
+	return store->be->exec(store->handle, sql, err);
+}
+
+fg_rc
+fg_store_begin(fg_store *store, struct fg_error *err)
+{
+	char sql[64];
+	fg_rc rc;
+
+	if (store->depth == 0)
+		rc = store->be->exec(store->handle, "BEGIN IMMEDIATE", err);
+	else {
+		snprintf(sql, sizeof(sql), "SAVEPOINT fg_%d", store->depth);
+		rc = store->be->exec(store->handle, sql, err);
+	}
+	if (rc == FG_OK)
+		store->depth++;
+	return rc;
+}
+
+fg_rc
+fg_store_commit(fg_store *store, struct fg_error *err)
+{
+	char sql[64];
+	fg_rc rc;
+
+	if (store->depth == 0)
+		return fg_error_set(err, FG_MISUSE, NULL, "commit without a transaction");
+	if (store->depth == 1)
+		rc = store->be->exec(store->handle, "COMMIT", err);
+	else {
+		snprintf(sql, sizeof(sql), "RELEASE fg_%d", store->depth - 1);
+		rc = store->be->exec(store->handle, sql, err);
+	}
+	if (rc != FG_OK) {
+		fg_store_rollback(store);
+		return rc;
+	}
+	store->depth--;
+	return FG_OK;
+}
+
+void
+fg_store_rollback(fg_store *store)
+{
+	char sql[96];
+
+	if (store->depth == 0)
+		return;
+	store->depth--;
+	if (store->depth == 0) {
+		store->be->exec(store->handle, "ROLLBACK", NULL);
+		return;
+	}
+	snprintf(sql, sizeof(sql), "ROLLBACK TO fg_%d; RELEASE fg_%d",
+		 store->depth, store->depth);
+	store->be->exec(store->handle, sql, NULL);
+}
+
+int
+fg_store_schema_latest(const fg_store *store)
+{
+	int latest = 0;
+
+	for (const struct fg_migration *m = store->be->migrations; m->sql; m++)
+		latest = m->version;
+	return latest;
+}
+
+fg_rc
+fg_store_schema_version(fg_store *store, int *version, struct fg_error *err)
+{
+	fg_stmt *st;
+	int64_t v = 0;
+	fg_rc rc;
+
+	rc = fg_store_exec(store,
+			   "CREATE TABLE IF NOT EXISTS schema_migration ("
+			   " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+			   " applied_at TEXT NOT NULL)", err);
+	if (rc != FG_OK)
+		return rc;
+	rc = fg_store_prepare(store, "SELECT coalesce(max(version), 0) FROM schema_migration",
+			      &st, err);
+	if (rc != FG_OK)
+		return rc;
+	rc = fg_stmt_scalar_int64(st, &v, NULL, err);
+	*version = (int)v;
+	return rc;
+}
+
+static fg_rc
+apply_migration(fg_store *store, const struct fg_migration *m,
+		struct fg_error *err)
+{
+	char stamp[32];
+	fg_stmt *st;
+	bool row;
+	fg_rc rc;
+
+	rc = fg_store_begin(store, err);
+	if (rc != FG_OK)
+		return rc;
+	rc = fg_store_exec(store, m->sql, err);
+	if (rc != FG_OK) {
+		fg_error_detail(err, "Migration %04d (%s) failed.", m->version, m->name);
+		goto out;
+	}
+	rc = fg_store_prepare(store,
+			      "INSERT INTO schema_migration (version, name, applied_at)"
+			      " VALUES (?, ?, ?)",
+			      &st, err);
+	if (rc != FG_OK)
+		goto out;
+	fg_stmt_bind_int64(st, 1, m->version);
+	fg_stmt_bind_text(st, 2, m->name);
+	fg_stmt_bind_text(st, 3, fg_utc_now(stamp));
+	rc = fg_stmt_step(st, &row, err);
+	fg_stmt_reset(st);
+	if (rc != FG_OK)
+		goto out;
+	rc = fg_store_commit(store, err);
+	if (rc == FG_OK)
+		fg_log(FG_LOG_INFO, "applied migration %04d %s", m->version, m->name);
+	return rc;
+out:
+	fg_store_rollback(store);
+	return rc;
+}
+
+fg_rc
+fg_store_migrate(fg_store *store, int *applied, struct fg_error *err)
+{
+	int current = 0, count = 0;
+	fg_rc rc;
+
+	rc = fg_store_schema_version(store, &current, err);
+	for (const struct fg_migration *m = store->be->migrations;
+	     rc == FG_OK && m->sql; m++) {
+		if (m->version <= current)
+			continue;
+		rc = apply_migration(store, m, err);
+		if (rc == FG_OK)
+			count++;
+	}
+	if (applied != NULL)
+		*applied = count;
+	return rc;
+}

@@ -1,0 +1,233 @@
+/*
+ * output.c
+ *	  Text tables aligned by display width, CSV and JSON output.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+#include <utf8proc.h>
+
+#include "output.h"
+
+bool
+out_format_parse(const char *text, enum out_format *out)
+{
+	if (text == NULL || strcmp(text, "table") == 0)
+		*out = OUT_TABLE;
+	else if (strcmp(text, "csv") == 0)
+		*out = OUT_CSV;
+	else if (strcmp(text, "json") == 0)
+		*out = OUT_JSON;
+	else
+		return false;
+	return true;
+}
+
+void
+out_table_init(struct out_table *t, struct fg_arena *arena,
+	       const struct out_column *columns, int ncols)
+{
+	memset(t, 0, sizeof(*t));
+	t->arena = arena;
+	t->columns = columns;
+	t->ncols = ncols;
+}
+
+bool
+out_table_add(struct out_table *t, const char *const *cells)
+{
+	const char **row;
+
+	if (t->nrows == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		const char ***rows = fg_arena_alloc(t->arena, cap * sizeof(*rows));
+
+		if (rows == NULL)
+			return false;
+		if (t->nrows)
+			memcpy(rows, t->rows, t->nrows * sizeof(*rows));
+		t->rows = rows;
+		t->cap = cap;
+	}
+	row = fg_arena_alloc(t->arena, (size_t)t->ncols * sizeof(*row));
+	if (row == NULL)
+		return false;
+	for (int j = 0; j < t->ncols; j++) {
+		row[j] = fg_arena_strdup(t->arena, cells[j] ? cells[j] : "");
+		if (row[j] == NULL)
+			return false;
+	}
+	t->rows[t->nrows++] = row;
+	return true;
+}
+
+int
+out_text_width(const char *s)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	int width = 0;
+
+	while (*p) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t n = utf8proc_iterate(p, -1, &c);
+
+		if (n <= 0) {
+			p++;
+			width++;
+			continue;
+		}
+		width += utf8proc_charwidth(c);
+		p += n;
+	}
+	return width;
+}
+
+static void
+pad(FILE *f, int n)
+{
+	while (n-- > 0)
+		fputc(' ', f);
+}
+
+static void
+print_text(const struct out_table *t, FILE *f)
+{
+	int *w = calloc((size_t)t->ncols, sizeof(*w));
+
+	if (w == NULL)
+		return;
+	for (int j = 0; j < t->ncols; j++)
+		w[j] = out_text_width(t->columns[j].name);
+	for (size_t i = 0; i < t->nrows; i++)
+		for (int j = 0; j < t->ncols; j++) {
+			int cw = out_text_width(t->rows[i][j]);
+
+			if (cw > w[j])
+				w[j] = cw;
+		}
+	for (int j = 0; j < t->ncols; j++) {
+		int gap = w[j] - out_text_width(t->columns[j].name);
+
+		if (t->columns[j].numeric)
+			pad(f, gap);
+		fputs(t->columns[j].name, f);
+		if (j + 1 < t->ncols)
+			pad(f, (t->columns[j].numeric ? 0 : gap) + 2);
+	}
+	fputc('\n', f);
+	for (int j = 0; j < t->ncols; j++) {
+		for (int k = 0; k < w[j]; k++)
+			fputc('-', f);
+		if (j + 1 < t->ncols)
+			fputs("  ", f);
+	}
+	fputc('\n', f);
+	for (size_t i = 0; i < t->nrows; i++) {
+		for (int j = 0; j < t->ncols; j++) {
+			int gap = w[j] - out_text_width(t->rows[i][j]);
+
+			if (t->columns[j].numeric)
+				pad(f, gap);
+			fputs(t->rows[i][j], f);
+			if (j + 1 < t->ncols)
+				pad(f, (t->columns[j].numeric ? 0 : gap) + 2);
+		}
+		fputc('\n', f);
+	}
+	free(w);
+}
+
+static void
+print_csv_cell(const char *s, FILE *f)
+{
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void
+print_csv(const struct out_table *t, FILE *f)
+{
+	for (int j = 0; j < t->ncols; j++) {
+		if (j)
+			fputc(',', f);
+		print_csv_cell(t->columns[j].name, f);
+	}
+	fputc('\n', f);
+	for (size_t i = 0; i < t->nrows; i++) {
+		for (int j = 0; j < t->ncols; j++) {
+			if (j)
+				fputc(',', f);
+			print_csv_cell(t->rows[i][j], f);
+		}
+		fputc('\n', f);
+	}
+}
+
+/* A numeric cell becomes a JSON number only if it is one, exactly as written. */
+static json_object *
+json_cell(const char *s, bool numeric)
+{
+	char *end = NULL;
+
+	if (numeric && *s) {
+		strtod(s, &end);
+		if (*end == '\0') {
+			json_object *n = json_object_new_double_s(strtod(s, NULL), s);
+
+			if (n != NULL)
+				return n;
+		}
+	}
+	if (numeric && *s == '\0')
+		return NULL;
+	return json_object_new_string(s);
+}
+
+static void
+print_json(const struct out_table *t, FILE *f)
+{
+	json_object *array = json_object_new_array();
+
+	if (array == NULL)
+		return;
+	for (size_t i = 0; i < t->nrows; i++) {
+		json_object *obj = json_object_new_object();
+
+		for (int j = 0; obj != NULL && j < t->ncols; j++)
+			json_object_object_add(obj, t->columns[j].name,
+					       json_cell(t->rows[i][j], t->columns[j].numeric));
+		json_object_array_add(array, obj);
+	}
+	fputs(json_object_to_json_string_ext(array, JSON_C_TO_STRING_PRETTY |
+						     JSON_C_TO_STRING_NOSLASHESCAPE |
+						     JSON_C_TO_STRING_SPACED),
+	      f);
+	fputc('\n', f);
+	json_object_put(array);
+}
+
+void
+out_table_print(const struct out_table *t, enum out_format fmt, FILE *f)
+{
+	switch (fmt) {
+	case OUT_TABLE:
+		print_text(t, f);
+		break;
+	case OUT_CSV:
+		print_csv(t, f);
+		break;
+	case OUT_JSON:
+		print_json(t, f);
+		break;
+	}
+}
