@@ -83,58 +83,67 @@ out_text_width(const char *s)
 	return width;
 }
 
+/*
+ * Write one line of cells padded to the column widths; numeric columns are
+ * right-aligned.  Padding is only written before a later non-empty cell,
+ * so lines carry no trailing blanks.
+ */
 static void
-pad(FILE *f, int n)
+print_line(FILE *f, const char *const *cells, const struct out_column *cols,
+	   const int *w, int ncols)
 {
-	while (n-- > 0)
-		fputc(' ', f);
+	int owed = 0;	/* spaces to write before the next text */
+
+	for (int j = 0; j < ncols; j++) {
+		int gap = w[j] - out_text_width(cells[j]);
+
+		if (j > 0)
+			owed += 2;
+		if (cols[j].numeric)
+			owed += gap;
+		if (*cells[j] != '\0') {
+			fprintf(f, "%*s%s", owed, "", cells[j]);
+			owed = 0;
+		}
+		if (!cols[j].numeric)
+			owed += gap;
+	}
+	fputc('\n', f);
 }
 
 static void
 print_text(const struct out_table *t, FILE *f)
 {
+	const char **names = calloc((size_t)t->ncols, sizeof(*names));
+	char **rules = calloc((size_t)t->ncols, sizeof(*rules));
 	int *w = calloc((size_t)t->ncols, sizeof(*w));
 
-	if (w == NULL)
-		return;
-	for (int j = 0; j < t->ncols; j++)
-		w[j] = out_text_width(t->columns[j].name);
-	for (size_t i = 0; i < t->nrows; i++)
-		for (int j = 0; j < t->ncols; j++) {
+	if (w == NULL || names == NULL || rules == NULL)
+		goto out;
+	for (int j = 0; j < t->ncols; j++) {
+		names[j] = t->columns[j].name;
+		w[j] = out_text_width(names[j]);
+		for (size_t i = 0; i < t->nrows; i++) {
 			int cw = out_text_width(t->rows[i][j]);
 
 			if (cw > w[j])
 				w[j] = cw;
 		}
-	for (int j = 0; j < t->ncols; j++) {
-		int gap = w[j] - out_text_width(t->columns[j].name);
-
-		if (t->columns[j].numeric)
-			pad(f, gap);
-		fputs(t->columns[j].name, f);
-		if (j + 1 < t->ncols)
-			pad(f, (t->columns[j].numeric ? 0 : gap) + 2);
+		rules[j] = malloc((size_t)w[j] + 1);
+		if (rules[j] == NULL)
+			goto out;
+		memset(rules[j], '-', (size_t)w[j]);
+		rules[j][w[j]] = '\0';
 	}
-	fputc('\n', f);
-	for (int j = 0; j < t->ncols; j++) {
-		for (int k = 0; k < w[j]; k++)
-			fputc('-', f);
-		if (j + 1 < t->ncols)
-			fputs("  ", f);
-	}
-	fputc('\n', f);
-	for (size_t i = 0; i < t->nrows; i++) {
-		for (int j = 0; j < t->ncols; j++) {
-			int gap = w[j] - out_text_width(t->rows[i][j]);
-
-			if (t->columns[j].numeric)
-				pad(f, gap);
-			fputs(t->rows[i][j], f);
-			if (j + 1 < t->ncols)
-				pad(f, (t->columns[j].numeric ? 0 : gap) + 2);
-		}
-		fputc('\n', f);
-	}
+	print_line(f, names, t->columns, w, t->ncols);
+	print_line(f, (const char *const *)rules, t->columns, w, t->ncols);
+	for (size_t i = 0; i < t->nrows; i++)
+		print_line(f, t->rows[i], t->columns, w, t->ncols);
+out:
+	for (int j = 0; rules != NULL && j < t->ncols; j++)
+		free(rules[j]);
+	free(rules);
+	free(names);
 	free(w);
 }
 
