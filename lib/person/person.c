@@ -336,8 +336,14 @@ compare_fields(const struct fg_person *stored, const struct fg_person *given,
 	return rc;
 }
 
+/*
+ * Insert p unless its identity document is registered already; *inserted
+ * says which.  The unique index decides, so two writers adding the same
+ * number at once cannot both insert it.
+ */
 static fg_rc
-insert_person(fg_store *store, struct fg_person *p, struct fg_error *err)
+insert_person(fg_store *store, struct fg_person *p, bool *inserted,
+	      struct fg_error *err)
 {
 	char now[32], birth[FG_DATE_TEXT_MAX];
 	fg_stmt *st;
@@ -346,7 +352,9 @@ insert_person(fg_store *store, struct fg_person *p, struct fg_error *err)
 	rc = fg_store_prepare(store,
 			      "INSERT INTO person (district, institution_id, id_type, id_number, name,"
 			      " name_key, sex, birth_date, phone, address, created_at, updated_at)"
-			      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", &st, err);
+			      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+			      " ON CONFLICT (id_type, id_number) WHERE id_number IS NOT NULL DO NOTHING"
+			      " RETURNING id", &st, err);
 	if (rc != FG_OK)
 		return rc;
 	fg_utc_now(now);
@@ -362,7 +370,7 @@ insert_person(fg_store *store, struct fg_person *p, struct fg_error *err)
 	fg_stmt_bind_text(st, 10, p->address[0] ? p->address : NULL);
 	fg_stmt_bind_text(st, 11, now);
 	fg_stmt_bind_text(st, 12, now);
-	rc = fg_stmt_scalar_int64(st, &p->id, NULL, err);
+	rc = fg_stmt_scalar_int64(st, &p->id, inserted, err);
 	p->version = 1;
 	return rc;
 }
@@ -373,28 +381,28 @@ fg_person_add(fg_store *store, const struct fg_person_input *in,
 	      struct fg_findings *conflicts, struct fg_error *err)
 {
 	struct fg_person given;
-	bool found = false;
+	bool inserted = false, found = false;
 	fg_rc rc;
 
 	*matched = false;
 	rc = fg_person_validate(store, in, &given, err);
+	if (rc == FG_OK)
+		rc = insert_person(store, &given, &inserted, err);
 	if (rc != FG_OK)
 		return rc;
-	if (given.id_number[0]) {
-		rc = lookup_id_number(store, given.id_type, given.id_number, out, &found, err);
-		if (rc != FG_OK)
-			return rc;
-		if (found) {
-			*matched = true;
-			return compare_fields(out, &given, in, conflicts) == FG_OK
-				       ? FG_OK
-				       : fg_error_set(err, FG_NOMEM, NULL, "out of memory comparing persons");
-		}
+	if (inserted) {
+		*out = given;
+		return FG_OK;
 	}
-	rc = insert_person(store, &given, err);
+	rc = lookup_id_number(store, given.id_type, given.id_number, out, &found, err);
+	if (rc == FG_OK && !found)
+		rc = fg_error_set(err, FG_INTERNAL, "id_number",
+				  "person with ID number %s vanished during registration", given.id_number);
 	if (rc != FG_OK)
 		return rc;
-	*out = given;
+	*matched = true;
+	if (compare_fields(out, &given, in, conflicts) != FG_OK)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory comparing persons");
 	return FG_OK;
 }
 
