@@ -17,6 +17,9 @@ static const struct command *const top[] = {
 	&cmd_id_entry,
 	&cmd_synth_entry,
 	&cmd_stats_entry,
+	&cmd_serve_entry,
+	&cmd_user_entry,
+	&cmd_audit_entry,
 	NULL,
 };
 
