@@ -11,7 +11,7 @@
 VARIANT ?= release
 B := build/$(VARIANT)
 
-PKGS := sqlite3 libutf8proc opencc json-c
+PKGS := sqlite3 libutf8proc opencc json-c libmicrohttpd libsodium
 CC ?= cc
 WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
         -Wno-unused-parameter -Wvla
@@ -65,6 +65,13 @@ $(B)/gen/migrations_sqlite.c: $(MIGRATIONS) tools/embed-migrations.sh
 
 $(B)/gen/migrations_sqlite.o: $(B)/gen/migrations_sqlite.c lib/store/store_int.h
 	@$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -Ilib/store -c $< -o $@
+
+$(B)/gen/commands.def: $(CLI_SRC) tools/gen-commands.sh
+	@mkdir -p $(dir $@)
+	@sh tools/gen-commands.sh $(CLI_SRC) > $@.tmp && mv $@.tmp $@
+
+$(B)/src/fangai.o: $(B)/gen/commands.def
+$(B)/src/fangai.o: CPPFLAGS_ALL += -I$(B)/gen
 
 $(B)/libfangai.a: $(LIB_OBJ)
 	@rm -f $@
