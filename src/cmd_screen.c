@@ -68,11 +68,24 @@ add_result_row(struct out_table *t, const char *row, const struct fg_screen_resu
 	out_table_add(t, cells);
 }
 
+/* Add the row and file to the detail of a refused row's error. */
+static fg_rc
+row_error(struct fg_error *err, fg_rc rc, const char *rowname, fg_csv *csv, const char *file)
+{
+	char detail[FG_ERROR_DETAIL_MAX];
+
+	fg_strlcpy(detail, err->detail, sizeof(detail) - 160);
+	fg_error_detail(err, "%s%sIn row %s (line %ld) of %s; nothing was written.", detail,
+			detail[0] ? " " : "", rowname, fg_csv_line(csv), file);
+	return rc;
+}
+
 /* Classify every record of csv into t; stops at the first refused row. */
 static fg_rc
-classify_rows(const fg_ruleset *rs, fg_csv *csv, const char *file, struct out_table *t,
+classify_rows(const void *subject, fg_csv *csv, const char *file, struct out_table *t,
 	      struct fg_error *err)
 {
+	const fg_ruleset *rs = subject;
 	const char *values[MAX_FIELDS];
 	int map[CLI_MAX_POSITIONAL], id_col;
 	struct fg_screen_result res;
@@ -99,26 +112,31 @@ classify_rows(const fg_ruleset *rs, fg_csv *csv, const char *file, struct out_ta
 			if (map[c] >= 0)
 				values[map[c]] = fg_csv_field(csv, c);
 		rc = fg_ruleset_classify(rs, values, &res, err);
-		if (rc != FG_OK) {
-			char detail[FG_ERROR_DETAIL_MAX];
-
-			fg_strlcpy(detail, err->detail, sizeof(detail) - 160);
-			fg_error_detail(err, "%s%sIn row %s (line %ld) of %s; nothing was written.", detail,
-					detail[0] ? " " : "", rowname, fg_csv_line(csv), file);
-			return rc;
-		}
+		if (rc != FG_OK)
+			return row_error(err, rc, rowname, csv, file);
 		add_result_row(t, id_col >= 0 ? fg_csv_field(csv, (size_t)id_col) : rowname, &res);
 	}
 	return rc;
 }
 
+/* How a CSV command loads what it applies to each row, and applies it. */
+struct csv_command {
+	const struct out_column *columns;
+	int ncolumns;
+	fg_rc (*load)(struct cli_args *args, struct fg_arena *arena, const void **subject,
+		      struct fg_error *err);
+	fg_rc (*rows)(const void *subject, fg_csv *csv, const char *file, struct out_table *t,
+		      struct fg_error *err);
+};
+
+/* Read the CSV file of args->pos[1] through cc; print all rows or none. */
 static int
-run_classify(struct cli_args *args)
+run_csv_command(struct cli_args *args, const struct csv_command *cc)
 {
 	struct fg_csv_options copts = {.header = true, .comments = true};
 	struct fg_arena arena;
 	struct out_table table;
-	const fg_ruleset *rs;
+	const void *subject;
 	enum out_format fmt = OUT_CSV;
 	struct fg_error err;
 	fg_csv *csv = NULL;
@@ -128,13 +146,13 @@ run_classify(struct cli_args *args)
 		return cli_usage_error(args->path, "invalid output format \"%s\"", cli_get(args, "format"));
 	fg_arena_init(&arena, 0);
 	fg_error_clear(&err);
-	if (fg_ruleset_load(NULL, args->pos[0], &arena, &rs, &err) != FG_OK ||
+	if (cc->load(args, &arena, &subject, &err) != FG_OK ||
 	    fg_csv_open(args->pos[1], &copts, &csv, &err) != FG_OK) {
 		status = cli_report(&err);
 		goto out;
 	}
-	out_table_init(&table, &arena, classify_columns, NCLASSIFY);
-	if (classify_rows(rs, csv, args->pos[1], &table, &err) != FG_OK)
+	out_table_init(&table, &arena, cc->columns, cc->ncolumns);
+	if (cc->rows(subject, csv, args->pos[1], &table, &err) != FG_OK)
 		status = cli_report(&err);
 	else
 		out_table_print(&table, fmt, stdout);
@@ -142,6 +160,21 @@ out:
 	fg_csv_close(csv);
 	fg_arena_free(&arena);
 	return status;
+}
+
+static fg_rc
+load_scheme(struct cli_args *args, struct fg_arena *arena, const void **subject,
+	    struct fg_error *err)
+{
+	return fg_ruleset_load(NULL, args->pos[0], arena, (const fg_ruleset **)subject, err);
+}
+
+static int
+run_classify(struct cli_args *args)
+{
+	static const struct csv_command cc = {classify_columns, NCLASSIFY, load_scheme, classify_rows};
+
+	return run_csv_command(args, &cc);
 }
 
 /* ---- scheme ---- */
@@ -180,12 +213,147 @@ out:
 	return status;
 }
 
+/* ---- programme ---- */
+
+static void
+add_programme_row(struct out_table *t, const struct fg_programme_info *pi)
+{
+	char ages[16], interval[16], failsafe[16], exams[256] = "";
+	const char *cells[9];
+
+	snprintf(ages, sizeof(ages), "%d-%d", pi->age_min, pi->age_max);
+	snprintf(interval, sizeof(interval), "%d", pi->interval_months);
+	snprintf(failsafe, sizeof(failsafe), "%d", pi->failsafe_days);
+	for (size_t i = 0; i < pi->nexams; i++)
+		snprintf(exams + strlen(exams), sizeof(exams) - strlen(exams), "%s%s:%s", i ? " " : "",
+			 pi->exams[i].type, fg_ruleset_name(pi->exams[i].scheme));
+	cells[0] = pi->code;
+	cells[1] = pi->version;
+	cells[2] = pi->sex == '0' ? "both" : pi->sex == '1' ? "men" : "women";
+	cells[3] = ages;
+	cells[4] = pi->offer_all ? "all" : "high_risk";
+	cells[5] = interval;
+	cells[6] = failsafe;
+	cells[7] = exams;
+	cells[8] = pi->early_definition;
+	out_table_add(t, cells);
+}
+
+static int
+run_programme(struct cli_args *args)
+{
+	static const struct out_column cols[] = {
+		{"programme", false}, {"version", false}, {"sex", false}, {"ages", false},
+		{"offer", false}, {"interval_months", true}, {"failsafe_days", true},
+		{"exams", false}, {"early", false},
+	};
+	const char **codes = args->npos ? (const char **)args->pos : NULL;
+	size_t n = (size_t)args->npos;
+	struct fg_arena arena;
+	struct out_table table;
+	enum out_format fmt;
+	struct fg_error err;
+	int status = EXIT_OK;
+
+	if (!out_format_parse(cli_get(args, "format"), &fmt))
+		return cli_usage_error(args->path, "invalid output format \"%s\"", cli_get(args, "format"));
+	fg_arena_init(&arena, 0);
+	out_table_init(&table, &arena, cols, 9);
+	if (codes == NULL && fg_programme_list(NULL, &arena, &codes, &n, &err) != FG_OK) {
+		status = cli_report(&err);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const fg_programme *p;
+
+		if (fg_programme_load(NULL, codes[i], cli_get(args, "version"), &arena, &p, &err) != FG_OK) {
+			status = cli_report(&err);
+			goto out;
+		}
+		add_programme_row(&table, fg_programme_info(p));
+	}
+	out_table_print(&table, fmt, stdout);
+out:
+	fg_arena_free(&arena);
+	return status;
+}
+
+/* ---- assess ---- */
+
+static fg_rc
+assess_rows(const void *subject, fg_csv *csv, const char *file, struct out_table *t,
+	    struct fg_error *err)
+{
+	const fg_programme *p = subject;
+	const fg_ruleset *q = fg_programme_info(p)->questionnaire;
+	int map[CLI_MAX_POSITIONAL], id_col;
+	const char *values[MAX_FIELDS];
+	bool row, high;
+	fg_rc rc;
+
+	rc = map_columns(q, csv, map, &id_col, err);
+	while (rc == FG_OK && (rc = fg_csv_read(csv, &row, err)) == FG_OK && row) {
+		char rowname[32];
+		int64_t age = 0;
+		char sex = '0';
+		const char *cells[2];
+
+		snprintf(rowname, sizeof(rowname), "%ld", fg_csv_record(csv));
+		memset(values, 0, sizeof(values));
+		for (size_t c = 0; c < fg_csv_header_count(csv); c++)
+			if (map[c] >= 0)
+				values[map[c]] = fg_csv_field(csv, c);
+		if (fg_ruleset_field_index(q, "age") >= 0 &&
+		    fg_parse_int64(values[fg_ruleset_field_index(q, "age")], "age", 0, 130, &age, err) != FG_OK)
+			rc = FG_INVALID;
+		if (fg_ruleset_field_index(q, "sex") >= 0 && values[fg_ruleset_field_index(q, "sex")])
+			sex = values[fg_ruleset_field_index(q, "sex")][0];
+		if (rc == FG_OK)
+			rc = fg_programme_assess(p, values, (int)age, sex, &high, err);
+		if (rc != FG_OK)
+			return row_error(err, rc, rowname, csv, file);
+		cells[0] = id_col >= 0 ? fg_csv_field(csv, (size_t)id_col) : rowname;
+		cells[1] = high ? "yes" : "no";
+		out_table_add(t, cells);
+	}
+	return rc;
+}
+
+static fg_rc
+load_programme(struct cli_args *args, struct fg_arena *arena, const void **subject,
+	       struct fg_error *err)
+{
+	return fg_programme_load(NULL, args->pos[0], cli_get(args, "version"), arena,
+				 (const fg_programme **)subject, err);
+}
+
+static int
+run_assess(struct cli_args *args)
+{
+	static const struct out_column cols[] = {{"row", false}, {"high_risk", false}};
+	static const struct csv_command cc = {cols, 2, load_programme, assess_rows};
+
+	return run_csv_command(args, &cc);
+}
+
 static const struct cli_option classify_options[] = {
 	{"format", "FMT", "output as csv (default), table or json"},
 	CLI_OPT_END,
 };
 
 static const struct cli_option scheme_options[] = {CLI_OPT_FORMAT, CLI_OPT_END};
+
+static const struct cli_option programme_options[] = {
+	CLI_OPT_FORMAT,
+	{"version", "V", "a given version (default: the newest)"},
+	CLI_OPT_END,
+};
+
+static const struct cli_option assess_options[] = {
+	{"format", "FMT", "output as csv (default), table or json"},
+	{"version", "V", "programme version (default: the newest)"},
+	CLI_OPT_END,
+};
 
 static const struct command screen_commands[] = {
 	{.name = "classify", .usage = "SCHEME FILE.csv",
@@ -217,6 +385,16 @@ static const struct command screen_commands[] = {
 	 .options = classify_options, .min_pos = 2, .max_pos = 2, .run = run_classify},
 	{.name = "scheme", .usage = "SCHEME", .summary = "show a classification scheme's fields and source",
 	 .options = scheme_options, .min_pos = 1, .max_pos = 1, .run = run_scheme},
+	{.name = "programme", .usage = "[CODE...] [--version V]",
+	 .summary = "show screening programmes (data/screening/programmes)",
+	 .options = programme_options, .min_pos = 0, .max_pos = 8, .run = run_programme},
+	{.name = "assess", .usage = "PROGRAMME FILE.csv",
+	 .summary = "assess risk questionnaires from a CSV file (no database needed)",
+	 .description =
+		"Reads FILE.csv: a header naming the programme's questionnaire items (see the\n"
+		"programme file; \"age\" and \"sex\" (1 men, 2 women) where the questionnaire\n"
+		"uses them), one person per row, an optional \"id\" column.  Writes row,high_risk.",
+	 .options = assess_options, .min_pos = 2, .max_pos = 2, .run = run_assess},
 	{0},
 };
 

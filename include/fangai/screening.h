@@ -105,7 +105,8 @@ struct fg_programme_info {
 	char sex;			/* '0' both, '1' men, '2' women */
 	int interval_months;		/* routine round interval */
 	int failsafe_days;		/* positives without a diagnosis after this appear */
-	const char *early_definition;	/* e.g. "stage 0|I|II; precursors hgin" */
+	bool offer_all;			/* exams offered to everyone eligible, not only the high-risk */
+	const char *early_definition;	/* e.g. "stages 0 I; precursors" */
 	size_t nexams;
 	struct fg_programme_exam exams[FG_PROGRAMME_MAX_EXAMS];
 	const fg_ruleset *questionnaire;	/* its risk assessment */
@@ -136,11 +137,25 @@ const struct fg_programme_exam *fg_programme_exam(const fg_programme *p,
 bool fg_programme_eligible(const fg_programme *p, char sex, int age);
 
 /*
- * True if stage (e.g. "I", "IIA", "0") or diagnosis ("hgin") counts as an
- * early diagnosis under the programme's versioned definition.
+ * True if a diagnosis counts as early under the programme's versioned
+ * definition: a precursor ("precursor", e.g. high-grade intraepithelial
+ * neoplasia) when the programme counts precursors, or a cancer whose stage
+ * group ("0", "I", "IA2", "IIB" ...) is one of the programme's early stages
+ * (the Roman numeral decides: "IA2" is stage I).
  */
 bool fg_programme_is_early(const fg_programme *p, const char *diagnosis,
 			   const char *stage);
+
+/*
+ * Assess a risk questionnaire: answers[i] is the text of questionnaire
+ * item i (see fg_programme_info()->questionnaire; NULL or "" absent).  The
+ * items named "age" and "sex" are filled from age and sex when the
+ * questionnaire declares them.  *high_risk receives the decision.
+ * FG_INVALID naming the item and the value for a refused answer.
+ */
+fg_rc fg_programme_assess(const fg_programme *p, const char *const *answers,
+			  int age, char sex, bool *high_risk,
+			  struct fg_error *err);
 
 /* The codes of every programme under DATADIR (newest versions), in arena. */
 fg_rc fg_programme_list(const char *datadir, struct fg_arena *arena,
