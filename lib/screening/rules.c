@@ -340,9 +340,9 @@ outcome_attr(struct loader *ld, struct rs_outcome *o, const char *key, const cha
 		o->recall_months = (int)(x / RS_SCALE);
 		return FG_OK;
 	}
-	if ((strcmp(key, "positive") == 0 || strcmp(key, "referral") == 0) &&
+	if ((strcmp(key, "positive") == 0 || strcmp(key, "referral") == 0 || strcmp(key, "routine") == 0) &&
 	    (strcmp(v, "0") == 0 || strcmp(v, "1") == 0)) {
-		*(key[0] == 'p' ? &o->positive : &o->referral) = v[0] == '1';
+		*(key[0] == 'p' ? &o->positive : key[2] == 'f' ? &o->referral : &o->routine) = v[0] == '1';
 		return FG_OK;
 	}
 	return rs_line_error(ld->err, ld->rs, ld->line, "invalid outcome attribute %s=%s", key, v);
@@ -849,6 +849,7 @@ fg_ruleset_classify(const fg_ruleset *rs, const char *const *values,
 	out->recall_months = o->recall_months;
 	out->positive = o->positive;
 	out->referral = o->referral;
+	out->routine = o->routine;
 	out->rule_line = line;
 	return FG_OK;
 }

@@ -64,7 +64,7 @@ struct rs_outcome {
 	char category[FG_SCREEN_CATEGORY_MAX];
 	char management[FG_SCREEN_MANAGEMENT_MAX];
 	int recall_months;
-	bool positive, referral;
+	bool positive, referral, routine;
 };
 
 struct fg_ruleset {
