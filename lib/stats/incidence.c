@@ -1,0 +1,471 @@
+/*
+ * incidence.c
+ *	  The incidence table: interned dimension values, hashed cells of
+ *	  counts by age group, and the collapse to a breakdown.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fangai/incidence.h"
+#include "fangai/util.h"
+
+#define VALUE_MAX 64
+#define MAX_IDS 65534		/* ids are packed in 16 bits, plus one */
+
+struct cell {
+	uint64_t key;
+	double v[FG_AGE_GROUPS];
+	uint32_t given;		/* age groups set, for population cells */
+};
+
+/* Open-addressing map from packed keys to cells; slots hold cell index + 1. */
+struct cellmap {
+	struct cell *cells;
+	size_t n, cap;
+	uint32_t *slots;
+	size_t nslots;
+};
+
+struct dict {
+	char (*text)[VALUE_MAX];
+	size_t n, cap;
+	uint32_t *slots;
+	size_t nslots;
+};
+
+struct fg_incidence {
+	struct dict dims[FG_NDIMS];
+	struct cellmap cases, pop;
+	bool have_pop;
+	bool pop_given[FG_NDIMS];	/* the population is broken down by it */
+	bool case_missing[FG_NDIMS];	/* some case is not broken down by it */
+};
+
+static const char *const dim_names[FG_NDIMS] = {"site", "sex", "district", "year"};
+
+const char *
+fg_dim_name(enum fg_dim dim)
+{
+	return dim < FG_NDIMS ? dim_names[dim] : "?";
+}
+
+fg_rc
+fg_dims_parse(const char *list, bool by[FG_NDIMS], struct fg_error *err)
+{
+	char buf[256], *save = NULL;
+
+	memset(by, 0, FG_NDIMS * sizeof(bool));
+	if (list == NULL || *list == '\0')
+		return FG_OK;
+	if (!fg_strlcpy(buf, list, sizeof(buf)))
+		return fg_error_set(err, FG_INVALID, "by", "breakdown \"%s\" is too long", list);
+	for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		int d = 0;
+
+		while (d < FG_NDIMS && strcmp(w, dim_names[d]) != 0)
+			d++;
+		if (d == FG_NDIMS) {
+			fg_error_set(err, FG_INVALID, "by", "invalid breakdown \"%s\"", w);
+			fg_error_hint(err, "Break down by site, sex, district and year, separated by commas.");
+			return FG_INVALID;
+		}
+		by[d] = true;
+	}
+	return FG_OK;
+}
+
+static uint64_t
+hash64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= UINT64_C(0xff51afd7ed558ccd);
+	x ^= x >> 33;
+	return x;
+}
+
+static uint64_t
+hash_text(const char *s)
+{
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * UINT64_C(0x100000001b3);
+	return hash64(h);
+}
+
+/* Grow a slot array to twice its size and re-insert entries with their hashes. */
+static bool
+rehash(uint32_t **slots, size_t *nslots, size_t n, uint64_t (*hash)(const void *, size_t),
+       const void *ctx)
+{
+	size_t ns = *nslots ? *nslots * 2 : 64;
+	uint32_t *s = calloc(ns, sizeof(*s));
+
+	if (s == NULL)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		size_t j = hash(ctx, i) & (ns - 1);
+
+		while (s[j])
+			j = (j + 1) & (ns - 1);
+		s[j] = (uint32_t)(i + 1);
+	}
+	free(*slots);
+	*slots = s;
+	*nslots = ns;
+	return true;
+}
+
+static uint64_t
+cell_hash(const void *ctx, size_t i)
+{
+	return hash64(((const struct cellmap *)ctx)->cells[i].key);
+}
+
+static uint64_t
+dict_hash(const void *ctx, size_t i)
+{
+	return hash_text(((const struct dict *)ctx)->text[i]);
+}
+
+/* The cell of key, created (zeroed) if create and absent; NULL if absent or out of memory. */
+static struct cell *
+cellmap_get(struct cellmap *m, uint64_t key, bool create)
+{
+	size_t j;
+
+	if (m->nslots) {
+		for (j = hash64(key) & (m->nslots - 1); m->slots[j]; j = (j + 1) & (m->nslots - 1))
+			if (m->cells[m->slots[j] - 1].key == key)
+				return &m->cells[m->slots[j] - 1];
+	}
+	if (!create)
+		return NULL;
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 64;
+		struct cell *c = realloc(m->cells, cap * sizeof(*c));
+
+		if (c == NULL)
+			return NULL;
+		m->cells = c;
+		m->cap = cap;
+	}
+	if (2 * (m->n + 1) > m->nslots && !rehash(&m->slots, &m->nslots, m->n, cell_hash, m))
+		return NULL;
+	memset(&m->cells[m->n], 0, sizeof(m->cells[0]));
+	m->cells[m->n].key = key;
+	for (j = hash64(key) & (m->nslots - 1); m->slots[j]; j = (j + 1) & (m->nslots - 1))
+		;
+	m->slots[j] = (uint32_t)(m->n + 1);
+	return &m->cells[m->n++];
+}
+
+static void
+cellmap_free(struct cellmap *m)
+{
+	free(m->cells);
+	free(m->slots);
+	memset(m, 0, sizeof(*m));
+}
+
+static uint64_t
+pack(const int key[FG_NDIMS])
+{
+	uint64_t k = 0;
+
+	for (int d = 0; d < FG_NDIMS; d++)
+		k = (k << 16) | (uint64_t)(key[d] + 1);
+	return k;
+}
+
+static void
+unpack(uint64_t k, int key[FG_NDIMS])
+{
+	for (int d = FG_NDIMS - 1; d >= 0; d--) {
+		key[d] = (int)(k & 0xffff) - 1;
+		k >>= 16;
+	}
+}
+
+fg_rc
+fg_incidence_new(fg_incidence **out, struct fg_error *err)
+{
+	*out = calloc(1, sizeof(**out));
+	return *out ? FG_OK : fg_error_set(err, FG_NOMEM, NULL, "out of memory");
+}
+
+void
+fg_incidence_free(fg_incidence *inc)
+{
+	if (inc == NULL)
+		return;
+	for (int d = 0; d < FG_NDIMS; d++) {
+		free(inc->dims[d].text);
+		free(inc->dims[d].slots);
+	}
+	cellmap_free(&inc->cases);
+	cellmap_free(&inc->pop);
+	free(inc);
+}
+
+fg_rc
+fg_incidence_value(fg_incidence *inc, enum fg_dim dim, const char *text, int *id,
+		   struct fg_error *err)
+{
+	struct dict *dt = &inc->dims[dim];
+	size_t j, len = strlen(text);
+
+	if (len == 0 || len >= VALUE_MAX)
+		return fg_error_set(err, FG_INVALID, fg_dim_name(dim), "invalid %s \"%s\"",
+				    fg_dim_name(dim), text);
+	if (dt->nslots) {
+		for (j = hash_text(text) & (dt->nslots - 1); dt->slots[j]; j = (j + 1) & (dt->nslots - 1))
+			if (strcmp(dt->text[dt->slots[j] - 1], text) == 0) {
+				*id = (int)dt->slots[j] - 1;
+				return FG_OK;
+			}
+	}
+	if (dt->n == MAX_IDS)
+		return fg_error_set(err, FG_INVALID, fg_dim_name(dim), "more than %d values of %s",
+				    MAX_IDS, fg_dim_name(dim));
+	if (dt->n == dt->cap) {
+		size_t cap = dt->cap ? dt->cap * 2 : 16;
+		char(*t)[VALUE_MAX] = realloc(dt->text, cap * sizeof(*t));
+
+		if (t == NULL)
+			return fg_error_set(err, FG_NOMEM, NULL, "out of memory");
+		dt->text = t;
+		dt->cap = cap;
+	}
+	if (2 * (dt->n + 1) > dt->nslots && !rehash(&dt->slots, &dt->nslots, dt->n, dict_hash, dt))
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory");
+	memcpy(dt->text[dt->n], text, len + 1);
+	for (j = hash_text(text) & (dt->nslots - 1); dt->slots[j]; j = (j + 1) & (dt->nslots - 1))
+		;
+	dt->slots[j] = (uint32_t)(dt->n + 1);
+	*id = (int)dt->n++;
+	return FG_OK;
+}
+
+const char *
+fg_incidence_value_text(const fg_incidence *inc, enum fg_dim dim, int id)
+{
+	if (id < 0 || (size_t)id >= inc->dims[dim].n)
+		return "";
+	return inc->dims[dim].text[id];
+}
+
+/* "sex 1, district 110105, year 2019": the dimensions a key is broken down by. */
+static const char *
+describe_key(const fg_incidence *inc, const int key[FG_NDIMS], char *buf, size_t bufsz)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (int d = 0; d < FG_NDIMS && len < bufsz; d++)
+		if (key[d] >= 0)
+			len += (size_t)snprintf(buf + len, bufsz - len, "%s%s \"%s\"", len ? ", " : "",
+						fg_dim_name(d), fg_incidence_value_text(inc, d, key[d]));
+	if (len == 0)
+		fg_strlcpy(buf, "the whole population", bufsz);
+	return buf;
+}
+
+static fg_rc
+check_group(int g, double n, struct fg_error *err)
+{
+	if (g < 0 || g >= FG_AGE_GROUPS)
+		return fg_error_set(err, FG_MISUSE, "age_group", "invalid age group index %d", g);
+	if (!(n >= 0) || n > 1e15)
+		return fg_error_set(err, FG_INVALID, "count", "invalid count %g", n);
+	return FG_OK;
+}
+
+fg_rc
+fg_incidence_add_population(fg_incidence *inc, const int key[FG_NDIMS], int g, double n,
+			    struct fg_error *err)
+{
+	int k[FG_NDIMS] = {-1, key[1], key[2], key[3]};
+	struct cell *c;
+	fg_rc rc = check_group(g, n, err);
+
+	if (rc != FG_OK)
+		return rc;
+	for (int d = FG_DIM_SEX; d < FG_NDIMS; d++) {
+		if (!inc->have_pop)
+			inc->pop_given[d] = k[d] >= 0;
+		else if (inc->pop_given[d] != (k[d] >= 0))
+			return fg_error_set(err, FG_INVALID, fg_dim_name(d),
+					    "population %s by %s in some rows only",
+					    inc->pop_given[d] ? "broken down" : "not broken down",
+					    fg_dim_name(d));
+	}
+	inc->have_pop = true;
+	c = cellmap_get(&inc->pop, pack(k), true);
+	if (c == NULL)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory");
+	if (c->given & (UINT32_C(1) << g)) {
+		fg_error_set(err, FG_CONFLICT, "age_group", "population of age group %s given twice",
+			     fg_age_group_label(g));
+		return FG_CONFLICT;
+	}
+	c->given |= UINT32_C(1) << g;
+	c->v[g] = n;
+	return FG_OK;
+}
+
+fg_rc
+fg_incidence_add_cases(fg_incidence *inc, const int key[FG_NDIMS], int g, double n,
+		       struct fg_error *err)
+{
+	int k[FG_NDIMS] = {-1, -1, -1, -1};
+	struct cell *c;
+	fg_rc rc = check_group(g, n, err);
+
+	if (rc != FG_OK)
+		return rc;
+	if (!inc->have_pop)
+		return fg_error_set(err, FG_NOTFOUND, "population", "no population to count cases against");
+	for (int d = FG_DIM_SEX; d < FG_NDIMS; d++)
+		if (inc->pop_given[d]) {
+			if (key[d] < 0)
+				return fg_error_set(err, FG_INVALID, fg_dim_name(d),
+						    "case has no %s, but the population is by %s",
+						    fg_dim_name(d), fg_dim_name(d));
+			k[d] = key[d];
+		}
+	if (cellmap_get(&inc->pop, pack(k), false) == NULL) {
+		char what[256];
+
+		fg_error_set(err, FG_NOTFOUND, "population", "no population for %s",
+			     describe_key(inc, k, what, sizeof(what)));
+		fg_error_detail(err, "Every case needs the population of its sex, and of its district and year where the population gives them.");
+		return FG_NOTFOUND;
+	}
+	for (int d = 0; d < FG_NDIMS; d++)
+		if (key[d] < 0)
+			inc->case_missing[d] = true;
+	c = cellmap_get(&inc->cases, pack(key), true);
+	if (c == NULL)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory");
+	c->v[g] += n;
+	return FG_OK;
+}
+
+/* Key k projected on the dimensions of by (others -1); site dropped unless keep_site. */
+static void
+project(const int k[FG_NDIMS], const bool by[FG_NDIMS], bool keep_site, int out[FG_NDIMS])
+{
+	for (int d = 0; d < FG_NDIMS; d++)
+		out[d] = by[d] && (d != FG_DIM_SITE || keep_site) ? k[d] : -1;
+}
+
+/* Sum the cells of src into dst, projected on by. */
+static bool
+collapse_map(const struct cellmap *src, const bool by[FG_NDIMS], bool keep_site,
+	     struct cellmap *dst)
+{
+	for (size_t i = 0; i < src->n; i++) {
+		int k[FG_NDIMS], p[FG_NDIMS];
+		struct cell *c;
+
+		unpack(src->cells[i].key, k);
+		project(k, by, keep_site, p);
+		c = cellmap_get(dst, pack(p), true);
+		if (c == NULL)
+			return false;
+		for (int g = 0; g < FG_AGE_GROUPS; g++)
+			c->v[g] += src->cells[i].v[g];
+	}
+	return true;
+}
+
+static int
+compare_rows(const void *pa, const void *pb, void *ctx)
+{
+	const struct fg_incidence_row *a = pa, *b = pb;
+	const fg_incidence *inc = ctx;
+
+	for (int d = 0; d < FG_NDIMS; d++) {
+		int c;
+
+		if (a->key[d] == b->key[d])
+			continue;
+		if (d == FG_DIM_SITE || a->key[d] < 0 || b->key[d] < 0)
+			return a->key[d] < b->key[d] ? -1 : 1;
+		c = strcmp(fg_incidence_value_text(inc, d, a->key[d]),
+			   fg_incidence_value_text(inc, d, b->key[d]));
+		if (c != 0)
+			return c;
+	}
+	return 0;
+}
+
+static fg_rc
+check_breakdown(const fg_incidence *inc, const bool by[FG_NDIMS], struct fg_error *err)
+{
+	for (int d = 0; d < FG_NDIMS; d++) {
+		if (!by[d])
+			continue;
+		if (d != FG_DIM_SITE && !inc->pop_given[d]) {
+			fg_error_set(err, FG_INVALID, "by", "population is not broken down by %s",
+				     fg_dim_name(d));
+			fg_error_hint(err, "Give the population a column %s, or leave %s out of the breakdown.",
+				      fg_dim_name(d), fg_dim_name(d));
+			return FG_INVALID;
+		}
+		if (inc->case_missing[d]) {
+			fg_error_set(err, FG_INVALID, "by", "cases are not broken down by %s",
+				     fg_dim_name(d));
+			fg_error_hint(err, "Give the cases a column %s, or leave %s out of the breakdown.",
+				      d == FG_DIM_SITE ? "icd10 or site" : fg_dim_name(d), fg_dim_name(d));
+			return FG_INVALID;
+		}
+	}
+	return FG_OK;
+}
+
+fg_rc
+fg_incidence_collapse(const fg_incidence *inc, const bool by[FG_NDIMS], struct fg_arena *arena,
+		      struct fg_incidence_row **rows, size_t *nrows, struct fg_error *err)
+{
+	struct cellmap cases = {0}, pop = {0};
+	fg_rc rc;
+
+	*rows = NULL;
+	*nrows = 0;
+	rc = check_breakdown(inc, by, err);
+	if (rc != FG_OK)
+		goto out;
+	if (!collapse_map(&inc->cases, by, true, &cases) || !collapse_map(&inc->pop, by, false, &pop) ||
+	    (*rows = fg_arena_alloc(arena, (cases.n ? cases.n : 1) * sizeof(**rows))) == NULL) {
+		rc = fg_error_set(err, FG_NOMEM, NULL, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < cases.n; i++) {
+		struct fg_incidence_row *r = &(*rows)[i];
+		int p[FG_NDIMS];
+		const struct cell *c;
+
+		unpack(cases.cells[i].key, r->key);
+		memcpy(r->count, cases.cells[i].v, sizeof(r->count));
+		project(r->key, by, false, p);
+		c = cellmap_get(&pop, pack(p), false);
+		if (c == NULL) {
+			char what[256];
+
+			rc = fg_error_set(err, FG_INVALID, "population", "no population for %s",
+					  describe_key(inc, p, what, sizeof(what)));
+			goto out;
+		}
+		memcpy(r->pop, c->v, sizeof(r->pop));
+	}
+	*nrows = cases.n;
+	qsort_r(*rows, *nrows, sizeof(**rows), compare_rows, (void *)inc);
+out:
+	cellmap_free(&cases);
+	cellmap_free(&pop);
+	return rc;
+}
