@@ -61,15 +61,6 @@ add_key_columns(struct rates_job *job)
 	}
 }
 
-static const char *
-site_name(const struct rates_job *job, const char *code)
-{
-	for (size_t i = 0; i < job->sites.count; i++)
-		if (strcmp(job->sites.groups[i].code, code) == 0)
-			return job->sites.groups[i].label_en;
-	return "";
-}
-
 static int
 key_cells(struct rates_job *job, const int key[FG_NDIMS], const char **cells)
 {
@@ -85,7 +76,7 @@ key_cells(struct rates_job *job, const int key[FG_NDIMS], const char **cells)
 			text = strcmp(text, "1") == 0 ? "male" : "female";
 		cells[n++] = text;
 		if (d == FG_DIM_SITE)
-			cells[n++] = site_name(job, text);
+			cells[n++] = fg_site_group_label(&job->sites, text);
 	}
 	return n;
 }

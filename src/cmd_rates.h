@@ -13,4 +13,8 @@ extern const struct cli_option stats_rates_options[];
 extern const char stats_rates_description[];
 int stats_run_rates(struct cli_args *args);
 
+extern const struct cli_option stats_quality_options[];
+extern const char stats_quality_description[];
+int stats_run_quality(struct cli_args *args);
+
 #endif

@@ -1,7 +1,7 @@
 /*
  * cmd_stats.c
  *	  fangai stats summary: what a database holds; the table of the stats
- *	  subcommands (rates: cmd_rates.c).
+ *	  subcommands (rates: cmd_rates.c, quality: cmd_quality.c).
  */
 #include <stdio.h>
 
@@ -109,12 +109,16 @@ static const struct command stats_commands[] = {
 	 .summary = "incidence: crude, age-specific and standardised rates, cumulative, truncated, EAPC",
 	 .description = stats_rates_description, .options = stats_rates_options,
 	 .run = stats_run_rates},
+	{.name = "quality", .usage = "--tumours FILE [--deaths FILE] [--by DIMS] [OPTIONS]",
+	 .summary = "registry data quality: MV%, DCO%, M:I, unknown basis and site, morphology NOS",
+	 .description = stats_quality_description, .options = stats_quality_options,
+	 .run = stats_run_quality},
 	{0},
 };
 
 const struct command cmd_stats_entry = {
 	.name = "stats",
-	.usage = "summary|rates ...",
+	.usage = "summary|rates|quality ...",
 	.summary = "statistics over the database",
 	.subcommands = stats_commands,
 };

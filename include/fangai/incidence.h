@@ -50,6 +50,13 @@ fg_rc fg_incidence_value(fg_incidence *inc, enum fg_dim dim, const char *text,
 const char *fg_incidence_value_text(const fg_incidence *inc, enum fg_dim dim, int id);
 
 /*
+ * Order of two keys: by site id (the order sites were interned), then by
+ * the texts of sex, district and year; -1 (not broken down) first.
+ */
+int fg_incidence_key_compare(const fg_incidence *inc, const int a[FG_NDIMS],
+			     const int b[FG_NDIMS]);
+
+/*
  * Add n persons (person-years) to the population of key (its site is
  * ignored) in age group g.  Every population cell must be broken down by
  * the same dimensions, and be given once: FG_CONFLICT for a cell given

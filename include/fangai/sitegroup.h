@@ -58,4 +58,7 @@ fg_rc fg_site_group_classify(const struct fg_site_groups *table, const char *icd
 			     const char *field, int *group, uint64_t *mask,
 			     struct fg_error *err);
 
+/* English label of the group with code, or "" if there is none.  Owned by the table. */
+const char *fg_site_group_label(const struct fg_site_groups *table, const char *code);
+
 #endif

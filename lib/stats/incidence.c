@@ -10,23 +10,10 @@
 
 #include "fangai/incidence.h"
 #include "fangai/util.h"
+#include "stats_int.h"
 
 #define VALUE_MAX 64
 #define MAX_IDS 65534		/* ids are packed in 16 bits, plus one */
-
-struct cell {
-	uint64_t key;
-	double v[FG_AGE_GROUPS];
-	uint32_t given;		/* age groups set, for population cells */
-};
-
-/* Open-addressing map from packed keys to cells; slots hold cell index + 1. */
-struct cellmap {
-	struct cell *cells;
-	size_t n, cap;
-	uint32_t *slots;
-	size_t nslots;
-};
 
 struct dict {
 	char (*text)[VALUE_MAX];
@@ -37,11 +24,17 @@ struct dict {
 
 struct fg_incidence {
 	struct dict dims[FG_NDIMS];
-	struct cellmap cases, pop;
+	struct stats_cellmap cases, pop;
 	bool have_pop;
 	bool pop_given[FG_NDIMS];	/* the population is broken down by it */
 	bool case_missing[FG_NDIMS];	/* some case is not broken down by it */
 };
+
+static uint64_t
+dict_hash(const void *ctx, size_t i)
+{
+	return stats_hash_text(((const struct dict *)ctx)->text[i]);
+}
 
 static const char *const dim_names[FG_NDIMS] = {"site", "sex", "district", "year"};
 
@@ -76,119 +69,6 @@ fg_dims_parse(const char *list, bool by[FG_NDIMS], struct fg_error *err)
 	return FG_OK;
 }
 
-static uint64_t
-hash64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= UINT64_C(0xff51afd7ed558ccd);
-	x ^= x >> 33;
-	return x;
-}
-
-static uint64_t
-hash_text(const char *s)
-{
-	uint64_t h = UINT64_C(0xcbf29ce484222325);
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * UINT64_C(0x100000001b3);
-	return hash64(h);
-}
-
-/* Grow a slot array to twice its size and re-insert entries with their hashes. */
-static bool
-rehash(uint32_t **slots, size_t *nslots, size_t n, uint64_t (*hash)(const void *, size_t),
-       const void *ctx)
-{
-	size_t ns = *nslots ? *nslots * 2 : 64;
-	uint32_t *s = calloc(ns, sizeof(*s));
-
-	if (s == NULL)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		size_t j = hash(ctx, i) & (ns - 1);
-
-		while (s[j])
-			j = (j + 1) & (ns - 1);
-		s[j] = (uint32_t)(i + 1);
-	}
-	free(*slots);
-	*slots = s;
-	*nslots = ns;
-	return true;
-}
-
-static uint64_t
-cell_hash(const void *ctx, size_t i)
-{
-	return hash64(((const struct cellmap *)ctx)->cells[i].key);
-}
-
-static uint64_t
-dict_hash(const void *ctx, size_t i)
-{
-	return hash_text(((const struct dict *)ctx)->text[i]);
-}
-
-/* The cell of key, created (zeroed) if create and absent; NULL if absent or out of memory. */
-static struct cell *
-cellmap_get(struct cellmap *m, uint64_t key, bool create)
-{
-	size_t j;
-
-	if (m->nslots) {
-		for (j = hash64(key) & (m->nslots - 1); m->slots[j]; j = (j + 1) & (m->nslots - 1))
-			if (m->cells[m->slots[j] - 1].key == key)
-				return &m->cells[m->slots[j] - 1];
-	}
-	if (!create)
-		return NULL;
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 64;
-		struct cell *c = realloc(m->cells, cap * sizeof(*c));
-
-		if (c == NULL)
-			return NULL;
-		m->cells = c;
-		m->cap = cap;
-	}
-	if (2 * (m->n + 1) > m->nslots && !rehash(&m->slots, &m->nslots, m->n, cell_hash, m))
-		return NULL;
-	memset(&m->cells[m->n], 0, sizeof(m->cells[0]));
-	m->cells[m->n].key = key;
-	for (j = hash64(key) & (m->nslots - 1); m->slots[j]; j = (j + 1) & (m->nslots - 1))
-		;
-	m->slots[j] = (uint32_t)(m->n + 1);
-	return &m->cells[m->n++];
-}
-
-static void
-cellmap_free(struct cellmap *m)
-{
-	free(m->cells);
-	free(m->slots);
-	memset(m, 0, sizeof(*m));
-}
-
-static uint64_t
-pack(const int key[FG_NDIMS])
-{
-	uint64_t k = 0;
-
-	for (int d = 0; d < FG_NDIMS; d++)
-		k = (k << 16) | (uint64_t)(key[d] + 1);
-	return k;
-}
-
-static void
-unpack(uint64_t k, int key[FG_NDIMS])
-{
-	for (int d = FG_NDIMS - 1; d >= 0; d--) {
-		key[d] = (int)(k & 0xffff) - 1;
-		k >>= 16;
-	}
-}
-
 fg_rc
 fg_incidence_new(fg_incidence **out, struct fg_error *err)
 {
@@ -205,8 +85,8 @@ fg_incidence_free(fg_incidence *inc)
 		free(inc->dims[d].text);
 		free(inc->dims[d].slots);
 	}
-	cellmap_free(&inc->cases);
-	cellmap_free(&inc->pop);
+	stats_cellmap_free(&inc->cases);
+	stats_cellmap_free(&inc->pop);
 	free(inc);
 }
 
@@ -221,7 +101,7 @@ fg_incidence_value(fg_incidence *inc, enum fg_dim dim, const char *text, int *id
 		return fg_error_set(err, FG_INVALID, fg_dim_name(dim), "invalid %s \"%s\"",
 				    fg_dim_name(dim), text);
 	if (dt->nslots) {
-		for (j = hash_text(text) & (dt->nslots - 1); dt->slots[j]; j = (j + 1) & (dt->nslots - 1))
+		for (j = stats_hash_text(text) & (dt->nslots - 1); dt->slots[j]; j = (j + 1) & (dt->nslots - 1))
 			if (strcmp(dt->text[dt->slots[j] - 1], text) == 0) {
 				*id = (int)dt->slots[j] - 1;
 				return FG_OK;
@@ -239,10 +119,10 @@ fg_incidence_value(fg_incidence *inc, enum fg_dim dim, const char *text, int *id
 		dt->text = t;
 		dt->cap = cap;
 	}
-	if (2 * (dt->n + 1) > dt->nslots && !rehash(&dt->slots, &dt->nslots, dt->n, dict_hash, dt))
+	if (2 * (dt->n + 1) > dt->nslots && !stats_rehash(&dt->slots, &dt->nslots, dt->n, dict_hash, dt))
 		return fg_error_set(err, FG_NOMEM, NULL, "out of memory");
 	memcpy(dt->text[dt->n], text, len + 1);
-	for (j = hash_text(text) & (dt->nslots - 1); dt->slots[j]; j = (j + 1) & (dt->nslots - 1))
+	for (j = stats_hash_text(text) & (dt->nslots - 1); dt->slots[j]; j = (j + 1) & (dt->nslots - 1))
 		;
 	dt->slots[j] = (uint32_t)(dt->n + 1);
 	*id = (int)dt->n++;
@@ -288,7 +168,7 @@ fg_incidence_add_population(fg_incidence *inc, const int key[FG_NDIMS], int g, d
 			    struct fg_error *err)
 {
 	int k[FG_NDIMS] = {-1, key[1], key[2], key[3]};
-	struct cell *c;
+	struct stats_cell *c;
 	fg_rc rc = check_group(g, n, err);
 
 	if (rc != FG_OK)
@@ -303,7 +183,7 @@ fg_incidence_add_population(fg_incidence *inc, const int key[FG_NDIMS], int g, d
 					    fg_dim_name(d));
 	}
 	inc->have_pop = true;
-	c = cellmap_get(&inc->pop, pack(k), true);
+	c = stats_cellmap_get(&inc->pop, stats_key_pack(k), true);
 	if (c == NULL)
 		return fg_error_set(err, FG_NOMEM, NULL, "out of memory");
 	if (c->given & (UINT32_C(1) << g)) {
@@ -321,7 +201,7 @@ fg_incidence_add_cases(fg_incidence *inc, const int key[FG_NDIMS], int g, double
 		       struct fg_error *err)
 {
 	int k[FG_NDIMS] = {-1, -1, -1, -1};
-	struct cell *c;
+	struct stats_cell *c;
 	fg_rc rc = check_group(g, n, err);
 
 	if (rc != FG_OK)
@@ -336,7 +216,7 @@ fg_incidence_add_cases(fg_incidence *inc, const int key[FG_NDIMS], int g, double
 						    fg_dim_name(d), fg_dim_name(d));
 			k[d] = key[d];
 		}
-	if (cellmap_get(&inc->pop, pack(k), false) == NULL) {
+	if (stats_cellmap_get(&inc->pop, stats_key_pack(k), false) == NULL) {
 		char what[256];
 
 		fg_error_set(err, FG_NOTFOUND, "population", "no population for %s",
@@ -347,7 +227,7 @@ fg_incidence_add_cases(fg_incidence *inc, const int key[FG_NDIMS], int g, double
 	for (int d = 0; d < FG_NDIMS; d++)
 		if (key[d] < 0)
 			inc->case_missing[d] = true;
-	c = cellmap_get(&inc->cases, pack(key), true);
+	c = stats_cellmap_get(&inc->cases, stats_key_pack(key), true);
 	if (c == NULL)
 		return fg_error_set(err, FG_NOMEM, NULL, "out of memory");
 	c->v[g] += n;
@@ -364,16 +244,16 @@ project(const int k[FG_NDIMS], const bool by[FG_NDIMS], bool keep_site, int out[
 
 /* Sum the cells of src into dst, projected on by. */
 static bool
-collapse_map(const struct cellmap *src, const bool by[FG_NDIMS], bool keep_site,
-	     struct cellmap *dst)
+collapse_map(const struct stats_cellmap *src, const bool by[FG_NDIMS], bool keep_site,
+	     struct stats_cellmap *dst)
 {
 	for (size_t i = 0; i < src->n; i++) {
 		int k[FG_NDIMS], p[FG_NDIMS];
-		struct cell *c;
+		struct stats_cell *c;
 
-		unpack(src->cells[i].key, k);
+		stats_key_unpack(src->cells[i].key, k);
 		project(k, by, keep_site, p);
-		c = cellmap_get(dst, pack(p), true);
+		c = stats_cellmap_get(dst, stats_key_pack(p), true);
 		if (c == NULL)
 			return false;
 		for (int g = 0; g < FG_AGE_GROUPS; g++)
@@ -382,25 +262,29 @@ collapse_map(const struct cellmap *src, const bool by[FG_NDIMS], bool keep_site,
 	return true;
 }
 
-static int
-compare_rows(const void *pa, const void *pb, void *ctx)
+int
+fg_incidence_key_compare(const fg_incidence *inc, const int a[FG_NDIMS], const int b[FG_NDIMS])
 {
-	const struct fg_incidence_row *a = pa, *b = pb;
-	const fg_incidence *inc = ctx;
-
 	for (int d = 0; d < FG_NDIMS; d++) {
 		int c;
 
-		if (a->key[d] == b->key[d])
+		if (a[d] == b[d])
 			continue;
-		if (d == FG_DIM_SITE || a->key[d] < 0 || b->key[d] < 0)
-			return a->key[d] < b->key[d] ? -1 : 1;
-		c = strcmp(fg_incidence_value_text(inc, d, a->key[d]),
-			   fg_incidence_value_text(inc, d, b->key[d]));
+		if (d == FG_DIM_SITE || a[d] < 0 || b[d] < 0)
+			return a[d] < b[d] ? -1 : 1;
+		c = strcmp(fg_incidence_value_text(inc, d, a[d]), fg_incidence_value_text(inc, d, b[d]));
 		if (c != 0)
 			return c;
 	}
 	return 0;
+}
+
+static int
+compare_rows(const void *pa, const void *pb, void *ctx)
+{
+	const struct fg_incidence_row *a = pa, *b = pb;
+
+	return fg_incidence_key_compare(ctx, a->key, b->key);
 }
 
 static fg_rc
@@ -431,7 +315,7 @@ fg_rc
 fg_incidence_collapse(const fg_incidence *inc, const bool by[FG_NDIMS], struct fg_arena *arena,
 		      struct fg_incidence_row **rows, size_t *nrows, struct fg_error *err)
 {
-	struct cellmap cases = {0}, pop = {0};
+	struct stats_cellmap cases = {0}, pop = {0};
 	fg_rc rc;
 
 	*rows = NULL;
@@ -447,12 +331,12 @@ fg_incidence_collapse(const fg_incidence *inc, const bool by[FG_NDIMS], struct f
 	for (size_t i = 0; i < cases.n; i++) {
 		struct fg_incidence_row *r = &(*rows)[i];
 		int p[FG_NDIMS];
-		const struct cell *c;
+		const struct stats_cell *c;
 
-		unpack(cases.cells[i].key, r->key);
+		stats_key_unpack(cases.cells[i].key, r->key);
 		memcpy(r->count, cases.cells[i].v, sizeof(r->count));
 		project(r->key, by, false, p);
-		c = cellmap_get(&pop, pack(p), false);
+		c = stats_cellmap_get(&pop, stats_key_pack(p), false);
 		if (c == NULL) {
 			char what[256];
 
@@ -465,7 +349,7 @@ fg_incidence_collapse(const fg_incidence *inc, const bool by[FG_NDIMS], struct f
 	*nrows = cases.n;
 	qsort_r(*rows, *nrows, sizeof(**rows), compare_rows, (void *)inc);
 out:
-	cellmap_free(&cases);
-	cellmap_free(&pop);
+	stats_cellmap_free(&cases);
+	stats_cellmap_free(&pop);
 	return rc;
 }

@@ -154,3 +154,12 @@ fg_site_group_classify(const struct fg_site_groups *table, const char *icd10,
 	*mask = table->members[slot];
 	return FG_OK;
 }
+
+const char *
+fg_site_group_label(const struct fg_site_groups *table, const char *code)
+{
+	for (size_t i = 0; i < table->count; i++)
+		if (strcmp(table->groups[i].code, code) == 0)
+			return table->groups[i].label_en;
+	return "";
+}

@@ -8,6 +8,7 @@
 #define FANGAI_STATS_INT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "fangai/csv.h"
 #include "fangai/error.h"
@@ -77,5 +78,44 @@ fg_rc stats_read_key(const struct stats_file *f, const struct stats_key_columns 
 /* A number zero or greater from column col, named field in errors. */
 fg_rc stats_read_count(const struct stats_file *f, int col, const char *field, double *out,
 		       struct fg_error *err);
+
+/* Cells of counts by age group, keyed by packed dimension ids. */
+
+struct stats_cell {
+	uint64_t key;
+	double v[FG_AGE_GROUPS];
+	uint32_t given;		/* age groups set, for population cells */
+};
+
+/* Open-addressing map from packed keys to cells; slots hold cell index + 1. */
+struct stats_cellmap {
+	struct stats_cell *cells;
+	size_t n, cap;
+	uint32_t *slots;
+	size_t nslots;
+};
+
+/* Mix the bits of x (a finaliser of MurmurHash3). */
+uint64_t stats_hash64(uint64_t x);
+
+/* FNV-1a of a string, mixed. */
+uint64_t stats_hash_text(const char *s);
+
+/*
+ * Grow a slot array to twice its size and re-insert entries 0..n-1 with
+ * hash(ctx, i).  False when out of memory (the old array is kept).
+ */
+bool stats_rehash(uint32_t **slots, size_t *nslots, size_t n,
+		  uint64_t (*hash)(const void *, size_t), const void *ctx);
+
+/* The cell of key, created (zeroed) if create and absent; NULL if absent or out of memory. */
+struct stats_cell *stats_cellmap_get(struct stats_cellmap *m, uint64_t key, bool create);
+
+/* Free the map's arrays and empty it. */
+void stats_cellmap_free(struct stats_cellmap *m);
+
+/* Pack a key of dimension ids (-1..65534 each) into 64 bits, and back. */
+uint64_t stats_key_pack(const int key[FG_NDIMS]);
+void stats_key_unpack(uint64_t k, int key[FG_NDIMS]);
 
 #endif
