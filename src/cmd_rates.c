@@ -1,7 +1,8 @@
 /*
  * cmd_rates.c
  *	  fangai stats rates: incidence rates from a cases CSV and a population
- *	  CSV, without a database: crude, age-specific and age-standardised
+ *	  CSV without a database, or from the database's tumours and
+ *	  population: crude, age-specific and age-standardised
  *	  rates with 95% intervals, cumulative rate and risk 0-74, truncated
  *	  rate 35-64, or the EAPC over years.
  */
@@ -11,6 +12,7 @@
 
 #include "cmd_rates.h"
 #include "fangai/incidence.h"
+#include "fangai/population.h"
 #include "fangai/rates.h"
 #include "fangai/sitegroup.h"
 #include "output.h"
@@ -26,6 +28,7 @@ struct rates_job {
 	struct fg_rate_options opts;
 	struct fg_site_groups sites;
 	fg_incidence *inc;
+	fg_store *store;		/* NULL when reading CSV files */
 	struct fg_arena arena;
 	struct out_table table;
 	struct out_column *cols;
@@ -293,9 +296,11 @@ run_job(struct rates_job *job, const struct cli_args *args, struct fg_error *err
 		rc = fg_site_groups_load(cli_get(args, "sites"), &job->sites, err);
 	if (rc == FG_OK)
 		rc = fg_incidence_new(&job->inc, err);
-	if (rc == FG_OK)
+	if (rc == FG_OK && job->store != NULL)
+		rc = fg_incidence_read_store(job->inc, job->store, &job->sites, job->by[FG_DIM_SITE], err);
+	else if (rc == FG_OK)
 		rc = fg_incidence_read_population(job->inc, cli_get(args, "population"), err);
-	if (rc == FG_OK)
+	if (rc == FG_OK && job->store == NULL)
 		rc = fg_incidence_read_cases(job->inc, cli_get(args, "cases"), &job->sites,
 					     job->by[FG_DIM_SITE], err);
 	if (rc == FG_OK && cli_has(args, "eapc"))
@@ -312,20 +317,24 @@ stats_run_rates(struct cli_args *args)
 	struct fg_error err;
 	int status = EXIT_OK;
 
-	if (!cli_has(args, "cases") || !cli_has(args, "population"))
-		return cli_usage_error(args->path, "stats rates needs --cases and --population");
+	enum out_format fmt;
+
+	if (cli_has(args, "cases") != cli_has(args, "population"))
+		return cli_usage_error(args->path, "stats rates needs both --cases and --population, or neither");
+	if (!out_format_parse(cli_get(args, "format"), &fmt))
+		return cli_usage_error(args->path, "invalid output format \"%s\"", cli_get(args, "format"));
 	job = calloc(1, sizeof(*job));
 	if (job == NULL)
 		return EXIT_USAGE;
-	if (!out_format_parse(cli_get(args, "format"), &job->fmt)) {
-		free(job);
-		return cli_usage_error(args->path, "invalid output format \"%s\"", cli_get(args, "format"));
-	}
+	job->fmt = fmt;
 	fg_arena_init(&job->arena, 0);
-	if (run_job(job, args, &err) != FG_OK)
+	if (!cli_has(args, "cases"))
+		job->store = cli_open_store(args, false, &status);
+	if (status == EXIT_OK && run_job(job, args, &err) != FG_OK)
 		status = cli_report(&err);
-	else
+	else if (status == EXIT_OK)
 		out_table_print(&job->table, job->fmt, stdout);
+	fg_store_close(job->store);
 	fg_incidence_free(job->inc);
 	fg_arena_free(&job->arena);
 	free(job);
@@ -341,6 +350,7 @@ const struct cli_option stats_rates_options[] = {
 	{"age-specific", NULL, "print the age-specific rates, one row per age group"},
 	{"eapc", NULL, "print the EAPC of the first standard's ASR over the years"},
 	{"sites", "FILE", "site-group table (default data/registry/site-groups.csv)"},
+	CLI_OPT_DB,
 	CLI_OPT_FORMAT,
 	CLI_OPT_END,
 };
@@ -363,6 +373,10 @@ const char stats_rates_description[] =
 	"Population CSV, one row per sex, age group [, district, year]:\n"
 	"  sex, age_group, population (or count), and optionally district and year.\n"
 	"Every case needs the population of its sex [, district and year].\n"
+	"\n"
+	"Without --cases and --population, the rates come from the database (--db): its\n"
+	"population table (see \"fangai registry population import\") and its tumours whose\n"
+	"ICD-10 code is in the registry's scope, by the person's sex and age at incidence.\n"
 	"\n"
 	"--eapc fits log(ASR) on year (least squares, Student t interval) for each\n"
 	"stratum of --by, which must then leave year out.";

@@ -105,7 +105,7 @@ static const struct command stats_commands[] = {
 	{.name = "summary", .usage = "[--db PATH] [--format FMT]",
 	 .summary = "institutions, population by age, sex and district, and register sizes",
 	 .options = summary_options, .run = run_summary},
-	{.name = "rates", .usage = "--cases FILE --population FILE [--standard STD] [--by DIMS] [OPTIONS]",
+	{.name = "rates", .usage = "[--cases FILE --population FILE | --db PATH] [--standard STD] [--by DIMS] [OPTIONS]",
 	 .summary = "incidence: crude, age-specific and standardised rates, cumulative, truncated, EAPC",
 	 .description = stats_rates_description, .options = stats_rates_options,
 	 .run = stats_run_rates},

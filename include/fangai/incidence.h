@@ -118,4 +118,17 @@ fg_rc fg_incidence_read_cases(fg_incidence *inc, const char *path,
 			      const struct fg_site_groups *sites, bool by_site,
 			      struct fg_error *err);
 
+/*
+ * The population cells of the table, one row per sex, district and year
+ * (count all 0), allocated in arena and ordered as fg_incidence_collapse
+ * orders them.  FG_INVALID naming the cell when complete is set and a
+ * cell lacks one of the 19 age groups.
+ */
+fg_rc fg_incidence_population(const fg_incidence *inc, bool complete,
+			      struct fg_arena *arena, struct fg_incidence_row **rows,
+			      size_t *nrows, struct fg_error *err);
+
+/* True if the population is broken down by dimension dim. */
+bool fg_incidence_population_by(const fg_incidence *inc, enum fg_dim dim);
+
 #endif

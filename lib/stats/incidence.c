@@ -353,3 +353,42 @@ out:
 	stats_cellmap_free(&pop);
 	return rc;
 }
+
+bool
+fg_incidence_population_by(const fg_incidence *inc, enum fg_dim dim)
+{
+	return dim < FG_NDIMS && inc->pop_given[dim];
+}
+
+fg_rc
+fg_incidence_population(const fg_incidence *inc, bool complete, struct fg_arena *arena,
+			struct fg_incidence_row **rows, size_t *nrows, struct fg_error *err)
+{
+	const uint32_t all = (UINT32_C(1) << FG_AGE_GROUPS) - 1;
+
+	*nrows = 0;
+	*rows = fg_arena_alloc(arena, (inc->pop.n ? inc->pop.n : 1) * sizeof(**rows));
+	if (*rows == NULL)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory");
+	for (size_t i = 0; i < inc->pop.n; i++) {
+		const struct stats_cell *c = &inc->pop.cells[i];
+		struct fg_incidence_row *r = &(*rows)[i];
+
+		stats_key_unpack(c->key, r->key);
+		memcpy(r->pop, c->v, sizeof(r->pop));
+		if (complete && c->given != all) {
+			char what[256];
+			int g = 0;
+
+			while (c->given & (UINT32_C(1) << g))
+				g++;
+			fg_error_set(err, FG_INVALID, "age_group", "population of %s has no age group \"%s\"",
+				     describe_key(inc, r->key, what, sizeof(what)), fg_age_group_label(g));
+			fg_error_detail(err, "Each sex, district and year needs all 19 age groups.");
+			return FG_INVALID;
+		}
+	}
+	*nrows = inc->pop.n;
+	qsort_r(*rows, *nrows, sizeof(**rows), compare_rows, (void *)inc);
+	return FG_OK;
+}

@@ -96,6 +96,22 @@ read_age_group(const struct stats_file *f, const struct case_columns *c, int *g,
 	return FG_OK;
 }
 
+fg_rc
+stats_add_case(fg_incidence *inc, int key[FG_NDIMS], uint64_t mask, int g, double n,
+	       struct fg_error *err)
+{
+	fg_rc rc = FG_OK;
+
+	if (mask == 0)
+		return fg_incidence_add_cases(inc, key, g, n, err);
+	for (int s = 0; rc == FG_OK && mask; s++, mask >>= 1)
+		if (mask & 1) {
+			key[FG_DIM_SITE] = s;
+			rc = fg_incidence_add_cases(inc, key, g, n, err);
+		}
+	return rc;
+}
+
 /* Add the current row's cases under each site it counts in. */
 static fg_rc
 add_case_row(fg_incidence *inc, const struct stats_file *f, const struct case_columns *c,
@@ -115,19 +131,11 @@ add_case_row(fg_incidence *inc, const struct stats_file *f, const struct case_co
 		if (rc != FG_OK)
 			return stats_locate(f, rc, err);
 	}
-	if (!by_site || mask == 0)
-		return stats_locate(f, fg_incidence_add_cases(inc, key, g, n, err), err);
-	for (int s = 0; rc == FG_OK && mask; s++, mask >>= 1)
-		if (mask & 1) {
-			key[FG_DIM_SITE] = s;
-			rc = stats_locate(f, fg_incidence_add_cases(inc, key, g, n, err), err);
-		}
-	return rc;
+	return stats_locate(f, stats_add_case(inc, key, by_site ? mask : 0, g, n, err), err);
 }
 
-/* Intern the site groups first, so that their ids are their indices in the table. */
-static fg_rc
-intern_sites(fg_incidence *inc, const struct fg_site_groups *sites, struct fg_error *err)
+fg_rc
+stats_intern_sites(fg_incidence *inc, const struct fg_site_groups *sites, struct fg_error *err)
 {
 	for (size_t i = 0; i < sites->count; i++) {
 		int id;
@@ -154,7 +162,7 @@ fg_incidence_read_cases(fg_incidence *inc, const char *path, const struct fg_sit
 	if (rc == FG_OK)
 		rc = case_columns(&f, &c, err);
 	if (rc == FG_OK && by_site && c.icd10 >= 0 && sites != NULL)
-		rc = intern_sites(inc, sites, err);
+		rc = stats_intern_sites(inc, sites, err);
 	while (rc == FG_OK && (rc = fg_csv_read(f.csv, &row, err)) == FG_OK && row) {
 		int key[FG_NDIMS], g;
 		double n = 1;

@@ -79,6 +79,20 @@ fg_rc stats_read_key(const struct stats_file *f, const struct stats_key_columns 
 fg_rc stats_read_count(const struct stats_file *f, int col, const char *field, double *out,
 		       struct fg_error *err);
 
+/*
+ * Intern the codes of the site groups into an empty site dimension, so that
+ * a site's id is its index in the table.  FG_MISUSE if sites were interned.
+ */
+fg_rc stats_intern_sites(fg_incidence *inc, const struct fg_site_groups *sites,
+			 struct fg_error *err);
+
+/*
+ * Add n cases of key in age group g under each site of mask (the groups of
+ * fg_site_group_classify), or once as key is when mask is 0.
+ */
+fg_rc stats_add_case(fg_incidence *inc, int key[FG_NDIMS], uint64_t mask, int g, double n,
+		     struct fg_error *err);
+
 /* Cells of counts by age group, keyed by packed dimension ids. */
 
 struct stats_cell {
