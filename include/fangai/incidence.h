@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "fangai/arena.h"
 #include "fangai/error.h"
@@ -75,6 +76,15 @@ fg_rc fg_incidence_add_population(fg_incidence *inc, const int key[FG_NDIMS], in
  */
 fg_rc fg_incidence_add_cases(fg_incidence *inc, const int key[FG_NDIMS], int g, double n,
 			     struct fg_error *err);
+
+/*
+ * Add n cases of key (its site ignored) in age group g under each site id
+ * whose bit is set in sites -- the mask fg_site_group_classify gives, when
+ * the site groups were interned first, in their order -- or as
+ * fg_incidence_add_cases when sites is 0.  Fails as fg_incidence_add_cases.
+ */
+fg_rc fg_incidence_add_case_sites(fg_incidence *inc, const int key[FG_NDIMS], uint64_t sites,
+				  int g, double n, struct fg_error *err);
 
 /* One stratum of a collapsed table. */
 struct fg_incidence_row {

@@ -22,12 +22,33 @@ struct dict {
 	size_t nslots;
 };
 
+/*
+ * The case cells of one sex, district and year, by site id: the bulk path
+ * (fg_incidence_add_case_sites) finds a stratum with one look-up and its
+ * sites by index.  Sites past FG_SITE_GROUPS_MAX go through the cell map.
+ */
+struct stratum {
+	uint64_t key;				/* packed, site -1 */
+	uint32_t cell[FG_SITE_GROUPS_MAX];	/* index + 1 in the case cells, 0 if none yet */
+	bool has_population;			/* checked once */
+};
+
+struct strata {
+	struct stratum *items;
+	size_t n, cap;
+	uint32_t *slots;
+	size_t nslots;
+};
+
 struct fg_incidence {
 	struct dict dims[FG_NDIMS];
 	struct stats_cellmap cases, pop;
 	bool have_pop;
 	bool pop_given[FG_NDIMS];	/* the population is broken down by it */
 	bool case_missing[FG_NDIMS];	/* some case is not broken down by it */
+	uint64_t last_pop;		/* the last population key a case was checked against */
+	bool last_pop_valid;
+	struct strata strata;		/* case cells of each sex, district and year, by site */
 };
 
 static uint64_t
@@ -87,6 +108,8 @@ fg_incidence_free(fg_incidence *inc)
 	}
 	stats_cellmap_free(&inc->cases);
 	stats_cellmap_free(&inc->pop);
+	free(inc->strata.items);
+	free(inc->strata.slots);
 	free(inc);
 }
 
@@ -196,16 +219,13 @@ fg_incidence_add_population(fg_incidence *inc, const int key[FG_NDIMS], int g, d
 	return FG_OK;
 }
 
-fg_rc
-fg_incidence_add_cases(fg_incidence *inc, const int key[FG_NDIMS], int g, double n,
-		       struct fg_error *err)
+/* FG_OK if key's sex, district and year have a population; remembers the last one found. */
+static fg_rc
+check_population(fg_incidence *inc, const int key[FG_NDIMS], struct fg_error *err)
 {
 	int k[FG_NDIMS] = {-1, -1, -1, -1};
-	struct stats_cell *c;
-	fg_rc rc = check_group(g, n, err);
+	uint64_t packed;
 
-	if (rc != FG_OK)
-		return rc;
 	if (!inc->have_pop)
 		return fg_error_set(err, FG_NOTFOUND, "population", "no population to count cases against");
 	for (int d = FG_DIM_SEX; d < FG_NDIMS; d++)
@@ -216,7 +236,10 @@ fg_incidence_add_cases(fg_incidence *inc, const int key[FG_NDIMS], int g, double
 						    fg_dim_name(d), fg_dim_name(d));
 			k[d] = key[d];
 		}
-	if (stats_cellmap_get(&inc->pop, stats_key_pack(k), false) == NULL) {
+	packed = stats_key_pack(k);
+	if (inc->last_pop_valid && packed == inc->last_pop)
+		return FG_OK;
+	if (stats_cellmap_get(&inc->pop, packed, false) == NULL) {
 		char what[256];
 
 		fg_error_set(err, FG_NOTFOUND, "population", "no population for %s",
@@ -224,14 +247,123 @@ fg_incidence_add_cases(fg_incidence *inc, const int key[FG_NDIMS], int g, double
 		fg_error_detail(err, "Every case needs the population of its sex, and of its district and year where the population gives them.");
 		return FG_NOTFOUND;
 	}
-	for (int d = 0; d < FG_NDIMS; d++)
-		if (key[d] < 0)
-			inc->case_missing[d] = true;
-	c = stats_cellmap_get(&inc->cases, stats_key_pack(key), true);
+	inc->last_pop = packed;
+	inc->last_pop_valid = true;
+	return FG_OK;
+}
+
+static fg_rc
+add_to_cell(fg_incidence *inc, const int key[FG_NDIMS], int g, double n, struct fg_error *err)
+{
+	struct stats_cell *c = stats_cellmap_get(&inc->cases, stats_key_pack(key), true);
+
 	if (c == NULL)
 		return fg_error_set(err, FG_NOMEM, NULL, "out of memory");
 	c->v[g] += n;
 	return FG_OK;
+}
+
+fg_rc
+fg_incidence_add_cases(fg_incidence *inc, const int key[FG_NDIMS], int g, double n,
+		       struct fg_error *err)
+{
+	fg_rc rc = check_group(g, n, err);
+
+	if (rc == FG_OK)
+		rc = check_population(inc, key, err);
+	if (rc != FG_OK)
+		return rc;
+	for (int d = 0; d < FG_NDIMS; d++)
+		if (key[d] < 0)
+			inc->case_missing[d] = true;
+	return add_to_cell(inc, key, g, n, err);
+}
+
+static uint64_t
+stratum_hash(const void *ctx, size_t i)
+{
+	return stats_hash64(((const struct strata *)ctx)->items[i].key);
+}
+
+/* The stratum of a packed key (site -1), created empty if absent; NULL when out of memory. */
+static struct stratum *
+stratum_get(struct strata *m, uint64_t key)
+{
+	size_t j;
+
+	if (m->nslots)
+		for (j = stats_hash64(key) & (m->nslots - 1); m->slots[j]; j = (j + 1) & (m->nslots - 1))
+			if (m->items[m->slots[j] - 1].key == key)
+				return &m->items[m->slots[j] - 1];
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 64;
+		struct stratum *items = realloc(m->items, cap * sizeof(*items));
+
+		if (items == NULL)
+			return NULL;
+		m->items = items;
+		m->cap = cap;
+	}
+	if (2 * (m->n + 1) > m->nslots && !stats_rehash(&m->slots, &m->nslots, m->n, stratum_hash, m))
+		return NULL;
+	memset(&m->items[m->n], 0, sizeof(m->items[0]));
+	m->items[m->n].key = key;
+	for (j = stats_hash64(key) & (m->nslots - 1); m->slots[j]; j = (j + 1) & (m->nslots - 1))
+		;
+	m->slots[j] = (uint32_t)(m->n + 1);
+	return &m->items[m->n++];
+}
+
+/* Add n cases in age group g to site `site` of a stratum. */
+static fg_rc
+add_to_stratum(fg_incidence *inc, struct stratum *st, int k[FG_NDIMS], int site, int g,
+	       double n, struct fg_error *err)
+{
+	struct stats_cell *c;
+
+	if (site < FG_SITE_GROUPS_MAX && st->cell[site]) {
+		inc->cases.cells[st->cell[site] - 1].v[g] += n;
+		return FG_OK;
+	}
+	k[FG_DIM_SITE] = site;
+	c = stats_cellmap_get(&inc->cases, stats_key_pack(k), true);
+	if (c == NULL)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory");
+	c->v[g] += n;
+	if (site < FG_SITE_GROUPS_MAX)
+		st->cell[site] = (uint32_t)(c - inc->cases.cells) + 1;
+	return FG_OK;
+}
+
+fg_rc
+fg_incidence_add_case_sites(fg_incidence *inc, const int key[FG_NDIMS], uint64_t sites, int g,
+			    double n, struct fg_error *err)
+{
+	int k[FG_NDIMS] = {-1, key[1], key[2], key[3]};
+	struct stratum *st;
+	fg_rc rc;
+
+	if (sites == 0)
+		return fg_incidence_add_cases(inc, key, g, n, err);
+	rc = check_group(g, n, err);
+	if (rc != FG_OK)
+		return rc;
+	st = stratum_get(&inc->strata, stats_key_pack(k));
+	if (st == NULL)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory");
+	if (!st->has_population) {
+		rc = check_population(inc, key, err);
+		if (rc != FG_OK)
+			return rc;
+		st->has_population = true;
+	}
+	for (int d = FG_DIM_SEX; d < FG_NDIMS; d++)
+		if (k[d] < 0)
+			inc->case_missing[d] = true;
+	for (int site = 0; rc == FG_OK && sites; site++, sites >>= 1)
+		if (sites & 1)
+			rc = add_to_stratum(inc, st, k, site, g, n, err);
+	return rc;
 }
 
 /* Key k projected on the dimensions of by (others -1); site dropped unless keep_site. */

@@ -96,22 +96,6 @@ read_age_group(const struct stats_file *f, const struct case_columns *c, int *g,
 	return FG_OK;
 }
 
-fg_rc
-stats_add_case(fg_incidence *inc, int key[FG_NDIMS], uint64_t mask, int g, double n,
-	       struct fg_error *err)
-{
-	fg_rc rc = FG_OK;
-
-	if (mask == 0)
-		return fg_incidence_add_cases(inc, key, g, n, err);
-	for (int s = 0; rc == FG_OK && mask; s++, mask >>= 1)
-		if (mask & 1) {
-			key[FG_DIM_SITE] = s;
-			rc = fg_incidence_add_cases(inc, key, g, n, err);
-		}
-	return rc;
-}
-
 /* Add the current row's cases under each site it counts in. */
 static fg_rc
 add_case_row(fg_incidence *inc, const struct stats_file *f, const struct case_columns *c,
@@ -131,7 +115,7 @@ add_case_row(fg_incidence *inc, const struct stats_file *f, const struct case_co
 		if (rc != FG_OK)
 			return stats_locate(f, rc, err);
 	}
-	return stats_locate(f, stats_add_case(inc, key, by_site ? mask : 0, g, n, err), err);
+	return stats_locate(f, fg_incidence_add_case_sites(inc, key, by_site ? mask : 0, g, n, err), err);
 }
 
 fg_rc

@@ -222,7 +222,7 @@ add_tumour(fg_incidence *inc, fg_stmt *st, const struct fg_site_groups *sites, b
 	if (rc == FG_OK)
 		rc = fg_incidence_value(inc, FG_DIM_SEX, sex, &key[FG_DIM_SEX], err);
 	if (rc == FG_OK)
-		rc = stats_add_case(inc, key, by_site ? sites->members[slot] : 0,
+		rc = fg_incidence_add_case_sites(inc, key, by_site ? sites->members[slot] : 0,
 				    fg_age_group(fg_date_age(birth, incidence)), 1, err);
 	return rc;
 }

@@ -86,13 +86,6 @@ fg_rc stats_read_count(const struct stats_file *f, int col, const char *field, d
 fg_rc stats_intern_sites(fg_incidence *inc, const struct fg_site_groups *sites,
 			 struct fg_error *err);
 
-/*
- * Add n cases of key in age group g under each site of mask (the groups of
- * fg_site_group_classify), or once as key is when mask is 0.
- */
-fg_rc stats_add_case(fg_incidence *inc, int key[FG_NDIMS], uint64_t mask, int g, double n,
-		     struct fg_error *err);
-
 /* Cells of counts by age group, keyed by packed dimension ids. */
 
 struct stats_cell {
