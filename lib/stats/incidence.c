@@ -23,22 +23,13 @@ struct dict {
 };
 
 /*
- * The case cells of one sex, district and year, by site id: the bulk path
- * (fg_incidence_add_case_sites) finds a stratum with one look-up and its
- * sites by index.  Sites past FG_SITE_GROUPS_MAX go through the cell map.
+ * The bulk path (fg_incidence_add_case_sites) finds the stratum of a sex,
+ * district and year with one look-up in a map of its own, whose cell i
+ * has the case cells of its sites in site_cells[i] (index + 1, 0 if none
+ * yet; sites past FG_SITE_GROUPS_MAX go through the case map) and marks
+ * in `given` that its population was found.
  */
-struct stratum {
-	uint64_t key;				/* packed, site -1 */
-	uint32_t cell[FG_SITE_GROUPS_MAX];	/* index + 1 in the case cells, 0 if none yet */
-	bool has_population;			/* checked once */
-};
-
-struct strata {
-	struct stratum *items;
-	size_t n, cap;
-	uint32_t *slots;
-	size_t nslots;
-};
+typedef uint32_t site_cells_t[FG_SITE_GROUPS_MAX];
 
 struct fg_incidence {
 	struct dict dims[FG_NDIMS];
@@ -48,7 +39,9 @@ struct fg_incidence {
 	bool case_missing[FG_NDIMS];	/* some case is not broken down by it */
 	uint64_t last_pop;		/* the last population key a case was checked against */
 	bool last_pop_valid;
-	struct strata strata;		/* case cells of each sex, district and year, by site */
+	struct stats_cellmap strata;	/* the strata of the bulk path */
+	site_cells_t *site_cells;	/* by stratum: case cells by site */
+	size_t site_cells_cap;
 };
 
 static uint64_t
@@ -108,8 +101,8 @@ fg_incidence_free(fg_incidence *inc)
 	}
 	stats_cellmap_free(&inc->cases);
 	stats_cellmap_free(&inc->pop);
-	free(inc->strata.items);
-	free(inc->strata.slots);
+	stats_cellmap_free(&inc->strata);
+	free(inc->site_cells);
 	free(inc);
 }
 
@@ -279,50 +272,38 @@ fg_incidence_add_cases(fg_incidence *inc, const int key[FG_NDIMS], int g, double
 	return add_to_cell(inc, key, g, n, err);
 }
 
-static uint64_t
-stratum_hash(const void *ctx, size_t i)
+/* The stratum of a packed key (site -1), created if absent, and its index; NULL when out of memory. */
+static struct stats_cell *
+stratum_get(fg_incidence *inc, uint64_t key, size_t *index)
 {
-	return stats_hash64(((const struct strata *)ctx)->items[i].key);
-}
+	struct stats_cell *st = stats_cellmap_get(&inc->strata, key, true);
 
-/* The stratum of a packed key (site -1), created empty if absent; NULL when out of memory. */
-static struct stratum *
-stratum_get(struct strata *m, uint64_t key)
-{
-	size_t j;
-
-	if (m->nslots)
-		for (j = stats_hash64(key) & (m->nslots - 1); m->slots[j]; j = (j + 1) & (m->nslots - 1))
-			if (m->items[m->slots[j] - 1].key == key)
-				return &m->items[m->slots[j] - 1];
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 64;
-		struct stratum *items = realloc(m->items, cap * sizeof(*items));
-
-		if (items == NULL)
-			return NULL;
-		m->items = items;
-		m->cap = cap;
-	}
-	if (2 * (m->n + 1) > m->nslots && !stats_rehash(&m->slots, &m->nslots, m->n, stratum_hash, m))
+	if (st == NULL)
 		return NULL;
-	memset(&m->items[m->n], 0, sizeof(m->items[0]));
-	m->items[m->n].key = key;
-	for (j = stats_hash64(key) & (m->nslots - 1); m->slots[j]; j = (j + 1) & (m->nslots - 1))
-		;
-	m->slots[j] = (uint32_t)(m->n + 1);
-	return &m->items[m->n++];
+	*index = (size_t)(st - inc->strata.cells);
+	if (inc->site_cells_cap < inc->strata.cap) {
+		site_cells_t *sc = realloc(inc->site_cells, inc->strata.cap * sizeof(*sc));
+
+		if (sc == NULL)
+			return NULL;
+		memset(sc + inc->site_cells_cap, 0,
+		       (inc->strata.cap - inc->site_cells_cap) * sizeof(*sc));
+		inc->site_cells = sc;
+		inc->site_cells_cap = inc->strata.cap;
+	}
+	return st;
 }
 
 /* Add n cases in age group g to site `site` of a stratum. */
 static fg_rc
-add_to_stratum(fg_incidence *inc, struct stratum *st, int k[FG_NDIMS], int site, int g,
+add_to_stratum(fg_incidence *inc, size_t stratum, int k[FG_NDIMS], int site, int g,
 	       double n, struct fg_error *err)
 {
+	uint32_t *cells = inc->site_cells[stratum];
 	struct stats_cell *c;
 
-	if (site < FG_SITE_GROUPS_MAX && st->cell[site]) {
-		inc->cases.cells[st->cell[site] - 1].v[g] += n;
+	if (site < FG_SITE_GROUPS_MAX && cells[site]) {
+		inc->cases.cells[cells[site] - 1].v[g] += n;
 		return FG_OK;
 	}
 	k[FG_DIM_SITE] = site;
@@ -331,7 +312,7 @@ add_to_stratum(fg_incidence *inc, struct stratum *st, int k[FG_NDIMS], int site,
 		return fg_error_set(err, FG_NOMEM, NULL, "out of memory");
 	c->v[g] += n;
 	if (site < FG_SITE_GROUPS_MAX)
-		st->cell[site] = (uint32_t)(c - inc->cases.cells) + 1;
+		cells[site] = (uint32_t)(c - inc->cases.cells) + 1;
 	return FG_OK;
 }
 
@@ -340,7 +321,8 @@ fg_incidence_add_case_sites(fg_incidence *inc, const int key[FG_NDIMS], uint64_t
 			    double n, struct fg_error *err)
 {
 	int k[FG_NDIMS] = {-1, key[1], key[2], key[3]};
-	struct stratum *st;
+	struct stats_cell *st;
+	size_t index;
 	fg_rc rc;
 
 	if (sites == 0)
@@ -348,21 +330,21 @@ fg_incidence_add_case_sites(fg_incidence *inc, const int key[FG_NDIMS], uint64_t
 	rc = check_group(g, n, err);
 	if (rc != FG_OK)
 		return rc;
-	st = stratum_get(&inc->strata, stats_key_pack(k));
+	st = stratum_get(inc, stats_key_pack(k), &index);
 	if (st == NULL)
 		return fg_error_set(err, FG_NOMEM, NULL, "out of memory");
-	if (!st->has_population) {
+	if (!st->given) {
 		rc = check_population(inc, key, err);
 		if (rc != FG_OK)
 			return rc;
-		st->has_population = true;
+		st->given = 1;
 	}
 	for (int d = FG_DIM_SEX; d < FG_NDIMS; d++)
 		if (k[d] < 0)
 			inc->case_missing[d] = true;
 	for (int site = 0; rc == FG_OK && sites; site++, sites >>= 1)
 		if (sites & 1)
-			rc = add_to_stratum(inc, st, k, site, g, n, err);
+			rc = add_to_stratum(inc, index, k, site, g, n, err);
 	return rc;
 }
 
