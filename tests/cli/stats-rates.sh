@@ -37,6 +37,12 @@ tap $? "stats rates --format csv runs"
 compare_csv "crude, ASR and intervals (3 standards), cumulative, truncated equal R's" \
 	"$D/cli-expected.csv" "$WORK/got.csv"
 
+"$F" stats rates --cases "$D/eapc-cases.csv" --population "$D/eapc-population.csv" \
+	--eapc --by sex --standard segi --format csv >"$WORK/got.csv" 2>"$WORK/err"
+tap $? "stats rates --eapc runs"
+compare_csv "EAPC of the Segi ASR over ten years, by sex, equals R's lm() and confint()" \
+	"$D/eapc-cli-expected.csv" "$WORK/got.csv"
+
 "$F" stats rates --cases "$D/cli-cases.csv" --population "$D/cli-population.csv" \
 	--format json >"$WORK/got.json" 2>"$WORK/err"
 tap $? "stats rates --format json runs"

@@ -166,3 +166,41 @@ append_csv(do.call(rbind, lapply(names(strata), function(s) {
              trunc_35_64 = fmt(tr["adj.rate"]), trunc_lci = fmt(tr["lci"]),
              trunc_uci = fmt(tr["uci"]))
 })), path)
+
+## 5. EAPC through `fangai stats rates --eapc --by sex --standard segi
+##    --format csv`: ten years of counts with a trend, the Segi ASR of each
+##    year, and lm(log(asr) ~ year) (tests/cli/stats-rates.sh).
+years <- 2012:2021
+trend <- list(male = 0.025, female = -0.015)
+pop_rows <- list()
+case_rows <- list()
+expected <- list()
+for (sx in names(trend)) {
+  code <- if (sx == "male") 1 else 2
+  asr <- sapply(seq_along(years), function(i) {
+    pop <- round(runif(19, 30000, 80000))
+    cnt <- rpois(19, pop * base_rate * exp(trend[[sx]] * (i - 1)))
+    pop_rows[[length(pop_rows) + 1]] <<- data.frame(year = years[i], sex = code,
+                                                    age_group = labels, population = pop)
+    case_rows[[length(case_rows) + 1]] <<- data.frame(year = years[i], sex = code,
+                                                      age_group = labels, count = cnt)
+    ageadjust.direct(cnt, pop, stdpop = standards$segi)[["adj.rate"]]
+  })
+  fit <- lm(log(asr) ~ years)
+  ci <- confint(fit, "years", level = 0.95)
+  expected[[sx]] <- data.frame(sex = sx, standard = "segi", years = length(years),
+                               first_year = min(years), last_year = max(years),
+                               eapc = fmt(100 * (exp(coef(fit)[["years"]]) - 1)),
+                               eapc_lci = fmt(100 * (exp(ci[1]) - 1)),
+                               eapc_uci = fmt(100 * (exp(ci[2]) - 1)))
+}
+path <- file.path(out, "eapc-population.csv")
+hdr(path, "Population of ten years by sex.  Written by tests/r/rates-expected.R.")
+append_csv(do.call(rbind, pop_rows), path)
+path <- file.path(out, "eapc-cases.csv")
+hdr(path, "Cases of ten years by sex, as counts.  Written by tests/r/rates-expected.R.")
+append_csv(do.call(rbind, case_rows), path)
+path <- file.path(out, "eapc-cli-expected.csv")
+hdr(path, c("Expected output of stats rates --eapc --by sex --standard segi: EAPC of the",
+            "Segi ASR (epitools) by lm(log(asr) ~ year), in %.  Written by tests/r/rates-expected.R."))
+append_csv(do.call(rbind, expected), path)
