@@ -11,6 +11,7 @@
 #include "fangai/quality.h"
 #include "fangai/sitegroup.h"
 #include "output.h"
+#include "output_xlsx.h"
 
 struct quality_job {
 	enum out_format fmt;
@@ -118,17 +119,18 @@ stats_run_quality(struct cli_args *args)
 	static struct quality_job job;
 	struct fg_error err;
 	int status = EXIT_OK;
+	bool xlsx;
 
 	memset(&job, 0, sizeof(job));
 	if (!cli_has(args, "tumours"))
 		return cli_usage_error(args->path, "stats quality needs --tumours");
-	if (!out_format_parse(cli_get(args, "format"), &job.fmt))
+	if (!out_format_parse_xlsx(cli_get(args, "format"), &job.fmt, &xlsx))
 		return cli_usage_error(args->path, "invalid output format \"%s\"", cli_get(args, "format"));
 	fg_arena_init(&job.arena, 0);
 	if (run_job(&job, args, &err) != FG_OK)
 		status = cli_report(&err);
 	else
-		out_table_print(&job.table, job.fmt, stdout);
+		status = out_table_emit(&job.table, job.fmt, xlsx, cli_get(args, "output"), "quality");
 	fg_quality_free(job.q);
 	fg_arena_free(&job.arena);
 	return status;
@@ -140,7 +142,8 @@ const struct cli_option stats_quality_options[] = {
 	{"by", "DIMS", "break down by site, sex, district, year (comma-separated)"},
 	{"sites", "FILE", "site-group table (default data/registry/site-groups.csv)"},
 	{"codes", "FILE", "indicator codes (default data/registry/quality-codes.csv)"},
-	CLI_OPT_FORMAT,
+	{"format", "FMT", "output as table (default), csv, json or xlsx"},
+	{"output", "FILE", "the workbook to write with --format xlsx"},
 	CLI_OPT_END,
 };
 

@@ -16,6 +16,7 @@
 #include "fangai/rates.h"
 #include "fangai/sitegroup.h"
 #include "output.h"
+#include "output_xlsx.h"
 
 #define PER 1e5		/* rates per 100,000 person-years */
 #define CONF 0.95
@@ -316,12 +317,12 @@ stats_run_rates(struct cli_args *args)
 	struct rates_job *job;
 	struct fg_error err;
 	int status = EXIT_OK;
-
 	enum out_format fmt;
+	bool xlsx;
 
 	if (cli_has(args, "cases") != cli_has(args, "population"))
 		return cli_usage_error(args->path, "stats rates needs both --cases and --population, or neither");
-	if (!out_format_parse(cli_get(args, "format"), &fmt))
+	if (!out_format_parse_xlsx(cli_get(args, "format"), &fmt, &xlsx))
 		return cli_usage_error(args->path, "invalid output format \"%s\"", cli_get(args, "format"));
 	job = calloc(1, sizeof(*job));
 	if (job == NULL)
@@ -333,7 +334,7 @@ stats_run_rates(struct cli_args *args)
 	if (status == EXIT_OK && run_job(job, args, &err) != FG_OK)
 		status = cli_report(&err);
 	else if (status == EXIT_OK)
-		out_table_print(&job->table, job->fmt, stdout);
+		status = out_table_emit(&job->table, job->fmt, xlsx, cli_get(args, "output"), "rates");
 	fg_store_close(job->store);
 	fg_incidence_free(job->inc);
 	fg_arena_free(&job->arena);
@@ -351,7 +352,8 @@ const struct cli_option stats_rates_options[] = {
 	{"eapc", NULL, "print the EAPC of the first standard's ASR over the years"},
 	{"sites", "FILE", "site-group table (default data/registry/site-groups.csv)"},
 	CLI_OPT_DB,
-	CLI_OPT_FORMAT,
+	{"format", "FMT", "output as table (default), csv, json or xlsx"},
+	{"output", "FILE", "the workbook to write with --format xlsx"},
 	CLI_OPT_END,
 };
 
