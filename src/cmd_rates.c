@@ -195,6 +195,31 @@ same_but_year(const struct fg_incidence_row *a, const struct fg_incidence_row *b
 	return true;
 }
 
+/* The error of a stratum without cases in one of the years of the data. */
+static fg_rc
+missing_year(struct rates_job *job, const struct fg_incidence_row *rows, size_t n,
+	     struct fg_error *err)
+{
+	int key[FG_NDIMS];
+	char what[256];
+	size_t i = 0;
+
+	memcpy(key, rows[0].key, sizeof(key));
+	key[FG_DIM_YEAR] = -1;
+	for (int y = 0; (size_t)y < fg_incidence_nvalues(job->inc, FG_DIM_YEAR); y++) {
+		for (i = 0; i < n && rows[i].key[FG_DIM_YEAR] != y; i++)
+			;
+		if (i == n) {
+			fg_error_set(err, FG_INVALID, "year", "no cases of %s in year %s",
+				     fg_incidence_describe(job->inc, key, what, sizeof(what)),
+				     fg_incidence_value_text(job->inc, FG_DIM_YEAR, y));
+			fg_error_detail(err, "The EAPC fits log(rate) on year, so every year needs cases.");
+			return FG_INVALID;
+		}
+	}
+	return FG_OK;
+}
+
 /* One EAPC row over rows[0..n), the years of one stratum. */
 static fg_rc
 eapc_row(struct rates_job *job, const struct fg_incidence_row *rows, size_t n, struct fg_error *err)
@@ -208,6 +233,8 @@ eapc_row(struct rates_job *job, const struct fg_incidence_row *rows, size_t n, s
 
 	if (year == NULL || rate == NULL)
 		return fg_error_set(err, FG_NOMEM, NULL, "out of memory");
+	if (n < fg_incidence_nvalues(job->inc, FG_DIM_YEAR))
+		return missing_year(job, rows, n, err);
 	for (size_t i = 0; rc == FG_OK && i < n; i++) {
 		struct fg_rate_row r;
 

@@ -50,6 +50,16 @@ fg_rc fg_incidence_value(fg_incidence *inc, enum fg_dim dim, const char *text,
 /* Text of value id of dimension dim, or "" for -1.  Owned by the table. */
 const char *fg_incidence_value_text(const fg_incidence *inc, enum fg_dim dim, int id);
 
+/* Number of values of dimension dim interned so far. */
+size_t fg_incidence_nvalues(const fg_incidence *inc, enum fg_dim dim);
+
+/*
+ * Describe a key in buf ("sex \"1\", district \"110105\", year \"2019\""): the
+ * dimensions it is broken down by, or "the whole population".  Returns buf.
+ */
+const char *fg_incidence_describe(const fg_incidence *inc, const int key[FG_NDIMS], char *buf,
+				  size_t bufsz);
+
 /*
  * Order of two keys: by site id (the order sites were interned), then by
  * the texts of sex, district and year; -1 (not broken down) first.

@@ -145,6 +145,12 @@ fg_incidence_value(fg_incidence *inc, enum fg_dim dim, const char *text, int *id
 	return FG_OK;
 }
 
+size_t
+fg_incidence_nvalues(const fg_incidence *inc, enum fg_dim dim)
+{
+	return dim < FG_NDIMS ? inc->dims[dim].n : 0;
+}
+
 const char *
 fg_incidence_value_text(const fg_incidence *inc, enum fg_dim dim, int id)
 {
@@ -153,9 +159,8 @@ fg_incidence_value_text(const fg_incidence *inc, enum fg_dim dim, int id)
 	return inc->dims[dim].text[id];
 }
 
-/* "sex 1, district 110105, year 2019": the dimensions a key is broken down by. */
-static const char *
-describe_key(const fg_incidence *inc, const int key[FG_NDIMS], char *buf, size_t bufsz)
+const char *
+fg_incidence_describe(const fg_incidence *inc, const int key[FG_NDIMS], char *buf, size_t bufsz)
 {
 	size_t len = 0;
 
@@ -236,7 +241,7 @@ check_population(fg_incidence *inc, const int key[FG_NDIMS], struct fg_error *er
 		char what[256];
 
 		fg_error_set(err, FG_NOTFOUND, "population", "no population for %s",
-			     describe_key(inc, k, what, sizeof(what)));
+			     fg_incidence_describe(inc, k, what, sizeof(what)));
 		fg_error_detail(err, "Every case needs the population of its sex, and of its district and year where the population gives them.");
 		return FG_NOTFOUND;
 	}
@@ -455,7 +460,7 @@ fg_incidence_collapse(const fg_incidence *inc, const bool by[FG_NDIMS], struct f
 			char what[256];
 
 			rc = fg_error_set(err, FG_INVALID, "population", "no population for %s",
-					  describe_key(inc, p, what, sizeof(what)));
+					  fg_incidence_describe(inc, p, what, sizeof(what)));
 			goto out;
 		}
 		memcpy(r->pop, c->v, sizeof(r->pop));
@@ -497,7 +502,7 @@ fg_incidence_population(const fg_incidence *inc, bool complete, struct fg_arena 
 			while (c->given & (UINT32_C(1) << g))
 				g++;
 			fg_error_set(err, FG_INVALID, "age_group", "population of %s has no age group \"%s\"",
-				     describe_key(inc, r->key, what, sizeof(what)), fg_age_group_label(g));
+				     fg_incidence_describe(inc, r->key, what, sizeof(what)), fg_age_group_label(g));
 			fg_error_detail(err, "Each sex, district and year needs all 19 age groups.");
 			return FG_INVALID;
 		}
