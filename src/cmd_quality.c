@@ -119,18 +119,18 @@ stats_run_quality(struct cli_args *args)
 	static struct quality_job job;
 	struct fg_error err;
 	int status = EXIT_OK;
-	bool xlsx;
+	enum out_extra extra;
 
 	memset(&job, 0, sizeof(job));
 	if (!cli_has(args, "tumours"))
 		return cli_usage_error(args->path, "stats quality needs --tumours");
-	if (!out_format_parse_xlsx(cli_get(args, "format"), &job.fmt, &xlsx))
+	if (!out_format_parse_extra(cli_get(args, "format"), &job.fmt, &extra) || extra == OUT_EXTRA_SVG)
 		return cli_usage_error(args->path, "invalid output format \"%s\"", cli_get(args, "format"));
 	fg_arena_init(&job.arena, 0);
 	if (run_job(&job, args, &err) != FG_OK)
 		status = cli_report(&err);
 	else
-		status = out_table_emit(&job.table, job.fmt, xlsx, cli_get(args, "output"), "quality");
+		status = out_table_emit(&job.table, job.fmt, extra, cli_get(args, "output"), "quality");
 	fg_quality_free(job.q);
 	fg_arena_free(&job.arena);
 	return status;

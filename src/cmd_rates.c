@@ -6,6 +6,7 @@
  *	  rates with 95% intervals, cumulative rate and risk 0-74, truncated
  *	  rate 35-64, or the EAPC over years.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,12 +18,15 @@
 #include "fangai/sitegroup.h"
 #include "output.h"
 #include "output_xlsx.h"
+#include "chart_svg.h"
 
 #define PER 1e5		/* rates per 100,000 person-years */
 #define CONF 0.95
 
 struct rates_job {
 	enum out_format fmt;
+	enum out_extra extra;
+	struct chart chart;		/* with OUT_EXTRA_SVG */
 	bool by[FG_NDIMS];
 	struct fg_stdpop standards[FG_RATES_MAX_STD];
 	struct fg_stdpop truncation;
@@ -85,6 +89,32 @@ key_cells(struct rates_job *job, const int key[FG_NDIMS], const char **cells)
 	return n;
 }
 
+/* Add a line to the chart, named for the stratum of key; y and fit (may be NULL) per 100,000. */
+static fg_rc
+add_series(struct rates_job *job, const int key[FG_NDIMS], const double *y, const double *fit,
+	   struct fg_error *err)
+{
+	struct chart_series *series = &job->chart.series[job->chart.nseries];
+	const char *cells[16];
+	char name[256] = "";
+	int n = key_cells(job, key, cells);
+
+	if (job->chart.nseries == CHART_MAX_SERIES) {
+		fg_error_set(err, FG_INVALID, "by", "more than %d strata for one chart", CHART_MAX_SERIES);
+		fg_error_hint(err, "Break the chart down by fewer dimensions.");
+		return FG_INVALID;
+	}
+	for (int i = 0; i < n; i++)
+		if (*cells[i])
+			snprintf(name + strlen(name), sizeof(name) - strlen(name), "%s%s",
+				 *name ? " " : "", cells[i]);
+	series->name = fg_arena_strdup(&job->arena, *name ? name : "all");
+	series->y = y;
+	series->fit = fit;
+	job->chart.nseries++;
+	return series->name ? FG_OK : fg_error_set(err, FG_NOMEM, NULL, "out of memory");
+}
+
 static bool
 init_columns(struct rates_job *job, int max)
 {
@@ -141,9 +171,19 @@ summary_row(struct rates_job *job, const struct fg_incidence_row *in, const stru
 	out_table_add(&job->table, cells);
 }
 
-static void
-age_rows(struct rates_job *job, const struct fg_incidence_row *in, const struct fg_rate_row *r)
+static fg_rc
+age_rows(struct rates_job *job, const struct fg_incidence_row *in, const struct fg_rate_row *r,
+	 struct fg_error *err)
 {
+	if (job->extra == OUT_EXTRA_SVG) {
+		double *y = fg_arena_alloc(&job->arena, FG_AGE_GROUPS * sizeof(double));
+
+		if (y == NULL)
+			return fg_error_set(err, FG_NOMEM, NULL, "out of memory");
+		for (int g = 0; g < FG_AGE_GROUPS; g++)
+			y[g] = r->age_specific[g] * PER;
+		return add_series(job, in->key, y, NULL, err);
+	}
 	for (int g = 0; g < FG_AGE_GROUPS; g++) {
 		const char *cells[16];
 		int n = key_cells(job, in->key, cells);
@@ -154,6 +194,7 @@ age_rows(struct rates_job *job, const struct fg_incidence_row *in, const struct 
 		cells[n++] = number(job, r->age_specific[g] * PER, 2);
 		out_table_add(&job->table, cells);
 	}
+	return FG_OK;
 }
 
 static fg_rc
@@ -168,6 +209,15 @@ rates_table(struct rates_job *job, bool by_age, struct fg_error *err)
 	if (by_age ? !init_columns(job, 16) : !summary_columns(job))
 		return fg_error_set(err, FG_NOMEM, NULL, "out of memory");
 	if (by_age) {
+		const char **labels = fg_arena_alloc(&job->arena, FG_AGE_GROUPS * sizeof(*labels));
+
+		if (labels == NULL)
+			return fg_error_set(err, FG_NOMEM, NULL, "out of memory");
+		for (int g = 0; g < FG_AGE_GROUPS; g++)
+			labels[g] = fg_age_group_label(g);
+		job->chart = (struct chart){.title = "Age-specific incidence rates",
+					    .x_title = "age group (years)", .y_title = "rate per 100,000",
+					    .x_labels = labels, .nx = FG_AGE_GROUPS, .log_scale = true};
 		add_column(job, "age_group", false);
 		add_column(job, "cases", true);
 		add_column(job, "population", true);
@@ -179,7 +229,7 @@ rates_table(struct rates_job *job, bool by_age, struct fg_error *err)
 
 		rc = fg_rates_compute(rows[i].count, rows[i].pop, &job->opts, &r, err);
 		if (rc == FG_OK && by_age)
-			age_rows(job, &rows[i], &r);
+			rc = age_rows(job, &rows[i], &r, err);
 		else if (rc == FG_OK)
 			summary_row(job, &rows[i], &r);
 	}
@@ -220,6 +270,30 @@ missing_year(struct rates_job *job, const struct fg_incidence_row *rows, size_t 
 	return FG_OK;
 }
 
+/* A stratum's ASR by year and its fitted trend, as a line of the chart. */
+static fg_rc
+chart_trend(struct rates_job *job, const struct fg_incidence_row *rows, size_t n,
+	    const double *year, const double *rate, const struct fg_eapc *fit, struct fg_error *err)
+{
+	double *y = fg_arena_alloc(&job->arena, n * sizeof(double));
+	double *line = fg_arena_alloc(&job->arena, n * sizeof(double));
+	const char **labels = fg_arena_alloc(&job->arena, n * sizeof(*labels));
+
+	if (y == NULL || line == NULL || labels == NULL)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		y[i] = rate[i] * PER;
+		line[i] = exp(fit->intercept + fit->slope * year[i]) * PER;
+		labels[i] = fg_incidence_value_text(job->inc, FG_DIM_YEAR, rows[i].key[FG_DIM_YEAR]);
+	}
+	if (job->chart.nseries == 0)
+		job->chart = (struct chart){
+			.title = fg_arena_printf(&job->arena, "Age-standardised incidence (%s); dashed: "
+							      "log-linear trend", job->standards[0].name),
+			.x_title = "year", .y_title = "ASR per 100,000", .x_labels = labels, .nx = n};
+	return add_series(job, rows[0].key, y, line, err);
+}
+
 /* One EAPC row over rows[0..n), the years of one stratum. */
 static fg_rc
 eapc_row(struct rates_job *job, const struct fg_incidence_row *rows, size_t n, struct fg_error *err)
@@ -246,6 +320,8 @@ eapc_row(struct rates_job *job, const struct fg_incidence_row *rows, size_t n, s
 		rc = fg_eapc_fit(n, year, rate, CONF, &fit, err);
 	if (rc != FG_OK)
 		return rc;
+	if (job->extra == OUT_EXTRA_SVG)
+		return chart_trend(job, rows, n, year, rate, &fit, err);
 	k = key_cells(job, rows[0].key, cells);
 	cells[k++] = job->standards[0].name;
 	cells[k++] = number(job, (double)n, 0);
@@ -338,6 +414,29 @@ run_job(struct rates_job *job, const struct cli_args *args, struct fg_error *err
 	return rc;
 }
 
+/* Print or write the result: the table in its format, or the chart. */
+static int
+emit(struct rates_job *job, const char *path)
+{
+	FILE *f;
+
+	if (job->extra != OUT_EXTRA_SVG)
+		return out_table_emit(&job->table, job->fmt, job->extra, path, "rates");
+	if (job->chart.nseries == 0)
+		return cli_usage_error("stats rates", "svg charts are drawn of --age-specific or --eapc");
+	f = path ? fopen(path, "w") : stdout;
+	if (f == NULL) {
+		fprintf(stderr, "fangai: error: could not create file \"%s\"\n", path);
+		return EXIT_USAGE;
+	}
+	chart_write_svg(&job->chart, f);
+	if (f != stdout && fclose(f) != 0) {
+		fprintf(stderr, "fangai: error: could not write file \"%s\"\n", path);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
 int
 stats_run_rates(struct cli_args *args)
 {
@@ -345,23 +444,24 @@ stats_run_rates(struct cli_args *args)
 	struct fg_error err;
 	int status = EXIT_OK;
 	enum out_format fmt;
-	bool xlsx;
+	enum out_extra extra;
 
 	if (cli_has(args, "cases") != cli_has(args, "population"))
 		return cli_usage_error(args->path, "stats rates needs both --cases and --population, or neither");
-	if (!out_format_parse_xlsx(cli_get(args, "format"), &fmt, &xlsx))
+	if (!out_format_parse_extra(cli_get(args, "format"), &fmt, &extra))
 		return cli_usage_error(args->path, "invalid output format \"%s\"", cli_get(args, "format"));
 	job = calloc(1, sizeof(*job));
 	if (job == NULL)
 		return EXIT_USAGE;
 	job->fmt = fmt;
+	job->extra = extra;
 	fg_arena_init(&job->arena, 0);
 	if (!cli_has(args, "cases"))
 		job->store = cli_open_store(args, false, &status);
 	if (status == EXIT_OK && run_job(job, args, &err) != FG_OK)
 		status = cli_report(&err);
 	else if (status == EXIT_OK)
-		status = out_table_emit(&job->table, job->fmt, xlsx, cli_get(args, "output"), "rates");
+		status = emit(job, cli_get(args, "output"));
 	fg_store_close(job->store);
 	fg_incidence_free(job->inc);
 	fg_arena_free(&job->arena);
@@ -379,8 +479,8 @@ const struct cli_option stats_rates_options[] = {
 	{"eapc", NULL, "print the EAPC of the first standard's ASR over the years"},
 	{"sites", "FILE", "site-group table (default data/registry/site-groups.csv)"},
 	CLI_OPT_DB,
-	{"format", "FMT", "output as table (default), csv, json or xlsx"},
-	{"output", "FILE", "the workbook to write with --format xlsx"},
+	{"format", "FMT", "table (default), csv, json, xlsx, or svg (a chart of --age-specific or --eapc)"},
+	{"output", "FILE", "the file to write with --format xlsx (needed) or svg (default stdout)"},
 	CLI_OPT_END,
 };
 
@@ -408,4 +508,7 @@ const char stats_rates_description[] =
 	"ICD-10 code is in the registry's scope, by the person's sex and age at incidence.\n"
 	"\n"
 	"--eapc fits log(ASR) on year (least squares, Student t interval) for each\n"
-	"stratum of --by, which must then leave year out.";
+	"stratum of --by, which must then leave year out.\n"
+	"\n"
+	"--format svg draws the age-specific rates (log scale) or the ASR by year with its\n"
+	"fitted trend, one line per stratum (at most 16).";

@@ -12,14 +12,17 @@
 #include "output_xlsx.h"
 
 bool
-out_format_parse_xlsx(const char *text, enum out_format *fmt, bool *xlsx)
+out_format_parse_extra(const char *text, enum out_format *fmt, enum out_extra *extra)
 {
-	*xlsx = text != NULL && strcmp(text, "xlsx") == 0;
-	if (*xlsx) {
-		*fmt = OUT_CSV;
-		return true;
-	}
-	return out_format_parse(text, fmt);
+	*extra = OUT_EXTRA_NONE;
+	if (text != NULL && strcmp(text, "xlsx") == 0)
+		*extra = OUT_EXTRA_XLSX;
+	else if (text != NULL && strcmp(text, "svg") == 0)
+		*extra = OUT_EXTRA_SVG;
+	else
+		return out_format_parse(text, fmt);
+	*fmt = OUT_CSV;
+	return true;
 }
 
 static lxw_error
@@ -50,14 +53,14 @@ write_cells(lxw_workbook *wb, lxw_worksheet *ws, const struct out_table *t)
 }
 
 int
-out_table_emit(const struct out_table *t, enum out_format fmt, bool xlsx, const char *path,
-	       const char *sheet)
+out_table_emit(const struct out_table *t, enum out_format fmt, enum out_extra extra,
+	       const char *path, const char *sheet)
 {
 	lxw_workbook *wb;
 	lxw_worksheet *ws;
 	lxw_error rc;
 
-	if (!xlsx) {
+	if (extra != OUT_EXTRA_XLSX) {
 		out_table_print(t, fmt, stdout);
 		return EXIT_OK;
 	}

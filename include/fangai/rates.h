@@ -105,6 +105,7 @@ fg_rc fg_rates_compute(const double count[FG_AGE_GROUPS],
 /* An estimated annual percentage change and its interval. */
 struct fg_eapc {
 	size_t years;
+	double intercept;		/* fitted log(rate) = intercept + slope x year */
 	double slope, slope_se;		/* of log(rate) on year */
 	double eapc, lci, uci;		/* percent per year */
 };

@@ -282,6 +282,7 @@ fg_eapc_fit(size_t n, const double *year, const double *rate, double conf,
 		sxy += (year[i] - mx) * (log(rate[i]) - my);
 	}
 	out->slope = sxy / sxx;
+	out->intercept = my - out->slope * mx;
 	for (size_t i = 0; i < n; i++) {
 		double r = log(rate[i]) - my - out->slope * (year[i] - mx);
 
