@@ -27,7 +27,7 @@
 
 /* A standard population: a weight per age group, on any scale. */
 struct fg_stdpop {
-	char name[64];			/* "china2000", "segi", "who2000" or the file's path */
+	char name[64];			/* "china2000", "segi", "who2000", or the file's name without ".csv" */
 	double weight[FG_AGE_GROUPS];
 };
 
