@@ -27,7 +27,7 @@
 
 /* A standard population: a weight per age group, on any scale. */
 struct fg_stdpop {
-	char name[64];			/* "china2000", "segi", "who2000" or the file's path */
+	char name[64];			/* "china2000", "segi", "who2000", or the file's name without ".csv" */
 	double weight[FG_AGE_GROUPS];
 };
 
@@ -105,6 +105,7 @@ fg_rc fg_rates_compute(const double count[FG_AGE_GROUPS],
 /* An estimated annual percentage change and its interval. */
 struct fg_eapc {
 	size_t years;
+	double intercept;		/* fitted log(rate) = intercept + slope x year */
 	double slope, slope_se;		/* of log(rate) on year */
 	double eapc, lci, uci;		/* percent per year */
 };

@@ -113,6 +113,19 @@ read_stdpop_rows(fg_csv *csv, const char *path, struct fg_stdpop *out,
 	return FG_OK;
 }
 
+/* The standard's name: a built-in name, or a file's name without directory and ".csv". */
+static void
+set_name(struct fg_stdpop *out, const char *name)
+{
+	const char *base = strrchr(name, '/');
+	size_t len;
+
+	fg_strlcpy(out->name, base ? base + 1 : name, sizeof(out->name));
+	len = strlen(out->name);
+	if (len > 4 && strcmp(out->name + len - 4, ".csv") == 0)
+		out->name[len - 4] = '\0';
+}
+
 fg_rc
 fg_stdpop_load(const char *name, struct fg_stdpop *out, struct fg_error *err)
 {
@@ -126,7 +139,7 @@ fg_stdpop_load(const char *name, struct fg_stdpop *out, struct fg_error *err)
 		snprintf(path, sizeof(path), "%s/stdpop/%s.csv", fg_datadir(), name);
 	else
 		fg_strlcpy(path, name, sizeof(path));
-	fg_strlcpy(out->name, name, sizeof(out->name));
+	set_name(out, name);
 	rc = fg_csv_open(path, &opts, &csv, err);
 	if (rc != FG_OK) {
 		if (!is_builtin(name) && strchr(name, '/') == NULL && strchr(name, '.') == NULL)
@@ -282,6 +295,7 @@ fg_eapc_fit(size_t n, const double *year, const double *rate, double conf,
 		sxy += (year[i] - mx) * (log(rate[i]) - my);
 	}
 	out->slope = sxy / sxx;
+	out->intercept = my - out->slope * mx;
 	for (size_t i = 0; i < n; i++) {
 		double r = log(rate[i]) - my - out->slope * (year[i] - mx);
 

@@ -126,3 +126,81 @@ append_csv(do.call(rbind, lapply(names(series), function(s) {
   data.frame(series = s, eapc = fmt(100 * (exp(coef(fit)[["year"]]) - 1)),
              lci = fmt(100 * (exp(ci[1]) - 1)), uci = fmt(100 * (exp(ci[2]) - 1)))
 })), path)
+
+## 4. The same strata through `fangai stats rates --by district --standard
+##    china2000,segi,who2000 --format csv`: one district per stratum, cases
+##    as counts by age group (tests/cli/stats-rates.sh).
+districts <- c(typical = "110101", large = "110102", sparse = "110105", single = "110106",
+               none = "110107")
+path <- file.path(out, "cli-population.csv")
+hdr(path, "Population of the registry strata, one district each.  Written by tests/r/rates-expected.R.")
+append_csv(do.call(rbind, lapply(names(strata), function(s)
+  data.frame(district = districts[[s]], sex = 2, age_group = labels,
+             population = strata[[s]]$pop))), path)
+path <- file.path(out, "cli-cases.csv")
+hdr(path, "Cases of the registry strata as counts.  Written by tests/r/rates-expected.R.")
+append_csv(do.call(rbind, lapply(names(strata), function(s)
+  data.frame(district = districts[[s]], sex = "F", age_group = labels,
+             count = strata[[s]]$count))), path)
+path <- file.path(out, "cli-expected.csv")
+hdr(path, c("Expected output of stats rates --by district (per 100,000; cumulative in %);",
+            "lower limits without cases are 0.  Written by tests/r/rates-expected.R."))
+append_csv(do.call(rbind, lapply(names(strata), function(s) {
+  cnt <- strata[[s]]$count
+  pop <- strata[[s]]$pop
+  r <- lapply(standards, function(w) ageadjust.direct(cnt, pop, stdpop = w) * 1e5)
+  r <- lapply(r, function(x) { if (is.nan(x["lci"])) x["lci"] <- 0; x })
+  k <- 9:14
+  tr <- ageadjust.direct(cnt[k], pop[k], stdpop = standards$segi[k]) * 1e5
+  if (is.nan(tr["lci"])) tr["lci"] <- 0
+  cum <- sum((cnt / pop * width)[1:16])
+  data.frame(district = districts[[s]], cases = sum(cnt), population = sum(pop),
+             crude = fmt(r$china2000["crude.rate"]),
+             asr_china2000 = fmt(r$china2000["adj.rate"]), lci_china2000 = fmt(r$china2000["lci"]),
+             uci_china2000 = fmt(r$china2000["uci"]),
+             asr_segi = fmt(r$segi["adj.rate"]), lci_segi = fmt(r$segi["lci"]),
+             uci_segi = fmt(r$segi["uci"]),
+             asr_who2000 = fmt(r$who2000["adj.rate"]), lci_who2000 = fmt(r$who2000["lci"]),
+             uci_who2000 = fmt(r$who2000["uci"]),
+             cum_0_74 = fmt(100 * cum), cumrisk_0_74 = fmt(100 * (1 - exp(-cum))),
+             trunc_35_64 = fmt(tr["adj.rate"]), trunc_lci = fmt(tr["lci"]),
+             trunc_uci = fmt(tr["uci"]))
+})), path)
+
+## 5. EAPC through `fangai stats rates --eapc --by sex --standard segi
+##    --format csv`: ten years of counts with a trend, the Segi ASR of each
+##    year, and lm(log(asr) ~ year) (tests/cli/stats-rates.sh).
+years <- 2012:2021
+trend <- list(male = 0.025, female = -0.015)
+pop_rows <- list()
+case_rows <- list()
+expected <- list()
+for (sx in names(trend)) {
+  code <- if (sx == "male") 1 else 2
+  asr <- sapply(seq_along(years), function(i) {
+    pop <- round(runif(19, 30000, 80000))
+    cnt <- rpois(19, pop * base_rate * exp(trend[[sx]] * (i - 1)))
+    pop_rows[[length(pop_rows) + 1]] <<- data.frame(year = years[i], sex = code,
+                                                    age_group = labels, population = pop)
+    case_rows[[length(case_rows) + 1]] <<- data.frame(year = years[i], sex = code,
+                                                      age_group = labels, count = cnt)
+    ageadjust.direct(cnt, pop, stdpop = standards$segi)[["adj.rate"]]
+  })
+  fit <- lm(log(asr) ~ years)
+  ci <- confint(fit, "years", level = 0.95)
+  expected[[sx]] <- data.frame(sex = sx, standard = "segi", years = length(years),
+                               first_year = min(years), last_year = max(years),
+                               eapc = fmt(100 * (exp(coef(fit)[["years"]]) - 1)),
+                               eapc_lci = fmt(100 * (exp(ci[1]) - 1)),
+                               eapc_uci = fmt(100 * (exp(ci[2]) - 1)))
+}
+path <- file.path(out, "eapc-population.csv")
+hdr(path, "Population of ten years by sex.  Written by tests/r/rates-expected.R.")
+append_csv(do.call(rbind, pop_rows), path)
+path <- file.path(out, "eapc-cases.csv")
+hdr(path, "Cases of ten years by sex, as counts.  Written by tests/r/rates-expected.R.")
+append_csv(do.call(rbind, case_rows), path)
+path <- file.path(out, "eapc-cli-expected.csv")
+hdr(path, c("Expected output of stats rates --eapc --by sex --standard segi: EAPC of the",
+            "Segi ASR (epitools) by lm(log(asr) ~ year), in %.  Written by tests/r/rates-expected.R."))
+append_csv(do.call(rbind, expected), path)
