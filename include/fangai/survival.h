@@ -37,6 +37,12 @@ fg_rc fg_conf_type_parse(const char *text, const char *field,
 fg_rc fg_surv_parse_number(const char *text, const char *field, double min,
 			   double max, double *out, struct fg_error *err);
 
+/*
+ * Prefix err's message with the file and line of the input it concerns
+ * ("FILE, line N: ..."), keeping field, detail and hint.  Returns err->code.
+ */
+fg_rc fg_surv_error_at(struct fg_error *err, const char *path, long line);
+
 /* The standard normal quantile of p in (0, 1), to double precision. */
 double fg_qnorm(double p);
 
@@ -213,5 +219,35 @@ fg_rc fg_net_fit(const struct fg_net_subject *subjects, size_t n,
  */
 bool fg_surv_at(const struct fg_surv_point *points, size_t npoints,
 		double after, double t, struct fg_surv_point *out);
+
+/* The five ICSS age groups at diagnosis: 15-44, 45-54, 55-64, 65-74, 75+. */
+#define FG_ICSS_GROUPS 5
+
+/* ICSS group of an age at diagnosis in completed years, or -1 under 15. */
+int fg_icss_group(double age_years);
+
+/* Label of ICSS group g, e.g. "45-54".  Static string. */
+const char *fg_icss_label(int g);
+
+/*
+ * Read the weights of ICSS standard 1, 2 or 3 from the file of weights per
+ * 5-year age group (data/survival/icss-weights.csv) and sum them into the
+ * five ICSS groups, as fractions that add to 1.  FG_IO or FG_INVALID
+ * naming the file and line.
+ */
+fg_rc fg_icss_weights_load(const char *path, int standard,
+			   double weights[FG_ICSS_GROUPS], struct fg_error *err);
+
+/*
+ * Age-standardise survival at time t: the weighted sum of the curves of the
+ * ngroups age groups (survival and standard error from fg_surv_at), the
+ * standard error sqrt(sum w^2 se^2), and bounds of the options' type on
+ * it.  n_risk and n_event are the totals over the groups.  Returns false
+ * if any curve with a positive weight ends before t.
+ */
+bool fg_surv_standardise(const struct fg_surv_point *const *curves,
+			 const size_t *npoints, const double *weights,
+			 int ngroups, double t, const struct fg_km_options *opts,
+			 struct fg_surv_point *out);
 
 #endif
