@@ -267,7 +267,7 @@ read_subjects(const struct cli_args *args, bool net, struct subjects *s)
 			goto out;
 		}
 		if (parse_record(csv, &lay, s, &err) != FG_OK) {
-			fg_surv_error_at(&err, path, fg_csv_line(csv));
+			fg_error_at_line(&err, path, fg_csv_line(csv));
 			status = cli_report(&err);
 			goto out;
 		}

@@ -37,12 +37,6 @@ fg_rc fg_conf_type_parse(const char *text, const char *field,
 fg_rc fg_surv_parse_number(const char *text, const char *field, double min,
 			   double max, double *out, struct fg_error *err);
 
-/*
- * Prefix err's message with the file and line of the input it concerns
- * ("FILE, line N: ..."), keeping field, detail and hint.  Returns err->code.
- */
-fg_rc fg_surv_error_at(struct fg_error *err, const char *path, long line);
-
 /* The standard normal quantile of p in (0, 1), to double precision. */
 double fg_qnorm(double p);
 

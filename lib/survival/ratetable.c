@@ -29,16 +29,6 @@ struct cells {
 };
 
 fg_rc
-fg_surv_error_at(struct fg_error *err, const char *path, long line)
-{
-	char msg[FG_ERROR_MESSAGE_MAX];
-
-	snprintf(msg, sizeof(msg), "%s", err->message);
-	snprintf(err->message, sizeof(err->message), "%.120s, line %ld: %.120s", path, line, msg);
-	return err->code;
-}
-
-fg_rc
 fg_surv_parse_number(const char *text, const char *field, double min, double max,
 		     double *out, struct fg_error *err)
 {
@@ -224,7 +214,7 @@ fg_ratetable_load(const char *path, struct fg_arena *arena,
 
 		rc = parse_cell(csv, col, kind, &c, err);
 		if (rc != FG_OK)
-			rc = fg_surv_error_at(err, path, fg_csv_line(csv));
+			rc = fg_error_at_line(err, path, fg_csv_line(csv));
 		else
 			rc = push_cell(&cs, &c, err);
 	}

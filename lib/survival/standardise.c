@@ -60,7 +60,7 @@ fg_icss_weights_load(const char *path, int standard, double weights[FG_ICSS_GROU
 
 		if (fg_parse_int64(fg_csv_field(csv, (size_t)agecol), "age", 0, 150, &age, err) != FG_OK ||
 		    fg_parse_int64(fg_csv_field(csv, (size_t)col), column, 0, 1000000, &w, err) != FG_OK) {
-			rc = fg_surv_error_at(err, path, fg_csv_line(csv));
+			rc = fg_error_at_line(err, path, fg_csv_line(csv));
 			goto out;
 		}
 		g = fg_icss_group((double)age);
