@@ -137,25 +137,18 @@ run_enrol(struct cli_args *args)
 static void
 add_visit(struct out_table *t, const struct fg_visit *v)
 {
-	char b[7][NUM_MAX], due[FG_DATE_TEXT_MAX];
-	const char *cells[10];
+	char b[6][NUM_MAX], due[FG_DATE_TEXT_MAX];
+	const char *cells[10] = {
+		b[0], fg_date_format(v->due, due), b[1], b[2], v->person_name, v->phone, v->plan_code,
+		b[3], b[4], b[5],
+	};
 
 	snprintf(b[0], NUM_MAX, "%lld", (long long)v->id);
-	snprintf(b[1], NUM_MAX, "%lld", (long long)v->person_id);
-	snprintf(b[2], NUM_MAX, "%lld", (long long)v->institution_id);
+	snprintf(b[1], NUM_MAX, "%d", v->days_overdue);
+	snprintf(b[2], NUM_MAX, "%lld", (long long)v->person_id);
 	snprintf(b[3], NUM_MAX, "%d", v->seq);
-	snprintf(b[4], NUM_MAX, "%d", v->days_overdue);
+	snprintf(b[4], NUM_MAX, "%lld", (long long)v->institution_id);
 	snprintf(b[5], NUM_MAX, "%d", v->attempts);
-	cells[0] = b[0];
-	cells[1] = fg_date_format(v->due, due);
-	cells[2] = b[4];
-	cells[3] = b[1];
-	cells[4] = v->person_name;
-	cells[5] = v->phone;
-	cells[6] = v->plan_code;
-	cells[7] = b[3];
-	cells[8] = b[2];
-	cells[9] = b[5];
 	out_table_add(t, cells);
 }
 

@@ -19,10 +19,14 @@
 #define MAX_TIMES 256
 #define NUM_MAX 32
 
+/* Print a usage error and return false, for the parsers below. */
+#define USAGE_FALSE(...) (cli_usage_error(__VA_ARGS__), false)
+
 /* The subjects of a CSV file: one array per column, grouped by --by. */
 struct subjects {
 	size_t n, cap;
-	double *time, *age;
+	bool has_entry;		/* delayed entry (--entry or --period) */
+	double *entry, *time, *age;
 	unsigned char *event, *sex;
 	fg_date *diagnosed;
 	int *group;
@@ -32,14 +36,17 @@ struct subjects {
 
 /* Column indices in the file; -1 when not used. */
 struct layout {
-	int time, status, by, age, sex, diagnosed;
+	int time, status, by, age, sex, diagnosed, entry;
 	const char *event;	/* --event value, or NULL for 0/1 */
 	double age_scale;	/* days per unit of the age column */
+	bool period;		/* keep only follow-up within [from, to] (period analysis) */
+	fg_date from, to;
 };
 
 static void
 subjects_free(struct subjects *s)
 {
+	free(s->entry);
 	free(s->time);
 	free(s->age);
 	free(s->event);
@@ -54,10 +61,11 @@ static bool
 subjects_grow(struct subjects *s)
 {
 	size_t cap = s->cap ? s->cap * 2 : 4096;
-	void *p[6] = {
+	void *p[7] = {
 		realloc(s->time, cap * sizeof(double)), realloc(s->age, cap * sizeof(double)),
 		realloc(s->event, cap), realloc(s->sex, cap),
 		realloc(s->diagnosed, cap * sizeof(fg_date)), realloc(s->group, cap * sizeof(int)),
+		realloc(s->entry, cap * sizeof(double)),
 	};
 
 	s->time = p[0] ? p[0] : s->time;
@@ -66,7 +74,8 @@ subjects_grow(struct subjects *s)
 	s->sex = p[3] ? p[3] : s->sex;
 	s->diagnosed = p[4] ? p[4] : s->diagnosed;
 	s->group = p[5] ? p[5] : s->group;
-	for (int k = 0; k < 6; k++)
+	s->entry = p[6] ? p[6] : s->entry;
+	for (int k = 0; k < 7; k++)
 		if (p[k] == NULL)
 			return false;
 	s->cap = cap;
@@ -136,14 +145,46 @@ parse_population(const fg_csv *csv, const struct layout *lay, struct subjects *s
 	return FG_OK;
 }
 
+/*
+ * Period analysis: keep the follow-up of subject i that falls within the
+ * window, as delayed entry at its start and censoring at its end; *keep is
+ * false when none does.
+ */
 static fg_rc
-parse_record(const fg_csv *csv, const struct layout *lay, struct subjects *s, struct fg_error *err)
+clip_to_period(const fg_csv *csv, const struct layout *lay, struct subjects *s, size_t i, bool *keep,
+	       struct fg_error *err)
+{
+	fg_date diag;
+	double from, to;
+
+	if (fg_date_parse(fg_csv_field(csv, (size_t)lay->diagnosed), fg_csv_header_name(csv, (size_t)lay->diagnosed),
+			  &diag, err) != FG_OK)
+		return FG_INVALID;
+	from = (double)(lay->from - diag);
+	to = (double)(lay->to - diag);
+	s->entry[i] = fmax(s->entry[i], from);
+	if (s->time[i] > to) {
+		s->time[i] = to;
+		s->event[i] = 0;
+	}
+	*keep = s->time[i] > s->entry[i];
+	return FG_OK;
+}
+
+static fg_rc
+parse_record(const fg_csv *csv, const struct layout *lay, struct subjects *s, bool *keep,
+	     struct fg_error *err)
 {
 	size_t i = s->n;
 	fg_rc rc;
 
+	*keep = true;
+	s->entry[i] = 0.0;
 	rc = fg_surv_parse_number(fg_csv_field(csv, (size_t)lay->time), fg_csv_header_name(csv, (size_t)lay->time),
 				  0.0, 1e12, &s->time[i], err);
+	if (rc == FG_OK && lay->entry >= 0)
+		rc = fg_surv_parse_number(fg_csv_field(csv, (size_t)lay->entry),
+					  fg_csv_header_name(csv, (size_t)lay->entry), 0.0, 1e12, &s->entry[i], err);
 	if (rc == FG_OK)
 		rc = parse_status(fg_csv_field(csv, (size_t)lay->status), lay,
 				  fg_csv_header_name(csv, (size_t)lay->status), &s->event[i], err);
@@ -152,6 +193,11 @@ parse_record(const fg_csv *csv, const struct layout *lay, struct subjects *s, st
 		rc = group_of(s, fg_csv_field(csv, (size_t)lay->by), &s->group[i], err);
 	if (rc == FG_OK && lay->age >= 0)
 		rc = parse_population(csv, lay, s, i, err);
+	if (rc == FG_OK && lay->period)
+		rc = clip_to_period(csv, lay, s, i, keep, err);
+	if (rc == FG_OK && *keep && lay->entry >= 0 && !(s->entry[i] < s->time[i]))
+		rc = fg_error_set(err, FG_INVALID, fg_csv_header_name(csv, (size_t)lay->entry),
+				  "entry time %g is not before the time %g", s->entry[i], s->time[i]);
 	return rc;
 }
 
@@ -203,6 +249,31 @@ sort_groups(struct subjects *s)
 	memcpy(s->labels, sorted, sizeof(sorted));
 }
 
+/* --period FROM,TO and the --diagnosed column it needs; false after printing an error. */
+static bool
+parse_period(const struct cli_args *args, const fg_csv *csv, const char *path, struct layout *lay)
+{
+	const char *text = cli_get(args, "period"), *comma = strchr(text, ',');
+	char from[FG_DATE_TEXT_MAX + 1];
+	struct fg_error err;
+
+	if (comma == NULL || (size_t)(comma - text) >= sizeof(from))
+		return USAGE_FALSE(args->path, "--period needs FROM,TO dates, not \"%s\"", text);
+	memcpy(from, text, (size_t)(comma - text));
+	from[comma - text] = '\0';
+	if (fg_date_parse(from, "period", &lay->from, &err) != FG_OK ||
+	    fg_date_parse(comma + 1, "period", &lay->to, &err) != FG_OK) {
+		cli_report(&err);
+		return false;
+	}
+	if (lay->to <= lay->from)
+		return USAGE_FALSE(args->path, "the period %s ends before it starts", text);
+	if (!cli_has(args, "diagnosed"))
+		return USAGE_FALSE(args->path, "--period needs --diagnosed COL, the date follow-up starts");
+	lay->period = true;
+	return (lay->diagnosed = find_column(csv, path, "diagnosed", cli_get(args, "diagnosed"))) >= 0;
+}
+
 /* Resolve the columns named by the options; false after printing an error. */
 static bool
 resolve_layout(const struct cli_args *args, const fg_csv *csv, const char *path, bool net,
@@ -211,14 +282,16 @@ resolve_layout(const struct cli_args *args, const fg_csv *csv, const char *path,
 	const char *unit = cli_get(args, "age-unit");
 
 	*lay = (struct layout){.time = -1, .status = -1, .by = -1, .age = -1, .sex = -1, .diagnosed = -1,
-			       .event = cli_get(args, "event"), .age_scale = FG_DAYS_PER_YEAR};
+			       .entry = -1, .event = cli_get(args, "event"), .age_scale = FG_DAYS_PER_YEAR};
 	if ((lay->time = find_column(csv, path, "time", cli_get(args, "time"))) < 0 ||
 	    (lay->status = find_column(csv, path, "status", cli_get(args, "status"))) < 0)
 		return false;
 	if (cli_has(args, "by") && (lay->by = find_column(csv, path, "by", cli_get(args, "by"))) < 0)
 		return false;
+	if (cli_has(args, "entry") && (lay->entry = find_column(csv, path, "entry", cli_get(args, "entry"))) < 0)
+		return false;
 	if (!net)
-		return true;
+		return !cli_has(args, "period") || parse_period(args, csv, path, lay);
 	if (unit != NULL && strcmp(unit, "days") == 0)
 		lay->age_scale = 1.0;
 	else if (unit != NULL && strcmp(unit, "years") != 0) {
@@ -243,7 +316,7 @@ read_subjects(const struct cli_args *args, bool net, struct subjects *s)
 	struct layout lay;
 	fg_csv *csv = NULL;
 	int status = EXIT_OK;
-	bool row;
+	bool row, keep;
 
 	memset(s, 0, sizeof(*s));
 	if (cli_get(args, "time") == NULL || cli_get(args, "status") == NULL)
@@ -254,6 +327,7 @@ read_subjects(const struct cli_args *args, bool net, struct subjects *s)
 		status = EXIT_REFUSED;
 		goto out;
 	}
+	s->has_entry = lay.entry >= 0 || lay.period;
 	for (;;) {
 		if (fg_csv_read(csv, &row, &err) != FG_OK) {
 			status = cli_report(&err);
@@ -266,12 +340,13 @@ read_subjects(const struct cli_args *args, bool net, struct subjects *s)
 			status = cli_report(&err);
 			goto out;
 		}
-		if (parse_record(csv, &lay, s, &err) != FG_OK) {
+		if (parse_record(csv, &lay, s, &keep, &err) != FG_OK) {
 			fg_error_at_line(&err, path, fg_csv_line(csv));
 			status = cli_report(&err);
 			goto out;
 		}
-		s->n++;
+		if (keep)
+			s->n++;
 	}
 	if (s->n == 0) {
 		fg_error_set(&err, FG_INVALID, "file", "file \"%s\" holds no subjects", path);
@@ -291,7 +366,7 @@ out:
 /* The subjects of group g, copied into fresh arrays (or the whole set when ungrouped). */
 struct group_view {
 	size_t n;
-	double *time;
+	double *time, *entry;	/* entry NULL without delayed entry */
 	unsigned char *event;
 	bool owned;
 };
@@ -303,19 +378,26 @@ group_view(const struct subjects *s, int g, struct group_view *v)
 	if (s->ngroups == 1) {
 		v->n = s->n;
 		v->time = s->time;
+		v->entry = s->has_entry ? s->entry : NULL;
 		v->event = s->event;
 		return true;
 	}
 	v->owned = true;
-	v->time = malloc(s->n * sizeof(double));
-	v->event = malloc(s->n);
-	if (v->time == NULL || v->event == NULL)
+	v->time = malloc((s->n ? s->n : 1) * sizeof(double));
+	v->entry = malloc((s->n ? s->n : 1) * sizeof(double));
+	v->event = malloc(s->n ? s->n : 1);
+	if (v->time == NULL || v->entry == NULL || v->event == NULL)
 		return false;
 	for (size_t i = 0; i < s->n; i++)
 		if (s->group[i] == g) {
 			v->time[v->n] = s->time[i];
+			v->entry[v->n] = s->entry[i];
 			v->event[v->n++] = s->event[i];
 		}
+	if (!s->has_entry) {
+		free(v->entry);
+		v->entry = NULL;
+	}
 	return true;
 }
 
@@ -324,6 +406,7 @@ group_view_free(struct group_view *v)
 {
 	if (v->owned) {
 		free(v->time);
+		free(v->entry);
 		free(v->event);
 	}
 }
@@ -340,9 +423,6 @@ fmt(char *buf, double v)
 		snprintf(buf, NUM_MAX, "%.10g", v);
 	return buf;
 }
-
-/* Print a usage error and return false, for the parsers below. */
-#define USAGE_FALSE(...) (cli_usage_error(__VA_ARGS__), false)
 
 /* Parse the --at list of times; false after printing an error. */
 static bool
@@ -541,8 +621,12 @@ add_quantiles(struct out_table *t, const char *label, const struct fg_km *km)
 static fg_rc
 fit_km(const struct group_view *v, const char *label, struct job *job, struct fg_error *err)
 {
+	struct fg_km_options opts = job->c.km;
 	struct fg_km km;
-	fg_rc rc = fg_km_fit(v->time, v->event, v->n, &job->c.km, &job->arena, &km, err);
+	fg_rc rc;
+
+	opts.entry = v->entry;
+	rc = fg_km_fit(v->time, v->event, v->n, &opts, &job->arena, &km, err);
 
 	if (rc == FG_OK && job->quantiles)
 		add_quantiles(&job->table, label, &km);
@@ -829,6 +913,65 @@ run_net(struct cli_args *args)
 	return status;
 }
 
+static const struct out_column cohort_columns[] = {
+	{"tumour", true}, {"person", true}, {"institution", true}, {"district", false}, {"sex", false},
+	{"age", true}, {"age_group", false}, {"diagnosed", false}, {"end", false}, {"time", true},
+	{"status", true}, {"end_reason", false}, {"site", false}, {"stage", false}, {"detection", false},
+};
+#define NCOHORT ((int)(sizeof(cohort_columns) / sizeof(cohort_columns[0])))
+
+static fg_rc
+add_cohort_row(const struct fg_cohort_row *r, void *userdata, struct fg_error *err)
+{
+	char b[6][NUM_MAX], sex[2] = {r->sex, '\0'}, diag[FG_DATE_TEXT_MAX], end[FG_DATE_TEXT_MAX];
+	const char *cells[NCOHORT] = {
+		b[0], b[1], b[2], r->district, sex, b[3],
+		r->age < 15 ? "0-14" : fg_icss_label(fg_icss_group(r->age)),
+		fg_date_format(r->diagnosed, diag), fg_date_format(r->end, end), b[4], b[5],
+		r->end_reason, r->site, r->stage, r->detection,
+	};
+
+	snprintf(b[0], NUM_MAX, "%lld", (long long)r->tumour_id);
+	snprintf(b[1], NUM_MAX, "%lld", (long long)r->person_id);
+	snprintf(b[2], NUM_MAX, "%lld", (long long)r->institution_id);
+	snprintf(b[3], NUM_MAX, "%d", r->age);
+	snprintf(b[4], NUM_MAX, "%d", (int)(r->end - r->diagnosed));
+	snprintf(b[5], NUM_MAX, "%d", r->event);
+	if (!out_table_add(userdata, cells))
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory listing the cohort");
+	return FG_OK;
+}
+
+static int
+run_cohort(struct cli_args *args)
+{
+	const char *closing_text = cli_get(args, "closing");
+	struct fg_arena arena;
+	struct out_table t;
+	struct fg_error err;
+	enum out_format fmt;
+	fg_date closing = fg_date_today();
+	fg_store *store;
+	int status;
+
+	if (!out_format_parse(cli_get(args, "format"), &fmt))
+		return cli_usage_error(args->path, "invalid output format \"%s\"", cli_get(args, "format"));
+	if (closing_text != NULL && fg_date_parse(closing_text, "closing", &closing, &err) != FG_OK)
+		return cli_report(&err);
+	store = cli_open_store(args, false, &status);
+	if (store == NULL)
+		return status;
+	fg_arena_init(&arena, 0);
+	out_table_init(&t, &arena, cohort_columns, NCOHORT);
+	if (fg_survival_cohort(store, closing, cli_get(args, "site"), add_cohort_row, &t, &err) != FG_OK)
+		status = cli_report(&err);
+	else
+		out_table_print(&t, fmt, stdout);
+	fg_arena_free(&arena);
+	fg_store_close(store);
+	return status;
+}
+
 #define OPT_SUBJECTS \
 	{"time", "COL", "column of follow-up times"}, \
 	{"status", "COL", "column of status: 1 event, 0 censored (or see --event)"}, \
@@ -842,6 +985,9 @@ run_net(struct cli_args *args)
 static const struct cli_option km_options[] = {
 	OPT_SUBJECTS, OPT_CONF,
 	{"at", "T1,T2,...", "report the curve at these times only"},
+	{"entry", "COL", "column of delayed entry times (at risk from entry to time)"},
+	{"period", "FROM,TO", "period analysis: only follow-up between these dates (needs --diagnosed)"},
+	{"diagnosed", "COL", "column of the date follow-up starts (YYYY-MM-DD), with --period"},
 	CLI_OPT_END,
 };
 
@@ -864,6 +1010,13 @@ static const struct cli_option net_options[] = {
 	{"sex", "COL", "column of sex (1/M male, 2/F female)"},
 	{"diagnosed", "COL", "column of the date of diagnosis (YYYY-MM-DD)"},
 	{"standardise", "STD", "age-standardise with ICSS weights icss1, icss2 or icss3 (needs --at)"},
+	CLI_OPT_END,
+};
+
+static const struct cli_option cohort_options[] = {
+	CLI_OPT_DB, CLI_OPT_FORMAT,
+	{"closing", "DATE", "closing date of follow-up (default today)"},
+	{"site", "CODE", "only tumours of this ICD-O-3 topography category, e.g. C34"},
 	CLI_OPT_END,
 };
 
@@ -895,12 +1048,18 @@ static const struct command survival_commands[] = {
 			"table gives, by year, sex and single year of age, qx (probability of death)\n"
 			"or mx (annual death rate).",
 	 .options = net_options, .min_pos = 1, .max_pos = 1, .run = run_net},
+	{.name = "cohort", .usage = "[--closing DATE] [--site CODE] [--format csv]",
+	 .summary = "the registry's malignant tumours as survival subjects, for the commands above",
+	 .description = "One row per tumour: follow-up in days from the incidence date to death, to\n"
+			"the last contact of a patient lost to follow-up, or to the closing date, with\n"
+			"sex, age, ICSS age group, site, stage, detection and institution to split by.",
+	 .options = cohort_options, .run = run_cohort},
 	{0},
 };
 
 const struct command cmd_survival_entry = {
 	.name = "survival",
-	.usage = "km|quantiles|logrank|lifetable|net ...",
+	.usage = "km|quantiles|logrank|lifetable|net|cohort ...",
 	.summary = "survival analysis on CSV files: Kaplan-Meier, life tables, net survival",
 	.subcommands = survival_commands,
 };

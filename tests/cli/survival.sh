@@ -46,6 +46,19 @@ same_numbers "km by sex equals survfit ~ sex" "$WORK/sex.csv" "$D/km-lung-sex.cs
 same_numbers "km --at equals summary(survfit, times)" "$WORK/at.csv" "$D/km-lung-at.csv" \
 	time n_risk n_event surv std_err lower upper
 
+"$F" survival km "$D/lung.csv" --time time --status status --event 2 --entry entry --format csv >"$WORK/entry.csv"
+same_numbers "km with delayed entry equals survfit(Surv(entry, time, status))" "$WORK/entry.csv" \
+	"$D/km-lung-entry.csv" time n_risk n_event surv std_err lower upper
+
+# Period analysis: follow-up within the window only.  Patient a ended before it
+# and is left out; b enters at day 214 and is censored at day 400; c is
+# diagnosed within it and dies on day 50, when only c is at risk.
+printf 'time,status,diag\n100,1,2020-01-01\n400,0,2020-06-01\n50,1,2021-03-01\n' >"$WORK/period.csv"
+"$F" survival km "$WORK/period.csv" --time time --status status --period 2021-01-01,2021-12-31 \
+	--diagnosed diag --format csv >"$WORK/out"
+expect_equal "period analysis keeps the follow-up inside the window" "50,1,1,0,0;400,1,0,1,0;" \
+	"$(awk -F, 'NR > 1 { printf "%s,%s,%s,%s,%s;", $1, $2, $3, $4, $5 }' "$WORK/out")"
+
 "$F" survival quantiles "$D/lung.csv" --time time --status status --event 2 --conf-type plain \
 	--format csv >"$WORK/q.csv"
 same_numbers "quantiles equal quantile(survfit)" "$WORK/q.csv" "$D/km-lung-quantiles-plain.csv" \

@@ -34,8 +34,10 @@ curve <- function(fit, group = "") {
 }
 
 # --- survival::lung: Kaplan-Meier, quantiles, log-rank ---------------------
+# entry: a delayed entry for every fourth patient, to check left truncation
+lung$entry <- ifelse(seq_len(nrow(lung)) %% 4 == 0, pmin(60, lung$time / 2), 0)
 lung_in <- data.frame(time = lung$time, status = lung$status, sex = lung$sex,
-		      ph_ecog = ifelse(is.na(lung$ph.ecog), "", lung$ph.ecog))
+		      ph_ecog = ifelse(is.na(lung$ph.ecog), "", lung$ph.ecog), entry = lung$entry)
 write_table(lung_in, "lung.csv", "survival::lung (NCCTG lung cancer); status 1 censored, 2 dead")
 types <- c(log = "log", "log-log" = "loglog", plain = "plain")
 for (ct in names(types)) {
@@ -48,6 +50,11 @@ for (ct in names(types)) {
 		    paste0("km-lung-quantiles-", types[[ct]], ".csv"),
 		    paste0("quantile(survfit(...), conf.type = \"", ct, "\")"))
 }
+fit <- survfit(Surv(entry, time, status) ~ 1, data = lung)
+write_table(curve(fit), "km-lung-entry.csv", "survfit(Surv(entry, time, status) ~ 1, lung with delayed entry)")
+q <- quantile(fit, c(0.25, 0.5, 0.75))
+write_table(data.frame(p = c(0.25, 0.5, 0.75), time = q$quantile, lower = q$lower, upper = q$upper),
+	    "km-lung-entry-quantiles.csv", "quantile(survfit(Surv(entry, time, status) ~ 1, lung))")
 fit <- survfit(Surv(time, status) ~ sex, data = lung)
 rows <- NULL
 qrows <- NULL
