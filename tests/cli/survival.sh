@@ -79,11 +79,11 @@ for m in ederer2 pohar-perme; do
 		time n_risk n_event surv std_err lower upper
 done
 
-"$F" survival net "$D/rdata.csv" --ratetable "$D/slopop.csv" --time time --status cens --age age --sex sex \
-	--diagnosed year --at 1826 --standardise icss1 --format csv >"$WORK/std.csv"
+"$F" survival net "$D/colrec.csv" --ratetable "$D/slopop.csv" --time time --status stat --age age \
+	--age-unit days --sex sex --diagnosed diag --at 365,1826,3652 --standardise icss1 --format csv >"$WORK/std.csv"
 tap $? "age-standardised net survival runs"
-expect_equal "age-standardised 5-year net survival is a probability" 1 \
-	"$(awk -F, 'NR == 2 { print ($5 > 0 && $5 < 1) }' "$WORK/std.csv")"
+same_numbers "ICSS 1 age-standardised net survival equals the weighted rs.surv curves" "$WORK/std.csv" \
+	"$D/net-colrec-icss1.csv" time surv std_err lower upper
 
 printf 'time,status\n10,1\n12,x\n' >"$WORK/bad.csv"
 expect_status 1 "a bad status is refused" "$F" survival km "$WORK/bad.csv" --time time --status status

@@ -137,3 +137,33 @@ for (m in c("ederer2", "pohar-perme")) {
 	write_table(net(f), paste0("net-colrec-", m, ".csv"),
 		    paste0("rs.surv(Surv(time, stat) ~ 1, rmap = list(age = age, year = diag), slopop, colrec, method = \"", m, "\", conf.type = \"log-log\")"))
 }
+
+# --- age-standardised net survival (ICSS 1) --------------------------------
+# Pohar Perme per ICSS age group (15-44, 45-54, 55-64, 65-74, 75+ at diagnosis),
+# weighted with the ICSS 1 weights of data/survival/icss-weights.csv summed into
+# those groups; standard error sqrt(sum w^2 se^2), log bounds on se / S.
+icss <- read.csv("data/survival/icss-weights.csv", comment.char = "#")
+icss_group <- function(age_years) findInterval(age_years, c(15, 45, 55, 65, 75))
+w <- tapply(icss$ICSS1, factor(icss_group(icss$age), levels = 1:5), sum)
+w[is.na(w)] <- 0
+w <- w / sum(w)
+at <- c(365, 1826, 3652)
+grp <- icss_group(colrec$age / 365.241)
+rows <- NULL
+for (k in 1:5) {
+	f <- rs.surv(Surv(time, stat) ~ 1, rmap = list(age = age, year = diag), ratetable = slopop,
+		     data = colrec[grp == k, ], method = "pohar-perme")
+	i <- findInterval(at, f$time)
+	rows <- rbind(rows, data.frame(k = k, t = at, s = ifelse(i > 0, f$surv[pmax(i, 1)], 1),
+				       se = ifelse(i > 0, (f$surv * f$std.err)[pmax(i, 1)], 0)))
+}
+std <- do.call(rbind, lapply(at, function(t) {
+	r <- rows[rows$t == t, ]
+	s <- sum(w[r$k] * r$s)
+	se <- sqrt(sum(w[r$k]^2 * r$se^2))
+	z <- qnorm(0.975)
+	data.frame(time = t, surv = s, std_err = se, lower = exp(log(s) - z * se / s),
+		   upper = exp(log(s) + z * se / s))
+}))
+write_table(std, "net-colrec-icss1.csv",
+	    "ICSS 1 age-standardised Pohar Perme net survival on colrec (per-group rs.surv, weighted)")
