@@ -14,6 +14,7 @@
 #include "fangai/survival.h"
 #include "fangai/util.h"
 #include "output.h"
+#include "svg_curve.h"
 
 #define MAX_GROUPS 64
 #define MAX_TIMES 256
@@ -595,6 +596,8 @@ parse_breaks(const struct cli_args *args, const struct subjects *s, double *brea
 /* What to compute for each group, and where. */
 struct job {
 	struct common c;
+	struct svg_curve curves[MAX_GROUPS];	/* for --svg */
+	int ncurves;
 	bool quantiles;
 	double breaks[MAX_TIMES];
 	size_t nbreaks;
@@ -632,6 +635,8 @@ fit_km(const struct group_view *v, const char *label, struct job *job, struct fg
 		add_quantiles(&job->table, label, &km);
 	else if (rc == FG_OK)
 		add_curve(&job->table, label, km.points, km.npoints, &job->c);
+	if (rc == FG_OK)
+		job->curves[job->ncurves++] = (struct svg_curve){label, km.points, km.npoints};
 	return rc;
 }
 
@@ -669,6 +674,19 @@ each_group(const struct cli_args *args, const struct subjects *s, group_fit fit,
 	return status;
 }
 
+/* Write the curves to the --svg file, if one was asked for. */
+static int
+write_svg(const struct cli_args *args, const struct svg_curve *curves, int n, const char *title)
+{
+	const char *path = cli_get(args, "svg");
+	struct fg_error err;
+
+	if (path == NULL || svg_write_curves(path, title, cli_has(args, "diagnosed") ? "days" : "time", curves, n))
+		return EXIT_OK;
+	fg_error_set(&err, FG_IO, "svg", "could not write the figure \"%s\"", path);
+	return cli_report(&err);
+}
+
 /* Read the subjects, fit each group and print the table of the given columns. */
 static int
 run_grouped(struct cli_args *args, struct job *job, const struct out_column *columns, int ncols,
@@ -689,6 +707,8 @@ run_grouped(struct cli_args *args, struct job *job, const struct out_column *col
 	fg_arena_init(&job->arena, 0);
 	out_table_init(&job->table, &job->arena, columns, ncols);
 	status = each_group(args, &s, fit, job);
+	if (status == EXIT_OK && fit == fit_km && !job->quantiles)
+		status = write_svg(args, job->curves, job->ncurves, "Kaplan-Meier survival");
 	fg_arena_free(&job->arena);
 	subjects_free(&s);
 	return status;
@@ -865,6 +885,7 @@ static int
 run_net(struct cli_args *args)
 {
 	const char *ratetable = cli_get(args, "ratetable");
+	struct svg_curve curves[MAX_GROUPS];
 	double w[FG_ICSS_GROUPS];
 	struct fg_ratetable rt;
 	enum fg_net_method method = FG_NET_POHAR_PERME;
@@ -896,7 +917,7 @@ run_net(struct cli_args *args)
 	}
 	out_table_init(&t, &arena, curve_columns, NCURVE);
 	for (int g = 0; g < s.ngroups && status == EXIT_OK; g++) {
-		struct fg_net net;
+		struct fg_net net = {0};
 
 		if (standard > 0) {
 			if (!add_standardised(&t, &s, g, &rt, method, &c, w, &arena))
@@ -905,9 +926,13 @@ run_net(struct cli_args *args)
 			status = EXIT_REFUSED;
 		else
 			add_curve(&t, s.labels[g], net.points, net.npoints, &c);
+		curves[g] = (struct svg_curve){s.labels[g], net.points, net.npoints};
 	}
 	if (status == EXIT_OK)
 		print_table(&t, cli_has(args, "by"), c.format);
+	if (status == EXIT_OK && standard == 0)
+		status = write_svg(args, curves, s.ngroups,
+				   method == FG_NET_EDERER2 ? "Relative survival (Ederer II)" : "Net survival (Pohar Perme)");
 	fg_arena_free(&arena);
 	subjects_free(&s);
 	return status;
@@ -980,7 +1005,8 @@ run_cohort(struct cli_args *args)
 	CLI_OPT_FORMAT
 #define OPT_CONF \
 	{"conf-type", "TYPE", "confidence interval: log (default), log-log or plain"}, \
-	{"conf-level", "P", "confidence level (default 0.95)"}
+	{"conf-level", "P", "confidence level (default 0.95)"}, \
+	{"svg", "FILE", "also draw the curves, bands and numbers at risk as SVG"}
 
 static const struct cli_option km_options[] = {
 	OPT_SUBJECTS, OPT_CONF,

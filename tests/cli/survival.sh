@@ -104,3 +104,13 @@ printf 'year,sex,age,qx\n2020,1,0,0.01\n2020,1,1,0.002\n2020,2,0,1.5\n' >"$WORK/
 expect_status 1 "a probability of death over 1 is refused" "$F" survival net "$D/rdata.csv" \
 	--ratetable "$WORK/rt.csv" --time time --status cens --age age --sex sex --diagnosed year
 expect_output "the life table error names the line" 'rt.csv, line 4: invalid qx "1.5"'
+
+"$F" survival km "$D/lung.csv" --time time --status status --event 2 --by sex --at 365 --svg "$WORK/km.svg" >/dev/null
+tap $? "km draws its curves as SVG"
+expect_equal "the figure has a curve and a band per group" 4 "$(grep -c '<path' "$WORK/km.svg")"
+expect_equal "the numbers at risk start from each group's size" "138 90" \
+	"$(grep -o '<text x="90.0" y="4[0-9]*" text-anchor="middle">[0-9]*</text>' "$WORK/km.svg" |
+		sed 's/.*">\([0-9]*\)<.*/\1/' | tr '\n' ' ' | sed 's/ $//')"
+expect_status 2 "an unwritable figure is an error" "$F" survival km "$D/lung.csv" --time time --status status \
+	--event 2 --svg /nonexistent/dir/km.svg
+expect_output "naming the file" 'could not write the figure "/nonexistent/dir/km.svg"'
