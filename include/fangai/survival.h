@@ -20,6 +20,7 @@
 #include "fangai/arena.h"
 #include "fangai/date.h"
 #include "fangai/error.h"
+#include "fangai/store.h"
 
 /* Days per year of the rate tables' age and calendar scale (as relsurv). */
 #define FG_DAYS_PER_YEAR 365.241
@@ -74,6 +75,12 @@ struct fg_km {
 struct fg_km_options {
 	enum fg_conf_type conf_type;
 	double conf_level;		/* 0 means 0.95 */
+	/*
+	 * Delayed entry (left truncation, e.g. period analysis): subject i is
+	 * at risk over (entry[i], time[i]], as survfit(Surv(entry, time,
+	 * status)).  NULL: everyone enters at 0.  Used by fg_km_fit only.
+	 */
+	const double *entry;
 };
 
 /*
@@ -81,8 +88,10 @@ struct fg_km_options {
  * censored), as survival::survfit: a point per distinct time, Greenwood
  * variance, confidence bounds of conf_type (upper bounds capped at 1 for
  * log and plain), and the quartiles with their confidence intervals as
- * survfit's quantile method computes them.  The arrays are not modified.
- * FG_INVALID for a negative or non-finite time, or n == 0; FG_NOMEM.
+ * survfit's quantile method computes them.  With opts->entry the number at
+ * risk at t counts the subjects with entry < t <= time.  The arrays are not
+ * modified.  FG_INVALID for a negative or non-finite time, an entry not
+ * before its time, or n == 0; FG_NOMEM.
  */
 fg_rc fg_km_fit(const double *time, const unsigned char *event, size_t n,
 		const struct fg_km_options *opts, struct fg_arena *arena,
@@ -213,5 +222,65 @@ fg_rc fg_net_fit(const struct fg_net_subject *subjects, size_t n,
  */
 bool fg_surv_at(const struct fg_surv_point *points, size_t npoints,
 		double after, double t, struct fg_surv_point *out);
+
+/* The five ICSS age groups at diagnosis: 15-44, 45-54, 55-64, 65-74, 75+. */
+#define FG_ICSS_GROUPS 5
+
+/* ICSS group of an age at diagnosis in completed years, or -1 under 15. */
+int fg_icss_group(double age_years);
+
+/* Label of ICSS group g, e.g. "45-54".  Static string. */
+const char *fg_icss_label(int g);
+
+/*
+ * Read the weights of ICSS standard 1, 2 or 3 from the file of weights per
+ * 5-year age group (data/survival/icss-weights.csv) and sum them into the
+ * five ICSS groups, as fractions that add to 1.  FG_IO or FG_INVALID
+ * naming the file and line.
+ */
+fg_rc fg_icss_weights_load(const char *path, int standard,
+			   double weights[FG_ICSS_GROUPS], struct fg_error *err);
+
+/*
+ * Age-standardise survival at time t: the weighted sum of the curves of the
+ * ngroups age groups (survival and standard error from fg_surv_at), the
+ * standard error sqrt(sum w^2 se^2), and bounds of the options' type on
+ * it.  n_risk and n_event are the totals over the groups.  Returns false
+ * if any curve with a positive weight ends before t.
+ */
+bool fg_surv_standardise(const struct fg_surv_point *const *curves,
+			 const size_t *npoints, const double *weights,
+			 int ngroups, double t, const struct fg_km_options *opts,
+			 struct fg_surv_point *out);
+
+/* One tumour of the registry as a survival subject (fg_survival_cohort). */
+struct fg_cohort_row {
+	int64_t tumour_id, person_id, institution_id;
+	char sex;			/* '1' male, '2' female */
+	int age;			/* completed years at diagnosis */
+	fg_date diagnosed;		/* incidence date */
+	fg_date end;			/* death, last known alive, or the closing date */
+	int event;			/* 1 died, 0 censored */
+	char site[4];			/* ICD-O-3 topography category, e.g. C34 */
+	char stage[16];
+	char detection[24];		/* screen, interval, non_participant, unknown */
+	char district[7];
+	char end_reason[16];		/* dead, closing, last_contact */
+};
+
+typedef fg_rc (*fg_cohort_fn)(const struct fg_cohort_row *row, void *userdata,
+			      struct fg_error *err);
+
+/*
+ * Walk the registry's malignant primary tumours (behaviour 3) diagnosed up
+ * to `closing`, optionally of one site (e.g. "C34"; NULL: all), as survival
+ * subjects: dead persons end at their date of death (an event; a death
+ * after the closing date counts as alive at it); persons lost to follow-up
+ * (vital status unknown) end at their last contact with an alive outcome,
+ * or at diagnosis; the others are censored at the closing date.  Calls fn
+ * for each row in order of tumour id; stops at the first error fn returns.
+ */
+fg_rc fg_survival_cohort(fg_store *store, fg_date closing, const char *site,
+			 fg_cohort_fn fn, void *userdata, struct fg_error *err);
 
 #endif

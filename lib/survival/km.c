@@ -56,17 +56,40 @@ count_distinct(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
 	return k;
 }
 
-/* Walk the distinct times, filling the points with counts, survival and log-scale SE. */
+/* Sorted keys of the entry times; each must lie before its subject's time. */
+static fg_rc
+entry_keys(const double *entry, const double *time, size_t n, uint64_t *en, struct fg_error *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!(entry[i] >= 0.0) || !(entry[i] < time[i]))
+			return fg_error_set(err, FG_INVALID, "entry",
+					    "entry time %g of subject %zu is not before its time %g",
+					    entry[i], i + 1, time[i]);
+		en[i] = surv_time_key(entry[i]);
+	}
+	if (!surv_sort_keys(en, n))
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory sorting %zu entry times", n);
+	return FG_OK;
+}
+
+/*
+ * Walk the distinct times, filling the points with counts, survival and
+ * log-scale SE.  With entry keys en (NULL: all at risk from 0), those
+ * entering before a time join the risk set first.
+ */
 static void
 km_walk(const uint64_t *ev, size_t nev, const uint64_t *cen, size_t ncen,
-	double n, struct fg_surv_point *pts)
+	const uint64_t *en, double n, struct fg_surv_point *pts)
 {
-	double risk = n, surv = 1.0, green = 0.0;
-	size_t i = 0, j = 0, k = 0;
+	double risk = en ? 0.0 : n, surv = 1.0, green = 0.0;
+	size_t i = 0, j = 0, k = 0, e = 0;
 
 	while (i < nev || j < ncen) {
 		uint64_t t = (j >= ncen || (i < nev && ev[i] <= cen[j])) ? ev[i] : cen[j];
 		size_t d = 0, c = 0;
+
+		for (; en && e < (size_t)n && en[e] < t; e++)
+			risk += 1.0;
 
 		while (i < nev && ev[i] == t)
 			i++, d++;
@@ -163,7 +186,7 @@ fg_km_fit(const double *time, const unsigned char *event, size_t n,
 {
 	enum fg_conf_type type = opts ? opts->conf_type : FG_CONF_LOG;
 	double z = surv_zvalue(opts);
-	uint64_t *ev = NULL, *cen = NULL;
+	uint64_t *ev = NULL, *cen = NULL, *en = NULL;
 	size_t nev = 0, ncen = 0;
 	fg_rc rc;
 
@@ -179,6 +202,11 @@ fg_km_fit(const double *time, const unsigned char *event, size_t n,
 		goto out;
 	}
 	rc = sorted_keys(time, event, n, ev, &nev, cen, &ncen, err);
+	if (rc == FG_OK && opts && opts->entry) {
+		en = malloc(n * sizeof(*en));
+		rc = en ? entry_keys(opts->entry, time, n, en, err)
+			: fg_error_set(err, FG_NOMEM, NULL, "out of memory for %zu subjects", n);
+	}
 	if (rc != FG_OK)
 		goto out;
 	out->n = (double)n;
@@ -189,7 +217,7 @@ fg_km_fit(const double *time, const unsigned char *event, size_t n,
 		rc = fg_error_set(err, FG_NOMEM, NULL, "out of memory for %zu survival times", out->npoints);
 		goto out;
 	}
-	km_walk(ev, nev, cen, ncen, (double)n, out->points);
+	km_walk(ev, nev, cen, ncen, en, (double)n, out->points);
 	for (size_t k = 0; k < out->npoints; k++) {
 		struct fg_surv_point *p = &out->points[k];
 
@@ -200,6 +228,7 @@ fg_km_fit(const double *time, const unsigned char *event, size_t n,
 out:
 	free(ev);
 	free(cen);
+	free(en);
 	return rc;
 }
 

@@ -27,6 +27,9 @@ struct cohort {
 	unsigned char *event;
 	int *sex, *age_cell, *year_cell;
 	double *inv_surv;		/* 1 / expected survival so far */
+	double *lambda;			/* daily hazard of the current cell */
+	double *growth;			/* exp(lambda): 1/S over a whole day */
+	double *next;			/* elapsed time from which the cell may change */
 };
 
 /* Sums over the subjects at risk in one interval between distinct times. */
@@ -47,20 +50,33 @@ by_time(const void *a, const void *b)
 	return (x->time > y->time) - (x->time < y->time);
 }
 
-/* The daily hazard of subject i at elapsed time t, moving its cells forward. */
-static double
-hazard_at(struct cohort *c, const struct fg_ratetable *rt, size_t i, double t)
+/* Slack below a cell boundary from which the cell is looked up again exactly. */
+#define BOUNDARY_SLACK 1e-6
+
+/*
+ * Move subject i's cells forward to elapsed time t, comparing its age and
+ * date with the life table's cuts exactly as rs.surv does (a cut belongs
+ * to the cell it opens), and cache the cell's hazard and the next cut.
+ */
+static void
+refresh_cell(struct cohort *c, const struct fg_ratetable *rt, size_t i, double t)
 {
-	double age = c->age[i] + t, date = c->date[i] + t;
+	double age = c->age[i] + t, date = c->date[i] + t, next = INFINITY;
 	int a = c->age_cell[i], y = c->year_cell[i];
 
 	while (a + 1 < rt->nages && (a + 1) * FG_DAYS_PER_YEAR <= age)
 		a++;
 	while (y + 1 < rt->nyears && rt->year_start[y + 1] <= date)
 		y++;
+	if (a + 1 < rt->nages)
+		next = (a + 1) * FG_DAYS_PER_YEAR - c->age[i];
+	if (y + 1 < rt->nyears)
+		next = fmin(next, (double)rt->year_start[y + 1] - c->date[i]);
 	c->age_cell[i] = a;
 	c->year_cell[i] = y;
-	return rt->hazard[((size_t)c->sex[i] * (size_t)rt->nyears + (size_t)y) * (size_t)rt->nages + (size_t)a];
+	c->lambda[i] = rt->hazard[((size_t)c->sex[i] * (size_t)rt->nyears + (size_t)y) * (size_t)rt->nages + (size_t)a];
+	c->growth[i] = exp(c->lambda[i]);
+	c->next[i] = next - BOUNDARY_SLACK;
 }
 
 /* Starting cells of a subject. */
@@ -69,7 +85,7 @@ first_cells(struct cohort *c, const struct fg_ratetable *rt, size_t i)
 {
 	c->age_cell[i] = 0;
 	c->year_cell[i] = 0;
-	hazard_at(c, rt, i, 0.0);
+	refresh_cell(c, rt, i, 0.0);
 }
 
 /*
@@ -86,17 +102,23 @@ walk_interval(struct cohort *c, const struct fg_ratetable *rt, size_t first,
 	while (ftime < width) {
 		double f = fmin(STEP_DAYS, width - ftime), t = from + ftime;
 
-		for (size_t i = first; i < c->n; i++) {
-			double lambda = hazard_at(c, rt, i, t), inv = c->inv_surv[i];
-			double inv_end = inv / exp(-f * lambda);
+		double lsum = 0.0;
 
+		for (size_t i = first; i < c->n; i++) {
+			double lambda, inv = c->inv_surv[i], inv_end;
+
+			if (t >= c->next[i])
+				refresh_cell(c, rt, i, t);
+			lambda = c->lambda[i];
+			inv_end = f == 1.0 ? inv * c->growth[i] : inv * exp(f * lambda);
 			s1 += inv;
 			s1w += lambda * inv;
 			s2 += inv_end;
 			s2w += lambda * inv_end;
-			iv->hazard += f * lambda;
+			lsum += lambda;
 			c->inv_surv[i] = inv_end;
 		}
+		iv->hazard += f * lsum;
 		iv->weighted += (s1w / s1 / 2.0 + s2w / s2 / 2.0) * f;
 		ftime += f;
 	}
@@ -120,7 +142,7 @@ build_cohort(const struct fg_net_subject *subjects, size_t n, const struct fg_ra
 	size_t k = 0;
 
 	memset(c, 0, sizeof(*c));
-	c->time = malloc((n ? n : 1) * 4 * sizeof(double));
+	c->time = malloc((n ? n : 1) * 7 * sizeof(double));
 	c->event = malloc(n ? n : 1);
 	c->sex = malloc((n ? n : 1) * 3 * sizeof(int));
 	if (order == NULL || c->time == NULL || c->event == NULL || c->sex == NULL) {
@@ -130,6 +152,9 @@ build_cohort(const struct fg_net_subject *subjects, size_t n, const struct fg_ra
 	c->age = c->time + n;
 	c->date = c->age + n;
 	c->inv_surv = c->date + n;
+	c->lambda = c->inv_surv + n;
+	c->growth = c->lambda + n;
+	c->next = c->growth + n;
 	c->age_cell = c->sex + n;
 	c->year_cell = c->age_cell + n;
 	for (size_t i = 0; i < n; i++)

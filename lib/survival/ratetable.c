@@ -46,17 +46,6 @@ fg_surv_parse_number(const char *text, const char *field, double min, double max
 	return FG_OK;
 }
 
-/* Prefix err's message with the file and line it came from. */
-static fg_rc
-at_line(struct fg_error *err, const char *path, long line)
-{
-	char msg[FG_ERROR_MESSAGE_MAX];
-
-	snprintf(msg, sizeof(msg), "%s", err->message);
-	snprintf(err->message, sizeof(err->message), "%.120s, line %ld: %.120s", path, line, msg);
-	return err->code;
-}
-
 /* The daily hazard of a qx (probability of dying within the year of age) or an annual mx. */
 static double
 daily_hazard(enum fg_rate_kind kind, double value)
@@ -225,7 +214,7 @@ fg_ratetable_load(const char *path, struct fg_arena *arena,
 
 		rc = parse_cell(csv, col, kind, &c, err);
 		if (rc != FG_OK)
-			rc = at_line(err, path, fg_csv_line(csv));
+			rc = fg_error_at_line(err, path, fg_csv_line(csv));
 		else
 			rc = push_cell(&cs, &c, err);
 	}

@@ -34,8 +34,10 @@ curve <- function(fit, group = "") {
 }
 
 # --- survival::lung: Kaplan-Meier, quantiles, log-rank ---------------------
+# entry: a delayed entry for every fourth patient, to check left truncation
+lung$entry <- ifelse(seq_len(nrow(lung)) %% 4 == 0, pmin(60, lung$time / 2), 0)
 lung_in <- data.frame(time = lung$time, status = lung$status, sex = lung$sex,
-		      ph_ecog = ifelse(is.na(lung$ph.ecog), "", lung$ph.ecog))
+		      ph_ecog = ifelse(is.na(lung$ph.ecog), "", lung$ph.ecog), entry = lung$entry)
 write_table(lung_in, "lung.csv", "survival::lung (NCCTG lung cancer); status 1 censored, 2 dead")
 types <- c(log = "log", "log-log" = "loglog", plain = "plain")
 for (ct in names(types)) {
@@ -48,6 +50,11 @@ for (ct in names(types)) {
 		    paste0("km-lung-quantiles-", types[[ct]], ".csv"),
 		    paste0("quantile(survfit(...), conf.type = \"", ct, "\")"))
 }
+fit <- survfit(Surv(entry, time, status) ~ 1, data = lung)
+write_table(curve(fit), "km-lung-entry.csv", "survfit(Surv(entry, time, status) ~ 1, lung with delayed entry)")
+q <- quantile(fit, c(0.25, 0.5, 0.75))
+write_table(data.frame(p = c(0.25, 0.5, 0.75), time = q$quantile, lower = q$lower, upper = q$upper),
+	    "km-lung-entry-quantiles.csv", "quantile(survfit(Surv(entry, time, status) ~ 1, lung))")
 fit <- survfit(Surv(time, status) ~ sex, data = lung)
 rows <- NULL
 qrows <- NULL
@@ -130,3 +137,33 @@ for (m in c("ederer2", "pohar-perme")) {
 	write_table(net(f), paste0("net-colrec-", m, ".csv"),
 		    paste0("rs.surv(Surv(time, stat) ~ 1, rmap = list(age = age, year = diag), slopop, colrec, method = \"", m, "\", conf.type = \"log-log\")"))
 }
+
+# --- age-standardised net survival (ICSS 1) --------------------------------
+# Pohar Perme per ICSS age group (15-44, 45-54, 55-64, 65-74, 75+ at diagnosis),
+# weighted with the ICSS 1 weights of data/survival/icss-weights.csv summed into
+# those groups; standard error sqrt(sum w^2 se^2), log bounds on se / S.
+icss <- read.csv("data/survival/icss-weights.csv", comment.char = "#")
+icss_group <- function(age_years) findInterval(age_years, c(15, 45, 55, 65, 75))
+w <- tapply(icss$ICSS1, factor(icss_group(icss$age), levels = 1:5), sum)
+w[is.na(w)] <- 0
+w <- w / sum(w)
+at <- c(365, 1826, 3652)
+grp <- icss_group(colrec$age / 365.241)
+rows <- NULL
+for (k in 1:5) {
+	f <- rs.surv(Surv(time, stat) ~ 1, rmap = list(age = age, year = diag), ratetable = slopop,
+		     data = colrec[grp == k, ], method = "pohar-perme")
+	i <- findInterval(at, f$time)
+	rows <- rbind(rows, data.frame(k = k, t = at, s = ifelse(i > 0, f$surv[pmax(i, 1)], 1),
+				       se = ifelse(i > 0, (f$surv * f$std.err)[pmax(i, 1)], 0)))
+}
+std <- do.call(rbind, lapply(at, function(t) {
+	r <- rows[rows$t == t, ]
+	s <- sum(w[r$k] * r$s)
+	se <- sqrt(sum(w[r$k]^2 * r$se^2))
+	z <- qnorm(0.975)
+	data.frame(time = t, surv = s, std_err = se, lower = exp(log(s) - z * se / s),
+		   upper = exp(log(s) + z * se / s))
+}))
+write_table(std, "net-colrec-icss1.csv",
+	    "ICSS 1 age-standardised Pohar Perme net survival on colrec (per-group rs.surv, weighted)")

@@ -116,7 +116,7 @@ expect_curve(const struct fg_surv_point *p, size_t np, const struct sheet *s, si
 
 /* survival::lung as times, events (status 2) and sex. */
 struct lung {
-	double time[300];
+	double time[300], entry[300];
 	unsigned char event[300];
 	int sex[300], ecog[300];
 	size_t n;
@@ -131,6 +131,7 @@ lung_read(struct lung *l)
 	l->n = s.nrows;
 	for (size_t i = 0; i < s.nrows; i++) {
 		l->time[i] = num(&s, i, "time");
+		l->entry[i] = num(&s, i, "entry");
 		l->event[i] = num(&s, i, "status") == 2.0;
 		l->sex[i] = (int)num(&s, i, "sex");
 		l->ecog[i] = isnan(num(&s, i, "ph_ecog")) ? -1 : (int)num(&s, i, "ph_ecog");
@@ -149,11 +150,11 @@ expect_quantiles(const struct fg_km *km, const struct sheet *q, size_t from)
 	}
 }
 
+/* Kaplan-Meier on lung (with its delayed entries or without) against R's curve and quantiles. */
 static void
-km_lung(enum fg_conf_type type, const char *name)
+km_lung(enum fg_conf_type type, bool entry, const char *curve, const char *quantiles)
 {
 	struct fg_km_options opts = {.conf_type = type};
-	char path[128], qpath[128];
 	struct fg_arena arena;
 	struct sheet s, q;
 	struct fg_error err;
@@ -161,10 +162,9 @@ km_lung(enum fg_conf_type type, const char *name)
 	struct fg_km km;
 
 	lung_read(&l);
-	snprintf(path, sizeof(path), DATA "km-lung-%s.csv", name);
-	snprintf(qpath, sizeof(qpath), DATA "km-lung-quantiles-%s.csv", name);
-	sheet_read(path, &s);
-	sheet_read(qpath, &q);
+	opts.entry = entry ? l.entry : NULL;
+	sheet_read(curve, &s);
+	sheet_read(quantiles, &q);
 	fg_arena_init(&arena, 0);
 	assert_int_equal(fg_km_fit(l.time, l.event, l.n, &opts, &arena, &km, &err), FG_OK);
 	expect_curve(km.points, km.npoints, &s, 0, s.nrows);
@@ -177,19 +177,39 @@ km_lung(enum fg_conf_type type, const char *name)
 static void
 test_km_lung_log(void **state)
 {
-	km_lung(FG_CONF_LOG, "log");
+	km_lung(FG_CONF_LOG, false, DATA "km-lung-log.csv", DATA "km-lung-quantiles-log.csv");
 }
 
 static void
 test_km_lung_loglog(void **state)
 {
-	km_lung(FG_CONF_LOGLOG, "loglog");
+	km_lung(FG_CONF_LOGLOG, false, DATA "km-lung-loglog.csv", DATA "km-lung-quantiles-loglog.csv");
 }
 
 static void
 test_km_lung_plain(void **state)
 {
-	km_lung(FG_CONF_PLAIN, "plain");
+	km_lung(FG_CONF_PLAIN, false, DATA "km-lung-plain.csv", DATA "km-lung-quantiles-plain.csv");
+}
+
+/* Delayed entry (left truncation), as survfit(Surv(entry, time, status)); an entry at the time is refused. */
+static void
+test_km_lung_delayed_entry(void **state)
+{
+	struct fg_km_options opts = {0};
+	struct fg_arena arena;
+	struct fg_error err;
+	struct lung l;
+	struct fg_km km;
+
+	km_lung(FG_CONF_LOG, true, DATA "km-lung-entry.csv", DATA "km-lung-entry-quantiles.csv");
+	lung_read(&l);
+	l.entry[3] = l.time[3];
+	opts.entry = l.entry;
+	fg_arena_init(&arena, 0);
+	assert_int_equal(fg_km_fit(l.time, l.event, l.n, &opts, &arena, &km, &err), FG_INVALID);
+	assert_string_equal(err.field, "entry");
+	fg_arena_free(&arena);
 }
 
 static void
@@ -473,6 +493,7 @@ main(void)
 		cmocka_unit_test(test_km_lung_loglog),
 		cmocka_unit_test(test_km_lung_plain),
 		cmocka_unit_test(test_km_lung_by_sex),
+		cmocka_unit_test(test_km_lung_delayed_entry),
 		cmocka_unit_test(test_km_lung_at_times),
 		cmocka_unit_test(test_km_refuses_bad_times),
 		cmocka_unit_test(test_logrank_lung_sex),
