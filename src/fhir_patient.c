@@ -331,8 +331,12 @@ patient_input(struct request *req, json_object *body, struct fg_person_input *in
 		in->sex = fg_arena_strndup(req->arena, &sex, 1);
 	}
 	if (json_object_object_get_ex(body, "managingOrganization", &org)) {
-		if (!json_object_is_type(org, json_type_object) ||
-		    !string_member(req, org, "reference", "Patient.managingOrganization.reference", &ref))
+		if (!json_object_is_type(org, json_type_object)) {
+			reply_error(req, 400, "Patient.managingOrganization",
+				    "Patient.managingOrganization must be an object", NULL, NULL);
+			return false;
+		}
+		if (!string_member(req, org, "reference", "Patient.managingOrganization.reference", &ref))
 			return false;
 		if (ref == NULL || strncmp(ref, "Organization/", 13) != 0) {
 			reply_error(req, 400, "Patient.managingOrganization",

@@ -242,6 +242,8 @@ dispatch(struct request *req)
 		}
 	}
 	found->handler(req);
+	if (req->status == 0)
+		reply_error(req, 500, NULL, "request was not answered", NULL, NULL);
 }
 
 static void
