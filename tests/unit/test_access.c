@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "fangai/access.h"
+#include "store_fixture.h"
 
 static void
 masks_numbers(void **state)
@@ -74,20 +75,8 @@ static const char fixture[] =
 static int
 setup(void **state)
 {
-	fg_store *store;
-
-	if (fg_store_open(":memory:", NULL, &store, NULL) != FG_OK ||
-	    fg_store_migrate(store, NULL, NULL) != FG_OK || fg_store_exec(store, fixture, NULL) != FG_OK)
-		return -1;
-	*state = store;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	fg_store_close(*state);
-	return 0;
+	*state = fixture_store(fixture);
+	return *state != NULL ? 0 : -1;
 }
 
 static bool
@@ -150,8 +139,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(masks_numbers),
 		cmocka_unit_test(roles_have_only_their_capabilities),
-		cmocka_unit_test_setup_teardown(institutions_see_their_persons, setup, teardown),
-		cmocka_unit_test_setup_teardown(searches_leave_out_what_is_out_of_scope, setup, teardown),
+		cmocka_unit_test_setup_teardown(institutions_see_their_persons, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(searches_leave_out_what_is_out_of_scope, setup, fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "fangai/account.h"
+#include "store_fixture.h"
 
 #define PASSWORD "correct horse battery"
 
@@ -22,25 +23,12 @@ setup(void **state)
 {
 	struct fg_user_input in = {.institution = "1", .username = "reg.one", .role = "registry",
 				   .password = PASSWORD};
-	struct fg_error err;
 	struct fg_user user;
-	fg_store *store;
+	fg_store *store = fixture_store("INSERT INTO institution (id, uscc, name, kind, district, created_at)"
+					" VALUES (1, 'X', 'Centre', 'cancer_centre', '440106', '2026-01-01')");
 
-	if (fg_store_open(":memory:", NULL, &store, &err) != FG_OK ||
-	    fg_store_migrate(store, NULL, &err) != FG_OK ||
-	    fg_store_exec(store, "INSERT INTO institution (id, uscc, name, kind, district, created_at)"
-			  " VALUES (1, 'X', 'Centre', 'cancer_centre', '440106', '2026-01-01')", &err) != FG_OK ||
-	    fg_user_add(store, &in, &user, &err) != FG_OK)
-		return -1;
 	*state = store;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	fg_store_close(*state);
-	return 0;
+	return store != NULL && fg_user_add(store, &in, &user, NULL) == FG_OK ? 0 : -1;
 }
 
 static void
@@ -171,12 +159,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(user_add_refuses_bad_fields, setup, teardown),
-		cmocka_unit_test_setup_teardown(password_is_stored_as_argon2id, setup, teardown),
-		cmocka_unit_test_setup_teardown(login_backs_off_after_failures, setup, teardown),
-		cmocka_unit_test_setup_teardown(unknown_user_is_refused_like_a_wrong_password, setup, teardown),
-		cmocka_unit_test_setup_teardown(sessions_time_out_and_close, setup, teardown),
-		cmocka_unit_test_setup_teardown(new_password_ends_sessions, setup, teardown),
+		cmocka_unit_test_setup_teardown(user_add_refuses_bad_fields, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(password_is_stored_as_argon2id, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(login_backs_off_after_failures, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(unknown_user_is_refused_like_a_wrong_password, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(sessions_time_out_and_close, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(new_password_ends_sessions, setup, fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

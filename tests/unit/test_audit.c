@@ -14,6 +14,7 @@
 
 #include "fangai/audit.h"
 #include "fangai/util.h"
+#include "store_fixture.h"
 
 #define ROWS 10
 
@@ -21,17 +22,14 @@ static int
 setup(void **state)
 {
 	struct fg_audit_entry e[ROWS];
-	struct fg_error err;
-	fg_store *store;
+	fg_store *store = fixture_store("INSERT INTO institution (id, uscc, name, kind, district, created_at)"
+					" VALUES (1, 'X', 'Centre', 'cancer_centre', '440106', '2026-01-01');"
+					"INSERT INTO app_user (id, institution_id, username, display_name, role,"
+					" created_at) VALUES (1, 1, 'a.b', 'A', 'registry', '2026-01-01')");
 
-	memset(e, 0, sizeof(e));
-	if (fg_store_open(":memory:", NULL, &store, &err) != FG_OK ||
-	    fg_store_migrate(store, NULL, &err) != FG_OK ||
-	    fg_store_exec(store, "INSERT INTO institution (id, uscc, name, kind, district, created_at)"
-			  " VALUES (1, 'X', 'Centre', 'cancer_centre', '440106', '2026-01-01');"
-			  "INSERT INTO app_user (id, institution_id, username, display_name, role, created_at)"
-			  " VALUES (1, 1, 'a.b', 'A', 'registry', '2026-01-01')", &err) != FG_OK)
+	if (store == NULL)
 		return -1;
+	memset(e, 0, sizeof(e));
 	for (int i = 0; i < ROWS; i++) {
 		e[i].user_id = 1;
 		e[i].institution_id = 1;
@@ -41,17 +39,9 @@ setup(void **state)
 		fg_strlcpy(e[i].client, "127.0.0.1", sizeof(e[i].client));
 	}
 	/* In two appends, so that the second chains to the first's last row. */
-	if (fg_audit_append(store, e, 4, &err) != FG_OK || fg_audit_append(store, e + 4, ROWS - 4, &err) != FG_OK)
-		return -1;
 	*state = store;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	fg_store_close(*state);
-	return 0;
+	return fg_audit_append(store, e, 4, NULL) == FG_OK && fg_audit_append(store, e + 4, ROWS - 4, NULL) == FG_OK
+		       ? 0 : -1;
 }
 
 static int64_t
@@ -129,12 +119,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(intact_log_verifies, setup, teardown),
-		cmocka_unit_test_setup_teardown(database_refuses_update_and_delete, setup, teardown),
-		cmocka_unit_test_setup_teardown(changed_row_is_found, setup, teardown),
-		cmocka_unit_test_setup_teardown(removed_row_is_found, setup, teardown),
-		cmocka_unit_test_setup_teardown(rehashed_row_is_found, setup, teardown),
-		cmocka_unit_test_setup_teardown(search_pages_newest_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(intact_log_verifies, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(database_refuses_update_and_delete, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(changed_row_is_found, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(removed_row_is_found, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(rehashed_row_is_found, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(search_pages_newest_first, setup, fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
