@@ -1,7 +1,7 @@
 # Makefile: build, test, run and benchmark fangai.
 #
 #   make          build the release binary build/release/fangai
-#   make run      create the demo city under var/ and start the platform
+#   make run      create the demo city under var/, its accounts, and serve it
 #   make check    every test, built with AddressSanitizer and UBSan
 #   make bench    the benchmarks under bench/, on the release build
 #
@@ -119,6 +119,7 @@ bench:
 
 DEMO_DB := var/demo.db
 DEMO_PERSONS ?= 50000
+DEMO_PORT ?= 8080
 
 run: $(B)/fangai
 	@mkdir -p var
@@ -127,6 +128,9 @@ run: $(B)/fangai
 		$(B)/fangai synth --db $(DEMO_DB) --persons $(DEMO_PERSONS) --seed 2026; \
 	fi
 	@$(B)/fangai stats summary --db $(DEMO_DB)
+	@sh scripts/demo-accounts $(B)/fangai $(DEMO_DB)
+	@echo "log in: curl -d '{\"username\":\"ccc.registry\",\"password\":\"...\",\"client\":\"api\"}' -H 'Content-Type: application/json' http://127.0.0.1:$(DEMO_PORT)/api/login"
+	@$(B)/fangai serve --db $(DEMO_DB) --port $(DEMO_PORT)
 
 clean:
 	rm -rf build/release build/asan build/fuzz

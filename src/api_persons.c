@@ -63,6 +63,47 @@ parse_by(struct request *req, enum fg_person_match *out)
 	return false;
 }
 
+bool
+person_search(struct request *req, struct fg_person_query *q, const char *kind,
+	      const char *field, bool unmask, struct fg_person_list *out)
+{
+	struct fg_error err;
+	fg_rc rc;
+
+	q->visible_to = fg_scope_visible_to(&req->scope);
+	rc = fg_person_find(req->store, q, req->arena, out, &err);
+	audit_note(req, unmask ? "search-unmasked" : "search", audit_result(rc), "%s?q=%.60s&n=%zu",
+		   kind, q->text ? q->text : "", rc == FG_OK ? out->count : 0);
+	if (rc == FG_INVALID)
+		reply_error(req, 400, field, err.message, err.detail[0] ? err.detail : NULL, NULL);
+	else if (rc != FG_OK)
+		reply_fg_error(req, &err);
+	return rc == FG_OK;
+}
+
+bool
+person_read(struct request *req, const char *kind, struct fg_person *out, bool *unmask)
+{
+	struct fg_error err;
+	bool refused;
+	int64_t id;
+	fg_rc rc;
+
+	if (!req_param_id(req, 0, kind, &id))
+		return false;
+	*unmask = req_unmask(req, &refused);
+	if (refused)
+		return false;
+	rc = fg_scope_person_get(req->store, &req->scope, id, out, &err);
+	audit_note(req, *unmask ? "read-unmasked" : "read", audit_result(rc), "%s/%lld", kind, (long long)id);
+	if (rc != FG_OK) {
+		reply_fg_error(req, &err);
+		return false;
+	}
+	reply_header(req, "ETag", fg_arena_printf(req->arena, "W/\"%lld\"", (long long)out->version));
+	return true;
+}
+
 void
 api_persons_search(struct request *req)
 {
@@ -71,7 +112,6 @@ api_persons_search(struct request *req)
 	struct fg_error err;
 	json_object *items;
 	bool unmask, refused;
-	fg_rc rc;
 
 	unmask = req_unmask(req, &refused);
 	if (refused || !parse_by(req, &q.by) ||
@@ -82,18 +122,8 @@ api_persons_search(struct request *req)
 		reply_error(req, 400, "district", err.message, NULL, err.hint[0] ? err.hint : NULL);
 		return;
 	}
-	q.visible_to = fg_scope_visible_to(&req->scope);
-	rc = fg_person_find(req->store, &q, req->arena, &list, &err);
-	audit_note(req, unmask ? "search-unmasked" : "search", audit_result(rc),
-		   "person?q=%.60s&n=%zu", q.text ? q.text : "", list.count);
-	if (rc == FG_INVALID) {
-		reply_error(req, 400, "q", err.message, err.detail[0] ? err.detail : NULL, NULL);
+	if (!person_search(req, &q, "person", "q", unmask, &list))
 		return;
-	}
-	if (rc != FG_OK) {
-		reply_fg_error(req, &err);
-		return;
-	}
 	items = json_object_new_array();
 	for (size_t i = 0; i < list.count; i++)
 		json_object_array_add(items, json_person(&list.items[i], unmask));
@@ -104,24 +134,10 @@ void
 api_persons_get(struct request *req)
 {
 	struct fg_person p;
-	struct fg_error err;
-	bool unmask, refused;
-	int64_t id;
-	fg_rc rc;
+	bool unmask;
 
-	if (!req_param_id(req, 0, "person", &id))
-		return;
-	unmask = req_unmask(req, &refused);
-	if (refused)
-		return;
-	rc = fg_scope_person_get(req->store, &req->scope, id, &p, &err);
-	audit_note(req, unmask ? "read-unmasked" : "read", audit_result(rc), "person/%lld", (long long)id);
-	if (rc != FG_OK) {
-		reply_fg_error(req, &err);
-		return;
-	}
-	reply_header(req, "ETag", fg_arena_printf(req->arena, "W/\"%lld\"", (long long)p.version));
-	reply_json(req, 200, json_person(&p, unmask));
+	if (person_read(req, "person", &p, &unmask))
+		reply_json(req, 200, json_person(&p, unmask));
 }
 
 static const char *const person_members[] = {

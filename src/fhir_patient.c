@@ -116,25 +116,10 @@ void
 fhir_patient_read(struct request *req)
 {
 	struct fg_person p;
-	struct fg_error err;
-	bool unmask, refused;
-	int64_t id;
-	fg_rc rc;
+	bool unmask;
 
-	if (!req_param_id(req, 0, "Patient", &id))
-		return;
-	unmask = req_unmask(req, &refused);
-	if (refused)
-		return;
-	rc = fg_scope_person_get(req->store, &req->scope, id, &p, &err);
-	audit_note(req, unmask ? "read-unmasked" : "read", audit_result(rc), "Patient/%lld", (long long)id);
-	if (rc != FG_OK) {
-		snprintf(err.message, sizeof(err.message), "Patient/%lld does not exist", (long long)id);
-		reply_patient_error(req, &err);
-		return;
-	}
-	reply_header(req, "ETag", fg_arena_printf(req->arena, "W/\"%lld\"", (long long)p.version));
-	reply_json(req, 200, patient_json(&p, unmask));
+	if (person_read(req, "Patient", &p, &unmask))
+		reply_json(req, 200, patient_json(&p, unmask));
 }
 
 static const char *const search_params[] = {
@@ -193,29 +178,16 @@ fhir_patient_search(struct request *req)
 	struct fg_person_query q = {0};
 	struct fg_person_list list;
 	struct fhir_paging paging;
-	struct fg_error err;
 	json_object *items;
 	bool unmask, refused;
-	fg_rc rc;
 
 	unmask = req_unmask(req, &refused);
 	if (refused || !fhir_paging_read(req, &paging) || !search_query(req, &q))
 		return;
 	q.limit = paging.count;
 	q.offset = paging.offset;
-	q.visible_to = fg_scope_visible_to(&req->scope);
-	rc = fg_person_find(req->store, &q, req->arena, &list, &err);
-	audit_note(req, unmask ? "search-unmasked" : "search", audit_result(rc), "Patient?%.60s&n=%zu",
-		   q.text ? q.text : "", list.count);
-	if (rc == FG_INVALID) {
-		reply_error(req, 400, q.by == FG_MATCH_NAME ? "name" : "identifier", err.message,
-			    err.detail[0] ? err.detail : NULL, NULL);
+	if (!person_search(req, &q, "Patient", q.by == FG_MATCH_NAME ? "name" : "identifier", unmask, &list))
 		return;
-	}
-	if (rc != FG_OK) {
-		reply_fg_error(req, &err);
-		return;
-	}
 	items = json_object_new_array();
 	for (size_t i = 0; i < list.count; i++)
 		json_object_array_add(items, patient_json(&list.items[i], unmask));
@@ -331,8 +303,12 @@ patient_input(struct request *req, json_object *body, struct fg_person_input *in
 		in->sex = fg_arena_strndup(req->arena, &sex, 1);
 	}
 	if (json_object_object_get_ex(body, "managingOrganization", &org)) {
-		if (!json_object_is_type(org, json_type_object) ||
-		    !string_member(req, org, "reference", "Patient.managingOrganization.reference", &ref))
+		if (!json_object_is_type(org, json_type_object)) {
+			reply_error(req, 400, "Patient.managingOrganization",
+				    "Patient.managingOrganization must be an object", NULL, NULL);
+			return false;
+		}
+		if (!string_member(req, org, "reference", "Patient.managingOrganization.reference", &ref))
 			return false;
 		if (ref == NULL || strncmp(ref, "Organization/", 13) != 0) {
 			reply_error(req, 400, "Patient.managingOrganization",

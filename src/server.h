@@ -191,6 +191,21 @@ json_object *json_person(const struct fg_person *p, bool unmask);
 bool req_unmask(struct request *req, bool *refused);
 
 /*
+ * Run a person search for the request within its scope, with its audit
+ * entry (kind names the resource: "person" or "Patient").  An unreadable
+ * search text replies 400 naming field; returns false after any reply.
+ */
+bool person_search(struct request *req, struct fg_person_query *q, const char *kind,
+		   const char *field, bool unmask, struct fg_person_list *out);
+
+/*
+ * Read the person named by the route's {id} within the request's scope,
+ * with its audit entry and an ETag; ?unmask=1 is honoured if the role may.
+ * Replies 404 (out of scope alike) or 403 and returns false.
+ */
+bool person_read(struct request *req, const char *kind, struct fg_person *out, bool *unmask);
+
+/*
  * Register a person for the request (its own institution unless the scope
  * is the region), in one transaction with the audit entry.  A matched ID
  * number stores nothing and gives FG_CONFLICT.  Shared by the API and FHIR.

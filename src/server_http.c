@@ -136,7 +136,7 @@ json_only_members(struct request *req, json_object *obj, const char *const *allo
 			ok = strcmp(key, allowed[i]) == 0;
 		if (!ok) {
 			snprintf(msg, sizeof(msg), "unexpected member \"%.64s\"", key);
-			reply_error(req, 400, fg_arena_strndup(req->arena, key, 63), msg, NULL, NULL);
+			reply_error(req, 400, fg_arena_strndup(req->arena, key, strnlen(key, 63)), msg, NULL, NULL);
 			return false;
 		}
 	}

@@ -79,8 +79,9 @@ fg_rc fg_user_list(fg_store *store, int64_t institution_id, struct fg_arena *are
 fg_rc fg_user_set_password(fg_store *store, const char *username,
 			   const char *password, int64_t now, struct fg_error *err);
 
-/* Failed logins allowed before back-off starts; then 1, 2, 4 ... 900 s. */
+/* Failed logins allowed before back-off starts; then waits of 4, 8, 16 ... 900 s. */
 #define FG_LOGIN_FREE_FAILURES 3
+#define FG_LOGIN_FIRST_DELAY 4
 #define FG_LOGIN_MAX_DELAY 900
 
 /*

@@ -19,7 +19,7 @@ static const char dummy_hash[] =
 static int64_t
 backoff_delay(int64_t failures)
 {
-	int64_t delay = 1;
+	int64_t delay = FG_LOGIN_FIRST_DELAY;
 
 	if (failures < FG_LOGIN_FREE_FAILURES)
 		return 0;
