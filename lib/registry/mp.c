@@ -116,7 +116,7 @@ fg_mp_same_primary(const struct fg_tumour_codes *a, const struct fg_tumour_codes
 		same = false;
 	} else {
 		why = ha == hb ? "same topography group and histology group"
-			       : "same topography group; an unspecified histology is decided on topography";
+			       : "same topography group; carcinoma NOS or an unspecified histology is decided on topography";
 		same = true;
 	}
 	if (reason != NULL)
