@@ -103,20 +103,6 @@ record_name(const fg_csv *csv, const int *col, char *buf, size_t bufsz)
 	return buf;
 }
 
-static fg_registry *
-open_registry(int *status)
-{
-	struct fg_error err;
-	fg_registry *reg;
-
-	fg_error_clear(&err);
-	if (fg_registry_open(NULL, &reg, &err) != FG_OK) {
-		*status = cli_report(&err);
-		return NULL;
-	}
-	return reg;
-}
-
 static fg_csv *
 open_input(const char *path, int *status)
 {
@@ -191,7 +177,7 @@ run_check(struct cli_args *args)
 	fg_arena_init(&arena, 0);
 	fg_arena_init(&scratch, 0);
 	out_table_init(&table, &arena, finding_columns, 5);
-	if ((reg = open_registry(&status)) == NULL || (csv = open_input(args->pos[0], &status)) == NULL)
+	if ((reg = cli_open_registry(&status)) == NULL || (csv = open_input(args->pos[0], &status)) == NULL)
 		goto out;
 	map_columns(csv, col);
 	fg_error_clear(&err);
@@ -291,7 +277,7 @@ run_stage(struct cli_args *args)
 		return cli_usage_error(args->path, "invalid output format \"%s\"", cli_get(args, "format"));
 	if (file == NULL && (in.site == NULL || in.edition == NULL))
 		return cli_usage_error(args->path, "registry stage needs --site and --edition, or --csv FILE");
-	if ((reg = open_registry(&status)) == NULL)
+	if ((reg = cli_open_registry(&status)) == NULL)
 		return status;
 	fg_arena_init(&arena, 0);
 	out_table_init(&table, &arena, stage_columns, 9);
@@ -424,7 +410,7 @@ run_mp(struct cli_args *args)
 		return cli_usage_error(args->path, "invalid output format \"%s\"", cli_get(args, "format"));
 	fg_arena_init(&arena, 0);
 	fg_error_clear(&err);
-	if ((reg = open_registry(&status)) == NULL || (csv = open_input(args->pos[0], &status)) == NULL)
+	if ((reg = cli_open_registry(&status)) == NULL || (csv = open_input(args->pos[0], &status)) == NULL)
 		goto out;
 	if (mp_read(reg, csv, &arena, &items, &n, &err) != FG_OK) {
 		status = cli_report(&err);
@@ -466,7 +452,7 @@ run_code(struct cli_args *args)
 		return cli_usage_error(args->path, "invalid output format \"%s\"", cli_get(args, "format"));
 	if (text.topography == NULL || text.morphology == NULL)
 		return cli_usage_error(args->path, "registry code needs --topography and --morphology");
-	if ((reg = open_registry(&status)) == NULL)
+	if ((reg = cli_open_registry(&status)) == NULL)
 		return status;
 	fg_arena_init(&arena, 0);
 	fg_findings_init(&found, &arena);

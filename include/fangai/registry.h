@@ -142,6 +142,14 @@ struct fg_stage_result {
 fg_rc fg_registry_stage(const fg_registry *reg, const struct fg_stage_input *in,
 			struct fg_stage_result *out, struct fg_error *err);
 
+/*
+ * The stage table site (e.g. "lung") for a topography and morphology, by
+ * data/tnm/sites.csv, and its default edition into *edition (may be NULL).
+ * NULL when no TNM table applies.  Static strings owned by reg.
+ */
+const char *fg_registry_stage_site(const fg_registry *reg, int topography,
+				   int morphology, const char **edition);
+
 /* ---- Multiple primaries ---- */
 
 /* IARC/IACR 2004 histology group (1..17) of a morphology, 0 if none. */

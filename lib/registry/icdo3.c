@@ -451,7 +451,6 @@ load_ranges(struct fg_registry *reg, const char *file, const char *const *slots,
 {
 	struct range_load rl = {.reg = reg, .out = out, .file = file, .slots = slots, .kind = kind};
 	const char *cols[NSLOTS];
-	char name[64];
 	int n = 0;
 
 	for (int s = 0; s < NSLOTS; s++) {
@@ -459,8 +458,7 @@ load_ranges(struct fg_registry *reg, const char *file, const char *const *slots,
 		if (slots[s])
 			cols[n++] = slots[s];
 	}
-	snprintf(name, sizeof(name), "icdo3/%s", file);
-	return reg_read(reg->datadir, name, cols, n, range_row, &rl, err);
+	return reg_read(reg->datadir, file, cols, n, range_row, &rl, err);
 }
 
 const struct reg_range *
@@ -533,13 +531,35 @@ load_check_tables(struct fg_registry *reg, struct fg_error *err)
 		[SLOT_VALUE] = "behaviour", [SLOT_ICD10] = "icd10", [SLOT_WHAT] = "what"};
 	fg_rc rc;
 
-	if ((rc = load_ranges(reg, "check-sex-site.csv", sex_site, VALUE_INT, &reg->sex_site, err)) ||
-	    (rc = load_ranges(reg, "check-age.csv", age, VALUE_INT, &reg->age, err)) ||
-	    (rc = load_ranges(reg, "check-behaviour-site.csv", beh_site, VALUE_INT, &reg->behaviour_site, err)) ||
-	    (rc = load_ranges(reg, "check-grade.csv", grade, VALUE_DIGITS, &reg->grade, err)) ||
-	    (rc = load_ranges(reg, "check-basis.csv", basis, VALUE_INT, &reg->basis, err)))
+	if ((rc = load_ranges(reg, "icdo3/check-sex-site.csv", sex_site, VALUE_INT, &reg->sex_site, err)) ||
+	    (rc = load_ranges(reg, "icdo3/check-age.csv", age, VALUE_INT, &reg->age, err)) ||
+	    (rc = load_ranges(reg, "icdo3/check-behaviour-site.csv", beh_site, VALUE_INT, &reg->behaviour_site, err)) ||
+	    (rc = load_ranges(reg, "icdo3/check-grade.csv", grade, VALUE_DIGITS, &reg->grade, err)) ||
+	    (rc = load_ranges(reg, "icdo3/check-basis.csv", basis, VALUE_INT, &reg->basis, err)))
 		return rc;
-	return load_ranges(reg, "icd10-override.csv", override, VALUE_INT, &reg->override, err);
+	return load_ranges(reg, "icdo3/icd10-override.csv", override, VALUE_INT, &reg->override, err);
+}
+
+static fg_rc
+load_stage_sites(struct fg_registry *reg, struct fg_error *err)
+{
+	static const char *const sites[NSLOTS] = {
+		[SLOT_TOPO_FROM] = "topography_from", [SLOT_TOPO_TO] = "topography_to",
+		[SLOT_MORPH_FROM] = "morphology_from", [SLOT_MORPH_TO] = "morphology_to",
+		[SLOT_ICD10] = "edition", [SLOT_WHAT] = "site"};
+
+	return load_ranges(reg, "tnm/sites.csv", sites, VALUE_INT, &reg->stage_sites, err);
+}
+
+const char *
+fg_registry_stage_site(const fg_registry *reg, int topography, int morphology,
+		       const char **edition)
+{
+	const struct reg_range *r = reg_range_find(&reg->stage_sites, 0, topography, morphology);
+
+	if (edition != NULL)
+		*edition = r ? r->icd10 : NULL;
+	return r ? r->what : NULL;
 }
 
 fg_rc
@@ -561,6 +581,8 @@ fg_registry_open(const char *datadir, fg_registry **out, struct fg_error *err)
 		rc = load_check_tables(reg, err);
 	if (rc == FG_OK)
 		rc = reg_stage_load(reg, err);
+	if (rc == FG_OK)
+		rc = load_stage_sites(reg, err);
 	if (rc != FG_OK) {
 		fg_registry_free(reg);
 		return rc;

@@ -69,6 +69,7 @@ struct fg_registry {
 	struct reg_ranges sex_site, age, behaviour_site, grade, basis, override;
 	struct reg_stage_table *stages;
 	size_t nstages;
+	struct reg_ranges stage_sites;	/* what: site; icd10: default edition */
 	char datadir[512];
 };
 
