@@ -128,7 +128,7 @@ struct check_totals {
 
 /* Parse and check the current record; add its findings to the table. */
 static fg_rc
-check_record(const fg_registry *reg, const fg_csv *csv, const int *col,
+check_record(const fg_registry *reg, const fg_csv *csv, const int *col, fg_date today,
 	     struct fg_arena *scratch, struct out_table *table, struct check_totals *tot)
 {
 	struct fg_tumour_codes codes;
@@ -140,7 +140,7 @@ check_record(const fg_registry *reg, const fg_csv *csv, const int *col,
 
 	fg_arena_reset(scratch);
 	fg_findings_init(&found, scratch);
-	fg_tumour_codes_init(&codes);
+	fg_tumour_codes_init(&codes, today);
 	row_text(csv, col, &text);
 	rc = fg_tumour_parse(reg, &text, &codes, &found);
 	if (rc == FG_OK)
@@ -163,6 +163,7 @@ run_check(struct cli_args *args)
 {
 	struct fg_arena arena, scratch;
 	struct check_totals tot = {0};
+	fg_date today = fg_date_today();
 	struct out_table table;
 	struct fg_error err;
 	enum out_format fmt;
@@ -182,7 +183,7 @@ run_check(struct cli_args *args)
 	map_columns(csv, col);
 	fg_error_clear(&err);
 	while (rc == FG_OK && (rc = fg_csv_read(csv, &row, &err)) == FG_OK && row)
-		rc = check_record(reg, csv, col, &scratch, &table, &tot);
+		rc = check_record(reg, csv, col, today, &scratch, &table, &tot);
 	if (rc != FG_OK) {
 		if (rc == FG_NOMEM)
 			fg_error_set(&err, FG_NOMEM, NULL, "out of memory checking \"%s\"", args->pos[0]);
@@ -352,7 +353,7 @@ mp_read(const fg_registry *reg, fg_csv *csv, struct fg_arena *arena, struct mp_t
 		snprintf(t->id, sizeof(t->id), "%s", record_name(csv, col, name, sizeof(name)));
 		snprintf(t->person, sizeof(t->person), "%s", cell(csv, col, F_PERSON) ? cell(csv, col, F_PERSON) : "");
 		fg_findings_init(&found, arena);
-		fg_tumour_codes_init(&t->codes);
+		fg_tumour_codes_init(&t->codes, FG_DATE_NONE);
 		row_text(csv, col, &text);
 		text.basis = "9";
 		if ((rc = fg_tumour_parse(reg, &text, &t->codes, &found)) != FG_OK)
@@ -456,7 +457,7 @@ run_code(struct cli_args *args)
 		return status;
 	fg_arena_init(&arena, 0);
 	fg_findings_init(&found, &arena);
-	fg_tumour_codes_init(&codes);
+	fg_tumour_codes_init(&codes, fg_date_today());
 	if (fg_tumour_parse(reg, &text, &codes, &found) != FG_OK || fg_findings_errors(&found) > 0) {
 		for (size_t i = 0; i < found.count; i++)
 			fprintf(stderr, "fangai: error: %s\n  field: %s\n", found.items[i].message,

@@ -60,8 +60,11 @@ struct fg_tumour_text {
 	const char *last_contact;
 };
 
-/* Reset every code of c to "not given" and today to fg_date_today(). */
-void fg_tumour_codes_init(struct fg_tumour_codes *c);
+/*
+ * Reset every code of c to "not given" and its today to `today` (the day
+ * after which an incidence date is in the future; FG_DATE_NONE: no limit).
+ */
+void fg_tumour_codes_init(struct fg_tumour_codes *c, fg_date today);
 
 /*
  * Parse text into codes.  Every value that is not a valid code (an unknown

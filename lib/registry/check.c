@@ -45,12 +45,12 @@ fg_findings_errors(const struct fg_findings *findings)
 }
 
 void
-fg_tumour_codes_init(struct fg_tumour_codes *c)
+fg_tumour_codes_init(struct fg_tumour_codes *c, fg_date today)
 {
 	c->topography = c->morphology = c->behaviour = c->grade = c->basis = -1;
 	c->sex = '\0';
 	c->birth = c->incidence = c->death = c->last_contact = FG_DATE_NONE;
-	c->today = fg_date_today();
+	c->today = today;
 }
 
 static bool

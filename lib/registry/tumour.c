@@ -88,7 +88,7 @@ check_codes(const fg_registry *reg, const struct fg_tumour_input *in, const stru
 		.incidence_date = in->incidence_date};
 	fg_rc rc;
 
-	fg_tumour_codes_init(codes);
+	fg_tumour_codes_init(codes, fg_date_today());
 	rc = fg_tumour_parse(reg, &text, codes, found);
 	codes->sex = p->sex;
 	codes->birth = p->birth_date;
@@ -142,7 +142,7 @@ derive_stage(const fg_registry *reg, const struct fg_tumour_input *in,
 static fg_rc
 stored_codes(const struct fg_tumour *t, struct fg_tumour_codes *c)
 {
-	fg_tumour_codes_init(c);
+	fg_tumour_codes_init(c, FG_DATE_NONE);
 	c->topography = fg_topography_parse(t->topography);
 	c->morphology = t->morphology;
 	c->behaviour = t->behaviour;
