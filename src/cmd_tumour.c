@@ -1,7 +1,8 @@
 /*
  * cmd_tumour.c
- *	  fangai tumour add|show|list|confirm: tumour records of the cancer
- *	  registry, checked by the IARC/IACR rules when saved.
+ *	  fangai tumour add|show|list|treat|confirm: tumour records of the
+ *	  cancer registry, checked by the IARC/IACR rules when saved, and their
+ *	  first-course treatment.
  */
 #include <stdio.h>
 #include <string.h>
@@ -23,6 +24,23 @@ static const struct out_column finding_columns[] = {
 	{"finding", true}, {"check", false}, {"field", false}, {"message", false},
 	{"confirmed_by", false}, {"confirmed_at", false}, {"reason", false},
 };
+
+static const struct out_column treatment_columns[] = {
+	{"treatment", true}, {"kind", false}, {"start_date", false}, {"end_date", false},
+	{"institution_id", true},
+};
+
+static void
+add_treatment_row(struct out_table *t, const struct fg_treatment *x)
+{
+	char id[24], inst[24], start[FG_DATE_TEXT_MAX], end[FG_DATE_TEXT_MAX] = "";
+
+	snprintf(id, sizeof(id), "%lld", (long long)x->id);
+	snprintf(inst, sizeof(inst), "%lld", (long long)x->institution_id);
+	if (x->end != FG_DATE_NONE)
+		fg_date_format(x->end, end);
+	out_table_add(t, (const char *[]){id, x->kind, fg_date_format(x->start, start), end, inst});
+}
 
 static void
 add_tumour_row(struct out_table *t, const struct fg_tumour *x)
@@ -117,7 +135,8 @@ static int
 run_show(struct cli_args *args)
 {
 	struct fg_tumour_finding_list findings;
-	struct out_table table, ftable;
+	struct fg_treatment_list treatments;
+	struct out_table table, ftable, ttable;
 	struct fg_arena arena;
 	struct fg_tumour t;
 	struct fg_error err;
@@ -135,7 +154,8 @@ run_show(struct cli_args *args)
 		return status;
 	fg_arena_init(&arena, 0);
 	if (fg_tumour_get(store, id, &t, &err) != FG_OK ||
-	    fg_tumour_findings(store, id, &arena, &findings, &err) != FG_OK) {
+	    fg_tumour_findings(store, id, &arena, &findings, &err) != FG_OK ||
+	    fg_treatment_list(store, id, &arena, &treatments, &err) != FG_OK) {
 		status = cli_report(&err);
 		goto out;
 	}
@@ -149,6 +169,14 @@ run_show(struct cli_args *args)
 		for (size_t i = 0; i < findings.count; i++)
 			add_finding_row(&ftable, &findings.items[i]);
 		out_table_print(&ftable, fmt, stdout);
+	}
+	if (treatments.count > 0) {
+		if (fmt == OUT_TABLE)
+			printf("\nfirst-course treatment:\n");
+		out_table_init(&ttable, &arena, treatment_columns, 5);
+		for (size_t i = 0; i < treatments.count; i++)
+			add_treatment_row(&ttable, &treatments.items[i]);
+		out_table_print(&ttable, fmt, stdout);
 	}
 out:
 	fg_arena_free(&arena);
@@ -209,6 +237,31 @@ run_confirm(struct cli_args *args)
 	return status;
 }
 
+static int
+run_treat(struct cli_args *args)
+{
+	struct fg_treatment_input in = {
+		.tumour = args->pos[0], .institution = cli_get(args, "institution"),
+		.kind = cli_get(args, "kind"), .start_date = cli_get(args, "start"),
+		.end_date = cli_get(args, "end")};
+	struct fg_treatment out;
+	struct fg_error err;
+	fg_store *store;
+	int status;
+
+	store = cli_open_store(args, false, &status);
+	if (store == NULL)
+		return status;
+	fg_error_clear(&err);
+	if (fg_treatment_add(store, &in, &out, &err) != FG_OK)
+		status = cli_report(&err);
+	else
+		printf("treatment %lld recorded: %s of tumour %lld\n", (long long)out.id, out.kind,
+		       (long long)out.tumour_id);
+	fg_store_close(store);
+	return status;
+}
+
 static const struct cli_option add_options[] = {
 	CLI_OPT_DB,
 	{"person", "REF", "the person: record id or resident ID number"},
@@ -245,6 +298,15 @@ static const struct cli_option confirm_options[] = {
 	CLI_OPT_END,
 };
 
+static const struct cli_option treat_options[] = {
+	CLI_OPT_DB,
+	{"kind", "KIND", "surgery, radiotherapy, chemotherapy, targeted, immunotherapy, endocrine or other"},
+	{"start", "DATE", "first day of the treatment"},
+	{"end", "DATE", "last day (optional)"},
+	{"institution", "REF", "treating institution (default: the reporting institution)"},
+	CLI_OPT_END,
+};
+
 static const struct command tumour_commands[] = {
 	{.name = "add", .usage = "--person REF --institution REF --incidence-date D --topography C --morphology M --basis B [OPTIONS]",
 	 .summary = "register a tumour; the IARC/IACR checks run before it is stored",
@@ -258,6 +320,9 @@ static const struct command tumour_commands[] = {
 	 .options = show_options, .min_pos = 1, .max_pos = 1, .run = run_show},
 	{.name = "list", .usage = "[--person ID]", .summary = "list tumours",
 	 .options = list_options, .run = run_list},
+	{.name = "treat", .usage = "TUMOUR --kind KIND --start DATE [--end DATE]",
+	 .summary = "record a first-course treatment of a tumour",
+	 .options = treat_options, .min_pos = 1, .max_pos = 1, .run = run_treat},
 	{.name = "confirm", .usage = "FINDING --user NAME --reason TEXT",
 	 .summary = "confirm a warning of a tumour, with the reason and the user",
 	 .options = confirm_options, .min_pos = 1, .max_pos = 1, .run = run_confirm},
@@ -266,7 +331,7 @@ static const struct command tumour_commands[] = {
 
 const struct command cmd_tumour_entry = {
 	.name = "tumour",
-	.usage = "add|show|list|confirm ...",
+	.usage = "add|show|list|treat|confirm ...",
 	.summary = "tumour records of the cancer registry",
 	.subcommands = tumour_commands,
 };

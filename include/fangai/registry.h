@@ -68,11 +68,13 @@ void fg_tumour_codes_init(struct fg_tumour_codes *c, fg_date today);
 
 /*
  * Parse text into codes.  Every value that is not a valid code (an unknown
- * topography, a morphology not in ICD-O-3, a behaviour ICD-O-3 does not
- * permit with it, a day that does not exist...) and every missing required
+ * topography or subsite, a morphology not in ICD-O-3, a behaviour other than
+ * 0, 1, 2, 3, 6, 9, a day that does not exist...) and every missing required
  * value (topography, morphology, behaviour, basis, incidence date) is added
  * to findings as an error with code "validity" and the field named; the
- * field is then left "not given".  Returns FG_NOMEM only.
+ * field is then left "not given".  Whether ICD-O-3 permits the behaviour
+ * with the morphology is the check "behaviour.histology".  Returns FG_OK, or
+ * FG_NOMEM when a finding cannot be allocated.
  */
 fg_rc fg_tumour_parse(const fg_registry *reg, const struct fg_tumour_text *in,
 		      struct fg_tumour_codes *out, struct fg_findings *findings);
@@ -138,9 +140,12 @@ struct fg_stage_result {
 
 /*
  * Derive the stage group from the TNM categories by the table for site,
- * edition and context under data/tnm/.  FG_NOTFOUND (field "site" or
- * "edition") when no table exists; FG_INVALID naming the field when a
- * category is not one the table knows or no row matches.
+ * edition and context under data/tnm/ (the first row holding all three
+ * wins).  Categories may carry a c/p/yp prefix.  FG_NOTFOUND with field
+ * "site" or "edition" when no table exists, and with field "stage" when the
+ * categories are valid but no row groups them (e.g. TX N1 M0); FG_INVALID
+ * naming the field ("t", "n", "m" or "context") when a category is one the
+ * table does not use.
  */
 fg_rc fg_registry_stage(const fg_registry *reg, const struct fg_stage_input *in,
 			struct fg_stage_result *out, struct fg_error *err);

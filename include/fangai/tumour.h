@@ -100,4 +100,39 @@ fg_rc fg_tumour_findings(fg_store *store, int64_t tumour_id, struct fg_arena *ar
 fg_rc fg_tumour_confirm(fg_store *store, int64_t finding_id, const char *user,
 			const char *reason, struct fg_error *err);
 
+/* ---- First-course treatment ---- */
+
+struct fg_treatment {
+	int64_t id, tumour_id, institution_id;
+	char kind[16];			/* surgery, radiotherapy, chemotherapy, targeted, immunotherapy, endocrine, other */
+	fg_date start, end;		/* end FG_DATE_NONE while ongoing or unknown */
+};
+
+/* A treatment as entered: text, NULL or "" when not given. */
+struct fg_treatment_input {
+	const char *tumour;		/* tumour id */
+	const char *institution;	/* treating institution: id or USCC; default the reporting one */
+	const char *kind;
+	const char *start_date, *end_date;
+};
+
+/*
+ * Record a first-course treatment of a tumour.  FG_INVALID naming the field
+ * for an unknown kind, an invalid date, a start before the incidence date,
+ * after the person's death or in the future, or an end before the start;
+ * FG_NOTFOUND for an unknown tumour or institution.  Nothing is stored on
+ * failure.
+ */
+fg_rc fg_treatment_add(fg_store *store, const struct fg_treatment_input *in,
+		       struct fg_treatment *out, struct fg_error *err);
+
+struct fg_treatment_list {
+	struct fg_treatment *items;	/* in the arena */
+	size_t count;
+};
+
+/* The treatments of tumour_id, by start date. */
+fg_rc fg_treatment_list(fg_store *store, int64_t tumour_id, struct fg_arena *arena,
+			struct fg_treatment_list *out, struct fg_error *err);
+
 #endif
