@@ -11,6 +11,7 @@
 
 #include "fangai/arena.h"
 #include "fangai/registry.h"
+#include "fangai/store.h"
 
 #define REG_MORPH_FIRST 8000
 #define REG_MORPH_COUNT 2000		/* 8000..9999 */
@@ -100,6 +101,18 @@ bool reg_morphology_known(const struct fg_registry *reg, int morphology);
  * returns items (or a larger copy, *cap updated), NULL when out of memory.
  */
 void *reg_grow(struct fg_arena *arena, void *items, size_t count, size_t *cap, size_t size);
+
+/* Read one result row into item (a struct of the caller's type). */
+typedef void (*reg_row_reader)(fg_stmt *st, void *item);
+
+/*
+ * Run sql with the int64 parameters params[0..nparams) and read every row
+ * with read into a new arena array of items of size bytes: *items and
+ * *count.  FG_NOMEM or the store's error on failure.
+ */
+fg_rc reg_select(fg_store *store, const char *sql, const int64_t *params, int nparams,
+		 struct fg_arena *arena, size_t size, reg_row_reader read, void **items,
+		 size_t *count, struct fg_error *err);
 
 /* Load the stage tables listed in data/tnm/tables.csv. */
 fg_rc reg_stage_load(struct fg_registry *reg, struct fg_error *err);

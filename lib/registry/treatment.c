@@ -116,41 +116,28 @@ fg_treatment_add(fg_store *store, const struct fg_treatment_input *in,
 	return insert_treatment(store, &t, out, err);
 }
 
+static void
+read_treatment(fg_stmt *st, void *item)
+{
+	struct fg_treatment *x = item;
+	struct fg_error ignore;
+
+	x->id = fg_stmt_int64(st, 0);
+	x->tumour_id = fg_stmt_int64(st, 1);
+	x->institution_id = fg_stmt_int64(st, 2);
+	fg_strlcpy(x->kind, fg_stmt_text(st, 3), sizeof(x->kind));
+	if (fg_date_parse(fg_stmt_text(st, 4), "start_date", &x->start, &ignore) != FG_OK)
+		x->start = FG_DATE_NONE;
+	if (fg_date_parse(fg_stmt_text(st, 5), "end_date", &x->end, &ignore) != FG_OK)
+		x->end = FG_DATE_NONE;
+}
+
 fg_rc
 fg_treatment_list(fg_store *store, int64_t tumour_id, struct fg_arena *arena,
 		  struct fg_treatment_list *out, struct fg_error *err)
 {
-	struct fg_error ignore;
-	size_t cap = 0;
-	fg_stmt *st;
-	bool row;
-	fg_rc rc = fg_store_prepare(store,
-				    "SELECT id, tumour_id, institution_id, kind, start_date, coalesce(end_date, '')"
-				    " FROM treatment WHERE tumour_id = ? ORDER BY start_date, id", &st, err);
-
-	out->items = NULL;
-	out->count = 0;
-	if (rc != FG_OK)
-		return rc;
-	fg_stmt_bind_int64(st, 1, tumour_id);
-	while ((rc = fg_stmt_step(st, &row, err)) == FG_OK && row) {
-		struct fg_treatment *x;
-
-		out->items = reg_grow(arena, out->items, out->count, &cap, sizeof(*out->items));
-		if (out->items == NULL) {
-			rc = fg_error_set(err, FG_NOMEM, NULL, "out of memory listing treatments");
-			break;
-		}
-		x = &out->items[out->count++];
-		x->id = fg_stmt_int64(st, 0);
-		x->tumour_id = fg_stmt_int64(st, 1);
-		x->institution_id = fg_stmt_int64(st, 2);
-		fg_strlcpy(x->kind, fg_stmt_text(st, 3), sizeof(x->kind));
-		if (fg_date_parse(fg_stmt_text(st, 4), "start_date", &x->start, &ignore) != FG_OK)
-			x->start = FG_DATE_NONE;
-		if (fg_date_parse(fg_stmt_text(st, 5), "end_date", &x->end, &ignore) != FG_OK)
-			x->end = FG_DATE_NONE;
-	}
-	fg_stmt_reset(st);
-	return rc;
+	return reg_select(store,
+			  "SELECT id, tumour_id, institution_id, kind, start_date, coalesce(end_date, '')"
+			  " FROM treatment WHERE tumour_id = ? ORDER BY start_date, id", &tumour_id, 1, arena,
+			  sizeof(*out->items), read_treatment, (void **)&out->items, &out->count, err);
 }

@@ -326,8 +326,9 @@ out:
 }
 
 static void
-read_tumour(fg_stmt *st, struct fg_tumour *t)
+read_tumour(fg_stmt *st, void *item)
 {
+	struct fg_tumour *t = item;
 	struct fg_error ignore;
 	int64_t v;
 
@@ -378,65 +379,63 @@ fg_rc
 fg_tumour_list(fg_store *store, int64_t person_id, int64_t limit, struct fg_arena *arena,
 	       struct fg_tumour_list *out, struct fg_error *err)
 {
-	size_t cap = 0;
-	fg_stmt *st;
-	bool row;
-	fg_rc rc = fg_store_prepare(store,
-				    "SELECT " TUMOUR_COLUMNS " FROM tumour WHERE (?1 = 0 OR person_id = ?1)"
-				    " ORDER BY id LIMIT ?2", &st, err);
+	const int64_t params[] = {person_id, limit};
 
-	out->items = NULL;
-	out->count = 0;
-	if (rc != FG_OK)
-		return rc;
-	fg_stmt_bind_int64(st, 1, person_id);
-	fg_stmt_bind_int64(st, 2, limit);
-	while ((rc = fg_stmt_step(st, &row, err)) == FG_OK && row) {
-		out->items = reg_grow(arena, out->items, out->count, &cap, sizeof(*out->items));
-		if (out->items == NULL) {
-			rc = fg_error_set(err, FG_NOMEM, NULL, "out of memory listing tumours");
-			break;
-		}
-		read_tumour(st, &out->items[out->count++]);
-	}
-	fg_stmt_reset(st);
-	return rc;
+	return reg_select(store, "SELECT " TUMOUR_COLUMNS " FROM tumour WHERE (?1 = 0 OR person_id = ?1)"
+			  " ORDER BY id LIMIT ?2", params, 2, arena, sizeof(*out->items), read_tumour,
+			  (void **)&out->items, &out->count, err);
+}
+
+static void
+read_finding(fg_stmt *st, void *item)
+{
+	struct fg_tumour_finding *f = item;
+
+	f->id = fg_stmt_int64(st, 0);
+	f->tumour_id = fg_stmt_int64(st, 1);
+	fg_strlcpy(f->code, fg_stmt_text(st, 2), sizeof(f->code));
+	fg_strlcpy(f->field, fg_stmt_text(st, 3), sizeof(f->field));
+	fg_strlcpy(f->message, fg_stmt_text(st, 4), sizeof(f->message));
+	fg_strlcpy(f->confirmed_by, fg_stmt_text(st, 5), sizeof(f->confirmed_by));
+	fg_strlcpy(f->confirmed_at, fg_stmt_text(st, 6), sizeof(f->confirmed_at));
+	fg_strlcpy(f->reason, fg_stmt_text(st, 7), sizeof(f->reason));
 }
 
 fg_rc
 fg_tumour_findings(fg_store *store, int64_t tumour_id, struct fg_arena *arena,
 		   struct fg_tumour_finding_list *out, struct fg_error *err)
 {
+	return reg_select(store,
+			  "SELECT id, tumour_id, code, coalesce(field, ''), message, coalesce(confirmed_by, ''),"
+			  " coalesce(confirmed_at, ''), coalesce(reason, '') FROM tumour_finding"
+			  " WHERE tumour_id = ? ORDER BY id", &tumour_id, 1, arena, sizeof(*out->items),
+			  read_finding, (void **)&out->items, &out->count, err);
+}
+
+fg_rc
+reg_select(fg_store *store, const char *sql, const int64_t *params, int nparams,
+	   struct fg_arena *arena, size_t size, reg_row_reader read, void **items,
+	   size_t *count, struct fg_error *err)
+{
 	size_t cap = 0;
 	fg_stmt *st;
 	bool row;
-	fg_rc rc = fg_store_prepare(store,
-				    "SELECT id, tumour_id, code, coalesce(field, ''), message, coalesce(confirmed_by, ''),"
-				    " coalesce(confirmed_at, ''), coalesce(reason, '') FROM tumour_finding"
-				    " WHERE tumour_id = ? ORDER BY id", &st, err);
+	fg_rc rc = fg_store_prepare(store, sql, &st, err);
 
-	out->items = NULL;
-	out->count = 0;
+	*items = NULL;
+	*count = 0;
 	if (rc != FG_OK)
 		return rc;
-	fg_stmt_bind_int64(st, 1, tumour_id);
+	for (int i = 0; i < nparams; i++)
+		fg_stmt_bind_int64(st, i + 1, params[i]);
 	while ((rc = fg_stmt_step(st, &row, err)) == FG_OK && row) {
-		struct fg_tumour_finding *f;
-
-		out->items = reg_grow(arena, out->items, out->count, &cap, sizeof(*out->items));
-		if (out->items == NULL) {
-			rc = fg_error_set(err, FG_NOMEM, NULL, "out of memory listing findings");
+		*items = reg_grow(arena, *items, *count, &cap, size);
+		if (*items == NULL) {
+			rc = fg_error_set(err, FG_NOMEM, NULL, "out of memory reading query results");
 			break;
 		}
-		f = &out->items[out->count++];
-		f->id = fg_stmt_int64(st, 0);
-		f->tumour_id = fg_stmt_int64(st, 1);
-		fg_strlcpy(f->code, fg_stmt_text(st, 2), sizeof(f->code));
-		fg_strlcpy(f->field, fg_stmt_text(st, 3), sizeof(f->field));
-		fg_strlcpy(f->message, fg_stmt_text(st, 4), sizeof(f->message));
-		fg_strlcpy(f->confirmed_by, fg_stmt_text(st, 5), sizeof(f->confirmed_by));
-		fg_strlcpy(f->confirmed_at, fg_stmt_text(st, 6), sizeof(f->confirmed_at));
-		fg_strlcpy(f->reason, fg_stmt_text(st, 7), sizeof(f->reason));
+		read(st, (char *)*items + *count * size);
+		(*count)++;
 	}
 	fg_stmt_reset(st);
 	return rc;
