@@ -17,6 +17,7 @@ static const struct command *const top[] = {
 	&cmd_id_entry,
 	&cmd_synth_entry,
 	&cmd_stats_entry,
+	&cmd_link_entry,
 	NULL,
 };
 
