@@ -54,7 +54,7 @@ struct command {
 /* The top-level commands, each defined in its cmd_*.c and listed in fangai.c. */
 extern const struct command cmd_init_entry, cmd_migrate_entry, cmd_institution_entry,
 	cmd_person_entry, cmd_id_entry, cmd_synth_entry, cmd_stats_entry;
-extern const struct command cmd_link_entry;
+extern const struct command cmd_link_entry, cmd_import_entry;
 
 /* Value of option `name`, or NULL when not given. */
 const char *cli_get(const struct cli_args *args, const char *name);

@@ -41,12 +41,13 @@ each_item(struct fg_link_spec *spec, const char *list,
 }
 
 static fg_rc
-parse_probability(const char *text, const char *name, double *out, struct fg_error *err)
+parse_probability(const char *text, const char *name, bool zero_ok, double *out,
+		  struct fg_error *err)
 {
 	char *end;
 	double v = strtod(text, &end);
 
-	if (*text == '\0' || *end != '\0' || !(v > 0 && v <= 1))
+	if (*text == '\0' || *end != '\0' || !((zero_ok ? v >= 0 : v > 0) && v <= 1))
 		return fg_error_set(err, FG_INVALID, name, "invalid probability \"%s\" for %s", text, name);
 	*out = v;
 	return FG_OK;
@@ -75,9 +76,9 @@ build_spec(const struct cli_args *args, struct fg_link_spec *spec)
 	if (rc == FG_OK && cli_has(args, "key"))
 		fg_strlcpy(spec->key_column, cli_get(args, "key"), sizeof(spec->key_column));
 	if (rc == FG_OK && cli_has(args, "upper"))
-		rc = parse_probability(cli_get(args, "upper"), "upper", &spec->upper, &err);
+		rc = parse_probability(cli_get(args, "upper"), "upper", false, &spec->upper, &err);
 	if (rc == FG_OK && cli_has(args, "lower"))
-		rc = parse_probability(cli_get(args, "lower"), "lower", &spec->lower, &err);
+		rc = parse_probability(cli_get(args, "lower"), "lower", false, &spec->lower, &err);
 	if (rc != FG_OK)
 		return cli_report(&err);
 	if (spec->nblocks == 0)
@@ -251,7 +252,7 @@ run_synth(struct cli_args *args)
 	opts.duplicates = 0.1;
 	opts.as_of = fg_date_from_ymd(2025, 12, 31);
 	if (cli_has(args, "duplicates") &&
-	    parse_probability(cli_get(args, "duplicates"), "duplicates", &opts.duplicates, &err) != FG_OK)
+	    parse_probability(cli_get(args, "duplicates"), "duplicates", true, &opts.duplicates, &err) != FG_OK)
 		return cli_report(&err);
 	out_csv_row(stdout, header, (int)(sizeof(header) / sizeof(header[0])));
 	if (fg_link_synth(&opts, write_synth, NULL, &err) != FG_OK)

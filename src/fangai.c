@@ -18,6 +18,7 @@ static const struct command *const top[] = {
 	&cmd_synth_entry,
 	&cmd_stats_entry,
 	&cmd_link_entry,
+	&cmd_import_entry,
 	NULL,
 };
 

@@ -73,6 +73,14 @@ fg_rc fg_person_add(fg_store *store, const struct fg_person_input *in,
 		    struct fg_person *out, bool *matched,
 		    struct fg_findings *conflicts, struct fg_error *err);
 
+/*
+ * Replace the stored fields of person `id` with those of p, a person
+ * validated by fg_person_validate(); the version is incremented.
+ * FG_NOTFOUND if absent; FG_CONFLICT if another person holds p's ID number.
+ */
+fg_rc fg_person_update(fg_store *store, int64_t id, const struct fg_person *p,
+		       struct fg_error *err);
+
 /* Read person `id` into *out; FG_NOTFOUND if absent. */
 fg_rc fg_person_get(fg_store *store, int64_t id, struct fg_person *out,
 		    struct fg_error *err);

@@ -336,20 +336,12 @@ compare_fields(const struct fg_person *stored, const struct fg_person *given,
 	return rc;
 }
 
-static fg_rc
-insert_person(fg_store *store, struct fg_person *p, struct fg_error *err)
+/* Bind the stored fields of p as parameters 1-10 and the time `now` as 11. */
+static void
+bind_person(fg_stmt *st, const struct fg_person *p, const char *now)
 {
-	char now[32], birth[FG_DATE_TEXT_MAX];
-	fg_stmt *st;
-	fg_rc rc;
+	char birth[FG_DATE_TEXT_MAX];
 
-	rc = fg_store_prepare(store,
-			      "INSERT INTO person (district, institution_id, id_type, id_number, name,"
-			      " name_key, sex, birth_date, phone, address, created_at, updated_at)"
-			      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", &st, err);
-	if (rc != FG_OK)
-		return rc;
-	fg_utc_now(now);
 	fg_stmt_bind_text(st, 1, p->district);
 	fg_stmt_bind_int64(st, 2, p->institution_id);
 	fg_stmt_bind_text(st, 3, p->id_type);
@@ -361,9 +353,50 @@ insert_person(fg_store *store, struct fg_person *p, struct fg_error *err)
 	fg_stmt_bind_text(st, 9, p->phone[0] ? p->phone : NULL);
 	fg_stmt_bind_text(st, 10, p->address[0] ? p->address : NULL);
 	fg_stmt_bind_text(st, 11, now);
-	fg_stmt_bind_text(st, 12, now);
+}
+
+static fg_rc
+insert_person(fg_store *store, struct fg_person *p, struct fg_error *err)
+{
+	char now[32];
+	fg_stmt *st;
+	fg_rc rc;
+
+	rc = fg_store_prepare(store,
+			      "INSERT INTO person (district, institution_id, id_type, id_number, name,"
+			      " name_key, sex, birth_date, phone, address, created_at, updated_at)"
+			      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11) RETURNING id",
+			      &st, err);
+	if (rc != FG_OK)
+		return rc;
+	bind_person(st, p, fg_utc_now(now));
 	rc = fg_stmt_scalar_int64(st, &p->id, NULL, err);
 	p->version = 1;
+	return rc;
+}
+
+fg_rc
+fg_person_update(fg_store *store, int64_t id, const struct fg_person *p,
+		 struct fg_error *err)
+{
+	char now[32];
+	fg_stmt *st;
+	bool found = false;
+	int64_t version;
+	fg_rc rc;
+
+	rc = fg_store_prepare(store,
+			      "UPDATE person SET district = ?1, institution_id = ?2, id_type = ?3,"
+			      " id_number = ?4, name = ?5, name_key = ?6, sex = ?7, birth_date = ?8,"
+			      " phone = ?9, address = ?10, updated_at = ?11, version = version + 1"
+			      " WHERE id = ?12 RETURNING version", &st, err);
+	if (rc != FG_OK)
+		return rc;
+	bind_person(st, p, fg_utc_now(now));
+	fg_stmt_bind_int64(st, 12, id);
+	rc = fg_stmt_scalar_int64(st, &version, &found, err);
+	if (rc == FG_OK && !found)
+		rc = fg_error_set(err, FG_NOTFOUND, "person", "person %lld does not exist", (long long)id);
 	return rc;
 }
 
