@@ -260,6 +260,157 @@ run_synth(struct cli_args *args)
 	return EXIT_OK;
 }
 
+/* ---- the registry ---- */
+
+static const char *
+who(const struct cli_args *args)
+{
+	const char *by = cli_get(args, "by");
+
+	if (by == NULL)
+		by = getenv("USER");
+	return by && *by ? by : "fangai";
+}
+
+static int
+run_scan(struct cli_args *args)
+{
+	struct fg_link_scan_report rep;
+	struct fg_link_spec spec;
+	struct fg_error err;
+	long long threads;
+	fg_store *store;
+	int status;
+
+	fg_link_spec_default(&spec);
+	if (!cli_int_option(args, "threads", 1, 16, DEFAULT_THREADS, &threads))
+		return EXIT_USAGE;
+	store = cli_open_store(args, false, &status);
+	if (store == NULL)
+		return status;
+	if (fg_link_registry_scan(store, &spec, cli_has(args, "merge"), who(args), (int)threads, &rep,
+				  &err) != FG_OK)
+		status = cli_report(&err);
+	else
+		printf("scanned %lld persons: %lld candidate pairs, %lld merged, %lld queued for review\n",
+		       (long long)rep.persons, (long long)rep.model.pairs, (long long)rep.merged,
+		       (long long)rep.queued);
+	fg_store_close(store);
+	return status;
+}
+
+static const struct out_column review_columns[] = {
+	{"review", true}, {"person_a", true}, {"name_a", false}, {"person_b", true},
+	{"name_b", false}, {"probability", true}, {"levels", false},
+};
+
+static int
+list_reviews(struct cli_args *args, fg_store *store)
+{
+	struct fg_link_review *items;
+	struct out_table table;
+	struct fg_arena arena;
+	enum out_format fmt;
+	struct fg_error err;
+	int status = EXIT_OK;
+	size_t n;
+
+	if (!out_format_parse(cli_get(args, "format"), &fmt))
+		return cli_usage_error(args->path, "invalid output format \"%s\"", cli_get(args, "format"));
+	fg_arena_init(&arena, 0);
+	out_table_init(&table, &arena, review_columns, 7);
+	if (fg_link_review_list(store, 1000, &arena, &items, &n, &err) != FG_OK)
+		status = cli_report(&err);
+	for (size_t i = 0; status == EXIT_OK && i < n; i++) {
+		char id[24], a[24], b[24], prob[24];
+		const char *cells[7] = {id, a, items[i].name_a, b, items[i].name_b, prob, items[i].levels};
+
+		snprintf(id, sizeof(id), "%lld", (long long)items[i].id);
+		snprintf(a, sizeof(a), "%lld", (long long)items[i].person_a);
+		snprintf(b, sizeof(b), "%lld", (long long)items[i].person_b);
+		snprintf(prob, sizeof(prob), "%.4f", items[i].probability);
+		out_table_add(&table, cells);
+	}
+	if (status == EXIT_OK)
+		out_table_print(&table, fmt, stdout);
+	fg_arena_free(&arena);
+	return status;
+}
+
+static int
+run_review(struct cli_args *args)
+{
+	bool same = cli_has(args, "same"), distinct = cli_has(args, "distinct");
+	struct fg_error err;
+	int64_t review, merge_id;
+	fg_store *store;
+	int status;
+
+	if (args->npos == 0 && (same || distinct))
+		return cli_usage_error(args->path, "--same and --distinct need the review number");
+	if (args->npos == 1 && same == distinct)
+		return cli_usage_error(args->path, "decide review %s with --same or --distinct", args->pos[0]);
+	store = cli_open_store(args, false, &status);
+	if (store == NULL)
+		return status;
+	if (args->npos == 0)
+		status = list_reviews(args, store);
+	else if (fg_parse_int64(args->pos[0], "review", 1, INT64_MAX, &review, &err) != FG_OK ||
+		 fg_link_review_decide(store, review, same, who(args), &merge_id, &err) != FG_OK)
+		status = cli_report(&err);
+	else if (same)
+		printf("review %lld: the same person; merge %lld\n", (long long)review, (long long)merge_id);
+	else
+		printf("review %lld: two different persons\n", (long long)review);
+	fg_store_close(store);
+	return status;
+}
+
+static int
+run_merge(struct cli_args *args)
+{
+	struct fg_error err;
+	int64_t survivor, merged, merge_id;
+	fg_store *store;
+	int status;
+
+	if (fg_parse_int64(args->pos[0], "survivor", 1, INT64_MAX, &survivor, &err) != FG_OK ||
+	    fg_parse_int64(args->pos[1], "merged", 1, INT64_MAX, &merged, &err) != FG_OK)
+		return cli_report(&err);
+	store = cli_open_store(args, false, &status);
+	if (store == NULL)
+		return status;
+	if (fg_link_merge(store, survivor, merged, "manual", -1, who(args), &merge_id, &err) != FG_OK)
+		status = cli_report(&err);
+	else
+		printf("person %lld merged into person %lld (merge %lld)\n", (long long)merged,
+		       (long long)survivor, (long long)merge_id);
+	fg_store_close(store);
+	return status;
+}
+
+static int
+run_unmerge(struct cli_args *args)
+{
+	struct fg_error err;
+	int64_t merged, merge_id;
+	fg_store *store;
+	int status;
+
+	if (fg_parse_int64(args->pos[0], "person", 1, INT64_MAX, &merged, &err) != FG_OK)
+		return cli_report(&err);
+	store = cli_open_store(args, false, &status);
+	if (store == NULL)
+		return status;
+	if (fg_link_unmerge(store, merged, who(args), &merge_id, &err) != FG_OK)
+		status = cli_report(&err);
+	else
+		printf("person %lld separated again (merge %lld undone)\n", (long long)merged,
+		       (long long)merge_id);
+	fg_store_close(store);
+	return status;
+}
+
 #define LINK_OPTIONS \
 	{"config", "FILE", "linkage configuration: field, block, key, threshold lines"}, \
 	{"fields", "LIST", "fields as NAME:COMPARATOR[:COLUMN-A[:COLUMN-B]],... (replaces the defaults)"}, \
@@ -274,6 +425,26 @@ run_synth(struct cli_args *args)
 	{"output", "FILE", "write the pairs to FILE instead of standard output"}
 
 static const struct cli_option link_options[] = {LINK_OPTIONS, CLI_OPT_END};
+
+static const struct cli_option scan_options[] = {
+	CLI_OPT_DB,
+	{"merge", NULL, "merge linked pairs at once (default: queue them for review too)"},
+	{"threads", "N", "threads comparing pairs (default 2)"},
+	{"by", "USER", "who merges, for the record (default $USER)"},
+	CLI_OPT_END,
+};
+
+static const struct cli_option review_options[] = {
+	CLI_OPT_DB, CLI_OPT_FORMAT,
+	{"same", NULL, "the pair is one person: merge them"},
+	{"distinct", NULL, "the pair is two persons"},
+	{"by", "USER", "who decides (default $USER)"},
+	CLI_OPT_END,
+};
+
+static const struct cli_option merge_options[] = {
+	CLI_OPT_DB, {"by", "USER", "who merges (default $USER)"}, CLI_OPT_END,
+};
 
 static const struct cli_option synth_options[] = {
 	{"persons", "N", "persons to generate (default 10000)"},
@@ -302,6 +473,23 @@ static const struct command link_commands[] = {
 	 .summary = "find the records of one CSV file in another",
 	 .description = LINK_DESCRIPTION "\nColumns may differ between the files: NAME:COMPARATOR:COLUMN-A:COLUMN-B.",
 	 .options = link_options, .min_pos = 2, .max_pos = 2, .run = run_match},
+	{.name = "scan", .usage = "[--merge] [--db PATH]",
+	 .summary = "look for duplicate persons in the registry",
+	 .description = "Compares the persons of the registry as link dedup does. Uncertain pairs go\n"
+			"to the review queue; linked pairs too, unless --merge merges them at once.",
+	 .options = scan_options, .run = run_scan},
+	{.name = "review", .usage = "[REVIEW --same|--distinct]",
+	 .summary = "list the review queue, or decide one pair",
+	 .options = review_options, .max_pos = 1, .run = run_review},
+	{.name = "merge", .usage = "SURVIVOR MERGED",
+	 .summary = "merge a duplicate person into another, recording what moved",
+	 .description = "Tumours, screening, follow-up, referrals, death records and imported source\n"
+			"records of MERGED move to SURVIVOR; MERGED stays, marked merged_into, so that\n"
+			"the merge can be undone with link unmerge.",
+	 .options = merge_options, .min_pos = 2, .max_pos = 2, .run = run_merge},
+	{.name = "unmerge", .usage = "PERSON",
+	 .summary = "undo the latest merge of a person",
+	 .options = merge_options, .min_pos = 1, .max_pos = 1, .run = run_unmerge},
 	{.name = "synth", .usage = "[--persons N] [--duplicates SHARE] [--seed N]",
 	 .summary = "write synthetic persons with perturbed duplicates and their truth as CSV",
 	 .description = "Residents of the synthetic city; a share of them recorded a second time\n"
@@ -315,7 +503,7 @@ static const struct command link_commands[] = {
 
 const struct command cmd_link_entry = {
 	.name = "link",
-	.usage = "dedup|match|synth ...",
+	.usage = "dedup|match|scan|review|merge|unmerge|synth ...",
 	.summary = "record linkage: find the same person twice",
 	.subcommands = link_commands,
 };

@@ -21,8 +21,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fangai/arena.h"
 #include "fangai/date.h"
 #include "fangai/error.h"
+#include "fangai/person.h"
+#include "fangai/store.h"
 
 #define FG_LINK_MAX_FIELDS 12
 #define FG_LINK_MAX_LEVELS 5	/* agreement levels of the richest comparator */
@@ -232,6 +235,90 @@ fg_rc fg_link_run(const struct fg_link_spec *spec, const fg_link_data *a,
 void fg_link_score(const struct fg_link_spec *spec, const struct fg_link_model *model,
 		   const fg_link_data *a, size_t i, const fg_link_data *b, size_t j,
 		   struct fg_link_pair *pair);
+
+/* ---- the person registry ---- */
+
+/*
+ * Add every person of the registry not merged into another to data, whose
+ * spec must have the default fields in their order (id_number, name, sex,
+ * birth_date, phone, address); keys are person ids, in id order.
+ */
+fg_rc fg_link_registry_load(fg_store *store, fg_link_data *data, struct fg_error *err);
+
+struct fg_link_scan_report {
+	int64_t persons;		/* compared */
+	int64_t merged;			/* links merged at once (merge requested) */
+	int64_t queued;			/* pairs put in the review queue */
+	struct fg_link_model model;
+};
+
+/*
+ * Look for duplicate persons in the registry with spec (default fields).
+ * Linked pairs are merged when `merge` is set (the lower id survives),
+ * otherwise queued for review like the uncertain ones; a pair already in
+ * the queue is not queued twice.
+ */
+fg_rc fg_link_registry_scan(fg_store *store, const struct fg_link_spec *spec, bool merge,
+			    const char *by, int threads, struct fg_link_scan_report *report,
+			    struct fg_error *err);
+
+/*
+ * Merge person `merged` into `survivor`, in one transaction: every row of
+ * a person-level table (tumours, episodes, follow-ups, death records...) and
+ * every imported source record is re-pointed to the survivor, the merged
+ * person's merged_into set, and the merge recorded in person_merge with the
+ * ids moved, the method, probability (negative: none), who and when; open
+ * reviews of the pair are closed.  *merge_id receives the merge.
+ * FG_NOTFOUND for a missing person, FG_CONFLICT for one merged already.
+ */
+fg_rc fg_link_merge(fg_store *store, int64_t survivor, int64_t merged, const char *method,
+		    double probability, const char *by, int64_t *merge_id, struct fg_error *err);
+
+/*
+ * Undo the latest merge of person `merged`: the rows it moved go back, the
+ * person is active again, the merge is marked undone by `by`.  FG_NOTFOUND
+ * if the person is not merged.
+ */
+fg_rc fg_link_unmerge(fg_store *store, int64_t merged, const char *by, int64_t *merge_id,
+		      struct fg_error *err);
+
+/*
+ * Decide review `review`: the same person (merge the higher id into the
+ * lower, *merge_id set) or two different persons (closed as distinct,
+ * *merge_id 0).  FG_NOTFOUND if no such open review.
+ */
+fg_rc fg_link_review_decide(fg_store *store, int64_t review, bool same, const char *by,
+			    int64_t *merge_id, struct fg_error *err);
+
+struct fg_link_review {
+	int64_t id, person_a, person_b;
+	char name_a[FG_NAME_MAX], name_b[FG_NAME_MAX];
+	double probability;
+	char levels[256];
+};
+
+/*
+ * The open reviews, most probable first, at most limit, allocated in
+ * arena: *items and *n.
+ */
+fg_rc fg_link_review_list(fg_store *store, int64_t limit, struct fg_arena *arena,
+			  struct fg_link_review **items, size_t *n, struct fg_error *err);
+
+struct fg_link_candidate {
+	int64_t person_id;
+	struct fg_link_pair pair;	/* a: the person checked, b: the candidate */
+};
+
+/*
+ * The duplicate check of one person p (validated; p->id 0 if not stored):
+ * the registered persons sharing its name key, birth date and sex, or
+ * phone, scored with model; those linked or for review go into out (at
+ * most max), their number into *n.
+ */
+fg_rc fg_link_registry_check(fg_store *store, const struct fg_link_spec *spec,
+			     const struct fg_link_model *model, const struct fg_person *p,
+			     struct fg_link_candidate *out, size_t max, size_t *n,
+			     struct fg_error *err);
 
 /* ---- synthetic duplicates with known truth ---- */
 

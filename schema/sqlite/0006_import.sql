@@ -88,3 +88,6 @@ CREATE TABLE person_merge (
 );
 CREATE INDEX person_merge_merged ON person_merge(merged_id);
 CREATE INDEX person_merge_survivor ON person_merge(survivor_id);
+
+-- Blocking of the duplicate check when a person is registered: same birth date and sex.
+CREATE INDEX person_birth_sex ON person(birth_date, sex);
