@@ -311,8 +311,8 @@ struct fg_link_candidate {
 
 /*
  * The duplicate check of one person p (validated; p->id 0 if not stored):
- * the registered persons sharing its name key, birth date and sex, or
- * phone, scored with model; those linked or for review go into out (at
+ * the registered persons sharing its name key and year of birth, its
+ * birth date and sex, or its phone, scored with model; those linked or for review go into out (at
  * most max), their number into *n.
  */
 fg_rc fg_link_registry_check(fg_store *store, const struct fg_link_spec *spec,

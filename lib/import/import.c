@@ -16,6 +16,11 @@
 
 #define DEFAULT_BATCH 5000
 #define PROGRESS_EVERY 4096
+/*
+ * SQLite page cache of an import's connection, so that a batch's index pages
+ * stay in memory; statement journals in memory too, not in temporary files.
+ */
+#define IMPORT_CACHE_KIB "131072"
 
 struct run {
 	fg_store *store;
@@ -529,8 +534,16 @@ fg_import_run(fg_store *store, const struct fg_import_options *opts,
 	rc = open_file(&r, err);
 	if (rc == FG_OK)
 		rc = find_resumable(&r, err);
+	if (rc == FG_OK && strcmp(fg_store_backend(store), "sqlite") == 0)
+		rc = fg_store_exec(store, "PRAGMA cache_size = -" IMPORT_CACHE_KIB "; PRAGMA temp_store = MEMORY",
+				   err);
 	if (rc == FG_OK && !opts->skip_bad_rows && !report->resumed) {
-		rc = validate_all(&r, err);
+		/* One read transaction for the whole check, not one per lookup. */
+		rc = fg_store_begin(store, err);
+		if (rc == FG_OK) {
+			rc = validate_all(&r, err);
+			fg_store_rollback(store);
+		}
 		close_file(&r);
 		if (rc == FG_OK)
 			rc = open_file(&r, err);

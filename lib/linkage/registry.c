@@ -47,10 +47,11 @@ fg_link_registry_load(fg_store *store, fg_link_data *data, struct fg_error *err)
 	fg_rc rc;
 
 	rc = fg_store_prepare(store, PERSON_VALUES " WHERE merged_into IS NULL ORDER BY id", &st, err);
+	if (rc != FG_OK)
+		return rc;
 	while (rc == FG_OK && (rc = fg_stmt_step(st, &row, err)) == FG_OK && row)
 		rc = add_person_row(data, st, err);
-	if (rc == FG_OK || st)
-		fg_stmt_reset(st);
+	fg_stmt_reset(st);
 	return rc;
 }
 
@@ -517,12 +518,24 @@ fg_link_registry_check(fg_store *store, const struct fg_link_spec *spec,
 		rc = fg_link_data_new(spec, 1, &cands, err);
 	if (rc == FG_OK)
 		rc = fg_link_data_add(one, "new", values, err);
-	/* Blocking through the indexes: same name key, same birth date and sex, same phone. */
+	/*
+	 * Blocking through the indexes: the same name key and year of birth, the
+	 * same birth date and sex, or the same phone.
+	 */
 	if (rc == FG_OK)
 		rc = fg_store_prepare(store, PERSON_VALUES " WHERE merged_into IS NULL AND id <> ?4 AND"
-				      " (name_key = ?1 OR (birth_date = ?2 AND sex = ?3) OR phone = ?5)"
+				      " ((name_key = ?1 AND birth_date >= ?6 AND birth_date < ?7)"
+				      " OR (birth_date = ?2 AND sex = ?3) OR phone = ?5)"
 				      " LIMIT 2000", &st, err);
 	if (rc == FG_OK) {
+		int y, m, d;
+		char from[16], to[16];
+
+		fg_date_to_ymd(p->birth_date, &y, &m, &d);
+		snprintf(from, sizeof(from), "%04d", y);
+		snprintf(to, sizeof(to), "%04d", y + 1);
+		fg_stmt_bind_text(st, 6, from);
+		fg_stmt_bind_text(st, 7, to);
 		fg_stmt_bind_text(st, 1, p->name_key);
 		fg_stmt_bind_text(st, 2, birth);
 		fg_stmt_bind_text(st, 3, values[2]);

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "fangai/linkage.h"
+#include "fangai/synth.h"
 
 /* Reference values of Winkler (1990), as listed in the record linkage literature. */
 static void
@@ -194,6 +195,72 @@ test_precision_recall(void **state)
 	free(c.truth);
 }
 
+static fg_rc
+ignore_pair(const struct fg_link_pair *p, void *userdata, struct fg_error *err)
+{
+	(void)p;
+	(void)userdata;
+	(void)err;
+	return FG_OK;
+}
+
+/*
+ * The duplicate check at registration finds a registered person from a
+ * record without ID number and with day and month of birth swapped --
+ * through the name and year of birth, and the phone -- and links it.
+ */
+static void
+test_registry_check(void **state)
+{
+	struct fg_store_options so = {.create = true};
+	struct fg_synth_options city = {.seed = 2, .persons = 300, .as_of = fg_date_from_ymd(2025, 12, 31)};
+	struct fg_link_synth_options lso = {.seed = 3, .persons = 3000, .duplicates = 0.2,
+					    .as_of = city.as_of};
+	struct fg_synth_report rep;
+	struct fg_link_candidate cands[8];
+	struct fg_link_spec spec;
+	struct fg_link_model model;
+	struct collect c = {0};
+	struct fg_person reg, probe;
+	struct fg_error err;
+	fg_store *store;
+	size_t n = 0;
+
+	(void)state;
+	fg_link_spec_default(&spec);
+	assert_int_equal(fg_link_data_new(&spec, 0, &c.data, &err), FG_OK);
+	assert_int_equal(fg_link_synth(&lso, add_record, &c, &err), FG_OK);
+	assert_int_equal(fg_link_run(&spec, c.data, NULL, 1.0, 1, ignore_pair, NULL, &model, &err), FG_OK);
+	fg_link_data_free(c.data);
+	free(c.truth);
+
+	assert_int_equal(fg_store_open(":memory:", &so, &store, &err), FG_OK);
+	assert_int_equal(fg_store_migrate(store, NULL, &err), FG_OK);
+	assert_int_equal(fg_synth_city(store, &city, &rep, &err), FG_OK);
+	for (int64_t id = 1; ; id++) {
+		int y, m, d;
+
+		assert_int_equal(fg_person_get(store, id, &reg, &err), FG_OK);
+		fg_date_to_ymd(reg.birth_date, &y, &m, &d);
+		if (reg.phone[0] && d <= 12 && d != m)
+			break;
+	}
+	probe = reg;
+	probe.id = 0;
+	probe.id_number[0] = '\0';
+	{
+		int y, m, d;
+
+		fg_date_to_ymd(reg.birth_date, &y, &m, &d);
+		probe.birth_date = fg_date_from_ymd(y, d, m);
+	}
+	assert_int_equal(fg_link_registry_check(store, &spec, &model, &probe, cands, 8, &n, &err), FG_OK);
+	assert_true(n >= 1);
+	assert_int_equal(cands[0].person_id, reg.id);
+	assert_int_equal(cands[0].pair.decision, FG_LINK_MATCH);
+	fg_store_close(store);
+}
+
 int
 main(void)
 {
@@ -203,6 +270,7 @@ main(void)
 		cmocka_unit_test(test_levels),
 		cmocka_unit_test(test_spec),
 		cmocka_unit_test(test_precision_recall),
+		cmocka_unit_test(test_registry_check),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
