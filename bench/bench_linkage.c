@@ -11,37 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "fangai/linkage.h"
 #include "fangai/person.h"
 #include "fangai/synth.h"
+#include "bench.h"
 
 #define BATCH 50000
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static int
-fail(const struct fg_error *err)
-{
-	fprintf(stderr, "bench_linkage: %s (%s)\n", err->message, err->detail);
-	return 1;
-}
 
 struct loader {
 	fg_store *store;
@@ -168,17 +144,17 @@ main(void)
 	double t;
 
 	snprintf(path, sizeof(path), "%s/linkage.db", work ? work : "/tmp");
-	remove(path);
+	remove_db(path);
 	if (fg_store_open(path, &sopts, &l.store, &err) != FG_OK ||
 	    fg_store_migrate(l.store, NULL, &err) != FG_OK ||
 	    fg_store_exec(l.store, "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY", &err) != FG_OK ||
 	    fg_synth_city(l.store, &city, &rep, &err) != FG_OK)
-		return fail(&err);
+		return bench_fail("bench_linkage", &err);
 	t = now();
 	city.persons = registry;
 	if (fg_synth_residents(&city, store_resident, &l, &err) != FG_OK ||
 	    (l.n % BATCH != 0 && fg_store_commit(l.store, &err) != FG_OK))
-		return fail(&err);
+		return bench_fail("bench_linkage", &err);
 	printf("registry of %lld persons written in %.1f s (%.0f rows/s, with name keys and indexes)\n",
 	       (long long)l.n, now() - t, (double)l.n / (now() - t));
 
@@ -187,7 +163,7 @@ main(void)
 	if (fg_link_data_new(&spec, 0, &sample, &err) != FG_OK ||
 	    fg_link_synth(&lso, add_record, sample, &err) != FG_OK ||
 	    fg_link_run(&spec, sample, NULL, 1.0, 2, ignore_pair, NULL, &model, &err) != FG_OK)
-		return fail(&err);
+		return bench_fail("bench_linkage", &err);
 	printf("linkage model estimated on %zu records in %.1f s\n", fg_link_data_count(sample), now() - t);
 	fg_link_data_free(sample);
 
@@ -198,7 +174,7 @@ main(void)
 	city.persons = fresh;
 	if (c.total == NULL || c.check == NULL ||
 	    fg_synth_residents(&city, register_one, &c, &err) != FG_OK)
-		return fail(&err);
+		return bench_fail("bench_linkage", &err);
 	printf("registering %lld new persons against %lld, each in its own transaction:\n",
 	       (long long)c.n, (long long)l.n);
 	print_percentiles("  validate + duplicate check + register:", c.total, c.n);
@@ -207,6 +183,6 @@ main(void)
 	free(c.total);
 	free(c.check);
 	fg_store_close(l.store);
-	remove(path);
+	remove_db(path);
 	return 0;
 }
