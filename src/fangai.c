@@ -17,6 +17,11 @@ static const struct command *const top[] = {
 	&cmd_id_entry,
 	&cmd_synth_entry,
 	&cmd_stats_entry,
+	&cmd_referral_entry,
+	&cmd_schedule_entry,
+	&cmd_slot_entry,
+	&cmd_booking_entry,
+	&cmd_network_entry,
 	NULL,
 };
 
