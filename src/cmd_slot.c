@@ -67,9 +67,9 @@ run_add(struct cli_args *args)
 	if (fg_slot_add(store, &in, &first, &err) != FG_OK)
 		status = cli_report(&err);
 	else if (count == 1)
-		printf("slot %lld published, %lld places\n", (long long)first, capacity);
+		printf("slot %lld published (capacity %lld)\n", (long long)first, capacity);
 	else
-		printf("slots %lld-%lld published, %lld places each\n", (long long)first,
+		printf("slots %lld-%lld published (capacity %lld each)\n", (long long)first,
 		       (long long)(first + count - 1), capacity);
 	fg_store_close(store);
 	return status;
