@@ -56,7 +56,7 @@ extern const struct command cmd_init_entry, cmd_migrate_entry, cmd_institution_e
 	cmd_person_entry, cmd_id_entry, cmd_synth_entry, cmd_stats_entry;
 /* The referral network (cmd_referral.c, cmd_booking.c, cmd_consult.c, cmd_network.c). */
 extern const struct command cmd_referral_entry, cmd_schedule_entry, cmd_slot_entry,
-	cmd_booking_entry, cmd_network_entry;
+	cmd_booking_entry, cmd_consult_entry, cmd_network_entry;
 
 /* Value of option `name`, or NULL when not given. */
 const char *cli_get(const struct cli_args *args, const char *name);

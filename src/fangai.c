@@ -21,6 +21,7 @@ static const struct command *const top[] = {
 	&cmd_schedule_entry,
 	&cmd_slot_entry,
 	&cmd_booking_entry,
+	&cmd_consult_entry,
 	&cmd_network_entry,
 	NULL,
 };

@@ -208,9 +208,11 @@ fg_slot_add(fg_store *store, const struct fg_slot_input *in, int64_t *first,
 	return rc;
 }
 
-static void
-read_slot(fg_stmt *st, struct fg_slot *out)
+static fg_rc
+read_slot(fg_stmt *st, struct fg_arena *arena, void *row, struct fg_error *err)
 {
+	struct fg_slot *out = row;
+
 	out->id = fg_stmt_int64(st, 0);
 	out->schedule_id = fg_stmt_int64(st, 1);
 	out->institution_id = fg_stmt_int64(st, 2);
@@ -219,26 +221,14 @@ read_slot(fg_stmt *st, struct fg_slot *out)
 	fg_strlcpy(out->ends_at, fg_stmt_text(st, 5), sizeof(out->ends_at));
 	out->capacity = fg_stmt_int64(st, 6);
 	out->booked = fg_stmt_int64(st, 7);
+	return FG_OK;
 }
 
 fg_rc
 fg_slot_get(fg_store *store, int64_t id, struct fg_slot *out, struct fg_error *err)
 {
-	bool row = false;
-	fg_stmt *st;
-	fg_rc rc;
-
-	rc = fg_store_prepare(store, "SELECT " SLOT_COLUMNS SLOT_FROM " WHERE s.id = ?", &st, err);
-	if (rc != FG_OK)
-		return rc;
-	fg_stmt_bind_int64(st, 1, id);
-	rc = fg_stmt_step(st, &row, err);
-	if (rc == FG_OK && row)
-		read_slot(st, out);
-	fg_stmt_reset(st);
-	if (rc == FG_OK && !row)
-		rc = fg_error_set(err, FG_NOTFOUND, "slot", "slot %lld does not exist", (long long)id);
-	return rc;
+	return net_fetch_one(store, "SELECT " SLOT_COLUMNS SLOT_FROM " WHERE s.id = ?", id, "slot",
+			     read_slot, NULL, out, err);
 }
 
 static void
@@ -282,15 +272,17 @@ fg_slot_find(fg_store *store, const struct fg_slot_query *q, struct fg_arena *ar
 			rc = fg_error_set(err, FG_NOMEM, NULL, "out of memory listing slots");
 			break;
 		}
-		read_slot(st, &out->items[out->count++]);
+		read_slot(st, NULL, &out->items[out->count++], NULL);
 	}
 	fg_stmt_reset(st);
 	return rc;
 }
 
-static void
-read_appointment(fg_stmt *st, struct fg_appointment *out)
+static fg_rc
+read_appointment(fg_stmt *st, struct fg_arena *arena, void *row, struct fg_error *err)
 {
+	struct fg_appointment *out = row;
+
 	memset(out, 0, sizeof(*out));
 	out->id = fg_stmt_int64(st, 0);
 	out->slot_id = fg_stmt_int64(st, 1);
@@ -306,28 +298,15 @@ read_appointment(fg_stmt *st, struct fg_appointment *out)
 	fg_strlcpy(out->booked_at, fg_stmt_text(st, 11), sizeof(out->booked_at));
 	fg_strlcpy(out->person_name, fg_stmt_text(st, 12), sizeof(out->person_name));
 	fg_strlcpy(out->phone, fg_stmt_text(st, 13), sizeof(out->phone));
+	return FG_OK;
 }
 
 fg_rc
 fg_appointment_get(fg_store *store, int64_t id, struct fg_appointment *out,
 		   struct fg_error *err)
 {
-	bool row = false;
-	fg_stmt *st;
-	fg_rc rc;
-
-	rc = fg_store_prepare(store, "SELECT " APPT_COLUMNS APPT_FROM " WHERE a.id = ?", &st, err);
-	if (rc != FG_OK)
-		return rc;
-	fg_stmt_bind_int64(st, 1, id);
-	rc = fg_stmt_step(st, &row, err);
-	if (rc == FG_OK && row)
-		read_appointment(st, out);
-	fg_stmt_reset(st);
-	if (rc == FG_OK && !row)
-		rc = fg_error_set(err, FG_NOTFOUND, "appointment", "appointment %lld does not exist",
-				  (long long)id);
-	return rc;
+	return net_fetch_one(store, "SELECT " APPT_COLUMNS APPT_FROM " WHERE a.id = ?", id,
+			     "appointment", read_appointment, NULL, out, err);
 }
 
 fg_rc
@@ -359,7 +338,7 @@ fg_appointment_find(fg_store *store, const struct fg_appointment_query *q,
 			rc = fg_error_set(err, FG_NOMEM, NULL, "out of memory listing appointments");
 			break;
 		}
-		read_appointment(st, &out->items[out->count++]);
+		read_appointment(st, NULL, &out->items[out->count++], NULL);
 	}
 	fg_stmt_reset(st);
 	return rc;
@@ -443,31 +422,6 @@ check_not_booked(fg_store *store, int64_t slot_id, int64_t person_id, struct fg_
 	return rc;
 }
 
-/* A referral or screening episode linked to a booking must be the person's. */
-static fg_rc
-check_link(fg_store *store, const char *sql, int64_t id, int64_t person_id, const char *field,
-	   struct fg_error *err)
-{
-	int64_t owner = 0;
-	bool found = false;
-	fg_stmt *st;
-	fg_rc rc;
-
-	if (id == 0)
-		return FG_OK;
-	rc = fg_store_prepare(store, sql, &st, err);
-	if (rc != FG_OK)
-		return rc;
-	fg_stmt_bind_int64(st, 1, id);
-	rc = fg_stmt_scalar_int64(st, &owner, &found, err);
-	if (rc == FG_OK && !found)
-		return fg_error_set(err, FG_NOTFOUND, field, "%s %lld does not exist", field, (long long)id);
-	if (rc == FG_OK && owner != person_id)
-		return fg_error_set(err, FG_INVALID, field, "%s %lld is of person %lld, not of person %lld",
-				    field, (long long)id, (long long)owner, (long long)person_id);
-	return rc;
-}
-
 static fg_rc
 insert_appointment(fg_store *store, const struct fg_booking_input *in, const struct fg_person *p,
 		   int64_t institution_id, int64_t slot_id, int64_t now, int64_t *id,
@@ -522,11 +476,11 @@ net_booking_book_tx(fg_store *store, const struct fg_booking_input *in, int64_t 
 	if (rc == FG_OK)
 		rc = net_text_check(in->note, "note", false, 1024, err);
 	if (rc == FG_OK)
-		rc = check_link(store, "SELECT person_id FROM referral WHERE id = ?", in->referral_id,
-				p.id, "referral", err);
+		rc = net_check_owner(store, "SELECT person_id FROM referral WHERE id = ?",
+				     in->referral_id, p.id, "referral", err);
 	if (rc == FG_OK)
-		rc = check_link(store, "SELECT person_id FROM screening_episode WHERE id = ?",
-				in->episode_id, p.id, "episode", err);
+		rc = net_check_owner(store, "SELECT person_id FROM screening_episode WHERE id = ?",
+				     in->episode_id, p.id, "episode", err);
 	if (rc == FG_OK)
 		rc = check_slot_open(&slot, now, err);
 	if (rc == FG_OK)

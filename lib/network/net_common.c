@@ -111,11 +111,11 @@ net_exec(fg_stmt *st, struct fg_error *err)
 	return rc;
 }
 
-fg_rc
-net_require_row(fg_store *store, const char *sql, int64_t id, const char *field,
-		const char *what, struct fg_error *err)
+/* Column 0 of row `id` of sql into *value; FG_NOTFOUND naming field when absent. */
+static fg_rc
+scalar_of(fg_store *store, const char *sql, int64_t id, const char *field, const char *what,
+	  int64_t *value, struct fg_error *err)
 {
-	int64_t one = 0;
 	bool found = false;
 	fg_stmt *st;
 	fg_rc rc;
@@ -124,9 +124,55 @@ net_require_row(fg_store *store, const char *sql, int64_t id, const char *field,
 	if (rc != FG_OK)
 		return rc;
 	fg_stmt_bind_int64(st, 1, id);
-	rc = fg_stmt_scalar_int64(st, &one, &found, err);
+	rc = fg_stmt_scalar_int64(st, value, &found, err);
 	if (rc == FG_OK && !found)
 		rc = fg_error_set(err, FG_NOTFOUND, field, "%s %lld does not exist", what, (long long)id);
+	return rc;
+}
+
+fg_rc
+net_require_row(fg_store *store, const char *sql, int64_t id, const char *field,
+		const char *what, struct fg_error *err)
+{
+	int64_t one = 0;
+
+	return scalar_of(store, sql, id, field, what, &one, err);
+}
+
+fg_rc
+net_check_owner(fg_store *store, const char *sql, int64_t id, int64_t person_id,
+		const char *field, struct fg_error *err)
+{
+	int64_t owner = 0;
+	fg_rc rc;
+
+	if (id == 0)
+		return FG_OK;
+	rc = scalar_of(store, sql, id, field, field, &owner, err);
+	if (rc == FG_OK && owner != person_id)
+		return fg_error_set(err, FG_INVALID, field, "%s %lld is of person %lld, not of person %lld",
+				    field, (long long)id, (long long)owner, (long long)person_id);
+	return rc;
+}
+
+fg_rc
+net_fetch_one(fg_store *store, const char *sql, int64_t id, const char *what,
+	      net_row_reader read, struct fg_arena *arena, void *out, struct fg_error *err)
+{
+	bool row = false;
+	fg_stmt *st;
+	fg_rc rc;
+
+	rc = fg_store_prepare(store, sql, &st, err);
+	if (rc != FG_OK)
+		return rc;
+	fg_stmt_bind_int64(st, 1, id);
+	rc = fg_stmt_step(st, &row, err);
+	if (rc == FG_OK && row)
+		rc = read(st, arena, out, err);
+	fg_stmt_reset(st);
+	if (rc == FG_OK && !row)
+		rc = fg_error_set(err, FG_NOTFOUND, what, "%s %lld does not exist", what, (long long)id);
 	return rc;
 }
 

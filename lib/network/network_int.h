@@ -53,6 +53,26 @@ fg_rc net_exec(fg_stmt *st, struct fg_error *err);
 fg_rc net_require_row(fg_store *store, const char *sql, int64_t id, const char *field,
 		      const char *what, struct fg_error *err);
 
+/*
+ * A record linked to a person's record (tumour, referral, episode) must be
+ * that person's: sql (a trusted constant) reads the owner of row `id`.
+ * id 0 passes.  FG_NOTFOUND or FG_INVALID naming field.
+ */
+fg_rc net_check_owner(fg_store *store, const char *sql, int64_t id, int64_t person_id,
+		      const char *field, struct fg_error *err);
+
+/* Reads the current row of st into out (text that outlives the row into arena). */
+typedef fg_rc (*net_row_reader)(fg_stmt *st, struct fg_arena *arena, void *out,
+				struct fg_error *err);
+
+/*
+ * Run sql (a trusted constant, one parameter: the id) and read its single
+ * row with read; FG_NOTFOUND "WHAT ID does not exist" (field what) when
+ * there is none.
+ */
+fg_rc net_fetch_one(fg_store *store, const char *sql, int64_t id, const char *what,
+		    net_row_reader read, struct fg_arena *arena, void *out, struct fg_error *err);
+
 /* Book inside the caller's transaction (see fg_booking_book). */
 fg_rc net_booking_book_tx(fg_store *store, const struct fg_booking_input *in, int64_t now,
 			  struct fg_appointment *out, struct fg_error *err);

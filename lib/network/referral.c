@@ -72,8 +72,10 @@ level_of(const char *kind)
 }
 
 static fg_rc
-read_row(fg_stmt *st, struct fg_arena *arena, struct fg_referral *out, struct fg_error *err)
+read_row(fg_stmt *st, struct fg_arena *arena, void *row, struct fg_error *err)
 {
+	struct fg_referral *out = row;
+
 	memset(out, 0, sizeof(*out));
 	out->id = fg_stmt_int64(st, 0);
 	out->person_id = fg_stmt_int64(st, 1);
@@ -104,22 +106,8 @@ fg_rc
 fg_referral_get(fg_store *store, int64_t id, struct fg_arena *arena,
 		struct fg_referral *out, struct fg_error *err)
 {
-	bool row = false;
-	fg_stmt *st;
-	fg_rc rc;
-
-	rc = fg_store_prepare(store, "SELECT " REFERRAL_COLUMNS " FROM referral WHERE id = ?", &st, err);
-	if (rc != FG_OK)
-		return rc;
-	fg_stmt_bind_int64(st, 1, id);
-	rc = fg_stmt_step(st, &row, err);
-	if (rc == FG_OK && row)
-		rc = read_row(st, arena, out, err);
-	fg_stmt_reset(st);
-	if (rc == FG_OK && !row)
-		rc = fg_error_set(err, FG_NOTFOUND, "referral", "referral %lld does not exist",
-				  (long long)id);
-	return rc;
+	return net_fetch_one(store, "SELECT " REFERRAL_COLUMNS " FROM referral WHERE id = ?", id,
+			     "referral", read_row, arena, out, err);
 }
 
 struct event {
@@ -211,26 +199,12 @@ static fg_rc
 check_tumour(fg_store *store, const char *text, int64_t person_id, int64_t *tumour_id,
 	     struct fg_error *err)
 {
-	int64_t owner = 0;
-	bool found = false;
-	fg_stmt *st;
-	fg_rc rc;
+	fg_rc rc = net_id_parse(text, "tumour", true, tumour_id, err);
 
-	rc = net_id_parse(text, "tumour", true, tumour_id, err);
-	if (rc != FG_OK || *tumour_id == 0)
-		return rc;
-	rc = fg_store_prepare(store, "SELECT person_id FROM tumour WHERE id = ?", &st, err);
 	if (rc != FG_OK)
 		return rc;
-	fg_stmt_bind_int64(st, 1, *tumour_id);
-	rc = fg_stmt_scalar_int64(st, &owner, &found, err);
-	if (rc == FG_OK && !found)
-		return fg_error_set(err, FG_NOTFOUND, "tumour", "tumour %lld does not exist",
-				    (long long)*tumour_id);
-	if (rc == FG_OK && owner != person_id)
-		return fg_error_set(err, FG_INVALID, "tumour", "tumour %lld is of person %lld, not of person %lld",
-				    (long long)*tumour_id, (long long)owner, (long long)person_id);
-	return rc;
+	return net_check_owner(store, "SELECT person_id FROM tumour WHERE id = ?", *tumour_id,
+			       person_id, "tumour", err);
 }
 
 struct request {

@@ -5,7 +5,7 @@
 # commands.
 . "$(dirname "$0")/../lib/tap.sh"
 
-for cmd in referral schedule slot booking network; do
+for cmd in referral schedule slot booking consult network; do
 	expect_status 0 "fangai help $cmd" "$F" help "$cmd"
 	expect_output "help $cmd shows usage" "^usage: fangai $cmd"
 done
