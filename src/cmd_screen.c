@@ -425,20 +425,6 @@ step_questionnaire(fg_screening *s, struct cli_args *args, const struct row_inpu
 }
 
 static fg_rc
-step_exam(fg_screening *s, struct cli_args *args, const struct row_input *in,
-	  struct out_table *t, struct fg_error *err)
-{
-	struct fg_screen_record r = {args->pos[0], in->person, in->date, in->institution, args->pos[1],
-				     in->items, in->nitems};
-	struct fg_screen_result res;
-	fg_rc rc = fg_screen_exam_record(s, &r, &res, err);
-
-	if (rc == FG_OK)
-		add_result_row(t, in->person, &res);
-	return rc;
-}
-
-static fg_rc
 step_outcome(fg_screening *s, struct cli_args *args, const struct row_input *in,
 	     struct out_table *t, struct fg_error *err)
 {
@@ -532,10 +518,110 @@ run_questionnaire(struct cli_args *args)
 	return run_steps(args, step_questionnaire, cols, 2);
 }
 
+/* Exams read from a CSV file, copied into an arena. */
+struct exam_file {
+	struct fg_screen_record *records;
+	long *lines;
+	size_t n, cap;
+};
+
+static bool
+copy_exam_row(fg_csv *csv, struct cli_args *args, struct fg_arena *a, struct exam_file *f)
+{
+	struct row_input in;
+	struct fg_screen_item *items;
+	struct fg_screen_record *r;
+
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 1024;
+		struct fg_screen_record *gr = realloc(f->records, cap * sizeof(*gr));
+		long *gl = gr ? realloc(f->lines, cap * sizeof(*gl)) : NULL;
+
+		if (gr)
+			f->records = gr;
+		if (gl == NULL)
+			return false;
+		f->lines = gl;
+		f->cap = cap;
+	}
+	split_row(csv, &in);
+	items = fg_arena_alloc(a, (in.nitems ? in.nitems : 1) * sizeof(*items));
+	if (items == NULL)
+		return false;
+	for (size_t k = 0; k < in.nitems; k++)
+		items[k] = (struct fg_screen_item){fg_arena_strdup(a, in.items[k].name),
+						   fg_arena_strdup(a, in.items[k].value)};
+	r = &f->records[f->n];
+	*r = (struct fg_screen_record){args->pos[0], fg_arena_strdup(a, in.person), fg_arena_strdup(a, in.date),
+				       in.institution ? fg_arena_strdup(a, in.institution) : NULL, args->pos[1],
+				       items, in.nitems};
+	f->lines[f->n++] = fg_csv_line(csv);
+	return true;
+}
+
+static fg_rc
+read_exams(struct cli_args *args, struct fg_arena *a, struct exam_file *f, struct fg_error *err)
+{
+	struct fg_csv_options copts = {.header = true, .comments = true};
+	fg_csv *csv = NULL;
+	bool row;
+	fg_rc rc = fg_csv_open(args->pos[2], &copts, &csv, err);
+
+	while (rc == FG_OK && (rc = fg_csv_read(csv, &row, err)) == FG_OK && row)
+		if (!copy_exam_row(csv, args, a, f))
+			rc = fg_error_set(err, FG_NOMEM, NULL, "out of memory reading \"%s\"", args->pos[2]);
+	fg_csv_close(csv);
+	return rc;
+}
+
 static int
 run_exam(struct cli_args *args)
 {
-	return run_steps(args, step_exam, classify_columns, NCLASSIFY);
+	struct exam_file f = {0};
+	struct fg_screen_result *results = NULL;
+	enum out_format fmt = OUT_TABLE;
+	struct fg_arena arena;
+	struct out_table table;
+	struct fg_error err;
+	fg_screening *s = NULL;
+	fg_store *store;
+	size_t failed = 0;
+	int status;
+
+	if (!out_format_parse(cli_get(args, "format"), &fmt))
+		return cli_usage_error(args->path, "invalid output format \"%s\"", cli_get(args, "format"));
+	store = cli_open_store(args, false, &status);
+	if (store == NULL)
+		return status;
+	fg_arena_init(&arena, 0);
+	fg_error_clear(&err);
+	if (fg_screening_open(store, NULL, &s, &err) != FG_OK || read_exams(args, &arena, &f, &err) != FG_OK) {
+		status = cli_report(&err);
+		goto out;
+	}
+	results = calloc(f.n ? f.n : 1, sizeof(*results));
+	if (results == NULL || fg_screen_exams_record(s, f.records, f.n, results, &failed, &err) != FG_OK) {
+		char detail[FG_ERROR_DETAIL_MAX];
+
+		fg_strlcpy(detail, err.detail, sizeof(detail) - 160);
+		if (results != NULL && f.n > 0)
+			fg_error_detail(&err, "%s%sIn row %zu (line %ld) of %s; nothing was stored.", detail,
+					detail[0] ? " " : "", failed + 1, f.lines[failed], args->pos[2]);
+		status = cli_report(&err);
+		goto out;
+	}
+	out_table_init(&table, &arena, classify_columns, NCLASSIFY);
+	for (size_t i = 0; i < f.n; i++)
+		add_result_row(&table, f.records[i].person, &results[i]);
+	out_table_print(&table, fmt, stdout);
+out:
+	free(results);
+	free(f.records);
+	free(f.lines);
+	fg_screening_close(s);
+	fg_arena_free(&arena);
+	fg_store_close(store);
+	return status;
 }
 
 static int

@@ -247,6 +247,19 @@ fg_rc fg_screen_questionnaire_record(fg_screening *s, const struct fg_screen_rec
 fg_rc fg_screen_exam_record(fg_screening *s, const struct fg_screen_record *r,
 			    struct fg_screen_result *out, struct fg_error *err);
 
+/*
+ * Record many exams of one programme at once, as fg_screen_exam_record
+ * would one after the other (an episode closed by an earlier record takes
+ * no later one), but all or nothing: every record is validated and
+ * classified first, then all are stored in one transaction, each episode
+ * touched updated once.  results[i] receives record i's result.  On a
+ * refused record returns FG_INVALID with *failed its index; nothing is
+ * stored.
+ */
+fg_rc fg_screen_exams_record(fg_screening *s, const struct fg_screen_record *records,
+			     size_t n, struct fg_screen_result *results, size_t *failed,
+			     struct fg_error *err);
+
 struct fg_screen_outcome {
 	const char *programme;
 	const char *person;

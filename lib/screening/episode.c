@@ -359,9 +359,9 @@ date_column(fg_stmt *st, int col, fg_date *out)
 }
 
 /* The error for a person without an open episode, saying how the last one ended. */
-static fg_rc
-not_enrolled(fg_screening *s, const char *code, const struct fg_person *person,
-	     struct fg_error *err)
+fg_rc
+screening_not_enrolled(fg_screening *s, const char *code, const struct fg_person *person,
+		       struct fg_error *err)
 {
 	fg_stmt *st;
 	bool row;
@@ -376,7 +376,7 @@ not_enrolled(fg_screening *s, const char *code, const struct fg_person *person,
 		return FG_INVALID;
 	fg_stmt_bind_int64(st, 1, person->id);
 	fg_stmt_bind_text(st, 2, code);
-	if (fg_stmt_step(st, &row, NULL) == FG_OK && row) {
+	if (fg_stmt_step(st, &row, NULL) == FG_OK && row && !fg_stmt_is_null(st, 0)) {
 		fg_error_detail(err, "Its last episode of the programme was closed on %s (%s).",
 				fg_stmt_text(st, 0), fg_stmt_text(st, 1));
 		fg_error_hint(err, "A new episode opens when the district is enrolled after the next round is due.");
@@ -416,7 +416,7 @@ screening_open_episode(fg_screening *s, const char *code, const struct fg_person
 	}
 	fg_stmt_reset(st);
 	if (rc == FG_OK && !row)
-		return not_enrolled(s, code, person, err);
+		return screening_not_enrolled(s, code, person, err);
 	if (rc == FG_OK)
 		rc = screening_programme_by_id(s, ep->programme_id, &ep->programme, err);
 	return rc;

@@ -131,3 +131,16 @@ expect_output "the error says the version differs" "programme lung version 1 dif
 expect_status 0 "close an episode as declined" "$F" screen close lung --person $C --end-code declined --date 2026-06-01
 expect_status 1 "closing with an end code that follows from results is refused" \
 	"$F" screen close lung --person $E --end-code normal
+
+# ---- one file, several exams of one person, in order ----
+F2=$(sql "SELECT person_id FROM screening_episode e WHERE e.closed_on IS NULL AND e.high_risk IS NULL
+          AND e.programme_id = (SELECT id FROM screening_programme WHERE version = '1') ORDER BY id LIMIT 1")
+printf 'person,date,pack_years,years_since_quit,passive_smoking_years,copd,occupational_exposure_years,family_history\n%s,2026-03-01,0,,0,yes,0,no\n' $F2 >"$WORK/q2.csv"
+"$F" screen questionnaire lung "$WORK/q2.csv" >/dev/null
+before=$(exams)
+printf '%s\n%s,2026-03-05,solid,baseline,4.0\n%s,2026-03-06,solid,baseline,4.0\n' "$hdr" $F2 $F2 >"$WORK/e.csv"
+expect_status 1 "a second exam after a first that closed the episode, in the same file, is refused" \
+	"$F" screen exam lung ldct "$WORK/e.csv"
+expect_output "the error names the second row and the closed episode" \
+	"An earlier exam of this batch closed the episode on 2026-03-05 \\(normal\\). In row 2 \\(line 3\\)"
+expect_equal "nothing of that file is stored" "$before" "$(exams)"
