@@ -8,7 +8,7 @@
  *
  * A synthetic city of BENCH_PERSONS residents (default 60,000) is enrolled
  * in the cervical programme; BENCH_EXAMS exams (default 200,000) are
- * recorded in batches of 5,000, cycling over the enrolled women (a
+ * recorded in batches of 20,000, cycling over the enrolled women (a
  * result with an early recall keeps each episode open).  The episodes are
  * then copied until the store holds BENCH_EPISODES (default 1,000,000).
  */
@@ -20,7 +20,7 @@
 #include "fangai/screening.h"
 #include "fangai/synth.h"
 
-#define BATCH 5000
+#define BATCH 20000
 
 static double
 now(void)

@@ -660,6 +660,29 @@ run_close(struct cli_args *args)
 	return status;
 }
 
+/* ---- link to the registry ---- */
+
+static int
+run_link(struct cli_args *args)
+{
+	struct fg_error err;
+	fg_screening *s = NULL;
+	fg_store *store;
+	int64_t linked = 0;
+	int status;
+
+	store = cli_open_store(args, false, &status);
+	if (store == NULL)
+		return status;
+	if (fg_screening_open(store, NULL, &s, &err) != FG_OK || fg_screen_link_tumours(s, &linked, &err) != FG_OK)
+		status = cli_report(&err);
+	else
+		printf("%lld tumours classified as screen-detected, interval or non-participant\n", (long long)linked);
+	fg_screening_close(s);
+	fg_store_close(store);
+	return status;
+}
+
 /* ---- worklists ---- */
 
 static void
@@ -902,6 +925,8 @@ static const struct cli_option close_options[] = {
 	CLI_OPT_END,
 };
 
+static const struct cli_option link_options[] = {CLI_OPT_DB, CLI_OPT_END};
+
 static const struct cli_option worklist_options[] = {
 	CLI_OPT_DB, CLI_OPT_FORMAT,
 	{"institution", "ID", "only this institution's episodes"},
@@ -985,6 +1010,13 @@ static const struct command screen_commands[] = {
 	{.name = "close", .usage = "PROGRAMME --person REF --end-code CODE [--date DATE]",
 	 .summary = "close an open episode as lost, declined, moved or died",
 	 .options = close_options, .min_pos = 1, .max_pos = 1, .run = run_close},
+	{.name = "link", .usage = "[--db PATH]",
+	 .summary = "classify registered tumours: screen-detected, interval or non-participant",
+	 .description = "For every tumour without a detection code whose site a programme in use covers:\n"
+			"screen-detected if a positive result of that programme came at most 365 days\n"
+			"before its incidence date; an interval cancer if the last exam before it was a\n"
+			"routine result within the programme version's interval; else non-participant.",
+	 .options = link_options, .min_pos = 0, .max_pos = 0, .run = run_link},
 	{.name = "worklist", .usage = "recalls|failsafe [OPTIONS]",
 	 .summary = "recalls due or overdue; positives without a diagnosis (failsafe)",
 	 .options = worklist_options, .min_pos = 1, .max_pos = 1, .run = run_worklist},
@@ -1003,7 +1035,7 @@ static const struct command screen_commands[] = {
 
 const struct command cmd_screen_entry = {
 	.name = "screen",
-	.usage = "classify|scheme|programme|enrol|questionnaire|exam|outcome|worklist|indicators ...",
+	.usage = "classify|scheme|programme|assess|enrol|questionnaire|exam|outcome|close|link|worklist|indicators ...",
 	.summary = "cancer screening: classifiers, programmes, episodes, worklists, indicators",
 	.subcommands = screen_commands,
 };

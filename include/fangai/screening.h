@@ -283,6 +283,37 @@ fg_rc fg_screen_outcome_record(fg_screening *s, const struct fg_screen_outcome *
 fg_rc fg_screen_close(fg_screening *s, const char *programme, const char *person,
 		      const char *date, const char *end_code, struct fg_error *err);
 
+/* ---- link to the cancer registry ---- */
+
+enum fg_detection {
+	FG_DETECTION_NON_PARTICIPANT,	/* never screened for the site in the window */
+	FG_DETECTION_SCREEN,		/* after a positive screen, within a year */
+	FG_DETECTION_INTERVAL		/* after a negative screen, within the programme's interval */
+};
+
+/* "non_participant", "screen" or "interval" (the tumour.detection codes). Static. */
+const char *fg_detection_name(enum fg_detection d);
+
+/*
+ * How a tumour of topography (ICD-O-3, e.g. "C34.1") diagnosed on
+ * `incidence` in person relates to the screening programmes covering the
+ * site: screen-detected if a positive result of the site's programme came
+ * 0-365 days before; an interval cancer if the last exam before it was a
+ * routine (negative) result within the programme version's interval;
+ * otherwise non-participant.  *episode receives the deciding episode (0:
+ * none).
+ */
+fg_rc fg_screen_detection(fg_screening *s, int64_t person, const char *topography,
+			  fg_date incidence, enum fg_detection *out, int64_t *episode,
+			  struct fg_error *err);
+
+/*
+ * Set tumour.detection for every tumour whose site a programme covers and
+ * whose detection is not yet set; *linked receives how many.  One
+ * transaction.
+ */
+fg_rc fg_screen_link_tumours(fg_screening *s, int64_t *linked, struct fg_error *err);
+
 /* ---- worklists ---- */
 
 enum fg_worklist_kind {

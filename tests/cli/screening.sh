@@ -144,3 +144,17 @@ expect_status 1 "a second exam after a first that closed the episode, in the sam
 expect_output "the error names the second row and the closed episode" \
 	"An earlier exam of this batch closed the episode on 2026-03-05 \\(normal\\). In row 2 \\(line 3\\)"
 expect_equal "nothing of that file is stored" "$before" "$(exams)"
+
+# ---- link to the registry ----
+tumour() {	# person, topography, incidence date
+	sql "INSERT INTO tumour (district, person_id, institution_id, incidence_date, topography, morphology,
+	     behaviour, basis, created_at) VALUES ('$D', $1, 3, '$3', '$2', '8140', '3', '7', '2026-06-30T00:00:00Z')"
+}
+tumour $A C34.1 2026-03-10	# positive (4B) on 2026-02-01: screen-detected
+tumour $E C34.3 2026-06-01	# negative (2) on 2026-02-01, interval 24 months: interval cancer
+tumour $OUT C34.9 2026-05-01	# never screened: non-participant
+tumour $E C50.9 2026-06-01	# breast: no breast programme in use here: left alone
+expect_status 0 "link the registered tumours" "$F" screen link
+expect_output "three lung tumours are classified" "^3 tumours classified"
+expect_equal "screen-detected, interval, non-participant; the breast tumour untouched" \
+	"screen|interval|non_participant|" "$(sql "SELECT group_concat(coalesce(detection, ''), '|') FROM (SELECT detection FROM tumour ORDER BY id)")"
