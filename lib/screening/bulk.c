@@ -218,19 +218,25 @@ static fg_rc
 store_batch(struct batch *b, size_t n, const struct fg_screen_result *results, struct fg_error *err)
 {
 	fg_store *store = screening_store(b->s);
+	fg_stmt *insert = NULL, *update = NULL;
 	fg_rc rc = fg_store_begin(store, err);
 
+	if (rc != FG_OK)
+		return rc;
+	rc = screening_exam_stmt(b->s, &insert, err);
 	for (size_t i = 0; i < n && rc == FG_OK; i++) {
 		struct step st = b->exams[i].ep->st;
 
 		st.date = b->exams[i].date;
 		st.institution_id = b->exams[i].institution_id;
-		rc = screening_insert_exam(b->s, &st, b->exams[i].type, b->exams[i].findings, b->exams[i].scheme,
+		rc = screening_insert_exam(insert, &st, b->exams[i].type, b->exams[i].findings, b->exams[i].scheme,
 					   &results[i], err);
 	}
+	if (rc == FG_OK)
+		rc = screening_episode_stmt(b->s, &update, err);
 	for (size_t i = 0; i < b->neps && rc == FG_OK; i++)
 		if (b->eps[i].touched)
-			rc = screening_update_episode(b->s, b->eps[i].st.ep.id, &b->eps[i].change, err);
+			rc = screening_update_episode(update, b->eps[i].st.ep.id, &b->eps[i].change, err);
 	if (rc == FG_OK)
 		return fg_store_commit(store, err);
 	fg_store_rollback(store);

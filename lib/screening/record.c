@@ -166,7 +166,8 @@ write_questionnaire(fg_screening *s, void *ctx, struct fg_error *err)
 		c.end_code = "low_risk";
 		c.next_due = fg_date_add_months(st->date, st->pi->interval_months);
 	}
-	return screening_update_episode(s, st->ep.id, &c, err);
+	rc = screening_episode_stmt(s, &stmt, err);
+	return rc == FG_OK ? screening_update_episode(stmt, st->ep.id, &c, err) : rc;
 }
 
 fg_rc
@@ -205,21 +206,23 @@ struct exam_write {
 };
 
 fg_rc
-screening_insert_exam(fg_screening *s, const struct step *st, const char *exam_type,
+screening_exam_stmt(fg_screening *s, fg_stmt **stmt, struct fg_error *err)
+{
+	return fg_store_prepare(screening_store(s), "INSERT INTO screening_exam (district, episode_id, person_id,"
+				" institution_id, exam_type, exam_date, findings, scheme, category, management,"
+				" recall_months, positive, referral) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				stmt, err);
+}
+
+fg_rc
+screening_insert_exam(fg_stmt *stmt, const struct step *st, const char *exam_type,
 		      const char *findings, const char *scheme, const struct fg_screen_result *res,
 		      struct fg_error *err)
 {
 	char day[FG_DATE_TEXT_MAX];
-	fg_stmt *stmt;
 	bool row;
 	fg_rc rc;
 
-	rc = fg_store_prepare(screening_store(s), "INSERT INTO screening_exam (district, episode_id, person_id,"
-			      " institution_id, exam_type, exam_date, findings, scheme, category, management,"
-			      " recall_months, positive, referral) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			      &stmt, err);
-	if (rc != FG_OK)
-		return rc;
 	fg_stmt_bind_text(stmt, 1, st->ep.district);
 	fg_stmt_bind_int64(stmt, 2, st->ep.id);
 	fg_stmt_bind_int64(stmt, 3, st->person.id);
@@ -273,12 +276,17 @@ write_exam(fg_screening *s, void *ctx, struct fg_error *err)
 {
 	struct exam_write *w = ctx;
 	struct episode_change c;
-	fg_rc rc = screening_insert_exam(s, w->st, w->exam_type, w->findings, w->scheme, w->res, err);
+	fg_stmt *insert, *update;
+	fg_rc rc = screening_exam_stmt(s, &insert, err);
 
+	if (rc == FG_OK)
+		rc = screening_insert_exam(insert, w->st, w->exam_type, w->findings, w->scheme, w->res, err);
+	if (rc == FG_OK)
+		rc = screening_episode_stmt(s, &update, err);
 	if (rc != FG_OK)
 		return rc;
 	screening_exam_change(w->st, w->res, &c);
-	return screening_update_episode(s, w->st->ep.id, &c, err);
+	return screening_update_episode(update, w->st->ep.id, &c, err);
 }
 
 static fg_rc
@@ -396,8 +404,10 @@ static fg_rc
 write_change(fg_screening *s, void *ctx, struct fg_error *err)
 {
 	struct change_write *w = ctx;
+	fg_stmt *stmt;
+	fg_rc rc = screening_episode_stmt(s, &stmt, err);
 
-	return screening_update_episode(s, w->episode, &w->c, err);
+	return rc == FG_OK ? screening_update_episode(stmt, w->episode, &w->c, err) : rc;
 }
 
 fg_rc

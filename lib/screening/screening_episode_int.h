@@ -51,8 +51,11 @@ fg_rc screening_check_exam(const struct step *st, const struct fg_screen_record 
 			   const struct fg_programme_exam **exam, struct fg_screen_result *out,
 			   char *findings, size_t findingssz, struct fg_error *err);
 
-/* Insert the exam row of a checked exam. */
-fg_rc screening_insert_exam(fg_screening *s, const struct step *st, const char *exam_type,
+/* The statement screening_insert_exam runs (owned by the store). */
+fg_rc screening_exam_stmt(fg_screening *s, fg_stmt **stmt, struct fg_error *err);
+
+/* Insert the exam row of a checked exam with stmt from screening_exam_stmt. */
+fg_rc screening_insert_exam(fg_stmt *stmt, const struct step *st, const char *exam_type,
 			    const char *findings, const char *scheme,
 			    const struct fg_screen_result *res, struct fg_error *err);
 
@@ -70,8 +73,11 @@ fg_store *screening_store(fg_screening *s);
 /* A change that sets only the state. */
 void screening_change_init(struct episode_change *c, const char *state);
 
-/* Apply a change to episode row `episode`. */
-fg_rc screening_update_episode(fg_screening *s, int64_t episode,
+/* The statement screening_update_episode runs (owned by the store). */
+fg_rc screening_episode_stmt(fg_screening *s, fg_stmt **stmt, struct fg_error *err);
+
+/* Apply a change to episode row `episode` with stmt from screening_episode_stmt. */
+fg_rc screening_update_episode(fg_stmt *stmt, int64_t episode,
 			       const struct episode_change *c, struct fg_error *err);
 
 /* Look a person up by record id or resident ID number. */
