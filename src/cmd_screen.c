@@ -793,7 +793,7 @@ static const struct out_column indicator_columns[] = {
 	{"eligible", true}, {"invited", true}, {"questionnaire_rate", true}, {"high_risk_rate", true},
 	{"uptake", true}, {"screened", true}, {"positivity", true}, {"recall_rate", true},
 	{"cancers", true}, {"detection_per_1000", true}, {"ppv", true}, {"early_rate", true},
-	{"days_to_diagnosis_median", true}, {"days_to_diagnosis_p90", true},
+	{"interval_per_1000", true}, {"days_to_diagnosis_median", true}, {"days_to_diagnosis_p90", true},
 };
 #define NINDICATORS ((int)(sizeof(indicator_columns) / sizeof(indicator_columns[0])))
 
@@ -837,8 +837,9 @@ add_indicator_row(struct out_table *t, const struct fg_screen_facts *facts,
 	c[14] = fmt_rate(b[14], 32, r->detection_per_1000, 2);
 	c[15] = fmt_rate(b[15], 32, r->ppv, 4);
 	c[16] = fmt_rate(b[16], 32, r->early_rate, 4);
-	c[17] = fmt_rate(b[17], 32, r->days_median, 1);
-	c[18] = fmt_rate(b[18], 32, r->days_p90, 1);
+	c[17] = fmt_rate(b[17], 32, r->interval_per_1000, 2);
+	c[18] = fmt_rate(b[18], 32, r->days_median, 1);
+	c[19] = fmt_rate(b[19], 32, r->days_p90, 1);
 	out_table_add(t, c);
 }
 
@@ -1027,6 +1028,7 @@ static const struct command screen_commands[] = {
 			"offers exams to all); positivity and recall_rate per screened; detection per\n"
 			"1,000 screened (cancers); ppv = cancers among positives/positives;\n"
 			"early_rate = early/detected, under each programme version's definition;\n"
+			"interval cancers per 1,000 negative screens (after \"fangai screen link\");\n"
 			"days from the first positive result to diagnosis: median and 90th percentile\n"
 			"(R type 7).",
 	 .options = indicator_options, .min_pos = 0, .max_pos = 0, .run = run_indicators},

@@ -358,6 +358,7 @@ struct fg_screen_fact {
 	bool invited, assessed, high_risk, offered, screened, positive, recalled, referred;
 	int8_t diagnosis;		/* FG_DX_* */
 	bool early;
+	bool interval_cancer;		/* a negative screen followed by an interval cancer of the site */
 	int32_t days_to_diagnosis;	/* from the first positive result; -1 if none */
 };
 
@@ -374,6 +375,9 @@ struct fg_screen_facts {
 /*
  * Read the episodes of a programme (NULL: all) started in years
  * [year_from, year_to] (0: open) into out, whose codes live in arena.
+ * An episode closed "normal" has an interval cancer when a tumour of the
+ * programme's site, marked "interval" by fg_screen_link_tumours(), arose
+ * after it and no later than its next due date.
  */
 fg_rc fg_screen_facts_load(fg_screening *s, const char *programme, int year_from,
 			   int year_to, struct fg_arena *arena,
@@ -401,7 +405,8 @@ struct fg_screen_indicators {
 	int age_group;			/* fg_age_group() index */
 	/* counts */
 	int64_t eligible, invited, assessed, high_risk, offered, screened, positive,
-		recalled, referred, cancers, precursors, detected, early, positive_cancers;
+		recalled, referred, cancers, precursors, detected, early, positive_cancers,
+		negative_screens, interval_cancers;
 	/* rates; NAN when the denominator is 0 */
 	double questionnaire_rate;	/* assessed / invited */
 	double high_risk_rate;		/* high_risk / assessed */
@@ -411,6 +416,7 @@ struct fg_screen_indicators {
 	double detection_per_1000;	/* cancers / screened x 1000 */
 	double ppv;			/* cancers among positives / positives */
 	double early_rate;		/* early / detected */
+	double interval_per_1000;	/* interval cancers / negative screens x 1000 */
 	double days_median, days_p90;	/* positive -> diagnosis, R type 7 quantiles */
 };
 

@@ -107,7 +107,7 @@ expect_output "the error names the exam date" "before the screening exam \\(2026
 # ---- indicators ----
 expect_status 0 "indicators of the lung programme" "$F" screen indicators --programme lung --format csv
 expect_output "4 assessed of $N invited, 3 high risk, 3 screened, 2 positive, 1 cancer, early" \
-	"^lung,,,,,$N,$N,$(awk -v n=$N 'BEGIN{printf "%.4f", 4/n}'),0.7500,1.0000,3,0.6667,0.3333,1,333.33,0.5000,1.0000,37.0,37.0$"
+	"^lung,,,,,$N,$N,$(awk -v n=$N 'BEGIN{printf "%.4f", 4/n}'),0.7500,1.0000,3,0.6667,0.3333,1,333.33,0.5000,1.0000,0.00,37.0,37.0$"
 
 # ---- programme versions ----
 printf 'person,date,finding,status,size_mm\n%s,2026-05-02,solid,existing,9.0\n' $C >"$WORK/e.csv"
@@ -158,3 +158,5 @@ expect_status 0 "link the registered tumours" "$F" screen link
 expect_output "three lung tumours are classified" "^3 tumours classified"
 expect_equal "screen-detected, interval, non-participant; the breast tumour untouched" \
 	"screen|interval|non_participant|" "$(sql "SELECT group_concat(coalesce(detection, ''), '|') FROM (SELECT detection FROM tumour ORDER BY id)")"
+expect_status 0 "indicators after the link" "$F" screen indicators --programme lung --format csv
+expect_output "one interval cancer after the one negative screen: 1,000 per 1,000" "^lung,.*,1000\\.00,[0-9.]+,[0-9.]+$"
