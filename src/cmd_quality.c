@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cmd_rates.h"
+#include "cmd_registry_stats.h"
 #include "fangai/quality.h"
 #include "fangai/sitegroup.h"
 #include "output.h"

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd_rates.h"
+#include "cmd_registry_stats.h"
 #include "fangai/incidence.h"
 #include "fangai/population.h"
 #include "fangai/rates.h"

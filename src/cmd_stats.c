@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "cmd_rates.h"
+#include "cmd_registry_stats.h"
 #include "fangai/summary.h"
 #include "output.h"
 
