@@ -24,11 +24,14 @@ labels="0 1-4 5-9 10-14 15-19 20-24 25-29 30-34 35-39 40-44 45-49 50-54 55-59 60
 } >"$WORK/pop.csv"
 cells=$(($(wc -l <"$WORK/pop.csv") - 1))
 
-# A bad row near the end: nothing may be stored.
-sed '704s/,85+,/,85-89,/' "$WORK/pop.csv" >"$WORK/bad.csv"
-expect_status 1 "a file with one bad age group is refused" "$F" registry population import "$WORK/bad.csv"
+# Two bad rows near the end: nothing may be stored, and both are reported.
+sed -e '704s/,85+,/,85-89,/' -e '800s/,[0-9]*$/,12.5x/' "$WORK/pop.csv" >"$WORK/bad.csv"
+expect_status 1 "a file with two bad rows is refused" "$F" registry population import "$WORK/bad.csv"
 expect_output "the error names the field, the value and the line" \
 	"invalid age_group \"85-89\" at line 704 of"
+expect_output "the second bad row is reported too" 'invalid population "12.5x" at line 800 of'
+expect_output "and how many rows were bad" '2 rows of ".*bad.csv" are invalid'
+expect_output "and that nothing was imported" '^nothing imported$'
 expect_equal "nothing was stored" 0 "$(sql 'SELECT count(*) FROM population')"
 
 sed '100d' "$WORK/pop.csv" >"$WORK/short.csv"
