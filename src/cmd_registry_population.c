@@ -1,5 +1,5 @@
 /*
- * cmd_population.c
+ * cmd_registry_population.c
  *	  fangai registry population import: population denominators of the
  *	  cancer registry (district x year x sex x 19 age groups) from CSV,
  *	  all or nothing.
@@ -8,11 +8,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cmd_registry_stats.h"
+#include "cli.h"
+#include "cmd_registry.h"
 #include "fangai/population.h"
 
 int
-registry_run_population(struct cli_args *args)
+cmd_registry_population_run(struct cli_args *args)
 {
 	struct fg_population_import opts = {.replace = cli_has(args, "replace")};
 	struct fg_population_report report;
@@ -48,14 +49,14 @@ registry_run_population(struct cli_args *args)
 	return status;
 }
 
-const struct cli_option registry_population_options[] = {
+const struct cli_option cmd_registry_population_options[] = {
 	CLI_OPT_DB,
 	{"institution", "ID", "institution owning the figures (default: the cancer centre)"},
 	{"replace", NULL, "replace figures stored already instead of refusing them"},
 	CLI_OPT_END,
 };
 
-const char registry_population_description[] =
+const char cmd_registry_population_description[] =
 	"Columns: district (GB/T 2260), year, sex (1/M, 2/F), age_group (0, 1-4, 5-9,\n"
 	"... 80-84, 85+) and population (a whole number).  Each sex, district and year\n"
 	"needs all 19 age groups.  Every row is checked before anything is stored; each\n"
