@@ -3,25 +3,12 @@
 # database all or nothing, and `fangai stats rates` over the database's tumours
 # giving the same table as over the same cases and population as CSV files.
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/population.sh"
 
 "$F" init >/dev/null && "$F" synth --persons 300 --seed 7 --quiet >/dev/null
 tap $? "a synthetic city of 300 persons"
 
-labels="0 1-4 5-9 10-14 15-19 20-24 25-29 30-34 35-39 40-44 45-49 50-54 55-59 60-64 65-69 70-74 75-79 80-84 85+"
-{
-	echo "district,year,sex,age_group,population"
-	for d in $(sql "SELECT DISTINCT district FROM person ORDER BY 1"); do
-		for y in 2023 2024; do
-			for s in 1 2; do
-				n=1000
-				for g in $labels; do
-					echo "$d,$y,$s,$g,$n"
-					n=$((n + 37 * ${#d} + y % 7 + s))
-				done
-			done
-		done
-	done
-} >"$WORK/pop.csv"
+population_csv 2023 2024 >"$WORK/pop.csv"
 cells=$(($(wc -l <"$WORK/pop.csv") - 1))
 
 # Two bad rows near the end: nothing may be stored, and both are reported.

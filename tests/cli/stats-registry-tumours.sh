@@ -3,19 +3,12 @@
 # add` (the registry's own coding and ICD-10 conversion) count in the rates
 # and quality indicators of the database: invasive ones as cases, in situ not.
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/population.sh"
 
 "$F" init >/dev/null && "$F" synth --persons 200 --seed 5 --quiet >/dev/null
 tap $? "a synthetic city of 200 persons"
 
-labels="0 1-4 5-9 10-14 15-19 20-24 25-29 30-34 35-39 40-44 45-49 50-54 55-59 60-64 65-69 70-74 75-79 80-84 85+"
-{
-	echo "district,year,sex,age_group,population"
-	for d in $(sql "SELECT DISTINCT district FROM person ORDER BY 1"); do
-		for s in 1 2; do
-			for g in $labels; do echo "$d,2025,$s,$g,5000"; done
-		done
-	done
-} >"$WORK/pop.csv"
+population_csv 2025 >"$WORK/pop.csv"
 "$F" registry population import "$WORK/pop.csv" >/dev/null
 tap $? "the population of 2025 is imported"
 
