@@ -39,7 +39,8 @@ struct fg_import_problem {
 };
 
 struct fg_import_progress {
-	int64_t rows;		/* rows read so far in this run */
+	bool checking;		/* the check of every row before writing, else writing */
+	int64_t rows;		/* rows read so far in this phase */
 	int64_t bytes;		/* bytes of the file read */
 	int64_t total_bytes;	/* the file's size */
 };

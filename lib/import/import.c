@@ -220,10 +220,10 @@ refuse(struct run *r, const struct fg_error *e, struct fg_error *err)
 }
 
 static void
-progress(const struct run *r)
+progress(const struct run *r, bool checking)
 {
 	struct fg_import_progress p = {
-		.rows = fg_csv_record(r->csv), .bytes = import_source_offset(&r->src),
+		.checking = checking, .rows = fg_csv_record(r->csv), .bytes = import_source_offset(&r->src),
 		.total_bytes = r->src.size,
 	};
 
@@ -279,7 +279,7 @@ validate_all(struct run *r, struct fg_error *err)
 		if (rc != FG_OK)
 			return rc;
 		if (fg_csv_record(r->csv) % PROGRESS_EVERY == 0)
-			progress(r);
+			progress(r, true);
 	}
 	if (rc == FG_OK)
 		rc = import_source_check(&r->src, err);
@@ -479,6 +479,7 @@ write_all(struct run *r, struct fg_error *err)
 	bool more = true, open = false;
 	fg_rc rc = FG_OK;
 
+	progress(r, false);
 	while (rc == FG_OK && (rc = fg_csv_read(r->csv, &more, err)) == FG_OK && more) {
 		if (fg_csv_record(r->csv) <= r->done)
 			continue;
@@ -492,7 +493,7 @@ write_all(struct run *r, struct fg_error *err)
 			if (rc == FG_OK)
 				rc = fg_store_commit(r->store, err);
 			open = false;
-			progress(r);
+			progress(r, false);
 		}
 	}
 	if (rc == FG_OK)
@@ -506,7 +507,7 @@ write_all(struct run *r, struct fg_error *err)
 		if (rc == FG_OK)
 			rc = fg_store_commit(r->store, err);
 		open = false;
-		progress(r);
+		progress(r, false);
 	}
 	if (open)
 		fg_store_rollback(r->store);
