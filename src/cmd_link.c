@@ -156,12 +156,13 @@ print_model(const struct fg_link_spec *spec, const struct fg_link_model *m)
 }
 
 static int
-load(const struct fg_link_spec *spec, int side, const char *path, fg_link_data **out)
+load(const struct fg_link_spec *spec, int side, const char *path, const char *encoding,
+     fg_link_data **out)
 {
 	struct fg_error err;
 
 	if (fg_link_data_new(spec, side, out, &err) != FG_OK ||
-	    fg_link_data_load_csv(*out, path, &err) != FG_OK)
+	    fg_link_data_load_csv(*out, path, encoding, &err) != FG_OK)
 		return cli_report(&err);
 	return EXIT_OK;
 }
@@ -182,9 +183,9 @@ run_link(struct cli_args *args, bool dedup)
 	if (status == EXIT_OK && !cli_int_option(args, "threads", 1, 16, DEFAULT_THREADS, &threads))
 		status = EXIT_USAGE;
 	if (status == EXIT_OK)
-		status = load(&spec, 0, args->pos[0], &a);
+		status = load(&spec, 0, args->pos[0], cli_get(args, "encoding"), &a);
 	if (status == EXIT_OK && !dedup)
-		status = load(&spec, 1, args->pos[1], &b);
+		status = load(&spec, 1, args->pos[1], cli_get(args, "encoding"), &b);
 	if (status == EXIT_OK && output && (w.out = fopen(output, "w")) == NULL) {
 		fg_error_set(&err, FG_IO, "output", "could not open \"%s\" for writing", output);
 		status = cli_report(&err);
@@ -466,7 +467,8 @@ run_unmerge(struct cli_args *args)
 	{"threads", "N", "threads comparing pairs (default 2)"}, \
 	{"all", NULL, "write every candidate pair, not only those linked or for review"}, \
 	{"model", NULL, "print the estimated m and u probabilities"}, \
-	{"output", "FILE", "write the pairs to FILE instead of standard output"}
+	{"output", "FILE", "write the pairs to FILE instead of standard output"}, \
+	{"encoding", "ENC", "UTF-8, GB18030 or GBK (default: detected for each file)"}
 
 static const struct cli_option link_options[] = {LINK_OPTIONS, CLI_OPT_END};
 

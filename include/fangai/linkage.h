@@ -162,11 +162,13 @@ fg_rc fg_link_data_add(fg_link_data *data, const char *key,
 		       const char *const *values, struct fg_error *err);
 
 /*
- * Add every row of a CSV file with a header (UTF-8), reading the spec's
- * columns for this data set's side.  A missing column is FG_INVALID
- * naming it; malformed CSV is FG_INVALID naming the line.
+ * Add every row of a CSV file with a header, reading the spec's columns
+ * for this data set's side.  The file is UTF-8 or GB18030/GBK, named by
+ * encoding or detected (NULL).  A missing column is FG_INVALID naming it;
+ * malformed CSV is FG_INVALID naming the line; bytes that do not decode
+ * are FG_IO naming their offset.
  */
-fg_rc fg_link_data_load_csv(fg_link_data *data, const char *path,
+fg_rc fg_link_data_load_csv(fg_link_data *data, const char *path, const char *encoding,
 			    struct fg_error *err);
 
 /* Number of records. */
