@@ -102,7 +102,7 @@ store_person(fg_store *store, const struct import_row *row, int64_t existing, in
 		if (rc == FG_OK)
 			rc = check_id_free(store, &p, existing, err);
 		if (rc == FG_OK)
-			rc = fg_person_update(store, existing, &p, err);
+			rc = fg_person_replace(store, existing, &p, err);
 		*target = existing;
 		*outcome = OUT_UPDATED;
 	} else {
