@@ -5,22 +5,24 @@
  *	  record of what moved, and un-merging; the duplicate check of one
  *	  person being registered.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
+#include "fangai/audit.h"
 #include "fangai/linkage.h"
 #include "fangai/person.h"
 #include "fangai/util.h"
 #include "linkage_int.h"
 
-/* Tables whose rows belong to a person (schema 0001): re-pointed by a merge. */
+/* Tables whose rows belong to a person (schema 0001, 0004): re-pointed by a merge. */
 static const char *const person_tables[] = {
 	"person_identifier", "screening_episode", "screening_questionnaire", "screening_exam",
 	"tumour", "treatment", "referral", "consultation", "appointment", "followup_plan",
-	"followup", "death_record",
+	"followup", "followup_attempt", "death_record",
 };
 #define NTABLES (sizeof(person_tables) / sizeof(person_tables[0]))
 
@@ -185,6 +187,27 @@ close_reviews(fg_store *store, int64_t a, int64_t b, const char *state, const ch
 	return fg_stmt_scalar_int64(st, NULL, NULL, err);
 }
 
+/* Append the change to the hash-chained audit log, in the caller's transaction. */
+static fg_rc
+audit(fg_store *store, const char *action, int64_t institution, struct fg_error *err,
+      const char *fmt, ...) FG_PRINTF(5, 6);
+
+static fg_rc
+audit(fg_store *store, const char *action, int64_t institution, struct fg_error *err,
+      const char *fmt, ...)
+{
+	struct fg_audit_entry e = {.institution_id = institution};
+	va_list ap;
+
+	fg_strlcpy(e.action, action, sizeof(e.action));
+	fg_strlcpy(e.result, "ok", sizeof(e.result));
+	fg_strlcpy(e.client, "fangai link", sizeof(e.client));
+	va_start(ap, fmt);
+	vsnprintf(e.resource, sizeof(e.resource), fmt, ap);
+	va_end(ap);
+	return fg_audit_append(store, &e, 1, err);
+}
+
 static fg_rc
 merge_inside(fg_store *store, const struct fg_person *survivor, int64_t merged,
 	     const char *method, double probability, const char *by, int64_t *merge_id,
@@ -204,6 +227,10 @@ merge_inside(fg_store *store, const struct fg_person *survivor, int64_t merged,
 		rc = record_merge(store, survivor, merged, method, probability, by, moved, merge_id, err);
 	if (rc == FG_OK)
 		rc = close_reviews(store, survivor->id, merged, "merged", by, err);
+	if (rc == FG_OK)
+		rc = audit(store, "merge", survivor->institution_id, err,
+			   "Patient/%lld into Patient/%lld (merge %lld, %s, by %s)", (long long)merged,
+			   (long long)survivor->id, (long long)*merge_id, method, by);
 	json_object_put(moved);
 	return rc;
 }
@@ -328,6 +355,9 @@ fg_link_unmerge(fg_store *store, int64_t merged, const char *by, int64_t *merge_
 		rc = set_merged_into(store, merged, 0, err);
 	if (rc == FG_OK)
 		rc = finish_unmerge(store, *merge_id, by, err);
+	if (rc == FG_OK)
+		rc = audit(store, "unmerge", 0, err, "Patient/%lld (merge %lld undone by %s)",
+			   (long long)merged, (long long)*merge_id, by);
 	if (rc == FG_OK)
 		rc = fg_store_commit(store, err);
 	else
@@ -466,7 +496,18 @@ fg_link_review_decide(fg_store *store, int64_t review, bool same, const char *by
 	if (same)
 		return fg_link_merge(store, a, b, "review", probability, by, merge_id, err);
 	*merge_id = 0;
-	return close_reviews(store, a, b, "distinct", by, err);
+	rc = fg_store_begin(store, err);
+	if (rc != FG_OK)
+		return rc;
+	rc = close_reviews(store, a, b, "distinct", by, err);
+	if (rc == FG_OK)
+		rc = audit(store, "review", 0, err, "Patient/%lld and Patient/%lld distinct (review %lld, by %s)",
+			   (long long)a, (long long)b, (long long)review, by);
+	if (rc != FG_OK) {
+		fg_store_rollback(store);
+		return rc;
+	}
+	return fg_store_commit(store, err);
 }
 
 fg_rc

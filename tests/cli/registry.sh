@@ -65,3 +65,10 @@ linked=$(sql "SELECT count(*) FROM death_record d JOIN person p ON p.id = d.pers
 [ $((linked * 100)) -ge $((deaths * 95)) ]
 tap $? "at least 95% of the $deaths death records are linked to the right person ($linked)"
 expect_equal "none to a wrong one" "0" "$(sql "SELECT count(*) FROM death_record d JOIN person p ON p.id = d.person_id WHERE d.source = 'import' AND (p.name_key <> d.name_key OR p.birth_date <> d.birth_date)")"
+
+# Every merge, un-merge and decision is in the hash-chained audit log.
+expect_equal "merges and un-merges are audited" "1 1 1" \
+	"$(sql "SELECT (SELECT count(*) FROM audit_log WHERE action = 'unmerge') || ' ' ||
+	               (SELECT count(*) FROM audit_log WHERE action = 'review') || ' ' ||
+	               (SELECT count(*) > 0 FROM audit_log WHERE action = 'merge' AND resource LIKE 'Patient/$b into Patient/$a (merge %')")"
+expect_status 0 "the audit chain is intact" "$F" audit verify
