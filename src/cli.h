@@ -14,6 +14,7 @@
 
 #include "fangai/arena.h"
 #include "fangai/error.h"
+#include "fangai/registry.h"
 #include "fangai/store.h"
 
 enum { EXIT_OK = 0, EXIT_REFUSED = 1, EXIT_USAGE = 2 };
@@ -51,13 +52,6 @@ struct command {
 #define CLI_OPT_FORMAT {"format", "FMT", "output as table (default), csv or json"}
 #define CLI_OPT_END {NULL, NULL, NULL}
 
-/* The top-level commands, each defined in its cmd_*.c and listed in fangai.c. */
-extern const struct command cmd_init_entry, cmd_migrate_entry, cmd_institution_entry,
-	cmd_person_entry, cmd_id_entry, cmd_synth_entry, cmd_stats_entry;
-/* The referral network (cmd_referral.c, cmd_booking.c, cmd_consult.c, cmd_network.c). */
-extern const struct command cmd_referral_entry, cmd_schedule_entry, cmd_slot_entry,
-	cmd_booking_entry, cmd_consult_entry, cmd_network_entry;
-
 /* Value of option `name`, or NULL when not given. */
 const char *cli_get(const struct cli_args *args, const char *name);
 
@@ -80,12 +74,22 @@ int cli_usage_error(const char *path, const char *fmt, ...)
 /* Map a return code to the exit status. */
 int cli_exit_status(fg_rc rc);
 
+/* The database named by --db, else $FANGAI_DB, else var/fangai.db. */
+const char *cli_db_path(const struct cli_args *args);
+
 /*
  * Open the database named by --db (or its defaults) and bring its schema up
  * to date.  On failure prints the error and returns NULL; *status receives
  * the exit status.
  */
 fg_store *cli_open_store(const struct cli_args *args, bool create, int *status);
+
+/*
+ * Load the cancer registry's code and rule tables (data/icdo3, data/tnm).
+ * On failure prints the error and returns NULL; *status receives the exit
+ * status.  Free the handle with fg_registry_free().
+ */
+fg_registry *cli_open_registry(int *status);
 
 /*
  * Parse a numeric option in [min, max]; absent gives def.  On a bad value
