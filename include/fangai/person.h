@@ -85,6 +85,16 @@ fg_rc fg_person_update(fg_store *store, int64_t id, int64_t version,
 		       const struct fg_person_input *in, struct fg_person *out,
 		       struct fg_error *err);
 
+/*
+ * Replace the stored fields of person `id` (the registering institution
+ * included) with those of p, a person checked by fg_person_validate(),
+ * whatever its version; the version is incremented.  For imports that
+ * update a source record.  FG_NOTFOUND if absent; FG_CONFLICT if another
+ * person holds p's ID number.
+ */
+fg_rc fg_person_replace(fg_store *store, int64_t id, const struct fg_person *p,
+			struct fg_error *err);
+
 /* Read person `id` into *out; FG_NOTFOUND if absent. */
 fg_rc fg_person_get(fg_store *store, int64_t id, struct fg_person *out,
 		    struct fg_error *err);
@@ -127,8 +137,10 @@ fg_rc fg_person_find(fg_store *store, const struct fg_person_query *q,
 
 /*
  * Whether institution_id may see person id: it registered the person, or
- * has an active screening episode, referral (from or to it), consultation
- * (requesting or taking part), or follow-up plan for them.
+ * has an open screening episode, an open referral it made, an open
+ * consultation it asked for, or an active follow-up plan for them, or
+ * the network grants it access (an accepted referral to it, a consultation
+ * it takes part in; the view access_grant) until the grant ends.
  */
 fg_rc fg_person_visible(fg_store *store, int64_t id, int64_t institution_id,
 			bool *visible, struct fg_error *err);

@@ -9,6 +9,7 @@
 
 #include "fangai/identity.h"
 #include "fangai/institution.h"
+#include "fangai/nettime.h"
 #include "fangai/person.h"
 #include "fangai/util.h"
 
@@ -336,28 +337,12 @@ compare_fields(const struct fg_person *stored, const struct fg_person *given,
 	return rc;
 }
 
-/*
- * Insert p unless its identity document is registered already; *inserted
- * says which.  The unique index decides, so two writers adding the same
- * number at once cannot both insert it.
- */
-static fg_rc
-insert_person(fg_store *store, struct fg_person *p, bool *inserted,
-	      struct fg_error *err)
+/* Bind the stored fields of p as parameters ?1-?10 and the time `now` as ?11. */
+static void
+bind_person(fg_stmt *st, const struct fg_person *p, const char *now)
 {
-	char now[32], birth[FG_DATE_TEXT_MAX];
-	fg_stmt *st;
-	fg_rc rc;
+	char birth[FG_DATE_TEXT_MAX];
 
-	rc = fg_store_prepare(store,
-			      "INSERT INTO person (district, institution_id, id_type, id_number, name,"
-			      " name_key, sex, birth_date, phone, address, created_at, updated_at)"
-			      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-			      " ON CONFLICT (id_type, id_number) WHERE id_number IS NOT NULL DO NOTHING"
-			      " RETURNING id", &st, err);
-	if (rc != FG_OK)
-		return rc;
-	fg_utc_now(now);
 	fg_stmt_bind_text(st, 1, p->district);
 	fg_stmt_bind_int64(st, 2, p->institution_id);
 	fg_stmt_bind_text(st, 3, p->id_type);
@@ -369,7 +354,30 @@ insert_person(fg_store *store, struct fg_person *p, bool *inserted,
 	fg_stmt_bind_text(st, 9, p->phone[0] ? p->phone : NULL);
 	fg_stmt_bind_text(st, 10, p->address[0] ? p->address : NULL);
 	fg_stmt_bind_text(st, 11, now);
-	fg_stmt_bind_text(st, 12, now);
+}
+
+/*
+ * Insert p unless its identity document is registered already; *inserted
+ * says which.  The unique index decides, so two writers adding the same
+ * number at once cannot both insert it.
+ */
+static fg_rc
+insert_person(fg_store *store, struct fg_person *p, bool *inserted,
+	      struct fg_error *err)
+{
+	char now[32];
+	fg_stmt *st;
+	fg_rc rc;
+
+	rc = fg_store_prepare(store,
+			      "INSERT INTO person (district, institution_id, id_type, id_number, name,"
+			      " name_key, sex, birth_date, phone, address, created_at, updated_at)"
+			      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)"
+			      " ON CONFLICT (id_type, id_number) WHERE id_number IS NOT NULL DO NOTHING"
+			      " RETURNING id", &st, err);
+	if (rc != FG_OK)
+		return rc;
+	bind_person(st, p, fg_utc_now(now));
 	rc = fg_stmt_scalar_int64(st, &p->id, inserted, err);
 	p->version = 1;
 	return rc;
@@ -406,37 +414,47 @@ fg_person_add(fg_store *store, const struct fg_person_input *in,
 	return FG_OK;
 }
 
+/*
+ * Write the fields of p over row p->id, if its version is still `version`
+ * (any version when version < 0); *done says whether a row was written.
+ */
 static fg_rc
 update_row(fg_store *store, const struct fg_person *p, int64_t version, bool *done,
 	   struct fg_error *err)
 {
-	char now[32], birth[FG_DATE_TEXT_MAX];
+	char now[32];
 	fg_stmt *st;
 	fg_rc rc;
 
 	rc = fg_store_prepare(store,
-			      "UPDATE person SET district = ?, id_type = ?, id_number = ?, name = ?,"
-			      " name_key = ?, sex = ?, birth_date = ?, phone = ?, address = ?,"
-			      " updated_at = ?, version = version + 1"
-			      " WHERE id = ? AND version = ? RETURNING version", &st, err);
+			      "UPDATE person SET district = ?1, institution_id = ?2, id_type = ?3,"
+			      " id_number = ?4, name = ?5, name_key = ?6, sex = ?7, birth_date = ?8,"
+			      " phone = ?9, address = ?10, updated_at = ?11, version = version + 1"
+			      " WHERE id = ?12 AND (?13 < 0 OR version = ?13) RETURNING version", &st, err);
 	if (rc != FG_OK)
 		return rc;
-	fg_stmt_bind_text(st, 1, p->district);
-	fg_stmt_bind_text(st, 2, p->id_type);
-	fg_stmt_bind_text(st, 3, p->id_number[0] ? p->id_number : NULL);
-	fg_stmt_bind_text(st, 4, p->name);
-	fg_stmt_bind_text(st, 5, p->name_key);
-	fg_stmt_bind_text(st, 6, (char[]){p->sex, '\0'});
-	fg_stmt_bind_text(st, 7, fg_date_format(p->birth_date, birth));
-	fg_stmt_bind_text(st, 8, p->phone[0] ? p->phone : NULL);
-	fg_stmt_bind_text(st, 9, p->address[0] ? p->address : NULL);
-	fg_stmt_bind_text(st, 10, fg_utc_now(now));
-	fg_stmt_bind_int64(st, 11, p->id);
-	fg_stmt_bind_int64(st, 12, version);
+	bind_person(st, p, fg_utc_now(now));
+	fg_stmt_bind_int64(st, 12, p->id);
+	fg_stmt_bind_int64(st, 13, version);
 	rc = fg_stmt_scalar_int64(st, &(int64_t){0}, done, err);
 	if (rc == FG_CONFLICT)
 		fg_error_set(err, FG_CONFLICT, "id_number",
 			     "resident ID number %s belongs to another person", p->id_number);
+	return rc;
+}
+
+fg_rc
+fg_person_replace(fg_store *store, int64_t id, const struct fg_person *p,
+		  struct fg_error *err)
+{
+	struct fg_person row = *p;
+	bool done = false;
+	fg_rc rc;
+
+	row.id = id;
+	rc = update_row(store, &row, -1, &done, err);
+	if (rc == FG_OK && !done)
+		rc = fg_error_set(err, FG_NOTFOUND, "person", "person %lld does not exist", (long long)id);
 	return rc;
 }
 
@@ -544,22 +562,33 @@ plan_query(const struct fg_person_query *q, struct query_plan *plan,
 }
 
 /*
- * The persons institution ?7 may see (see fg_person_visible).  Referral and
- * consultation states that end the link are those of a closed case.
+ * The persons institution ?7 may see (see fg_person_visible): its own, those
+ * of its open screening episodes, referrals it made and consultations it
+ * asked for, follow-up plans, and the grants of the network (access_grant,
+ * migration 0008: an accepted referral to it, a consultation it takes part
+ * in) that have not ended by ?10.
  */
 #define VISIBLE_TO_7 \
 	"(person.institution_id = ?7" \
 	" OR EXISTS (SELECT 1 FROM screening_episode e WHERE e.person_id = person.id" \
 	"   AND e.institution_id = ?7 AND e.closed_on IS NULL)" \
+	" OR EXISTS (SELECT 1 FROM access_grant g WHERE g.person_id = person.id" \
+	"   AND g.institution_id = ?7 AND (g.ends_at IS NULL OR g.ends_at > ?10))" \
 	" OR EXISTS (SELECT 1 FROM referral r WHERE r.person_id = person.id" \
-	"   AND (r.institution_id = ?7 OR r.to_institution_id = ?7)" \
-	"   AND r.state NOT IN ('completed', 'closed', 'cancelled', 'rejected'))" \
+	"   AND r.institution_id = ?7 AND r.state IN ('requested', 'accepted', 'scheduled', 'attended'))" \
 	" OR EXISTS (SELECT 1 FROM consultation c WHERE c.person_id = person.id" \
-	"   AND c.state NOT IN ('completed', 'closed', 'cancelled')" \
-	"   AND (c.institution_id = ?7 OR EXISTS (SELECT 1 FROM consultation_participant cp" \
-	"     WHERE cp.consultation_id = c.id AND cp.institution_id = ?7)))" \
+	"   AND c.institution_id = ?7 AND c.state IN ('requested', 'scheduled'))" \
 	" OR EXISTS (SELECT 1 FROM followup_plan f WHERE f.person_id = person.id" \
 	"   AND f.institution_id = ?7 AND f.active = 1))"
+
+/* Bind ?10, the time against which the end of network grants is compared. */
+static void
+bind_grant_time(fg_stmt *st)
+{
+	char now[FG_NET_TIME_MAX];
+
+	fg_stmt_bind_text(st, 10, fg_net_time_format(fg_net_now(), now));
+}
 
 /*
  * Parameters: ?1 and ?2 the plan's, ?3 institution, ?4 district, ?5 limit,
@@ -584,6 +613,7 @@ bind_plan(fg_stmt *st, const struct query_plan *plan,
 	fg_stmt_bind_int64(st, 7, q->visible_to);
 	fg_stmt_bind_text(st, 8, q->birth_date);
 	fg_stmt_bind_text(st, 9, q->sex ? (char[]){q->sex, '\0'} : NULL);
+	bind_grant_time(st);
 }
 
 fg_rc
@@ -600,6 +630,7 @@ fg_person_visible(fg_store *store, int64_t id, int64_t institution_id,
 		return rc;
 	fg_stmt_bind_int64(st, 1, id);
 	fg_stmt_bind_int64(st, 7, institution_id);
+	bind_grant_time(st);
 	return fg_stmt_scalar_int64(st, &(int64_t){0}, visible, err);
 }
 
