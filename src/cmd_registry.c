@@ -18,7 +18,7 @@ struct csv_field {
 	const char *aliases[5];
 };
 
-enum { F_ID, F_PERSON, F_SEX, F_BIRTH, F_INCIDENCE, F_TOPO, F_MORPH, F_BEH, F_GRADE,
+enum { F_ID, F_PERSON, F_SEX, F_BIRTH, F_AGE, F_INCIDENCE, F_TOPO, F_MORPH, F_BEH, F_GRADE,
        F_BASIS, F_DEATH, F_LAST, NFIELDS };
 
 static const struct csv_field fields[NFIELDS] = {
@@ -26,6 +26,7 @@ static const struct csv_field fields[NFIELDS] = {
 	[F_PERSON] = {"person", {"person_id", "PatientID", "PatientRecordID", NULL}},
 	[F_SEX] = {"sex", {NULL}},
 	[F_BIRTH] = {"birth_date", {"BirthDate", NULL}},
+	[F_AGE] = {"age", {NULL}},
 	[F_INCIDENCE] = {"incidence_date", {"IncidenceDate", NULL}},
 	[F_TOPO] = {"topography", {NULL}},
 	[F_MORPH] = {"morphology", {NULL}},
@@ -43,6 +44,7 @@ static const struct csv_field fields[NFIELDS] = {
 	"  person          person identifier, for multiple primaries [PatientID]\n" \
 	"  sex             1 male, 2 female, 9 not stated (M/F accepted)\n" \
 	"  birth_date      YYYY-MM-DD or YYYYMMDD [BirthDate]\n" \
+	"  age             age at incidence, used when there is no birth date [Age]\n" \
 	"  incidence_date  YYYY-MM-DD or YYYYMMDD [IncidenceDate]\n" \
 	"  topography      ICD-O-3: C34.1, C341 or 341\n" \
 	"  morphology      ICD-O-3: 8140, 8140/3 or 81403\n" \
@@ -86,6 +88,7 @@ row_text(const fg_csv *csv, const int *col, struct fg_tumour_text *t)
 	t->basis = cell(csv, col, F_BASIS);
 	t->sex = cell(csv, col, F_SEX);
 	t->birth_date = cell(csv, col, F_BIRTH);
+	t->age = cell(csv, col, F_AGE);
 	t->incidence_date = cell(csv, col, F_INCIDENCE);
 	t->death_date = cell(csv, col, F_DEATH);
 	t->last_contact = cell(csv, col, F_LAST);
