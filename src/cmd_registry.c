@@ -1,6 +1,6 @@
 /*
  * cmd_registry.c
- *	  fangai registry check|stage|mp|code: the cancer registry's coding rules
+ *	  fangai registry check|checks|stage|mp|code: the cancer registry's coding rules
  *	  run on files of tumours, without a database.
  */
 #include <stdlib.h>
@@ -482,6 +482,25 @@ out:
 	return status;
 }
 
+static int
+run_checks(struct cli_args *args)
+{
+	static const struct out_column columns[] = {{"check", false}, {"what", false}};
+	struct out_table table;
+	struct fg_arena arena;
+	enum out_format fmt;
+
+	if (!out_format_parse(cli_get(args, "format"), &fmt))
+		return cli_usage_error(args->path, "invalid output format \"%s\"", cli_get(args, "format"));
+	fg_arena_init(&arena, 0);
+	out_table_init(&table, &arena, columns, 2);
+	for (const struct fg_check_info *c = fg_registry_checks(); c->code; c++)
+		out_table_add(&table, (const char *[]){c->code, c->what});
+	out_table_print(&table, fmt, stdout);
+	fg_arena_free(&arena);
+	return EXIT_OK;
+}
+
 static const struct cli_option check_options[] = {CLI_OPT_FORMAT, CLI_OPT_END};
 
 static const struct cli_option stage_options[] = {
@@ -516,6 +535,9 @@ static const struct command registry_commands[] = {
 			"behaviour/site; behaviour/histology; grade/histology; basis/histology.\n\n"
 			"Use - to read standard input.\n\n" CSV_HELP,
 	 .options = check_options, .min_pos = 1, .max_pos = 1, .run = run_check},
+	{.name = "checks", .usage = "[--format table|csv|json]",
+	 .summary = "list the IARC/IACR checks and what each verifies",
+	 .options = check_options, .min_pos = 0, .max_pos = 0, .run = run_checks},
 	{.name = "stage", .usage = "--site SITE --edition ED --t T --n N --m M | --csv FILE",
 	 .summary = "TNM stage group (and FIGO 2018 for the cervix) from declarative tables",
 	 .description = "The tables are data/tnm/*.csv, one per site, edition and context; the first\n"
@@ -535,7 +557,7 @@ static const struct command registry_commands[] = {
 
 const struct command cmd_registry_entry = {
 	.name = "registry",
-	.usage = "check|stage|mp|code ...",
+	.usage = "check|checks|stage|mp|code ...",
 	.summary = "cancer registry coding: IARC/IACR checks, TNM stage, multiple primaries",
 	.subcommands = registry_commands,
 };
