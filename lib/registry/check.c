@@ -326,7 +326,11 @@ check_behaviour(const fg_registry *reg, const struct fg_tumour_codes *c,
 		return fg_findings_add(f, FG_FINDING_ERROR, "behaviour.histology", "behaviour",
 				       "behaviour /%d is not permitted with morphology %04d",
 				       c->behaviour, c->morphology);
-	if (e->rare)
+	if (c->behaviour == 6 || c->behaviour == 9)
+		rc = fg_findings_add(f, FG_FINDING_WARNING, "behaviour.histology", "behaviour",
+				     "behaviour /%d is not registered: code the primary tumour with /3 "
+				     "(C80.9 when its site is unknown)", c->behaviour);
+	else if (e->rare)
 		rc = fg_findings_add(f, FG_FINDING_WARNING, "behaviour.histology", "behaviour",
 				     "behaviour /%d is rare with morphology %04d", c->behaviour, c->morphology);
 	r = reg_range_find(&reg->behaviour_site, 0, c->topography, -1);
