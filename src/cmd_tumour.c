@@ -16,7 +16,7 @@ static const struct out_column tumour_columns[] = {
 	{"id", true}, {"person_id", true}, {"incidence_date", false}, {"topography", false},
 	{"morphology", false}, {"grade", false}, {"laterality", false}, {"basis", false},
 	{"icd10", false}, {"tnm", false}, {"stage", false}, {"primary_seq", true},
-	{"institution_id", true},
+	{"detection", false}, {"institution_id", true},
 };
 #define NTUMOUR ((int)(sizeof(tumour_columns) / sizeof(tumour_columns[0])))
 
@@ -60,7 +60,7 @@ add_tumour_row(struct out_table *t, const struct fg_tumour *x)
 		snprintf(tnm, sizeof(tnm), "%s %s %s (%s, %s)", x->t, x->n, x->m, x->tnm_edition, x->tnm_context);
 	out_table_add(t, (const char *[]){id, person, fg_date_format(x->incidence, date), x->topography,
 					  morph, grade, x->laterality, basis, x->icd10, tnm, x->stage, seq,
-					  inst});
+					  x->detection, inst});
 }
 
 static bool
@@ -82,7 +82,8 @@ run_add(struct cli_args *args)
 		.grade = cli_get(args, "grade"), .laterality = cli_get(args, "laterality"),
 		.basis = cli_get(args, "basis"), .tnm_edition = cli_get(args, "tnm-edition"),
 		.tnm_context = cli_get(args, "tnm-context"), .t = cli_get(args, "t"), .n = cli_get(args, "n"),
-		.m = cli_get(args, "m"), .source = cli_get(args, "source")};
+		.m = cli_get(args, "m"), .source = cli_get(args, "source"),
+		.detection = cli_get(args, "detection")};
 	struct fg_findings warnings;
 	struct fg_arena arena;
 	struct fg_tumour out;
@@ -279,6 +280,7 @@ static const struct cli_option add_options[] = {
 	{"tnm-edition", "ED", "TNM edition (default 8; 9 for lung; 2018 FIGO for cervix)"},
 	{"tnm-context", "CTX", "clinical (default) or pathological"},
 	{"source", "TEXT", "source document, e.g. a pathology report number"},
+	{"detection", "MODE", "screen, interval, non_participant or unknown (default)"},
 	CLI_OPT_END,
 };
 

@@ -29,6 +29,7 @@ struct fg_tumour_input {
 	const char *tnm_context;	/* clinical (default) or pathological */
 	const char *t, *n, *m;		/* cervix: the FIGO findings, see data/tnm/cervix-figo2018.csv */
 	const char *source;		/* source document */
+	const char *detection;		/* screen, interval, non_participant or unknown (default) */
 };
 
 struct fg_tumour {
@@ -44,6 +45,7 @@ struct fg_tumour {
 	char stage[16];			/* "" when not derived */
 	int primary_seq;
 	char source[128];
+	char detection[16];
 };
 
 /*
