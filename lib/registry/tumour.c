@@ -162,7 +162,32 @@ stored_codes(const struct fg_tumour *t, struct fg_tumour_codes *c)
 	c->topography = fg_topography_parse(t->topography);
 	c->morphology = t->morphology;
 	c->behaviour = t->behaviour;
+	c->grade = t->grade;
+	c->basis = t->basis;
+	c->incidence = t->incidence;
 	return c->topography < 0 ? FG_INTERNAL : FG_OK;
+}
+
+fg_rc
+fg_tumour_recheck(fg_store *store, const fg_registry *reg, const struct fg_tumour *t,
+		  struct fg_findings *findings, struct fg_error *err)
+{
+	struct fg_tumour_codes c;
+	struct fg_person p;
+	fg_rc rc = fg_person_get(store, t->person_id, &p, err);
+
+	if (rc != FG_OK)
+		return rc;
+	if (stored_codes(t, &c) != FG_OK)
+		return fg_error_set(err, FG_INTERNAL, "topography", "tumour %lld has topography \"%s\"",
+				    (long long)t->id, t->topography);
+	c.today = fg_date_today();
+	c.sex = p.sex;
+	c.birth = p.birth_date;
+	c.death = strcmp(p.vital_status, "dead") == 0 ? p.death_date : FG_DATE_NONE;
+	rc = fg_registry_check(reg, &c, findings);
+	return rc == FG_OK ? FG_OK : fg_error_set(err, rc, NULL, "out of memory checking tumour %lld",
+						   (long long)t->id);
 }
 
 /* FG_CONFLICT if the person has a tumour that is the same primary; else the next sequence number. */
