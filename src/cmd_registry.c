@@ -1,17 +1,16 @@
 /*
  * cmd_registry.c
- *	  fangai registry population|check|checks|stage|mp|code: population
- *	  denominators of the cancer registry, and its coding rules run on files
- *	  of tumours without a database.
+ *	  fangai registry check|checks|stage|mp|code: the cancer registry's coding
+ *	  rules run on files of tumours, without a database (population import is
+ *	  in cmd_registry_population.c).
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "cli.h"
+#include "cmd_registry.h"
 #include "fangai/csv.h"
-#include "fangai/population.h"
 #include "fangai/registry.h"
 #include "output.h"
 
@@ -504,42 +503,6 @@ run_checks(struct cli_args *args)
 	return EXIT_OK;
 }
 
-static int
-run_population_import(struct cli_args *args)
-{
-	struct fg_population_import opts = {.replace = cli_has(args, "replace")};
-	struct fg_population_report report;
-	struct fg_error err;
-	long long inst;
-	fg_store *store;
-	int status;
-
-	if (strcmp(args->pos[0], "import") != 0)
-		return cli_usage_error(args->path, "registry population has no command \"%s\"", args->pos[0]);
-	if (!cli_int_option(args, "institution", 1, INT64_MAX, 0, &inst))
-		return EXIT_USAGE;
-	opts.institution_id = inst;
-	store = cli_open_store(args, false, &status);
-	if (store == NULL)
-		return status;
-	if (fg_population_import(store, args->pos[1], &opts, &report, &err) != FG_OK) {
-		status = cli_report(&err);
-		fprintf(stderr, "nothing imported\n");
-	} else
-		printf("imported %lld rows (%lld sex, district and year cells, %lld persons) from %s\n",
-		       (long long)report.rows, (long long)report.cells, (long long)report.persons,
-		       args->pos[1]);
-	fg_store_close(store);
-	return status;
-}
-
-static const struct cli_option import_options[] = {
-	CLI_OPT_DB,
-	{"institution", "ID", "institution owning the figures (default: the cancer centre)"},
-	{"replace", NULL, "replace figures stored already instead of refusing them"},
-	CLI_OPT_END,
-};
-
 static const struct cli_option check_options[] = {CLI_OPT_FORMAT, CLI_OPT_END};
 
 static const struct cli_option stage_options[] = {
@@ -564,13 +527,6 @@ static const struct cli_option code_options[] = {
 };
 
 static const struct command registry_commands[] = {
-	{.name = "population", .usage = "import FILE.csv [--institution ID] [--replace]",
-	 .summary = "import population denominators, all or nothing",
-	 .description = "Columns: district (GB/T 2260), year, sex (1/M, 2/F), age_group (0, 1-4, 5-9,\n"
-			"... 80-84, 85+) and population (a whole number).  Each sex, district and year\n"
-			"needs all 19 age groups.  Every row is checked before anything is stored; an\n"
-			"error names the file, line, field and value, and nothing is imported.",
-	 .options = import_options, .min_pos = 2, .max_pos = 2, .run = run_population_import},
 	{.name = "check", .usage = "FILE.csv [--format table|csv|json]",
 	 .summary = "run the IARC/IACR checks on a CSV file of tumours",
 	 .description = "Writes one line per finding: record, check, level (error or warning), field\n"
@@ -595,6 +551,14 @@ static const struct command registry_commands[] = {
 			"and says, in order of incidence for each person, whether each tumour is a new\n"
 			"primary or the same primary as an earlier one, and why.",
 	 .options = check_options, .min_pos = 1, .max_pos = 1, .run = run_mp},
+	{.name = "population", .usage = "import FILE.csv [--institution ID] [--replace]",
+	 .summary = "import population denominators, all or nothing",
+	 .description = "Columns: district (GB/T 2260), year, sex (1/M, 2/F), age_group (0, 1-4, 5-9,\n"
+			"... 80-84, 85+) and population (a whole number).  Each sex, district and year\n"
+			"needs all 19 age groups.  Every row is checked before anything is stored; an\n"
+			"error names the file, line, field and value, and nothing is imported.",
+	 .options = cmd_registry_population_options, .min_pos = 2, .max_pos = 2,
+	 .run = cmd_registry_population_run},
 	{.name = "code", .usage = "--topography C --morphology M [--sex S]",
 	 .summary = "labels of ICD-O-3 codes and their ICD-10 conversion",
 	 .options = code_options, .min_pos = 0, .max_pos = 0, .run = run_code},
@@ -603,7 +567,7 @@ static const struct command registry_commands[] = {
 
 const struct command cmd_registry_entry = {
 	.name = "registry",
-	.usage = "population|check|checks|stage|mp|code ...",
-	.summary = "the cancer registry: population, IARC/IACR checks, TNM stage, multiple primaries",
+	.usage = "check|checks|stage|mp|population|code ...",
+	.summary = "the cancer registry: IARC/IACR checks, TNM stage, multiple primaries, populations",
 	.subcommands = registry_commands,
 };
