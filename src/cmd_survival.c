@@ -652,7 +652,10 @@ fit_lifetab(const struct group_view *v, const char *label, struct job *job, stru
 	return rc;
 }
 
-/* Fit each group of the subjects into the job's table and print it. */
+/*
+ * Fit each group of the subjects into the job's table and print it; a group
+ * that --period left empty is skipped.
+ */
 static int
 each_group(const struct cli_args *args, const struct subjects *s, group_fit fit, struct job *job)
 {
@@ -665,7 +668,7 @@ each_group(const struct cli_args *args, const struct subjects *s, group_fit fit,
 		if (!group_view(s, g, &v)) {
 			fg_error_set(&err, FG_NOMEM, NULL, "out of memory for group \"%s\"", s->labels[g]);
 			status = cli_report(&err);
-		} else if (fit(&v, s->labels[g], job, &err) != FG_OK)
+		} else if (v.n > 0 && fit(&v, s->labels[g], job, &err) != FG_OK)
 			status = cli_report(&err);
 		group_view_free(&v);
 	}
