@@ -99,19 +99,27 @@ cli_int_option(const struct cli_args *args, const char *name, long long min,
 	return true;
 }
 
-fg_store *
-cli_open_store(const struct cli_args *args, bool create, int *status)
+const char *
+cli_db_path(const struct cli_args *args)
 {
-	struct fg_store_options opts = {.create = create};
 	const char *db = cli_get(args, "db");
-	struct fg_error err;
-	fg_store *store = NULL;
-	int version = 0;
 
 	if (db == NULL)
 		db = getenv("FANGAI_DB");
 	if (db == NULL || *db == '\0')
 		db = DEFAULT_DB;
+	return db;
+}
+
+fg_store *
+cli_open_store(const struct cli_args *args, bool create, int *status)
+{
+	struct fg_store_options opts = {.create = create};
+	const char *db = cli_db_path(args);
+	struct fg_error err;
+	fg_store *store = NULL;
+	int version = 0;
+
 	fg_error_clear(&err);
 	if (fg_store_open(db, &opts, &store, &err) != FG_OK)
 		goto fail;

@@ -51,11 +51,6 @@ struct command {
 #define CLI_OPT_FORMAT {"format", "FMT", "output as table (default), csv or json"}
 #define CLI_OPT_END {NULL, NULL, NULL}
 
-/* The top-level commands, each defined in its cmd_*.c and listed in fangai.c. */
-extern const struct command cmd_init_entry, cmd_migrate_entry, cmd_institution_entry,
-	cmd_person_entry, cmd_id_entry, cmd_synth_entry, cmd_stats_entry;
-extern const struct command cmd_survival_entry, cmd_followup_entry;
-
 /* Value of option `name`, or NULL when not given. */
 const char *cli_get(const struct cli_args *args, const char *name);
 
@@ -77,6 +72,9 @@ int cli_usage_error(const char *path, const char *fmt, ...)
 
 /* Map a return code to the exit status. */
 int cli_exit_status(fg_rc rc);
+
+/* The database named by --db, else $FANGAI_DB, else var/fangai.db. */
+const char *cli_db_path(const struct cli_args *args);
 
 /*
  * Open the database named by --db (or its defaults) and bring its schema up

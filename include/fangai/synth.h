@@ -45,4 +45,25 @@ struct fg_synth_report {
 fg_rc fg_synth_city(fg_store *store, const struct fg_synth_options *opts,
 		    struct fg_synth_report *report, struct fg_error *err);
 
+struct fg_synth_screening_options {
+	uint64_t seed;
+	fg_date as_of;			/* histories end on this day */
+	const char *datadir;		/* NULL: fg_datadir() */
+};
+
+struct fg_synth_screening_report {
+	int64_t episodes, questionnaires, exams, outcomes;
+};
+
+/*
+ * Give the residents of a generated city screening histories: every
+ * district enrolled in each programme of data/synth/screening.csv 18
+ * months before as_of, questionnaires answered from item frequencies,
+ * first exams with findings drawn by weight (classified by the programme's
+ * scheme), and diagnoses for part of the referred.  Everything goes through
+ * the screening library.  One transaction per programme.
+ */
+fg_rc fg_synth_screening(fg_store *store, const struct fg_synth_screening_options *opts,
+			 struct fg_synth_screening_report *report, struct fg_error *err);
+
 #endif

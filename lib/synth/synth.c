@@ -18,7 +18,7 @@
 #include "fangai/util.h"
 #include "synth_int.h"
 
-#define BATCH 5000		/* persons per transaction */
+#define BATCH 20000		/* persons per transaction */
 #define BORN_ELSEWHERE 0.18	/* share of residents born outside the city */
 #define SINGLE_GIVEN 0.22	/* share of one-character given names */
 #define HAS_MOBILE 0.9
