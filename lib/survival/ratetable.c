@@ -28,16 +28,39 @@ struct cells {
 	size_t count, cap;
 };
 
+/* Up to 15 plain digits, read exactly without strtod (the common case of day counts). */
+static bool
+parse_whole(const char *text, double *out)
+{
+	int64_t v = 0;
+	size_t n = 0;
+
+	for (; text[n] >= '0' && text[n] <= '9'; n++) {
+		if (n == 15)
+			return false;
+		v = v * 10 + (text[n] - '0');
+	}
+	if (n == 0 || text[n] != '\0')
+		return false;
+	*out = (double)v;
+	return true;
+}
+
 fg_rc
 fg_surv_parse_number(const char *text, const char *field, double min, double max,
 		     double *out, struct fg_error *err)
 {
+	bool ok;
 	char *end;
 	double v;
 
-	errno = 0;
-	v = strtod(text, &end);
-	if (end == text || *end != '\0' || errno != 0 || !isfinite(v) || v < min || v > max) {
+	ok = parse_whole(text, &v);
+	if (!ok) {
+		errno = 0;
+		v = strtod(text, &end);
+		ok = end != text && *end == '\0' && errno == 0;
+	}
+	if (!ok || !isfinite(v) || v < min || v > max) {
 		fg_error_set(err, FG_INVALID, field, "invalid %s \"%s\"", field, text);
 		fg_error_detail(err, "A number from %g to %g is expected.", min, max);
 		return FG_INVALID;
