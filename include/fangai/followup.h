@@ -74,8 +74,8 @@ struct fg_enrolment {
 /*
  * Enrol a person in a plan: a followup_plan row and one followup row per
  * due date, in one transaction.  FG_INVALID for an unknown plan or a start
- * in the future, FG_NOTFOUND for an unknown person, institution or tumour,
- * FG_CONFLICT if the person is recorded dead.
+ * in the future, FG_NOTFOUND for an unknown person, institution, tumour or
+ * staff member, FG_CONFLICT if the person is recorded dead.
  */
 fg_rc fg_followup_enrol(fg_store *store, const struct fg_plans *plans,
 			const struct fg_enrolment *in, int64_t *plan_id,

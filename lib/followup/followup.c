@@ -46,6 +46,24 @@ check_tumour(fg_store *store, int64_t tumour_id, int64_t person_id, struct fg_er
 	return rc;
 }
 
+/* The staff member visits are assigned to must be an active account. */
+static fg_rc
+check_user(fg_store *store, int64_t user, struct fg_error *err)
+{
+	int64_t n = 0;
+	bool found;
+	fg_stmt *st;
+	fg_rc rc = fg_store_prepare(store, "SELECT count(*) FROM app_user WHERE id = ? AND active = 1", &st, err);
+
+	if (rc != FG_OK)
+		return rc;
+	fg_stmt_bind_int64(st, 1, user);
+	rc = fg_stmt_scalar_int64(st, &n, &found, err);
+	if (rc == FG_OK && n == 0)
+		rc = fg_error_set(err, FG_NOTFOUND, "user", "user %lld does not exist or is not active", (long long)user);
+	return rc;
+}
+
 /* Check the enrolment and resolve its person and institution. */
 static fg_rc
 check_enrolment(fg_store *store, const struct fg_plans *plans, const struct fg_enrolment *in,
@@ -78,6 +96,8 @@ check_enrolment(fg_store *store, const struct fg_plans *plans, const struct fg_e
 			return rc;
 		*institution_id = inst.id;
 	}
+	if (in->assigned_user_id > 0 && (rc = check_user(store, in->assigned_user_id, err)) != FG_OK)
+		return rc;
 	return in->tumour_id > 0 ? check_tumour(store, in->tumour_id, person->id, err) : FG_OK;
 }
 
