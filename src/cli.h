@@ -14,6 +14,7 @@
 
 #include "fangai/arena.h"
 #include "fangai/error.h"
+#include "fangai/registry.h"
 #include "fangai/store.h"
 
 enum { EXIT_OK = 0, EXIT_REFUSED = 1, EXIT_USAGE = 2 };
@@ -82,6 +83,13 @@ const char *cli_db_path(const struct cli_args *args);
  * the exit status.
  */
 fg_store *cli_open_store(const struct cli_args *args, bool create, int *status);
+
+/*
+ * Load the cancer registry's code and rule tables (data/icdo3, data/tnm).
+ * On failure prints the error and returns NULL; *status receives the exit
+ * status.  Free the handle with fg_registry_free().
+ */
+fg_registry *cli_open_registry(int *status);
 
 /*
  * Parse a numeric option in [min, max]; absent gives def.  On a bad value
