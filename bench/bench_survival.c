@@ -16,6 +16,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "bench.h"
 #include "fangai/survival.h"
 
 #define CMD_MAX 2048
@@ -23,15 +24,6 @@
 struct rng {
 	uint64_t s;
 };
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* CPU seconds used by this process (self) or by its finished children. */
 static double
