@@ -32,6 +32,9 @@ json_object *fhir_searchset(struct request *req, const char *type, json_object *
 			    int64_t total, const struct fhir_paging *paging,
 			    const char *const *params);
 
+/* The absolute base URL of FHIR for this request ("http://HOST/fhir"), in the arena. */
+const char *fhir_base(struct request *req);
+
 /* {"reference": "Type/id"} */
 json_object *fhir_reference(const char *type, int64_t id);
 

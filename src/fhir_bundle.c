@@ -42,6 +42,17 @@ append_param(char *buf, size_t size, const char *name, const char *value)
 	buf[n < size ? n : size - 1] = '\0';
 }
 
+const char *
+fhir_base(struct request *req)
+{
+	const char *host = req_header(req, "Host");
+
+	if (host == NULL || *host == '\0' || strlen(host) > 255 ||
+	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") != strlen(host))
+		host = "localhost";
+	return fg_arena_printf(req->arena, "http://%s/fhir", host);
+}
+
 static json_object *
 link(struct request *req, const char *relation, const char *type, const char *params,
      int64_t count, int64_t offset)
@@ -50,8 +61,8 @@ link(struct request *req, const char *relation, const char *type, const char *pa
 
 	json_object_object_add(o, "relation", json_object_new_string(relation));
 	json_object_object_add(o, "url", json_object_new_string(fg_arena_printf(
-		req->arena, "/fhir/%s?%s%s_count=%lld&_offset=%lld", type, params, *params ? "&" : "",
-		(long long)count, (long long)offset)));
+		req->arena, "%s/%s?%s%s_count=%lld&_offset=%lld", fhir_base(req), type, params,
+		*params ? "&" : "", (long long)count, (long long)offset)));
 	return o;
 }
 
@@ -89,7 +100,7 @@ fhir_searchset(struct request *req, const char *type, json_object *resources, in
 
 		json_object_object_get_ex(r, "id", &id);
 		json_object_object_add(e, "fullUrl", json_object_new_string(fg_arena_printf(
-			req->arena, "/fhir/%s/%s", type, json_object_get_string(id))));
+			req->arena, "%s/%s/%s", fhir_base(req), type, json_object_get_string(id))));
 		json_object_object_add(e, "resource", r);
 		json_object_object_add(search, "mode", json_object_new_string("match"));
 		json_object_object_add(e, "search", search);
