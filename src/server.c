@@ -225,23 +225,25 @@ static void
 dispatch(struct request *req)
 {
 	const struct route *found = NULL;
-	bool path_known = false;
+	char allow[64] = "";
 
 	for (const struct route *r = server_routes; r->method; r++) {
 		if (!route_match(r->pattern, req->path, req))
 			continue;
-		path_known = true;
 		req->fhir = r->fhir;
 		if (strcmp(r->method, req->method) == 0) {
 			found = r;
 			break;
 		}
+		snprintf(allow + strlen(allow), sizeof(allow) - strlen(allow), "%s%s",
+			 allow[0] ? ", " : "", r->method);
 	}
 	if (found == NULL) {
 		req->fhir = strncmp(req->path, "/fhir/", 6) == 0 || strcmp(req->path, "/fhir") == 0;
-		if (path_known)
+		if (allow[0]) {
 			reply_error(req, 405, NULL, "method not allowed", NULL, NULL);
-		else
+			reply_header(req, MHD_HTTP_HEADER_ALLOW, fg_arena_strdup(req->arena, allow));
+		} else
 			reply_error(req, 404, NULL, "no such resource", NULL, NULL);
 		return;
 	}

@@ -145,7 +145,9 @@ head -c 1100000 /dev/zero | tr '\0' a >"$WORK/big"
 expect_equal "a body over the limit is 413" 413 "$(http POST /api/persons -H "Authorization: Bearer $T" -H 'Content-Type: application/json' --data-binary @"$WORK/big")"
 expect_equal "a chunked body over the limit is 413" 413 "$(http POST /api/persons -H "Authorization: Bearer $T" -H 'Transfer-Encoding: chunked' -H 'Content-Type: application/json' --data-binary @"$WORK/big")"
 expect_equal "an unknown path is 404" 404 "$(http GET /api/nothing)"
-expect_equal "a wrong method is 405" 405 "$(http DELETE /api/persons)"
+code=$(curl -s -D "$WORK/headers" -o "$WORK/body" -w '%{http_code}' -X DELETE "$BASE/api/persons")
+expect_equal "a wrong method is 405" 405 "$code"
+grep -qi '^Allow: GET, POST' "$WORK/headers"; tap $? "the 405 names the methods allowed"
 
 # --- password change ends sessions ---
 "$F" user passwd c01.clinician >/dev/null
