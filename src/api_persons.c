@@ -163,42 +163,71 @@ person_input(struct request *req, json_object *body, struct fg_person_input *in)
 }
 
 fg_rc
-person_register(struct request *req, struct fg_person_input *in, struct fg_person *out,
-		bool *matched, struct fg_error *err)
+person_add_in_scope(struct request *req, struct fg_person_input *in, struct fg_person *out,
+		    struct fg_error *err)
 {
-	char own[24];
-	fg_rc rc = FG_OK;
+	char *own = fg_arena_printf(req->arena, "%lld", (long long)req->scope.institution_id);
+	bool matched = false;
+	fg_rc rc;
 
-	*matched = false;
-	snprintf(own, sizeof(own), "%lld", (long long)req->scope.institution_id);
+	if (own == NULL)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory");
 	if (in->institution == NULL || *in->institution == '\0')
 		in->institution = own;
 	else if (!req->scope.region && strcmp(in->institution, own) != 0)
-		rc = fg_error_set(err, FG_INVALID, "institution",
-				  "cannot register persons for institution \"%s\"", in->institution);
-	if (rc == FG_OK && in->name == NULL)
-		rc = fg_error_set(err, FG_INVALID, "name", "name is missing");
-	if (rc == FG_OK)
-		rc = fg_store_begin(req->store, err);
-	if (rc != FG_OK)
-		goto refused;
-	rc = fg_person_add(req->store, in, out, matched, NULL, err);
-	if (rc == FG_OK && *matched)
+		return fg_error_set(err, FG_INVALID, "institution",
+				    "cannot register persons for institution \"%s\"", in->institution);
+	if (in->name == NULL)
+		return fg_error_set(err, FG_INVALID, "name", "name is missing");
+	rc = fg_person_add(req->store, in, out, &matched, NULL, err);
+	if (rc == FG_OK && matched)
 		rc = fg_error_set(err, FG_CONFLICT, "id_number", "resident ID number is registered already");
-	if (rc == FG_OK) {
-		audit_note(req, "create", "ok", "person/%lld", (long long)out->id);
+	return rc;
+}
+
+fg_rc
+person_update_in_scope(struct request *req, int64_t id, int64_t version,
+		       const struct fg_person_input *in, struct fg_person *out, struct fg_error *err)
+{
+	struct fg_person before;
+	fg_rc rc = fg_scope_person_get(req->store, &req->scope, id, &before, err);
+
+	if (rc == FG_OK)
+		rc = fg_person_update(req->store, id, version, in, out, err);
+	return rc;
+}
+
+/* Commit the open transaction with the request's audit entries, or roll it back. */
+static fg_rc
+commit_audited(struct request *req, fg_rc rc, struct fg_error *err)
+{
+	if (rc == FG_OK)
 		rc = audit_write_now(req, err);
-	}
 	if (rc == FG_OK)
 		rc = fg_store_commit(req->store, err);
 	else
 		fg_store_rollback(req->store);
-	if (rc == FG_OK)
-		return FG_OK;
-refused:
-	req->naudit = 0;
-	req->audit_written = false;
-	audit_note(req, "create", audit_result(rc), "person");
+	if (rc != FG_OK)
+		req->audit_written = false;
+	return rc;
+}
+
+fg_rc
+person_register(struct request *req, struct fg_person_input *in, struct fg_person *out,
+		struct fg_error *err)
+{
+	fg_rc rc = fg_store_begin(req->store, err);
+
+	if (rc == FG_OK) {
+		rc = person_add_in_scope(req, in, out, err);
+		if (rc == FG_OK)
+			audit_note(req, "create", "ok", "person/%lld", (long long)out->id);
+		rc = commit_audited(req, rc, err);
+	}
+	if (rc != FG_OK) {
+		req->naudit = 0;
+		audit_note(req, "create", audit_result(rc), "person");
+	}
 	return rc;
 }
 
@@ -209,13 +238,12 @@ api_persons_create(struct request *req)
 	struct fg_person_input in;
 	struct fg_person p;
 	struct fg_error err;
-	bool matched = false;
 
 	if (body == NULL)
 		return;
 	if (!person_input(req, body, &in))
 		goto out;
-	if (person_register(req, &in, &p, &matched, &err) != FG_OK) {
+	if (person_register(req, &in, &p, &err) != FG_OK) {
 		reply_fg_error(req, &err);
 		goto out;
 	}
@@ -260,27 +288,16 @@ fg_rc
 person_change(struct request *req, int64_t id, int64_t version,
 	      const struct fg_person_input *in, struct fg_person *out, struct fg_error *err)
 {
-	struct fg_person before;
-	fg_rc rc;
+	fg_rc rc = fg_store_begin(req->store, err);
 
-	rc = fg_scope_person_get(req->store, &req->scope, id, &before, err);
-	if (rc == FG_OK)
-		rc = fg_store_begin(req->store, err);
-	if (rc != FG_OK) {
-		audit_note(req, "update", audit_result(rc), "person/%lld", (long long)id);
-		return rc;
+	if (rc == FG_OK) {
+		rc = person_update_in_scope(req, id, version, in, out, err);
+		if (rc == FG_OK)
+			audit_note(req, "update", "ok", "person/%lld", (long long)id);
+		rc = commit_audited(req, rc, err);
 	}
-	rc = fg_person_update(req->store, id, version, in, out, err);
-	audit_note(req, "update", audit_result(rc), "person/%lld", (long long)id);
-	if (rc == FG_OK)
-		rc = audit_write_now(req, err);
-	if (rc == FG_OK)
-		rc = fg_store_commit(req->store, err);
-	else
-		fg_store_rollback(req->store);
 	if (rc != FG_OK) {
 		req->naudit = 0;
-		req->audit_written = false;
 		audit_note(req, "update", audit_result(rc), "person/%lld", (long long)id);
 	}
 	return rc;

@@ -32,6 +32,15 @@ json_object *fhir_searchset(struct request *req, const char *type, json_object *
 			    int64_t total, const struct fhir_paging *paging,
 			    const char *const *params);
 
+/*
+ * Map a Patient resource to a person input (strings point into body).
+ * Replies 400 naming the element on a structural error and returns false.
+ */
+bool fhir_patient_input(struct request *req, json_object *body, struct fg_person_input *in);
+
+/* Reply with a library error about a Patient, its field named as a FHIR element. */
+void fhir_patient_error(struct request *req, const struct fg_error *err);
+
 /* The absolute base URL of FHIR for this request ("http://HOST/fhir"), in the arena. */
 const char *fhir_base(struct request *req);
 

@@ -101,8 +101,8 @@ patient_json(const struct fg_person *p, bool unmask)
 	return o;
 }
 
-static void
-reply_patient_error(struct request *req, const struct fg_error *err)
+void
+fhir_patient_error(struct request *req, const struct fg_error *err)
 {
 	struct fg_error e = *err;
 
@@ -267,9 +267,8 @@ patient_identifier(struct request *req, json_object *body, const char **out)
 	return true;
 }
 
-/* Map a Patient resource to a person input; replies 400 on a structural error. */
-static bool
-patient_input(struct request *req, json_object *body, struct fg_person_input *in)
+bool
+fhir_patient_input(struct request *req, json_object *body, struct fg_person_input *in)
 {
 	json_object *name, *telecom, *address, *org;
 	const char *type, *gender, *ref;
@@ -327,14 +326,13 @@ fhir_patient_create(struct request *req)
 	struct fg_person_input in;
 	struct fg_person p;
 	struct fg_error err;
-	bool matched;
 
 	if (body == NULL)
 		return;
-	if (!patient_input(req, body, &in))
+	if (!fhir_patient_input(req, body, &in))
 		goto out;
-	if (person_register(req, &in, &p, &matched, &err) != FG_OK) {
-		reply_patient_error(req, &err);
+	if (person_register(req, &in, &p, &err) != FG_OK) {
+		fhir_patient_error(req, &err);
 		goto out;
 	}
 	reply_header(req, "Location", fg_arena_printf(req->arena, "/fhir/Patient/%lld/_history/%lld",
@@ -358,7 +356,7 @@ fhir_patient_update(struct request *req)
 
 	if (!req_param_id(req, 0, "Patient", &id) || (body = req_json_body(req)) == NULL)
 		return;
-	if (!patient_input(req, body, &in))
+	if (!fhir_patient_input(req, body, &in))
 		goto out;
 	if (!json_object_object_get_ex(body, "id", &idv) || !json_object_is_type(idv, json_type_string) ||
 	    strcmp(json_object_get_string(idv), req->params[0]) != 0) {
@@ -371,7 +369,7 @@ fhir_patient_update(struct request *req)
 	if (rc == FG_CONFLICT && strcmp(err.field, "version") == 0)
 		reply_error(req, 412, "If-Match", err.message, err.detail, err.hint);
 	else if (rc != FG_OK)
-		reply_patient_error(req, &err);
+		fhir_patient_error(req, &err);
 	else {
 		reply_header(req, "ETag", fg_arena_printf(req->arena, "W/\"%lld\"", (long long)p.version));
 		reply_json(req, 200, patient_json(&p, false));

@@ -166,6 +166,10 @@ void reply_fg_error(struct request *req, const struct fg_error *err);
 void audit_note(struct request *req, const char *action, const char *result,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* Fill e as audit_note would, for requests that write many entries themselves. */
+void audit_fill(const struct request *req, struct fg_audit_entry *e, const char *action,
+		const char *result, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 /*
  * Write the request's audit entries now with its store, inside the
  * caller's transaction if one is open.  Writes use this so that the data
@@ -207,16 +211,25 @@ bool person_read(struct request *req, const char *kind, struct fg_person *out, b
 
 /*
  * Register a person for the request (its own institution unless the scope
- * is the region), in one transaction with the audit entry.  A matched ID
- * number stores nothing and gives FG_CONFLICT.  Shared by the API and FHIR.
+ * is the region) inside the caller's transaction, without audit.  A
+ * matched ID number stores nothing and gives FG_CONFLICT.
  */
-fg_rc person_register(struct request *req, struct fg_person_input *in, struct fg_person *out,
-		      bool *matched, struct fg_error *err);
+fg_rc person_add_in_scope(struct request *req, struct fg_person_input *in, struct fg_person *out,
+			  struct fg_error *err);
+
+/* Update person id if it is in scope and still at version, inside the caller's transaction. */
+fg_rc person_update_in_scope(struct request *req, int64_t id, int64_t version,
+			     const struct fg_person_input *in, struct fg_person *out,
+			     struct fg_error *err);
 
 /*
- * Update person id for the request if it is in scope and still at
- * version, in one transaction with the audit entry.
+ * person_add_in_scope in a transaction of its own with the audit entry.
+ * Shared by the API and FHIR.
  */
+fg_rc person_register(struct request *req, struct fg_person_input *in, struct fg_person *out,
+		      struct fg_error *err);
+
+/* person_update_in_scope in a transaction of its own with the audit entry. */
 fg_rc person_change(struct request *req, int64_t id, int64_t version,
 		    const struct fg_person_input *in, struct fg_person *out, struct fg_error *err);
 
@@ -253,5 +266,6 @@ void fhir_patient_create(struct request *req);
 void fhir_patient_update(struct request *req);
 void fhir_organization_read(struct request *req);
 void fhir_organization_search(struct request *req);
+void fhir_transaction(struct request *req);
 
 #endif

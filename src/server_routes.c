@@ -25,6 +25,8 @@ const struct route server_routes[] = {
 	{"GET", "/api/stats/summary", api_stats_summary, ROUTE_USER, FG_CAN_READ_STATS, false},
 	{"GET", "/api/audit", api_audit_list, ROUTE_USER, FG_CAN_READ_AUDIT, false},
 	{"GET", "/fhir/metadata", fhir_metadata, ROUTE_PUBLIC, 0, true},
+	{"POST", "/fhir", fhir_transaction, ROUTE_USER, PERSONS_W, true},
+	{"POST", "/fhir/", fhir_transaction, ROUTE_USER, PERSONS_W, true},
 	{"GET", "/fhir/Patient", fhir_patient_search, ROUTE_USER, PERSONS_R, true},
 	{"POST", "/fhir/Patient", fhir_patient_create, ROUTE_USER, PERSONS_W, true},
 	{"GET", "/fhir/Patient/{id}", fhir_patient_read, ROUTE_USER, PERSONS_R, true},

@@ -45,6 +45,17 @@ get conflict "/fhir/Patient/$NEW" -X PUT -H 'If-Match: W/"1"' -H 'Content-Type: 
 sql "UPDATE person SET vital_status = 'dead', death_date = '2025-01-02' WHERE id = 4"
 get deceased /fhir/Patient/4
 
+TX='{"resourceType":"Bundle","type":"transaction","entry":[
+ {"fullUrl":"urn:uuid:1d0f6b3e-77a1-4c51-9a51-5d6e0f6a1a01","resource":{"resourceType":"Patient","name":[{"text":"钱一"}],"gender":"male","birthDate":"1960-01-01"},"request":{"method":"POST","url":"Patient"}},
+ {"resource":{"resourceType":"Patient","id":"5","name":[{"text":"钱二"}],"gender":"female","birthDate":"1961-01-01"},"request":{"method":"PUT","url":"Patient/5","ifMatch":"W/\"1\""}}]}'
+before=$(sql "SELECT count(*) FROM person")
+get transaction /fhir -X POST -H 'Content-Type: application/fhir+json' -d "$TX"
+expect_equal "a transaction Bundle creates and updates" "1 2" "$(sql "SELECT count(*) FROM person WHERE name = '钱一'") $(sql "SELECT version FROM person WHERE id = 5")"
+get transaction-refused /fhir -X POST -H 'Content-Type: application/fhir+json' -d "$TX"
+grep -q '"code":"conflict"' "$WORK/fhir/transaction-refused.json"; tap $? "a stale ifMatch in the second entry refuses the whole Bundle"
+expect_equal "nothing of a refused Bundle is stored" $((before + 1)) "$(sql "SELECT count(*) FROM person")"
+expect_equal "each resource of a transaction is audited" 2 "$(sql "SELECT count(*) FROM audit_log WHERE result = 'ok' AND resource IN ('Patient/5', (SELECT 'Patient/' || id FROM person WHERE name = '钱一')) AND action IN ('create', 'update')")"
+
 node "$ROOT/tests/lib/fhir-validate.cjs" "$WORK"/fhir/*.json
 BASE=$BASE TOKEN=$T node "$ROOT/tests/lib/fhir-client.mjs"
 server_stop

@@ -90,6 +90,27 @@ await step('create and update', async () => {
   tap(refused, 'a stale If-Match is refused with 412');
 });
 
+await step('transaction', async () => {
+  const bundle = {
+    resourceType: 'Bundle',
+    type: 'transaction',
+    entry: ['110101197001010016', '110101197102020029'].map((id, i) => ({
+      fullUrl: `urn:uuid:6f1c2a52-0d4e-4a8b-9c3e-00000000000${i}`,
+      resource: {
+        resourceType: 'Patient',
+        identifier: [{ system: 'urn:oid:2.16.156.10011.1.3', value: id }],
+        name: [{ text: i ? '周九' : '吴八' }],
+      },
+      request: { method: 'POST', url: 'Patient' },
+    })),
+  };
+  const response = await client.transaction({ body: bundle });
+  tap(response.type === 'transaction-response' && response.entry.length === 2 &&
+    response.entry.every((e) => e.response.status === '201 Created'), 'runs a transaction of two creates');
+  valid(response, 'the transaction-response Bundle');
+  tap(response.entry[1].fullUrl === bundle.entry[1].fullUrl, 'the response keeps the urn:uuid of each entry');
+});
+
 await step('organizations', async () => {
   const orgs = await client.search({ resourceType: 'Organization', searchParams: { name: 'Hospital' } });
   tap(orgs.total > 0, 'searches Organizations by name');
