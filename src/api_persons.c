@@ -232,7 +232,7 @@ person_register(struct request *req, struct fg_person_input *in, struct fg_perso
 }
 
 void
-api_persons_create(struct request *req)
+person_create_as(struct request *req, const struct person_format *f)
 {
 	json_object *body = req_json_body(req);
 	struct fg_person_input in;
@@ -241,16 +241,83 @@ api_persons_create(struct request *req)
 
 	if (body == NULL)
 		return;
-	if (!person_input(req, body, &in))
+	if (!f->input(req, body, &in))
 		goto out;
 	if (person_register(req, &in, &p, &err) != FG_OK) {
-		reply_fg_error(req, &err);
+		f->error(req, &err);
 		goto out;
 	}
-	reply_header(req, "Location", fg_arena_printf(req->arena, "/api/persons/%lld", (long long)p.id));
-	reply_json(req, 201, json_person(&p, false));
+	reply_header(req, "Location", f->history
+		     ? fg_arena_printf(req->arena, "%s/%lld/_history/%lld", f->collection, (long long)p.id,
+				       (long long)p.version)
+		     : fg_arena_printf(req->arena, "%s/%lld", f->collection, (long long)p.id));
+	reply_header(req, "ETag", fg_arena_printf(req->arena, "W/\"%lld\"", (long long)p.version));
+	reply_json(req, 201, f->json(&p, false));
 out:
 	json_object_put(body);
+}
+
+/* The body's id member, if the format has one, must repeat the URL's id. */
+static bool
+same_id(struct request *req, const struct person_format *f, json_object *body)
+{
+	json_object *v;
+
+	if (f->id_member == NULL)
+		return true;
+	if (json_object_object_get_ex(body, f->id_member, &v) && json_object_is_type(v, json_type_string) &&
+	    strcmp(json_object_get_string(v), req->params[0]) == 0)
+		return true;
+	reply_error(req, 400, fg_arena_printf(req->arena, "%s.%s", f->kind, f->id_member),
+		    fg_arena_printf(req->arena, "%s.%s must equal the id in the URL", f->kind, f->id_member),
+		    NULL, NULL);
+	return false;
+}
+
+void
+person_update_as(struct request *req, const struct person_format *f)
+{
+	json_object *body = NULL;
+	struct fg_person_input in;
+	struct fg_person p;
+	struct fg_error err;
+	int64_t id, version;
+	bool header;
+	fg_rc rc;
+
+	if (!req_param_id(req, 0, f->kind, &id) || (body = req_json_body(req)) == NULL)
+		return;
+	if (!f->input(req, body, &in) || !same_id(req, f, body) ||
+	    !person_expected_version(req, f->version_in_body ? body : NULL, &version, &header))
+		goto out;
+	rc = person_change(req, id, version, &in, &p, &err);
+	if (rc == FG_CONFLICT && strcmp(err.field, "version") == 0 && header)
+		reply_error(req, 412, "If-Match", err.message, err.detail, err.hint);
+	else if (rc != FG_OK)
+		f->error(req, &err);
+	else {
+		reply_header(req, "ETag", fg_arena_printf(req->arena, "W/\"%lld\"", (long long)p.version));
+		reply_json(req, 200, f->json(&p, false));
+	}
+out:
+	json_object_put(body);
+}
+
+static const struct person_format api_format = {
+	.kind = "person", .collection = "/api/persons", .version_in_body = true,
+	.input = person_input, .error = reply_fg_error, .json = json_person,
+};
+
+void
+api_persons_create(struct request *req)
+{
+	person_create_as(req, &api_format);
+}
+
+void
+api_persons_update(struct request *req)
+{
+	person_update_as(req, &api_format);
 }
 
 bool
@@ -301,32 +368,4 @@ person_change(struct request *req, int64_t id, int64_t version,
 		audit_note(req, "update", audit_result(rc), "person/%lld", (long long)id);
 	}
 	return rc;
-}
-
-void
-api_persons_update(struct request *req)
-{
-	json_object *body = NULL;
-	struct fg_person_input in;
-	struct fg_person p;
-	struct fg_error err;
-	int64_t id, version;
-	bool header;
-	fg_rc rc;
-
-	if (!req_param_id(req, 0, "person", &id) || (body = req_json_body(req)) == NULL)
-		return;
-	if (!person_input(req, body, &in) || !person_expected_version(req, body, &version, &header))
-		goto out;
-	rc = person_change(req, id, version, &in, &p, &err);
-	if (rc == FG_CONFLICT && strcmp(err.field, "version") == 0 && header)
-		reply_error(req, 412, "If-Match", err.message, err.detail, err.hint);
-	else if (rc != FG_OK)
-		reply_fg_error(req, &err);
-	else {
-		reply_header(req, "ETag", fg_arena_printf(req->arena, "W/\"%lld\"", (long long)p.version));
-		reply_json(req, 200, json_person(&p, false));
-	}
-out:
-	json_object_put(body);
 }

@@ -319,61 +319,19 @@ fhir_patient_input(struct request *req, json_object *body, struct fg_person_inpu
 	return true;
 }
 
+static const struct person_format fhir_format = {
+	.kind = "Patient", .collection = "/fhir/Patient", .history = true, .id_member = "id",
+	.input = fhir_patient_input, .error = fhir_patient_error, .json = patient_json,
+};
+
 void
 fhir_patient_create(struct request *req)
 {
-	json_object *body = req_json_body(req);
-	struct fg_person_input in;
-	struct fg_person p;
-	struct fg_error err;
-
-	if (body == NULL)
-		return;
-	if (!fhir_patient_input(req, body, &in))
-		goto out;
-	if (person_register(req, &in, &p, &err) != FG_OK) {
-		fhir_patient_error(req, &err);
-		goto out;
-	}
-	reply_header(req, "Location", fg_arena_printf(req->arena, "/fhir/Patient/%lld/_history/%lld",
-						      (long long)p.id, (long long)p.version));
-	reply_header(req, "ETag", fg_arena_printf(req->arena, "W/\"%lld\"", (long long)p.version));
-	reply_json(req, 201, patient_json(&p, false));
-out:
-	json_object_put(body);
+	person_create_as(req, &fhir_format);
 }
 
 void
 fhir_patient_update(struct request *req)
 {
-	json_object *body = NULL, *idv;
-	struct fg_person_input in;
-	struct fg_person p;
-	struct fg_error err;
-	int64_t id, version;
-	bool header;
-	fg_rc rc;
-
-	if (!req_param_id(req, 0, "Patient", &id) || (body = req_json_body(req)) == NULL)
-		return;
-	if (!fhir_patient_input(req, body, &in))
-		goto out;
-	if (!json_object_object_get_ex(body, "id", &idv) || !json_object_is_type(idv, json_type_string) ||
-	    strcmp(json_object_get_string(idv), req->params[0]) != 0) {
-		reply_error(req, 400, "Patient.id", "Patient.id must equal the id in the URL", NULL, NULL);
-		goto out;
-	}
-	if (!person_expected_version(req, NULL, &version, &header))
-		goto out;
-	rc = person_change(req, id, version, &in, &p, &err);
-	if (rc == FG_CONFLICT && strcmp(err.field, "version") == 0)
-		reply_error(req, 412, "If-Match", err.message, err.detail, err.hint);
-	else if (rc != FG_OK)
-		fhir_patient_error(req, &err);
-	else {
-		reply_header(req, "ETag", fg_arena_printf(req->arena, "W/\"%lld\"", (long long)p.version));
-		reply_json(req, 200, patient_json(&p, false));
-	}
-out:
-	json_object_put(body);
+	person_update_as(req, &fhir_format);
 }

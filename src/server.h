@@ -245,6 +245,30 @@ bool person_expected_version(struct request *req, json_object *body, int64_t *ve
 struct fg_institution;
 json_object *json_institution(const struct fg_institution *in);
 
+/*
+ * How persons travel in one API: the JSON API's own objects or FHIR
+ * Patients.  Create and update are the same steps in either.
+ */
+struct person_format {
+	const char *kind;		/* "person" or "Patient": audit and error names */
+	const char *collection;		/* "/api/persons": where new ones are */
+	bool history;			/* Location ends in /_history/VERSION */
+	const char *id_member;		/* body member that must repeat the URL id, or NULL */
+	bool version_in_body;		/* "version" in the body may stand for If-Match */
+	/* Map the body to an input; replies 400 and returns false on a structural error. */
+	bool (*input)(struct request *req, json_object *body, struct fg_person_input *in);
+	/* Reply with a library error. */
+	void (*error)(struct request *req, const struct fg_error *err);
+	/* The stored person as a reply body. */
+	json_object *(*json)(const struct fg_person *p, bool unmask);
+};
+
+/* Register the person in the body: 201 with its Location and ETag. */
+void person_create_as(struct request *req, const struct person_format *f);
+
+/* Update the person of the route's {id}: 200 with its ETag; 412 for a stale If-Match. */
+void person_update_as(struct request *req, const struct person_format *f);
+
 /* Handlers, one group per resource file. */
 void api_health(struct request *req);
 void api_ready(struct request *req);
