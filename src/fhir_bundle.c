@@ -163,7 +163,7 @@ capability_resource(const char *type, const char *const *interactions,
 void
 fhir_metadata(struct request *req)
 {
-	static const char *const patient_ia[] = {"read", "search-type", "create", "update", NULL};
+	static const char *const patient_ia[] = {"read", "vread", "search-type", "create", "update", NULL};
 	static const char *const org_ia[] = {"read", "search-type", NULL};
 	static const char *const patient_sp[][2] = {
 		{"identifier", "token"}, {"name", "string"}, {"birthdate", "date"},

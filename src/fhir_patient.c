@@ -122,6 +122,31 @@ fhir_patient_read(struct request *req)
 		reply_json(req, 200, patient_json(&p, unmask));
 }
 
+void
+fhir_patient_vread(struct request *req)
+{
+	struct fg_person p;
+	struct fg_error err;
+	int64_t version;
+	bool unmask;
+
+	if (fg_parse_int64(req->params[1], "_history", 1, INT64_MAX, &version, NULL) != FG_OK) {
+		reply_error(req, 404, "_history", "no such version", NULL, NULL);
+		return;
+	}
+	if (!person_read(req, "Patient", &p, &unmask))
+		return;
+	if (p.version != version) {
+		fg_error_set(&err, FG_NOTFOUND, "_history", "version %lld of Patient/%lld is not kept",
+			     (long long)version, (long long)p.id);
+		fg_error_detail(&err, "Only the current version, %lld, can be read.", (long long)p.version);
+		req->nheaders = 0;
+		reply_fg_error(req, &err);
+		return;
+	}
+	reply_json(req, 200, patient_json(&p, unmask));
+}
+
 static const char *const search_params[] = {
 	"identifier", "name", "birthdate", "gender", "address-district", "unmask", NULL,
 };

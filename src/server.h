@@ -285,6 +285,7 @@ void api_stats_summary(struct request *req);
 void api_audit_list(struct request *req);
 void fhir_metadata(struct request *req);
 void fhir_patient_read(struct request *req);
+void fhir_patient_vread(struct request *req);
 void fhir_patient_search(struct request *req);
 void fhir_patient_create(struct request *req);
 void fhir_patient_update(struct request *req);

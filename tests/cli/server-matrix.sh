@@ -67,18 +67,20 @@ check_searches() {
 run_matrix() {	# user institution object-ids...
 	local u=$1 inst=$2
 	shift 2
-	local auth="Authorization: Bearer ${TOKEN[$u]}" urls=() unmask=() fhir=() q=() fq=() id idn
+	local auth="Authorization: Bearer ${TOKEN[$u]}" urls=() unmask=() fhir=() vread=() q=() fq=() id idn
 	for id in "$@"; do
 		idn=$(sql "SELECT id_number FROM person WHERE id = $id")
 		urls+=(-o /dev/null "$BASE/api/persons/$id")
 		unmask+=(-o /dev/null "$BASE/api/persons/$id?unmask=1")
 		fhir+=(-o /dev/null "$BASE/fhir/Patient/$id")
+		vread+=(-o /dev/null "$BASE/fhir/Patient/$id/_history/1")
 		q+=("$BASE/api/persons?q=$idn")
 		fq+=("$BASE/fhir/Patient?identifier=$idn")
 	done
 	check_statuses "$u GET /api/persons/ID" < <(curl -s -w '%{http_code}\n' -H "$auth" "${urls[@]}")
 	check_statuses "$u GET /api/persons/ID?unmask=1" < <(curl -s -w '%{http_code}\n' -H "$auth" "${unmask[@]}")
 	check_statuses "$u GET /fhir/Patient/ID" < <(curl -s -w '%{http_code}\n' -H "$auth" "${fhir[@]}")
+	check_statuses "$u GET /fhir/Patient/ID/_history/1" < <(curl -s -w '%{http_code}\n' -H "$auth" "${vread[@]}")
 	check_statuses "$u PUT /api/persons/ID" < <(curl -s -w '%{http_code}\n' -H "$auth" -X PUT \
 		-H 'Content-Type: application/json' \
 		-d '{"name":"改","sex":"1","birth_date":"1980-01-01","version":1}' "${urls[@]}")

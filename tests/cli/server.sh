@@ -130,10 +130,13 @@ code=$(curl -s -D "$WORK/headers" -o "$WORK/body" -w '%{http_code}' -H "Authoriz
 expect_equal "FHIR Patient create" 201 "$code"
 grep -qi '^Location: /fhir/Patient/[0-9]*/_history/1' "$WORK/headers"; tap $? "create answers with a Location"
 NEW=$(json_field id <"$WORK/body")
+expect_equal "vread of the current version" 200 "$(http GET /fhir/Patient/$NEW/_history/1 -H "Authorization: Bearer $TC")"
 PUTB=$(printf '{"resourceType":"Patient","id":"%s","name":[{"text":"赵六六"}],"gender":"male","birthDate":"1990-03-07"}' "$NEW")
 expect_equal "FHIR update with If-Match" 200 "$(http PUT /fhir/Patient/$NEW -H "Authorization: Bearer $TC" -H 'If-Match: W/"1"' -H 'Content-Type: application/fhir+json' -d "$PUTB")"
 expect_equal "FHIR update with a stale If-Match is 412" 412 "$(http PUT /fhir/Patient/$NEW -H "Authorization: Bearer $TC" -H 'If-Match: W/"1"' -H 'Content-Type: application/fhir+json' -d "$PUTB")"
 grep -q '"resourceType":"OperationOutcome"' "$WORK/body"; tap $? "the 412 is an OperationOutcome"
+expect_equal "vread of a version not kept is 404" 404 "$(http GET /fhir/Patient/$NEW/_history/1 -H "Authorization: Bearer $TC")"
+expect_equal "vread of the new version" 200 "$(http GET /fhir/Patient/$NEW/_history/2 -H "Authorization: Bearer $TC")"
 expect_equal "FHIR Organization read" 200 "$(http GET /fhir/Organization/1 -H "Authorization: Bearer $T")"
 http GET "/fhir/Organization?name=Community" -H "Authorization: Bearer $T" >/dev/null
 grep -q '"total":' "$WORK/body" && ! grep -q '"total":0' "$WORK/body"; tap $? "FHIR Organization search by name"
