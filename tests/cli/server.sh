@@ -161,7 +161,7 @@ expect_equal "SIGTERM stops the server cleanly" 0 "$SERVER_STATUS"
 grep -q "fangai: stopped" "$WORK/server.log"; tap $? "the server says it stopped"
 
 # --- overload: one request in progress is the limit; the next gets 503 ---
-server_start --max-inflight 1
+server_start --max-inflight 1 --timeout 2
 exec 3<>"/dev/tcp/127.0.0.1/${BASE##*:}"
 printf 'POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{' >&3
 sleep 0.3
@@ -171,4 +171,9 @@ grep -qi '^Retry-After: 1' "$WORK/headers"; tap $? "the 503 says when to retry"
 exec 3>&-
 sleep 0.3
 expect_equal "once the request is gone the server answers again" 200 "$(http GET /health)"
+exec 4<>"/dev/tcp/127.0.0.1/${BASE##*:}"
+printf 'GET /health HTTP/1.1\r\n' >&4
+sleep 3
+timeout 2 cat <&4 >/dev/null; tap $? "a connection idle past the timeout is closed"
+exec 4>&-
 server_stop
