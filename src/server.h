@@ -292,5 +292,9 @@ void fhir_patient_update(struct request *req);
 void fhir_organization_read(struct request *req);
 void fhir_organization_search(struct request *req);
 void fhir_transaction(struct request *req);
+void fhir_practitioner_read(struct request *req);
+void fhir_practitioner_search(struct request *req);
+void fhir_practitioner_role_read(struct request *req);
+void fhir_practitioner_role_search(struct request *req);
 
 #endif

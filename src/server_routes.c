@@ -34,5 +34,10 @@ const struct route server_routes[] = {
 	{"GET", "/fhir/Patient/{id}/_history/{vid}", fhir_patient_vread, ROUTE_USER, PERSONS_R, true},
 	{"GET", "/fhir/Organization", fhir_organization_search, ROUTE_USER, FG_CAN_READ_INSTITUTIONS, true},
 	{"GET", "/fhir/Organization/{id}", fhir_organization_read, ROUTE_USER, FG_CAN_READ_INSTITUTIONS, true},
+	{"GET", "/fhir/Practitioner", fhir_practitioner_search, ROUTE_USER, FG_CAN_READ_INSTITUTIONS, true},
+	{"GET", "/fhir/Practitioner/{id}", fhir_practitioner_read, ROUTE_USER, FG_CAN_READ_INSTITUTIONS, true},
+	{"GET", "/fhir/PractitionerRole", fhir_practitioner_role_search, ROUTE_USER, FG_CAN_READ_INSTITUTIONS, true},
+	{"GET", "/fhir/PractitionerRole/{id}", fhir_practitioner_role_read, ROUTE_USER, FG_CAN_READ_INSTITUTIONS,
+	 true},
 	{NULL, NULL, NULL, ROUTE_PUBLIC, 0, false},
 };

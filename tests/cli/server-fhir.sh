@@ -33,6 +33,11 @@ get search-none "/fhir/Patient?identifier=11010519491231002X"
 get organization /fhir/Organization/1
 get organization-child /fhir/Organization/12
 get organizations "/fhir/Organization?_count=50"
+get practitioner /fhir/Practitioner/1
+get practitioner-role /fhir/PractitionerRole/1
+get practitioners "/fhir/Practitioner?name=ccc"
+get practitioner-roles "/fhir/PractitionerRole?organization=Organization/1&role=clinician"
+grep -q '"total":1' "$WORK/fhir/practitioner-roles.json"; tap $? "PractitionerRole search by organization and role"
 get not-found /fhir/Patient/999999
 get bad-count "/fhir/Patient?_count=0"
 get no-route /fhir/Nothing

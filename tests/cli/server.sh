@@ -137,6 +137,10 @@ expect_equal "FHIR update with a stale If-Match is 412" 412 "$(http PUT /fhir/Pa
 grep -q '"resourceType":"OperationOutcome"' "$WORK/body"; tap $? "the 412 is an OperationOutcome"
 expect_equal "vread of a version not kept is 404" 404 "$(http GET /fhir/Patient/$NEW/_history/1 -H "Authorization: Bearer $TC")"
 expect_equal "vread of the new version" 200 "$(http GET /fhir/Patient/$NEW/_history/2 -H "Authorization: Bearer $TC")"
+expect_equal "a centre's staff read their own colleagues" 200 "$(http GET /fhir/Practitioner/3 -H "Authorization: Bearer $TS")"
+expect_equal "and not another institution's staff" 404 "$(http GET /fhir/PractitionerRole/1 -H "Authorization: Bearer $TS")"
+http GET "/fhir/Practitioner" -H "Authorization: Bearer $TS" >/dev/null
+grep -q '"total":2' "$WORK/body"; tap $? "a Practitioner search counts only the centre's own staff"
 expect_equal "FHIR Organization read" 200 "$(http GET /fhir/Organization/1 -H "Authorization: Bearer $T")"
 http GET "/fhir/Organization?name=Community" -H "Authorization: Bearer $T" >/dev/null
 grep -q '"total":' "$WORK/body" && ! grep -q '"total":0' "$WORK/body"; tap $? "FHIR Organization search by name"
