@@ -24,6 +24,12 @@ struct fhir_paging {
 bool fhir_paging_read(struct request *req, struct fhir_paging *out);
 
 /*
+ * Count one more match of an in-memory search in *total and say whether
+ * it falls on the requested page.
+ */
+bool fhir_page_take(const struct fhir_paging *paging, int64_t *total);
+
+/*
  * A searchset Bundle of entries (an array of resources, taken) of type,
  * with total and self/next/previous links that repeat the search
  * parameters named in params (NULL-terminated).

@@ -25,6 +25,14 @@ fhir_paging_read(struct request *req, struct fhir_paging *out)
 	       req_query_int(req, "_offset", 0, INT64_MAX / 2, 0, &out->offset);
 }
 
+bool
+fhir_page_take(const struct fhir_paging *paging, int64_t *total)
+{
+	int64_t n = (*total)++;
+
+	return n >= paging->offset && n < paging->offset + paging->count;
+}
+
 /* Append "&name=value" to buf, percent-encoding the value. */
 static void
 append_param(char *buf, size_t size, const char *name, const char *value)

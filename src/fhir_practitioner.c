@@ -143,9 +143,8 @@ search_users(struct request *req, const char *type, json_object *(*as_json)(cons
 	for (size_t i = 0; i < list.count; i++) {
 		if (!matches(req, &list.items[i], f))
 			continue;
-		if (total >= paging.offset && total < paging.offset + paging.count)
+		if (fhir_page_take(&paging, &total))
 			json_object_array_add(items, as_json(&list.items[i]));
-		total++;
 	}
 	reply_json(req, 200, fhir_searchset(req, type, items, total, &paging, params));
 }
