@@ -13,6 +13,9 @@
 static const char dummy_hash[] =
 	"$argon2id$v=19$m=65536,t=2,p=1$xTm+pIfxJdBrHSq5WVUzng$PSZ10d/pEIdWQASba+UxdOl04VE/U2RXvY1v4yJgyXw";
 
+/* Failed logins are forgotten this long after the last one (seconds). */
+#define FORGET_FAILURES_AFTER 86400
+
 /* A session is marked used at most this often (seconds). */
 #define TOUCH_INTERVAL 60
 
@@ -70,6 +73,15 @@ record_login(fg_store *store, const char *username, bool success, int64_t now,
 		return rc;
 	fg_stmt_bind_text(st, 1, username);
 	fg_stmt_bind_int64(st, 2, now);
+	rc = fg_stmt_step(st, &row, err);
+	fg_stmt_reset(st);
+	if (rc != FG_OK || success)
+		return rc;
+	/* Failures long past their back-off are forgotten, so that guessed names do not pile up. */
+	rc = fg_store_prepare(store, "DELETE FROM login_failure WHERE last_failure < ?", &st, err);
+	if (rc != FG_OK)
+		return rc;
+	fg_stmt_bind_int64(st, 1, now - FORGET_FAILURES_AFTER);
 	rc = fg_stmt_step(st, &row, err);
 	fg_stmt_reset(st);
 	return rc;
