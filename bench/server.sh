@@ -101,6 +101,7 @@ bundles() {
 }
 
 BUNDLES=${BENCH_BUNDLES:-40}
+rm -rf "$WORK/bundles"
 mkdir -p "$WORK/bundles"
 first=$(sqlite3 "$DB" "SELECT count(*) FROM person WHERE id_number LIKE '650102%'")
 bundles "$first" "$BUNDLES" 500 "$WORK/bundles"
