@@ -216,14 +216,17 @@ fg_rc
 person_register(struct request *req, struct fg_person_input *in, struct fg_person *out,
 		struct fg_error *err)
 {
-	fg_rc rc = fg_store_begin(req->store, err);
+	fg_rc rc;
 
+	server_write_lock();
+	rc = fg_store_begin(req->store, err);
 	if (rc == FG_OK) {
 		rc = person_add_in_scope(req, in, out, err);
 		if (rc == FG_OK)
 			audit_note(req, "create", "ok", "person/%lld", (long long)out->id);
 		rc = commit_audited(req, rc, err);
 	}
+	server_write_unlock();
 	if (rc != FG_OK) {
 		req->naudit = 0;
 		audit_note(req, "create", audit_result(rc), "person");
@@ -355,14 +358,17 @@ fg_rc
 person_change(struct request *req, int64_t id, int64_t version,
 	      const struct fg_person_input *in, struct fg_person *out, struct fg_error *err)
 {
-	fg_rc rc = fg_store_begin(req->store, err);
+	fg_rc rc;
 
+	server_write_lock();
+	rc = fg_store_begin(req->store, err);
 	if (rc == FG_OK) {
 		rc = person_update_in_scope(req, id, version, in, out, err);
 		if (rc == FG_OK)
 			audit_note(req, "update", "ok", "person/%lld", (long long)id);
 		rc = commit_audited(req, rc, err);
 	}
+	server_write_unlock();
 	if (rc != FG_OK) {
 		req->naudit = 0;
 		audit_note(req, "update", audit_result(rc), "person/%lld", (long long)id);

@@ -178,6 +178,7 @@ fhir_transaction(struct request *req)
 	struct fg_audit_entry *log;
 	const char *type;
 	size_t n = 0;
+	bool done;
 
 	if (body == NULL)
 		return;
@@ -205,7 +206,10 @@ fhir_transaction(struct request *req)
 		reply_error(req, 503, NULL, "out of memory", NULL, NULL);
 		goto out;
 	}
-	if (run_all(req, entries, n, results, log)) {
+	server_write_lock();
+	done = run_all(req, entries, n, results, log);
+	server_write_unlock();
+	if (done) {
 		req->audit_written = true;
 		reply_json(req, 200, response_bundle(req, results, n));
 	} else

@@ -36,6 +36,7 @@ struct conn_ctx {
 };
 
 static atomic_int inflight;
+static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 static const struct server_config *config;
 
 /* Worker stores: opened on a thread's first request, closed after the daemon stops. */
@@ -43,6 +44,18 @@ static _Thread_local fg_store *worker_store;
 static pthread_mutex_t stores_lock = PTHREAD_MUTEX_INITIALIZER;
 static fg_store *stores[MAX_WORKER_STORES];
 static int nstores;
+
+void
+server_write_lock(void)
+{
+	pthread_mutex_lock(&write_lock);
+}
+
+void
+server_write_unlock(void)
+{
+	pthread_mutex_unlock(&write_lock);
+}
 
 /*
  * A worker reads far more than it writes: map the database file into

@@ -93,6 +93,14 @@ extern const struct route server_routes[];
 /* Run the server until SIGINT or SIGTERM; returns the exit status. */
 int server_run(const struct server_config *config);
 
+/*
+ * Serialise the write transactions of the process.  SQLite has one writer
+ * at a time and makes the others sleep and retry; queueing on a mutex
+ * hands the database over at once.  Reads take no lock.
+ */
+void server_write_lock(void);
+void server_write_unlock(void);
+
 /* --- Reading the request (server_http.c) --- */
 
 /* A query-string argument, or NULL. */
