@@ -11,7 +11,7 @@
 VARIANT ?= release
 B := build/$(VARIANT)
 
-PKGS := sqlite3 libutf8proc opencc json-c libmicrohttpd libsodium
+PKGS := sqlite3 libutf8proc opencc json-c libmicrohttpd libsodium xlsxwriter
 CC ?= cc
 WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
         -Wno-unused-parameter -Wvla
@@ -21,6 +21,9 @@ LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 
 ifeq ($(VARIANT),asan)
 OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else ifeq ($(VARIANT),fuzz)
+CC := clang
+OPT := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
 else
 OPT := -O2 -g
 endif
@@ -31,16 +34,18 @@ LIB_SRC := $(sort $(wildcard lib/*/*.c))
 CLI_SRC := $(sort $(wildcard src/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 MIGRATIONS := $(sort $(wildcard schema/sqlite/*.sql))
 
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/migrations_sqlite.o
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(B)/bench/%)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
 
 BOOTSTRAP := build/.bootstrap
 
-.PHONY: all run check bench clean unit-tests bench-bins
+.PHONY: all run check bench fuzz clean unit-tests bench-bins fuzz-bins
 .DEFAULT_GOAL := all
 
 all: $(B)/fangai
@@ -51,40 +56,65 @@ $(BOOTSTRAP): scripts/bootstrap $(wildcard package-lock.json)
 
 $(B)/%.o: %.c $(BOOTSTRAP) $(wildcard include/fangai/*.h) $(wildcard lib/*/*.h src/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -Ilib/store -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -Ilib/store -c $< -o $@
 
 $(B)/gen/migrations_sqlite.c: $(MIGRATIONS) tools/embed-migrations.sh
 	@mkdir -p $(dir $@)
-	sh tools/embed-migrations.sh fg_sqlite_migrations $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
+	@sh tools/embed-migrations.sh fg_sqlite_migrations $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
 
 $(B)/gen/migrations_sqlite.o: $(B)/gen/migrations_sqlite.c lib/store/store_int.h
-	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -Ilib/store -c $< -o $@
+	@$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -Ilib/store -c $< -o $@
+
+$(B)/gen/commands.def: $(CLI_SRC) tools/gen-commands.sh
+	@mkdir -p $(dir $@)
+	@sh tools/gen-commands.sh $(CLI_SRC) > $@.tmp && mv $@.tmp $@
+
+$(B)/src/fangai.o: $(B)/gen/commands.def
+$(B)/src/fangai.o: CPPFLAGS_ALL += -I$(B)/gen
 
 $(B)/libfangai.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 $(B)/fangai: $(CLI_OBJ) $(B)/libfangai.a
-	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(B)/libfangai.a $(LIBS)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(B)/libfangai.a $(LIBS)
 
 $(B)/tests/%: tests/unit/%.c $(B)/libfangai.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -Ilib/store -Itests/unit -o $@ $< $(B)/libfangai.a \
+	@echo "  LINK    $@"
+	@$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -Ilib/store -Itests/unit -o $@ $< $(B)/libfangai.a \
 		$(LIBS) -lcmocka $(LDFLAGS_ALL)
 
 $(B)/bench/%: bench/%.c $(B)/libfangai.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -Ilib/store -o $@ $< $(B)/libfangai.a $(LIBS) $(LDFLAGS_ALL)
+	@echo "  LINK    $@"
+	@$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -Ilib/store -o $@ $< $(B)/libfangai.a $(LIBS) $(LDFLAGS_ALL)
+
+$(B)/fuzz/%: tests/fuzz/%.c $(B)/libfangai.a
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(B)/libfangai.a $(LIBS)
 
 unit-tests: $(UNIT_BIN) $(B)/fangai
+fuzz-bins: $(FUZZ_BIN)
 bench-bins: $(BENCH_BIN) $(B)/fangai
 
+# make check runs each fuzzer briefly (FUZZ_SECONDS, default 5); make fuzz for longer.
 check:
-	@$(MAKE) --no-print-directory VARIANT=asan unit-tests
-	@FANGAI_BUILD=build/asan tests/run
+	@$(MAKE) -s --no-print-directory VARIANT=asan unit-tests
+	@$(MAKE) -s --no-print-directory VARIANT=fuzz fuzz-bins
+	@FANGAI_BUILD=build/asan FANGAI_FUZZ_BUILD=build/fuzz tests/run
+
+FUZZ_SECONDS ?= 300
+fuzz:
+	@$(MAKE) -s --no-print-directory VARIANT=fuzz fuzz-bins
+	@for f in build/fuzz/fuzz/fuzz_*; do \
+		FUZZ_SECONDS=$(FUZZ_SECONDS) tests/lib/run-fuzzer $$f || exit 1; done
 
 bench:
-	@$(MAKE) --no-print-directory VARIANT=release bench-bins
+	@$(MAKE) -s --no-print-directory VARIANT=release bench-bins
 	@FANGAI_BUILD=build/release bench/run
 
 DEMO_DB := var/demo.db
@@ -103,4 +133,4 @@ run: $(B)/fangai
 	@$(B)/fangai serve --db $(DEMO_DB) --port $(DEMO_PORT)
 
 clean:
-	rm -rf build/release build/asan
+	rm -rf build/release build/asan build/fuzz

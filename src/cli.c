@@ -162,3 +162,18 @@ cli_print_help(FILE *f, const char *path, const struct command *cmd)
 	}
 	fputs("  --help                 show this help\n", f);
 }
+
+fg_registry *
+cli_open_registry(int *status)
+{
+	struct fg_error err;
+	fg_registry *reg;
+
+	fg_error_clear(&err);
+	if (fg_registry_open(NULL, &reg, &err) != FG_OK) {
+		*status = cli_report(&err);
+		return NULL;
+	}
+	*status = EXIT_OK;
+	return reg;
+}

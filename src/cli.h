@@ -14,6 +14,7 @@
 
 #include "fangai/arena.h"
 #include "fangai/error.h"
+#include "fangai/registry.h"
 #include "fangai/store.h"
 
 enum { EXIT_OK = 0, EXIT_REFUSED = 1, EXIT_USAGE = 2 };
@@ -51,11 +52,6 @@ struct command {
 #define CLI_OPT_FORMAT {"format", "FMT", "output as table (default), csv or json"}
 #define CLI_OPT_END {NULL, NULL, NULL}
 
-/* The top-level commands, each defined in its cmd_*.c and listed in fangai.c. */
-extern const struct command cmd_init_entry, cmd_migrate_entry, cmd_institution_entry,
-	cmd_person_entry, cmd_id_entry, cmd_synth_entry, cmd_stats_entry;
-extern const struct command cmd_serve_entry, cmd_user_entry, cmd_audit_entry;
-
 /* Value of option `name`, or NULL when not given. */
 const char *cli_get(const struct cli_args *args, const char *name);
 
@@ -87,6 +83,13 @@ const char *cli_db_path(const struct cli_args *args);
  * the exit status.
  */
 fg_store *cli_open_store(const struct cli_args *args, bool create, int *status);
+
+/*
+ * Load the cancer registry's code and rule tables (data/icdo3, data/tnm).
+ * On failure prints the error and returns NULL; *status receives the exit
+ * status.  Free the handle with fg_registry_free().
+ */
+fg_registry *cli_open_registry(int *status);
 
 /*
  * Parse a numeric option in [min, max]; absent gives def.  On a bad value

@@ -85,6 +85,16 @@ fg_rc fg_person_update(fg_store *store, int64_t id, int64_t version,
 		       const struct fg_person_input *in, struct fg_person *out,
 		       struct fg_error *err);
 
+/*
+ * Replace the stored fields of person `id` (the registering institution
+ * included) with those of p, a person checked by fg_person_validate(),
+ * whatever its version; the version is incremented.  For imports that
+ * update a source record.  FG_NOTFOUND if absent; FG_CONFLICT if another
+ * person holds p's ID number.
+ */
+fg_rc fg_person_replace(fg_store *store, int64_t id, const struct fg_person *p,
+			struct fg_error *err);
+
 /* Read person `id` into *out; FG_NOTFOUND if absent. */
 fg_rc fg_person_get(fg_store *store, int64_t id, struct fg_person *out,
 		    struct fg_error *err);

@@ -336,20 +336,12 @@ compare_fields(const struct fg_person *stored, const struct fg_person *given,
 	return rc;
 }
 
-static fg_rc
-insert_person(fg_store *store, struct fg_person *p, struct fg_error *err)
+/* Bind the stored fields of p as parameters ?1-?10 and the time `now` as ?11. */
+static void
+bind_person(fg_stmt *st, const struct fg_person *p, const char *now)
 {
-	char now[32], birth[FG_DATE_TEXT_MAX];
-	fg_stmt *st;
-	fg_rc rc;
+	char birth[FG_DATE_TEXT_MAX];
 
-	rc = fg_store_prepare(store,
-			      "INSERT INTO person (district, institution_id, id_type, id_number, name,"
-			      " name_key, sex, birth_date, phone, address, created_at, updated_at)"
-			      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", &st, err);
-	if (rc != FG_OK)
-		return rc;
-	fg_utc_now(now);
 	fg_stmt_bind_text(st, 1, p->district);
 	fg_stmt_bind_int64(st, 2, p->institution_id);
 	fg_stmt_bind_text(st, 3, p->id_type);
@@ -361,8 +353,31 @@ insert_person(fg_store *store, struct fg_person *p, struct fg_error *err)
 	fg_stmt_bind_text(st, 9, p->phone[0] ? p->phone : NULL);
 	fg_stmt_bind_text(st, 10, p->address[0] ? p->address : NULL);
 	fg_stmt_bind_text(st, 11, now);
-	fg_stmt_bind_text(st, 12, now);
-	rc = fg_stmt_scalar_int64(st, &p->id, NULL, err);
+}
+
+/*
+ * Insert p unless its identity document is registered already; *inserted
+ * says which.  The unique index decides, so two writers adding the same
+ * number at once cannot both insert it.
+ */
+static fg_rc
+insert_person(fg_store *store, struct fg_person *p, bool *inserted,
+	      struct fg_error *err)
+{
+	char now[32];
+	fg_stmt *st;
+	fg_rc rc;
+
+	rc = fg_store_prepare(store,
+			      "INSERT INTO person (district, institution_id, id_type, id_number, name,"
+			      " name_key, sex, birth_date, phone, address, created_at, updated_at)"
+			      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)"
+			      " ON CONFLICT (id_type, id_number) WHERE id_number IS NOT NULL DO NOTHING"
+			      " RETURNING id", &st, err);
+	if (rc != FG_OK)
+		return rc;
+	bind_person(st, p, fg_utc_now(now));
+	rc = fg_stmt_scalar_int64(st, &p->id, inserted, err);
 	p->version = 1;
 	return rc;
 }
@@ -373,62 +388,72 @@ fg_person_add(fg_store *store, const struct fg_person_input *in,
 	      struct fg_findings *conflicts, struct fg_error *err)
 {
 	struct fg_person given;
-	bool found = false;
+	bool inserted = false, found = false;
 	fg_rc rc;
 
 	*matched = false;
 	rc = fg_person_validate(store, in, &given, err);
+	if (rc == FG_OK)
+		rc = insert_person(store, &given, &inserted, err);
 	if (rc != FG_OK)
 		return rc;
-	if (given.id_number[0]) {
-		rc = lookup_id_number(store, given.id_type, given.id_number, out, &found, err);
-		if (rc != FG_OK)
-			return rc;
-		if (found) {
-			*matched = true;
-			return compare_fields(out, &given, in, conflicts) == FG_OK
-				       ? FG_OK
-				       : fg_error_set(err, FG_NOMEM, NULL, "out of memory comparing persons");
-		}
+	if (inserted) {
+		*out = given;
+		return FG_OK;
 	}
-	rc = insert_person(store, &given, err);
+	rc = lookup_id_number(store, given.id_type, given.id_number, out, &found, err);
+	if (rc == FG_OK && !found)
+		rc = fg_error_set(err, FG_INTERNAL, "id_number",
+				  "person with ID number %s vanished during registration", given.id_number);
 	if (rc != FG_OK)
 		return rc;
-	*out = given;
+	*matched = true;
+	if (compare_fields(out, &given, in, conflicts) != FG_OK)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory comparing persons");
 	return FG_OK;
 }
 
+/*
+ * Write the fields of p over row p->id, if its version is still `version`
+ * (any version when version < 0); *done says whether a row was written.
+ */
 static fg_rc
 update_row(fg_store *store, const struct fg_person *p, int64_t version, bool *done,
 	   struct fg_error *err)
 {
-	char now[32], birth[FG_DATE_TEXT_MAX];
+	char now[32];
 	fg_stmt *st;
 	fg_rc rc;
 
 	rc = fg_store_prepare(store,
-			      "UPDATE person SET district = ?, id_type = ?, id_number = ?, name = ?,"
-			      " name_key = ?, sex = ?, birth_date = ?, phone = ?, address = ?,"
-			      " updated_at = ?, version = version + 1"
-			      " WHERE id = ? AND version = ? RETURNING version", &st, err);
+			      "UPDATE person SET district = ?1, institution_id = ?2, id_type = ?3,"
+			      " id_number = ?4, name = ?5, name_key = ?6, sex = ?7, birth_date = ?8,"
+			      " phone = ?9, address = ?10, updated_at = ?11, version = version + 1"
+			      " WHERE id = ?12 AND (?13 < 0 OR version = ?13) RETURNING version", &st, err);
 	if (rc != FG_OK)
 		return rc;
-	fg_stmt_bind_text(st, 1, p->district);
-	fg_stmt_bind_text(st, 2, p->id_type);
-	fg_stmt_bind_text(st, 3, p->id_number[0] ? p->id_number : NULL);
-	fg_stmt_bind_text(st, 4, p->name);
-	fg_stmt_bind_text(st, 5, p->name_key);
-	fg_stmt_bind_text(st, 6, (char[]){p->sex, '\0'});
-	fg_stmt_bind_text(st, 7, fg_date_format(p->birth_date, birth));
-	fg_stmt_bind_text(st, 8, p->phone[0] ? p->phone : NULL);
-	fg_stmt_bind_text(st, 9, p->address[0] ? p->address : NULL);
-	fg_stmt_bind_text(st, 10, fg_utc_now(now));
-	fg_stmt_bind_int64(st, 11, p->id);
-	fg_stmt_bind_int64(st, 12, version);
+	bind_person(st, p, fg_utc_now(now));
+	fg_stmt_bind_int64(st, 12, p->id);
+	fg_stmt_bind_int64(st, 13, version);
 	rc = fg_stmt_scalar_int64(st, &(int64_t){0}, done, err);
 	if (rc == FG_CONFLICT)
 		fg_error_set(err, FG_CONFLICT, "id_number",
 			     "resident ID number %s belongs to another person", p->id_number);
+	return rc;
+}
+
+fg_rc
+fg_person_replace(fg_store *store, int64_t id, const struct fg_person *p,
+		  struct fg_error *err)
+{
+	struct fg_person row = *p;
+	bool done = false;
+	fg_rc rc;
+
+	row.id = id;
+	rc = update_row(store, &row, -1, &done, err);
+	if (rc == FG_OK && !done)
+		rc = fg_error_set(err, FG_NOTFOUND, "person", "person %lld does not exist", (long long)id);
 	return rc;
 }
 

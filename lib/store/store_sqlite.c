@@ -9,6 +9,8 @@
 
 #include "store_int.h"
 
+#define CACHE_KIB "131072"	/* page cache per connection: 128 MiB */
+
 static fg_rc
 sqlite_error(sqlite3 *db, int code, struct fg_error *err, const char *what)
 {
@@ -64,6 +66,8 @@ sq_open(const char *target, const struct fg_store_options *opts, void **handle,
 	rc = sq_exec(db, "PRAGMA foreign_keys = ON", err);
 	if (rc == FG_OK && !opts->readonly && strcmp(target, ":memory:") != 0)
 		rc = sq_exec(db, "PRAGMA journal_mode = WAL", err);
+	if (rc == FG_OK)
+		rc = sq_exec(db, "PRAGMA cache_size = -" CACHE_KIB, err);
 	if (rc == FG_OK)
 		rc = sq_exec(db, opts->durable ? "PRAGMA synchronous = FULL"
 					       : "PRAGMA synchronous = NORMAL", err);

@@ -1,0 +1,166 @@
+/*
+ * test_store.c
+ *	  Unit tests of the storage interface on SQLite: migrations, the
+ *	  statement cache, nested transactions and constraint mapping.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <cmocka.h>
+
+#include "fangai/store.h"
+
+static int
+setup(void **state)
+{
+	fg_store *store = NULL;
+
+	if (fg_store_open(":memory:", NULL, &store, NULL) != FG_OK)
+		return -1;
+	*state = store;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	fg_store_close(*state);
+	return 0;
+}
+
+static int64_t
+scalar(fg_store *store, const char *sql)
+{
+	fg_stmt *st;
+	int64_t v = -1;
+
+	assert_int_equal(fg_store_prepare(store, sql, &st, NULL), FG_OK);
+	assert_int_equal(fg_stmt_scalar_int64(st, &v, NULL, NULL), FG_OK);
+	return v;
+}
+
+static void
+test_migrate_is_idempotent(void **state)
+{
+	fg_store *store = *state;
+	int applied = -1, version = -1;
+
+	assert_int_equal(fg_store_migrate(store, &applied, NULL), FG_OK);
+	assert_true(applied >= 1);
+	assert_int_equal(fg_store_migrate(store, &applied, NULL), FG_OK);
+	assert_int_equal(applied, 0);
+	assert_int_equal(fg_store_schema_version(store, &version, NULL), FG_OK);
+	assert_int_equal(version, fg_store_schema_latest(store));
+	assert_int_equal(scalar(store, "PRAGMA foreign_keys"), 1);
+	assert_string_equal(fg_store_backend(store), "sqlite");
+}
+
+static void
+test_nested_transactions(void **state)
+{
+	fg_store *store = *state;
+
+	assert_int_equal(fg_store_exec(store, "CREATE TABLE t (x INTEGER UNIQUE)", NULL), FG_OK);
+	assert_int_equal(fg_store_begin(store, NULL), FG_OK);
+	assert_int_equal(fg_store_exec(store, "INSERT INTO t VALUES (1)", NULL), FG_OK);
+	assert_int_equal(fg_store_begin(store, NULL), FG_OK);
+	assert_int_equal(fg_store_exec(store, "INSERT INTO t VALUES (2)", NULL), FG_OK);
+	fg_store_rollback(store);	/* undoes 2 only */
+	assert_int_equal(fg_store_begin(store, NULL), FG_OK);
+	assert_int_equal(fg_store_exec(store, "INSERT INTO t VALUES (3)", NULL), FG_OK);
+	assert_int_equal(fg_store_commit(store, NULL), FG_OK);
+	assert_int_equal(fg_store_commit(store, NULL), FG_OK);
+	assert_int_equal(scalar(store, "SELECT sum(x) FROM t"), 4);
+
+	assert_int_equal(fg_store_begin(store, NULL), FG_OK);
+	assert_int_equal(fg_store_exec(store, "INSERT INTO t VALUES (10)", NULL), FG_OK);
+	fg_store_rollback(store);
+	assert_int_equal(scalar(store, "SELECT sum(x) FROM t"), 4);
+	assert_int_equal(fg_store_commit(store, NULL), FG_MISUSE);
+}
+
+static void
+test_constraint_is_conflict(void **state)
+{
+	fg_store *store = *state;
+	struct fg_error err;
+	fg_stmt *st;
+	bool row;
+
+	assert_int_equal(fg_store_exec(store, "CREATE TABLE u (x INTEGER UNIQUE)", NULL), FG_OK);
+	assert_int_equal(fg_store_prepare(store, "INSERT INTO u VALUES (?)", &st, NULL), FG_OK);
+	fg_stmt_bind_int64(st, 1, 7);
+	assert_int_equal(fg_stmt_step(st, &row, &err), FG_OK);
+	fg_stmt_reset(st);
+	assert_int_equal(fg_store_prepare(store, "INSERT INTO u VALUES (?)", &st, NULL), FG_OK);
+	fg_stmt_bind_int64(st, 1, 7);
+	assert_int_equal(fg_stmt_step(st, &row, &err), FG_CONFLICT);
+	fg_stmt_reset(st);
+	assert_int_equal(err.code, FG_CONFLICT);
+}
+
+static void
+test_statement_cache_and_columns(void **state)
+{
+	fg_store *store = *state;
+	fg_stmt *a, *b;
+	bool row;
+
+	assert_int_equal(fg_store_prepare(store, "SELECT ?1, ?2, ?3, ?4", &a, NULL), FG_OK);
+	assert_int_equal(fg_store_prepare(store, "SELECT ?1, ?2, ?3, ?4", &b, NULL), FG_OK);
+	assert_ptr_equal(a, b);
+	fg_stmt_bind_text(a, 1, "陈");
+	fg_stmt_bind_int64(a, 2, INT64_MAX);
+	fg_stmt_bind_double(a, 3, 0.125);
+	fg_stmt_bind_text(a, 4, NULL);
+	assert_int_equal(fg_stmt_step(a, &row, NULL), FG_OK);
+	assert_true(row);
+	assert_string_equal(fg_stmt_text(a, 0), "陈");
+	assert_true(fg_stmt_int64(a, 1) == INT64_MAX);
+	assert_true(fg_stmt_double(a, 2) == 0.125);
+	assert_true(fg_stmt_is_null(a, 3));
+	assert_null(fg_stmt_text(a, 3));
+	fg_stmt_reset(a);
+	/* Many distinct statements grow the cache. */
+	for (int i = 0; i < 300; i++) {
+		char sql[64];
+		int64_t v;
+
+		snprintf(sql, sizeof(sql), "SELECT %d", i);
+		assert_int_equal(fg_store_prepare(store, sql, &a, NULL), FG_OK);
+		assert_int_equal(fg_stmt_scalar_int64(a, &v, NULL, NULL), FG_OK);
+		assert_int_equal(v, i);
+	}
+}
+
+static void
+test_open_errors(void **state)
+{
+	struct fg_store_options no_create = {.create = false};
+	struct fg_error err;
+	fg_store *store = (fg_store *)1;
+
+	assert_int_equal(fg_store_open("postgresql://localhost/x", NULL, &store, &err), FG_INVALID);
+	assert_null(store);
+	assert_string_equal(err.field, "db");
+	assert_int_equal(fg_store_open("/nonexistent/dir/x.db", &no_create, &store, &err), FG_IO);
+	assert_string_equal(err.message, "could not open database \"/nonexistent/dir/x.db\"");
+	assert_int_equal(fg_store_open("", NULL, &store, &err), FG_INVALID);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_migrate_is_idempotent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nested_transactions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_constraint_is_conflict, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_statement_cache_and_columns, setup, teardown),
+		cmocka_unit_test(test_open_errors),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
