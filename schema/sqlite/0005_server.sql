@@ -24,6 +24,5 @@ CREATE TABLE login_failure (
     failures        INTEGER NOT NULL,
     last_failure    INTEGER NOT NULL             -- Unix seconds
 );
-CREATE INDEX login_failure_last ON login_failure(last_failure);
 
 CREATE INDEX audit_log_user ON audit_log(user_id);
