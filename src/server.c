@@ -486,6 +486,7 @@ server_run(const struct server_config *cfg)
 	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->port)};
 	const union MHD_DaemonInfo *info;
 	struct MHD_Daemon *daemon = NULL;
+	MHD_socket listener;
 	struct fg_error err;
 	sigset_t stop;
 	unsigned port;
@@ -520,7 +521,9 @@ server_run(const struct server_config *cfg)
 		cfg->address, port, cfg->threads);
 	sigwait(&stop, &sig);
 	fprintf(stderr, "fangai: signal %d: finishing requests in progress\n", sig);
-	MHD_quiesce_daemon(daemon);
+	listener = MHD_quiesce_daemon(daemon);
+	if (listener != MHD_INVALID_SOCKET)
+		close(listener);
 	wait_for_idle();
 	status = 0;
 out:
