@@ -180,6 +180,7 @@ fhir_metadata(struct request *req)
 	static const char *const org_sp[][2] = {{"identifier", "token"}, {"name", "string"}, {NULL, NULL}};
 	static const char *const pract_sp[][2] = {{"name", "string"}, {NULL, NULL}};
 	static const char *const role_sp[][2] = {{"organization", "reference"}, {"role", "token"}, {NULL, NULL}};
+	static const char *const condition_sp[][2] = {{"patient", "reference"}, {NULL, NULL}};
 	static const char *const formats[] = {"application/fhir+json", "json", NULL};
 	json_object *cs = json_object_new_object(), *rest = json_object_new_object();
 	json_object *rests = json_object_new_array(), *res = json_object_new_array();
@@ -201,6 +202,7 @@ fhir_metadata(struct request *req)
 	json_object_object_add(rest, "security", sec);
 	json_object_array_add(res, capability_resource("Patient", patient_ia, patient_sp, true));
 	json_object_array_add(res, capability_resource("Organization", org_ia, org_sp, false));
+	json_object_array_add(res, capability_resource("Condition", org_ia, condition_sp, false));
 	json_object_array_add(res, capability_resource("Practitioner", org_ia, pract_sp, false));
 	json_object_array_add(res, capability_resource("PractitionerRole", org_ia, role_sp, false));
 	json_object_object_add(rest, "resource", res);

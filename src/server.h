@@ -22,6 +22,7 @@
 #include "fangai/audit.h"
 #include "fangai/error.h"
 #include "fangai/store.h"
+#include "fangai/tumour.h"
 
 struct server_config {
 	const char *db;
@@ -277,6 +278,24 @@ void person_create_as(struct request *req, const struct person_format *f);
 /* Update the person of the route's {id}: 200 with its ETag; 412 for a stale If-Match. */
 void person_update_as(struct request *req, const struct person_format *f);
 
+/* A tumour of the registry as API JSON (api_tumours.c). */
+json_object *json_tumour(const struct fg_tumour *t);
+
+/*
+ * Read the tumour of the route's {id} if its person is in the request's
+ * scope, with its audit entry; replies 404 alike for a tumour out of scope
+ * and returns false.
+ */
+bool tumour_read(struct request *req, const char *kind, struct fg_tumour *out);
+
+/*
+ * The tumours of person_id if the person is in scope, with the audit
+ * entry of the search.  A person out of scope gives an empty list for a
+ * search, else a 404 reply and false.
+ */
+bool tumours_of(struct request *req, int64_t person_id, const char *kind, bool search,
+		struct fg_tumour_list *out);
+
 /* Handlers, one group per resource file. */
 void api_health(struct request *req);
 void api_ready(struct request *req);
@@ -300,6 +319,10 @@ void fhir_patient_update(struct request *req);
 void fhir_organization_read(struct request *req);
 void fhir_organization_search(struct request *req);
 void fhir_transaction(struct request *req);
+void api_tumours_get(struct request *req);
+void api_person_tumours(struct request *req);
+void fhir_condition_read(struct request *req);
+void fhir_condition_search(struct request *req);
 void fhir_practitioner_read(struct request *req);
 void fhir_practitioner_search(struct request *req);
 void fhir_practitioner_role_read(struct request *req);

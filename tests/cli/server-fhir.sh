@@ -33,6 +33,11 @@ get search-none "/fhir/Patient?identifier=11010519491231002X"
 get organization /fhir/Organization/1
 get organization-child /fhir/Organization/12
 get organizations "/fhir/Organization?_count=50"
+ADULT=$(sql "SELECT min(id) FROM person WHERE birth_date < '1970-01-01'")
+"$F" tumour add --person "$ADULT" --institution 1 --incidence-date 2025-03-01 --topography C50.4 \
+	--morphology 8500/3 --basis 7 --t T1c --n N0 --m M0 >/dev/null
+get condition "/fhir/Condition/$(sql "SELECT max(id) FROM tumour")"
+get conditions "/fhir/Condition?patient=Patient/$ADULT"
 get practitioner /fhir/Practitioner/1
 get practitioner-role /fhir/PractitionerRole/1
 get practitioners "/fhir/Practitioner?name=ccc"

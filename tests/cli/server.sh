@@ -97,6 +97,32 @@ http GET /api/stats/summary -H "Authorization: Bearer $TS" >/dev/null
 n=$(sql "SELECT count(*) FROM person WHERE institution_id = 10")
 grep -q "\"persons\":$n" "$WORK/body"; tap $? "a community centre's summary counts only its persons"
 
+# --- tumours of the registry, and FHIR Condition ---
+ADULT=$(sql "SELECT min(id) FROM person WHERE institution_id = 10 AND birth_date < '1970-01-01'")
+FAR=$(sql "SELECT min(id) FROM person WHERE institution_id <> 10 AND birth_date < '1970-01-01'")
+for p in "$ADULT" "$FAR"; do
+	"$F" tumour add --person "$p" --institution 1 --incidence-date 2025-03-01 --topography C34.1 \
+		--morphology 8140/3 --basis 7 --t T2a --n N0 --m M0 >/dev/null || echo "not ok - tumour add for person $p"
+done
+TUM=$(sql "SELECT id FROM tumour WHERE person_id = $ADULT")
+TFAR=$(sql "SELECT id FROM tumour WHERE person_id = $FAR")
+expect_equal "a centre reads the tumours of its person" 200 "$(http GET /api/persons/$ADULT/tumours -H "Authorization: Bearer $TC")"
+grep -q '"topography":"C34.1"' "$WORK/body" && grep -q '"total":1' "$WORK/body"; tap $? "the list holds the tumour"
+expect_equal "and one tumour by id" 200 "$(http GET /api/tumours/$TUM -H "Authorization: Bearer $TC")"
+expect_equal "not a tumour of another centre's person" 404 "$(http GET /api/tumours/$TFAR -H "Authorization: Bearer $TC")"
+expect_equal "nor that person's tumours" 404 "$(http GET /api/persons/$FAR/tumours -H "Authorization: Bearer $TC")"
+expect_equal "the cancer centre reads both" "200 200" "$(http GET /api/tumours/$TUM -H "Authorization: Bearer $T") $(http GET /api/tumours/$TFAR -H "Authorization: Bearer $T")"
+expect_equal "FHIR Condition read" 200 "$(http GET /fhir/Condition/$TUM -H "Authorization: Bearer $TC")"
+grep -q '"system":"http://hl7.org/fhir/sid/icd-10","code":"C341"' "$WORK/body" && grep -q '"code":"8140/3"' "$WORK/body" &&
+	grep -q "\"subject\":{\"reference\":\"Patient/$ADULT\"}" "$WORK/body"; tap $? "the Condition carries ICD-10, ICD-O-3 and its Patient"
+grep -q '"stage":\[{"summary":{"text":"I' "$WORK/body"; tap $? "the Condition carries the derived stage group"
+expect_equal "FHIR Condition out of scope is 404" 404 "$(http GET /fhir/Condition/$TFAR -H "Authorization: Bearer $TC")"
+http GET "/fhir/Condition?patient=Patient/$FAR" -H "Authorization: Bearer $TC" >/dev/null
+grep -q '"total":0' "$WORK/body"; tap $? "a Condition search for a person out of scope finds nothing"
+http GET "/fhir/Condition?patient=$ADULT" -H "Authorization: Bearer $TC" >/dev/null
+grep -q '"total":1' "$WORK/body"; tap $? "a Condition search by patient"
+expect_equal "reading tumours is audited" 1 "$(sql "SELECT count(*) FROM audit_log WHERE action = 'read' AND resource = 'Condition/$TFAR' AND result = 'notfound'")"
+
 # --- optimistic versions ---
 expect_equal "read for update" 200 "$(http GET /api/persons/$OWN -H "Authorization: Bearer $TC")"
 UPD=$(sql "SELECT json_object('name', '改名字', 'address', '新地址1号', 'id_number', id_number, 'phone', phone) FROM person WHERE id = $OWN")
