@@ -50,7 +50,7 @@ BOOTSTRAP := build/.bootstrap
 
 all: $(B)/fangai
 
-$(BOOTSTRAP): scripts/bootstrap
+$(BOOTSTRAP): scripts/bootstrap $(wildcard package-lock.json)
 	@./scripts/bootstrap
 	@mkdir -p build && touch $@
 
