@@ -3,6 +3,7 @@
 #   make          build the release binary build/release/fangai
 #   make run      create the demo city under var/ and start the platform
 #   make check    every test, built with AddressSanitizer and UBSan
+#   make check-long  the long reliability runs: 200 crash-loop cycles per writer
 #   make bench    the benchmarks under bench/, on the release build
 #
 # Sources are found by wildcard: a new lib/<subsystem>/*.c, src/*.c or
@@ -45,7 +46,7 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
 
 BOOTSTRAP := build/.bootstrap
 
-.PHONY: all run check bench fuzz clean unit-tests bench-bins fuzz-bins
+.PHONY: all run check check-long bench fuzz clean unit-tests bench-bins fuzz-bins
 .DEFAULT_GOAL := all
 
 all: $(B)/fangai
@@ -99,6 +100,11 @@ check:
 	@$(MAKE) -s --no-print-directory VARIANT=asan unit-tests
 	@$(MAKE) -s --no-print-directory VARIANT=fuzz fuzz-bins
 	@FANGAI_BUILD=build/asan FANGAI_FUZZ_BUILD=build/fuzz tests/run
+
+CRASH_CYCLES ?= 200
+check-long:
+	@$(MAKE) -s --no-print-directory VARIANT=asan unit-tests
+	@CRASH_CYCLES=$(CRASH_CYCLES) FANGAI_BUILD=build/asan tests/run cli/crash
 
 FUZZ_SECONDS ?= 300
 fuzz:

@@ -99,19 +99,27 @@ cli_int_option(const struct cli_args *args, const char *name, long long min,
 	return true;
 }
 
-fg_store *
-cli_open_store(const struct cli_args *args, bool create, int *status)
+const char *
+cli_db_location(const struct cli_args *args)
 {
-	struct fg_store_options opts = {.create = create};
 	const char *db = cli_get(args, "db");
-	struct fg_error err;
-	fg_store *store = NULL;
-	int version = 0;
 
 	if (db == NULL)
 		db = getenv("FANGAI_DB");
 	if (db == NULL || *db == '\0')
 		db = DEFAULT_DB;
+	return db;
+}
+
+fg_store *
+cli_open_store(const struct cli_args *args, bool create, int *status)
+{
+	struct fg_store_options opts = {.create = create};
+	const char *db = cli_db_location(args);
+	struct fg_error err;
+	fg_store *store = NULL;
+	int version = 0;
+
 	fg_error_clear(&err);
 	if (fg_store_open(db, &opts, &store, &err) != FG_OK)
 		goto fail;
@@ -128,6 +136,31 @@ fail:
 	fg_store_close(store);
 	*status = cli_report(&err);
 	return NULL;
+}
+
+fg_store *
+cli_open_store_as_is(const struct cli_args *args, bool create, int *status)
+{
+	struct fg_store_options opts = {.create = create};
+	struct fg_error err;
+	fg_store *store = NULL;
+
+	fg_error_clear(&err);
+	if (fg_store_open(cli_db_location(args), &opts, &store, &err) != FG_OK) {
+		*status = cli_report(&err);
+		return NULL;
+	}
+	*status = EXIT_OK;
+	return store;
+}
+
+size_t
+cli_print_problems(const struct fg_findings *problems)
+{
+	for (size_t i = 0; i < problems->count; i++)
+		fprintf(stderr, "fangai: %s: %s\n", fg_finding_level_name(problems->items[i].level),
+			problems->items[i].message);
+	return problems->count;
 }
 
 void

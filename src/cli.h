@@ -14,6 +14,7 @@
 
 #include "fangai/arena.h"
 #include "fangai/error.h"
+#include "fangai/finding.h"
 #include "fangai/store.h"
 
 enum { EXIT_OK = 0, EXIT_REFUSED = 1, EXIT_USAGE = 2 };
@@ -53,7 +54,8 @@ struct command {
 
 /* The top-level commands, each defined in its cmd_*.c and listed in fangai.c. */
 extern const struct command cmd_init_entry, cmd_migrate_entry, cmd_institution_entry,
-	cmd_person_entry, cmd_id_entry, cmd_synth_entry, cmd_stats_entry;
+	cmd_person_entry, cmd_id_entry, cmd_synth_entry, cmd_stats_entry,
+	cmd_backup_entry, cmd_restore_entry, cmd_check_entry;
 
 /* Value of option `name`, or NULL when not given. */
 const char *cli_get(const struct cli_args *args, const char *name);
@@ -74,8 +76,14 @@ int cli_report(const struct fg_error *err);
 int cli_usage_error(const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Print each finding of a check on stderr in the error style; returns how many. */
+size_t cli_print_problems(const struct fg_findings *problems);
+
 /* Map a return code to the exit status. */
 int cli_exit_status(fg_rc rc);
+
+/* The database named by --db, else $FANGAI_DB, else var/fangai.db. */
+const char *cli_db_location(const struct cli_args *args);
 
 /*
  * Open the database named by --db (or its defaults) and bring its schema up
@@ -83,6 +91,13 @@ int cli_exit_status(fg_rc rc);
  * the exit status.
  */
 fg_store *cli_open_store(const struct cli_args *args, bool create, int *status);
+
+/*
+ * Open the database named by --db as it is, without touching its schema
+ * (for backup, restore and check).  On failure prints the error and
+ * returns NULL; *status receives the exit status.
+ */
+fg_store *cli_open_store_as_is(const struct cli_args *args, bool create, int *status);
 
 /*
  * Parse a numeric option in [min, max]; absent gives def.  On a bad value

@@ -17,6 +17,9 @@ static const struct command *const top[] = {
 	&cmd_id_entry,
 	&cmd_synth_entry,
 	&cmd_stats_entry,
+	&cmd_backup_entry,
+	&cmd_restore_entry,
+	&cmd_check_entry,
 	NULL,
 };
 

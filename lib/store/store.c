@@ -122,6 +122,13 @@ fg_store_backend(const fg_store *store)
 	return store->be->name;
 }
 
+const struct fg_store_backend *
+store_backend_of(fg_store *store, void **handle)
+{
+	*handle = store->handle;
+	return store->be;
+}
+
 static uint64_t
 hash_sql(const char *s)
 {

@@ -200,4 +200,8 @@ const struct fg_store_backend fg_store_sqlite_backend = {
 	.is_null = sq_is_null,
 	.reset = sq_reset,
 	.migrations = fg_sqlite_migrations,
+	.backup = sqlite_backup_to,
+	.restore = sqlite_restore_from,
+	.holds_data = sqlite_holds_data,
+	.check = sqlite_check,
 };

@@ -18,7 +18,7 @@
 #include "fangai/util.h"
 #include "synth_int.h"
 
-#define BATCH 20000		/* persons per transaction */
+#define BATCH 20000		/* persons per transaction, unless told */
 #define BORN_ELSEWHERE 0.18	/* share of residents born outside the city */
 #define SINGLE_GIVEN 0.22	/* share of one-character given names */
 #define HAS_MOBILE 0.9
@@ -301,11 +301,12 @@ static fg_rc
 add_residents(fg_store *store, struct city *c, const struct fg_synth_options *opts,
 	      struct fg_synth_report *report, struct fg_error *err)
 {
+	int64_t batch = opts->batch > 0 ? opts->batch : BATCH;
 	int64_t done = 0;
 	fg_rc rc = FG_OK;
 
 	while (rc == FG_OK && done < opts->persons) {
-		int64_t end = done + BATCH < opts->persons ? done + BATCH : opts->persons;
+		int64_t end = done + batch < opts->persons ? done + batch : opts->persons;
 
 		rc = fg_store_begin(store, err);
 		for (; rc == FG_OK && done < end; done++) {
