@@ -3,7 +3,8 @@
 #   make          build the release binary build/release/fangai
 #   make run      create the demo city under var/ and start the platform
 #   make check    every test, built with AddressSanitizer and UBSan
-#   make check-long  the long reliability runs: 200 crash-loop cycles per writer
+#   make check-long  the long reliability runs: 200 crash-loop cycles per writer,
+#                 and fault injection at every SQLite allocation
 #   make bench    the benchmarks under bench/, on the release build
 #
 # Sources are found by wildcard: a new lib/<subsystem>/*.c, src/*.c or
@@ -75,11 +76,14 @@ $(B)/fangai: $(CLI_OBJ) $(B)/libfangai.a
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(B)/libfangai.a $(LIBS)
 
+# The fault-injection test fails libfangai's own allocations through these wrappers.
+$(B)/tests/test_faults: TEST_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup
+
 $(B)/tests/%: tests/unit/%.c $(B)/libfangai.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	@$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -Ilib/store -Itests/unit -o $@ $< $(B)/libfangai.a \
-		$(LIBS) -lcmocka $(LDFLAGS_ALL)
+		$(LIBS) -lcmocka $(LDFLAGS_ALL) $(TEST_LDFLAGS)
 
 $(B)/bench/%: bench/%.c $(B)/libfangai.a
 	@mkdir -p $(dir $@)
@@ -105,6 +109,7 @@ CRASH_CYCLES ?= 200
 check-long:
 	@$(MAKE) -s --no-print-directory VARIANT=asan unit-tests
 	@CRASH_CYCLES=$(CRASH_CYCLES) FANGAI_BUILD=build/asan tests/run cli/crash
+	@FANGAI_FAULT_STRIDE=1 FANGAI_BUILD=build/asan VERBOSE=1 tests/run unit/test_faults
 
 FUZZ_SECONDS ?= 300
 fuzz:

@@ -9,6 +9,7 @@
 #ifndef FANGAI_STORE_INT_H
 #define FANGAI_STORE_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "fangai/finding.h"
@@ -40,6 +41,8 @@ struct fg_store_backend {
 	double (*dbl)(void *stmt, int col);
 	bool (*is_null)(void *stmt, int col);
 	void (*reset)(void *stmt);
+	/* Is a transaction open on the connection (whatever the store thinks)? */
+	bool (*in_transaction)(void *handle);
 	const struct fg_migration *migrations;	/* ascending, ends with {0} */
 
 	/* Reliability operations (lib/store/backup.c is their caller). */
