@@ -90,10 +90,15 @@ $(B)/bench/%: bench/%.c $(B)/libfangai.a
 	@echo "  LINK    $@"
 	@$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -Ilib/store -o $@ $< $(B)/libfangai.a $(LIBS) $(LDFLAGS_ALL)
 
+# The command-line harness runs the fangai command's main(): it links the CLI.
+CLI_PARTS := $(filter-out $(B)/src/fangai.o,$(CLI_OBJ))
+$(B)/fuzz/fuzz_cli: $(CLI_PARTS)
+$(B)/fuzz/fuzz_cli: FUZZ_LINK = $(CLI_PARTS)
+
 $(B)/fuzz/%: tests/fuzz/%.c $(B)/libfangai.a
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
-	@$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(B)/libfangai.a $(LIBS)
+	@$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(FUZZ_LINK) $(B)/libfangai.a $(LIBS)
 
 unit-tests: $(UNIT_BIN) $(B)/fangai
 fuzz-bins: $(FUZZ_BIN)

@@ -6,7 +6,8 @@
 cycles=${CRASH_CYCLES:-10}
 dir=$(dirname "$0")/../crash
 
-# Longest random delay before the kill, in ms: about the writer's run time,
-# so that kills land from the first statements to the last commit.
+# Longest random delay before the kill, in ms: for person add, a few
+# commands' worth; for synth, 1.2 times an uninterrupted run (auto), so
+# that kills land from the first statements to the last commit.
 bash "$dir/../lib/crash-loop" "$dir/writer-person-add" "$cycles" 600
-bash "$dir/../lib/crash-loop" "$dir/writer-synth" "$cycles" 1200
+bash "$dir/../lib/crash-loop" "$dir/writer-synth" "$cycles" auto
