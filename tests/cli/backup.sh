@@ -7,6 +7,12 @@
 dump() { sqlite3 -cmd ".timeout 10000" "$1" .dump | md5sum; }
 q() { sqlite3 -cmd ".timeout 10000" "$@"; }
 
+for cmd in backup restore check; do
+	expect_status 0 "fangai help $cmd" "$F" help "$cmd"
+	expect_output "help $cmd shows usage" "^usage: fangai $cmd"
+done
+expect_status 2 "backup without a file is a usage error" "$F" backup
+
 # A quiet database: backup, restore, and the three exports are identical.
 expect_status 0 "synth a city of 4000" "$F" synth --db "$WORK/city.db" --persons 4000 --seed 5 --quiet
 expect_status 0 "backup" "$F" backup "$WORK/city.bak" --db "$WORK/city.db"
