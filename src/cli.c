@@ -114,7 +114,8 @@ cli_db_location(const struct cli_args *args)
 fg_store *
 cli_open_store(const struct cli_args *args, bool create, int *status)
 {
-	struct fg_store_options opts = {.create = create};
+	/* durable: an acknowledged write survives power loss, not only a crash */
+	struct fg_store_options opts = {.create = create, .durable = true};
 	const char *db = cli_db_location(args);
 	struct fg_error err;
 	fg_store *store = NULL;

@@ -65,7 +65,12 @@ fg_rc fg_store_commit(fg_store *store, struct fg_error *err);
 /* Roll back the innermost level; never fails in a way callers can mend. */
 void fg_store_rollback(fg_store *store);
 
-/* Run SQL text without parameters or results (DDL, PRAGMA...). */
+/*
+ * Run SQL text without parameters or results (DDL, PRAGMA...).  Open
+ * transactions with fg_store_begin() only: outside one, the store rolls
+ * back any transaction it finds open on the connection (one left by a
+ * rollback that failed) before its next use.
+ */
 fg_rc fg_store_exec(fg_store *store, const char *sql, struct fg_error *err);
 
 /*
