@@ -1,7 +1,7 @@
 # Makefile: build, test, run and benchmark fangai.
 #
 #   make          build the release binary build/release/fangai
-#   make run      create the demo city under var/ and start the platform
+#   make run      create the demo city under var/, its accounts, and serve it
 #   make check    every test, built with AddressSanitizer and UBSan
 #   make check-long  the long reliability runs: 200 crash-loop cycles per writer,
 #                 and fault injection at every SQLite allocation
@@ -13,7 +13,7 @@
 VARIANT ?= release
 B := build/$(VARIANT)
 
-PKGS := sqlite3 libutf8proc opencc json-c
+PKGS := sqlite3 libutf8proc opencc json-c libmicrohttpd libsodium xlsxwriter
 CC ?= cc
 WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
         -Wno-unused-parameter -Wvla
@@ -68,6 +68,13 @@ $(B)/gen/migrations_sqlite.c: $(MIGRATIONS) tools/embed-migrations.sh
 $(B)/gen/migrations_sqlite.o: $(B)/gen/migrations_sqlite.c lib/store/store_int.h
 	@$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -Ilib/store -c $< -o $@
 
+$(B)/gen/commands.def: $(CLI_SRC) tools/gen-commands.sh
+	@mkdir -p $(dir $@)
+	@sh tools/gen-commands.sh $(CLI_SRC) > $@.tmp && mv $@.tmp $@
+
+$(B)/src/fangai.o: $(B)/gen/commands.def
+$(B)/src/fangai.o: CPPFLAGS_ALL += -I$(B)/gen
+
 $(B)/libfangai.a: $(LIB_OBJ)
 	@rm -f $@
 	@ar rcs $@ $^
@@ -92,8 +99,9 @@ $(B)/bench/%: bench/%.c $(B)/libfangai.a
 
 # The command-line harness runs the fangai command's main(): it links the CLI.
 CLI_PARTS := $(filter-out $(B)/src/fangai.o,$(CLI_OBJ))
-$(B)/fuzz/fuzz_cli: $(CLI_PARTS)
+$(B)/fuzz/fuzz_cli: $(CLI_PARTS) $(B)/gen/commands.def
 $(B)/fuzz/fuzz_cli: FUZZ_LINK = $(CLI_PARTS)
+$(B)/fuzz/fuzz_cli: CPPFLAGS_ALL += -I$(B)/gen
 
 $(B)/fuzz/%: tests/fuzz/%.c $(B)/libfangai.a
 	@mkdir -p $(dir $@)
@@ -128,6 +136,7 @@ bench:
 
 DEMO_DB := var/demo.db
 DEMO_PERSONS ?= 50000
+DEMO_PORT ?= 8080
 
 run: $(B)/fangai
 	@mkdir -p var
@@ -136,6 +145,9 @@ run: $(B)/fangai
 		$(B)/fangai synth --db $(DEMO_DB) --persons $(DEMO_PERSONS) --seed 2026; \
 	fi
 	@$(B)/fangai stats summary --db $(DEMO_DB)
+	@sh scripts/demo-accounts $(B)/fangai $(DEMO_DB)
+	@echo "log in: curl -d '{\"username\":\"ccc.registry\",\"password\":\"...\",\"client\":\"api\"}' -H 'Content-Type: application/json' http://127.0.0.1:$(DEMO_PORT)/api/login"
+	@$(B)/fangai serve --db $(DEMO_DB) --port $(DEMO_PORT)
 
 clean:
 	rm -rf build/release build/asan build/fuzz

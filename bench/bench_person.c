@@ -11,44 +11,9 @@
 
 #include "fangai/person.h"
 #include "fangai/synth.h"
+#include "bench.h"
 
 #define LOOKUPS 20000
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static void
-remove_db(const char *path)
-{
-	char aux[600];
-
-	remove(path);
-	snprintf(aux, sizeof(aux), "%s-wal", path);
-	remove(aux);
-	snprintf(aux, sizeof(aux), "%s-shm", path);
-	remove(aux);
-}
-
-static int
-fail(const struct fg_error *err)
-{
-	fprintf(stderr, "bench_person: %s (%s)\n", err->message, err->detail);
-	return 1;
-}
 
 int
 main(void)
@@ -71,10 +36,10 @@ main(void)
 	remove_db(path);
 	sopts.as_of = fg_date_from_ymd(2025, 12, 31);
 	if (fg_store_open(path, &opts, &store, &err) != FG_OK || fg_store_migrate(store, NULL, &err) != FG_OK)
-		return fail(&err);
+		return bench_fail("bench_person", &err);
 	t0 = now();
 	if (fg_synth_city(store, &sopts, &report, &err) != FG_OK) {
-		status = fail(&err);
+		status = bench_fail("bench_person", &err);
 		goto out;
 	}
 	t1 = now();
@@ -88,7 +53,7 @@ main(void)
 	if (ids == NULL || lat == NULL)
 		goto out;
 	if (fg_store_prepare(store, "SELECT id_number FROM person ORDER BY random() LIMIT ?", &st, &err) != FG_OK)
-		return fail(&err);
+		return bench_fail("bench_person", &err);
 	fg_stmt_bind_int64(st, 1, LOOKUPS);
 	while (n < LOOKUPS && fg_stmt_step(st, &row, &err) == FG_OK && row)
 		snprintf(ids[n++], sizeof(ids[0]), "%s", fg_stmt_text(st, 0));
@@ -98,7 +63,7 @@ main(void)
 		double a = now();
 
 		if (fg_person_get_by_id_number(store, ids[i], &p, &err) != FG_OK) {
-			status = fail(&err);
+			status = bench_fail("bench_person", &err);
 			goto out;
 		}
 		lat[i] = (now() - a) * 1e6;

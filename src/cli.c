@@ -100,7 +100,7 @@ cli_int_option(const struct cli_args *args, const char *name, long long min,
 }
 
 const char *
-cli_db_location(const struct cli_args *args)
+cli_db_path(const struct cli_args *args)
 {
 	const char *db = cli_get(args, "db");
 
@@ -116,7 +116,7 @@ cli_open_store(const struct cli_args *args, bool create, int *status)
 {
 	/* durable: an acknowledged write survives power loss, not only a crash */
 	struct fg_store_options opts = {.create = create, .durable = true};
-	const char *db = cli_db_location(args);
+	const char *db = cli_db_path(args);
 	struct fg_error err;
 	fg_store *store = NULL;
 	int version = 0;
@@ -147,7 +147,7 @@ cli_open_store_as_is(const struct cli_args *args, bool create, int *status)
 	fg_store *store = NULL;
 
 	fg_error_clear(&err);
-	if (fg_store_open(cli_db_location(args), &opts, &store, &err) != FG_OK) {
+	if (fg_store_open(cli_db_path(args), &opts, &store, &err) != FG_OK) {
 		*status = cli_report(&err);
 		return NULL;
 	}
@@ -187,4 +187,19 @@ cli_print_help(FILE *f, const char *path, const struct command *cmd)
 		}
 	}
 	fputs("  --help                 show this help\n", f);
+}
+
+fg_registry *
+cli_open_registry(int *status)
+{
+	struct fg_error err;
+	fg_registry *reg;
+
+	fg_error_clear(&err);
+	if (fg_registry_open(NULL, &reg, &err) != FG_OK) {
+		*status = cli_report(&err);
+		return NULL;
+	}
+	*status = EXIT_OK;
+	return reg;
 }

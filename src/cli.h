@@ -15,6 +15,7 @@
 #include "fangai/arena.h"
 #include "fangai/error.h"
 #include "fangai/finding.h"
+#include "fangai/registry.h"
 #include "fangai/store.h"
 
 enum { EXIT_OK = 0, EXIT_REFUSED = 1, EXIT_USAGE = 2 };
@@ -52,11 +53,6 @@ struct command {
 #define CLI_OPT_FORMAT {"format", "FMT", "output as table (default), csv or json"}
 #define CLI_OPT_END {NULL, NULL, NULL}
 
-/* The top-level commands, each defined in its cmd_*.c and listed in fangai.c. */
-extern const struct command cmd_init_entry, cmd_migrate_entry, cmd_institution_entry,
-	cmd_person_entry, cmd_id_entry, cmd_synth_entry, cmd_stats_entry,
-	cmd_backup_entry, cmd_restore_entry, cmd_check_entry;
-
 /* Value of option `name`, or NULL when not given. */
 const char *cli_get(const struct cli_args *args, const char *name);
 
@@ -83,7 +79,7 @@ size_t cli_print_problems(const struct fg_findings *problems);
 int cli_exit_status(fg_rc rc);
 
 /* The database named by --db, else $FANGAI_DB, else var/fangai.db. */
-const char *cli_db_location(const struct cli_args *args);
+const char *cli_db_path(const struct cli_args *args);
 
 /*
  * Open the database named by --db (or its defaults) and bring its schema up
@@ -98,6 +94,13 @@ fg_store *cli_open_store(const struct cli_args *args, bool create, int *status);
  * returns NULL; *status receives the exit status.
  */
 fg_store *cli_open_store_as_is(const struct cli_args *args, bool create, int *status);
+
+/*
+ * Load the cancer registry's code and rule tables (data/icdo3, data/tnm).
+ * On failure prints the error and returns NULL; *status receives the exit
+ * status.  Free the handle with fg_registry_free().
+ */
+fg_registry *cli_open_registry(int *status);
 
 /*
  * Parse a numeric option in [min, max]; absent gives def.  On a bad value

@@ -49,7 +49,7 @@ run_restore(struct cli_args *args)
 		status = cli_report(&err);
 	} else
 		printf("restored %s into %s: schema version %d, consistency check clean\n",
-		       args->pos[0], cli_db_location(args), version);
+		       args->pos[0], cli_db_path(args), version);
 	fg_arena_free(&arena);
 	fg_store_close(store);
 	return status;

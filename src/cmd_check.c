@@ -28,11 +28,11 @@ run_check(struct cli_args *args)
 		fprintf(stderr, "fangai: error: database \"%s\" failed its consistency check\n"
 				"  detail: %zu problem(s) found.\n"
 				"  hint: Restore the latest backup with \"fangai restore\".\n",
-			cli_db_location(args), problems.count);
+			cli_db_path(args), problems.count);
 		status = EXIT_REFUSED;
 	} else
 		printf("database %s is consistent: integrity and foreign keys checked\n",
-		       cli_db_location(args));
+		       cli_db_path(args));
 	fg_arena_free(&arena);
 	fg_store_close(store);
 	return status;

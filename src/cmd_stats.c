@@ -1,10 +1,12 @@
 /*
  * cmd_stats.c
- *	  fangai stats summary: what a database holds.
+ *	  fangai stats summary: what a database holds; the table of the stats
+ *	  subcommands (rates: cmd_rates.c, quality: cmd_quality.c).
  */
 #include <stdio.h>
 
 #include "cli.h"
+#include "cmd_rates.h"
 #include "fangai/summary.h"
 #include "output.h"
 
@@ -103,12 +105,20 @@ static const struct command stats_commands[] = {
 	{.name = "summary", .usage = "[--db PATH] [--format FMT]",
 	 .summary = "institutions, population by age, sex and district, and register sizes",
 	 .options = summary_options, .run = run_summary},
+	{.name = "rates", .usage = "[--cases FILE --population FILE | --db PATH] [--standard STD] [--by DIMS] [OPTIONS]",
+	 .summary = "incidence: crude, age-specific and standardised rates, cumulative, truncated, EAPC",
+	 .description = stats_rates_description, .options = stats_rates_options,
+	 .run = stats_run_rates},
+	{.name = "quality", .usage = "--tumours FILE [--deaths FILE] [--by DIMS] [OPTIONS]",
+	 .summary = "registry data quality: MV%, DCO%, M:I, unknown basis and site, morphology NOS",
+	 .description = stats_quality_description, .options = stats_quality_options,
+	 .run = stats_run_quality},
 	{0},
 };
 
 const struct command cmd_stats_entry = {
 	.name = "stats",
-	.usage = "summary ...",
+	.usage = "summary|rates|quality ...",
 	.summary = "statistics over the database",
 	.subcommands = stats_commands,
 };

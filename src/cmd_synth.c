@@ -36,6 +36,23 @@ show_progress(int64_t done, int64_t total, void *userdata)
 		fputc('\n', stderr);
 }
 
+/* Screening histories for the city just generated. */
+static int
+synth_screening(fg_store *store, const struct fg_synth_options *city)
+{
+	struct fg_synth_screening_options opts = {.seed = city->seed, .as_of = city->as_of};
+	struct fg_synth_screening_report rep;
+	struct fg_error err;
+	double start = seconds_now();
+
+	if (fg_synth_screening(store, &opts, &rep, &err) != FG_OK)
+		return cli_report(&err);
+	printf("screening histories: %lld episodes, %lld questionnaires, %lld exams, %lld diagnoses in %.1f s\n",
+	       (long long)rep.episodes, (long long)rep.questionnaires, (long long)rep.exams,
+	       (long long)rep.outcomes, seconds_now() - start);
+	return EXIT_OK;
+}
+
 static int
 run_synth(struct cli_args *args)
 {
@@ -74,6 +91,8 @@ run_synth(struct cli_args *args)
 	printf("synthetic city: %lld institutions, %lld persons in %.1f s (seed %llu)\n",
 	       (long long)report.institutions, (long long)report.persons, took,
 	       (unsigned long long)opts.seed);
+	if (status == EXIT_OK && cli_has(args, "screening"))
+		status = synth_screening(store, &opts);
 	fg_store_close(store);
 	return status;
 }
@@ -85,6 +104,7 @@ static const struct cli_option options[] = {
 	{"as-of", "DATE", "the day the city is generated for (default 2025-12-31)"},
 	{"batch", "N", "persons per transaction (default 20000)"},
 	{"quiet", NULL, "no progress display"},
+	{"screening", NULL, "also give residents screening histories (data/synth/screening.csv)"},
 	CLI_OPT_END,
 };
 

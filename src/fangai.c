@@ -9,17 +9,15 @@
 #include "cli.h"
 #include "fangai/log.h"
 
+/* Every cmd_*.c entry, listed at build time by tools/gen-commands.sh. */
+#define FG_COMMAND(entry) extern const struct command entry;
+#include "commands.def"
+#undef FG_COMMAND
+
 static const struct command *const top[] = {
-	&cmd_init_entry,
-	&cmd_migrate_entry,
-	&cmd_institution_entry,
-	&cmd_person_entry,
-	&cmd_id_entry,
-	&cmd_synth_entry,
-	&cmd_stats_entry,
-	&cmd_backup_entry,
-	&cmd_restore_entry,
-	&cmd_check_entry,
+#define FG_COMMAND(entry) &entry,
+#include "commands.def"
+#undef FG_COMMAND
 	NULL,
 };
 

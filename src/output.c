@@ -240,3 +240,14 @@ out_table_print(const struct out_table *t, enum out_format fmt, FILE *f)
 		break;
 	}
 }
+
+void
+out_csv_row(FILE *f, const char *const *cells, int n)
+{
+	for (int j = 0; j < n; j++) {
+		if (j)
+			fputc(',', f);
+		print_csv_cell(cells[j] ? cells[j] : "", f);
+	}
+	fputc('\n', f);
+}

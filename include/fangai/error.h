@@ -80,6 +80,12 @@ void fg_error_hint(struct fg_error *err, const char *fmt, ...)
 	FG_PRINTF(2, 3);
 
 /*
+ * Prefix err's message with the input file and line it concerns
+ * ("FILE, line N: ..."), keeping field, detail and hint.  Returns err->code.
+ */
+fg_rc fg_error_at_line(struct fg_error *err, const char *path, long line);
+
+/*
  * Return the stable lower-case name of a code ("invalid", "not found"...).
  * The string is static.
  */

@@ -73,6 +73,28 @@ fg_rc fg_person_add(fg_store *store, const struct fg_person_input *in,
 		    struct fg_person *out, bool *matched,
 		    struct fg_findings *conflicts, struct fg_error *err);
 
+/*
+ * Replace the fields of person id with those of in (the registering
+ * institution stays; in->institution may be NULL), provided the stored
+ * version is still `version`.  On success *out holds the stored row with
+ * its version increased.  FG_INVALID naming the field; FG_NOTFOUND;
+ * FG_CONFLICT (field "version") if the person was changed meanwhile, or
+ * (field "id_number") if another person has the ID number.
+ */
+fg_rc fg_person_update(fg_store *store, int64_t id, int64_t version,
+		       const struct fg_person_input *in, struct fg_person *out,
+		       struct fg_error *err);
+
+/*
+ * Replace the stored fields of person `id` (the registering institution
+ * included) with those of p, a person checked by fg_person_validate(),
+ * whatever its version; the version is incremented.  For imports that
+ * update a source record.  FG_NOTFOUND if absent; FG_CONFLICT if another
+ * person holds p's ID number.
+ */
+fg_rc fg_person_replace(fg_store *store, int64_t id, const struct fg_person *p,
+			struct fg_error *err);
+
 /* Read person `id` into *out; FG_NOTFOUND if absent. */
 fg_rc fg_person_get(fg_store *store, int64_t id, struct fg_person *out,
 		    struct fg_error *err);
@@ -91,6 +113,9 @@ struct fg_person_query {
 	const char *text;		/* for find; NULL lists */
 	int64_t institution_id;		/* 0: any */
 	const char *district;		/* NULL: any */
+	int64_t visible_to;		/* 0: any; else only persons this institution may see */
+	const char *birth_date;		/* YYYY-MM-DD; NULL: any */
+	char sex;			/* GB/T 2261.1 code; '\0': any */
 	int64_t limit;			/* page size, 1..1000 */
 	int64_t offset;
 };
@@ -109,6 +134,14 @@ struct fg_person_list {
 fg_rc fg_person_find(fg_store *store, const struct fg_person_query *q,
 		     struct fg_arena *arena, struct fg_person_list *out,
 		     struct fg_error *err);
+
+/*
+ * Whether institution_id may see person id: it registered the person, or
+ * has an active screening episode, referral (from or to it), consultation
+ * (requesting or taking part), or follow-up plan for them.
+ */
+fg_rc fg_person_visible(fg_store *store, int64_t id, int64_t institution_id,
+			bool *visible, struct fg_error *err);
 
 /* Parse a sex given as 1/2/0/9, M/F, male/female or 男/女 into the GB/T 2261.1 code. */
 fg_rc fg_sex_parse(const char *text, char *out, struct fg_error *err);

@@ -13,6 +13,8 @@
 
 #include "fangai/date.h"
 #include "fangai/error.h"
+#include "fangai/identity.h"
+#include "fangai/name.h"
 #include "fangai/store.h"
 
 struct fg_synth_options {
@@ -45,5 +47,51 @@ struct fg_synth_report {
  */
 fg_rc fg_synth_city(fg_store *store, const struct fg_synth_options *opts,
 		    struct fg_synth_report *report, struct fg_error *err);
+
+struct fg_synth_screening_options {
+	uint64_t seed;
+	fg_date as_of;			/* histories end on this day */
+	const char *datadir;		/* NULL: fg_datadir() */
+};
+
+struct fg_synth_screening_report {
+	int64_t episodes, questionnaires, exams, outcomes;
+};
+
+/*
+ * Give the residents of a generated city screening histories: every
+ * district enrolled in each programme of data/synth/screening.csv 18
+ * months before as_of, questionnaires answered from item frequencies,
+ * first exams with findings drawn by weight (classified by the programme's
+ * scheme), and diagnoses for part of the referred.  Everything goes through
+ * the screening library.  One transaction per programme.
+ */
+fg_rc fg_synth_screening(fg_store *store, const struct fg_synth_screening_options *opts,
+			 struct fg_synth_screening_report *report, struct fg_error *err);
+
+/* One resident drawn by fg_synth_residents(); texts as a person would be entered. */
+struct fg_synth_resident {
+	char id_number[FG_RESIDENT_ID_LEN + 1];
+	char name[FG_NAME_MAX];
+	char sex[2];			/* "1" or "2" */
+	char birth_date[FG_DATE_TEXT_MAX];
+	char phone[16];			/* "" for none */
+	char address[192];
+	char district[7];
+};
+
+typedef fg_rc (*fg_synth_resident_fn)(const struct fg_synth_resident *r,
+				      void *userdata, struct fg_error *err);
+
+/*
+ * Draw opts->persons residents of the synthetic city as fg_synth_city()
+ * would, without a database, passing each to fn (the resident is valid
+ * during the call only).  Resident ID numbers are unique within a run.
+ * Stops at the first failure of fn and returns it; FG_IO or FG_INVALID if
+ * a data file is missing or malformed.  opts->progress is not called.
+ */
+fg_rc fg_synth_residents(const struct fg_synth_options *opts,
+			 fg_synth_resident_fn fn, void *userdata,
+			 struct fg_error *err);
 
 #endif

@@ -20,6 +20,12 @@ bool fg_strlcpy(char *dst, const char *src, size_t dstsz);
 /* True if s is exactly n ASCII digits. */
 bool fg_is_digits(const char *s, size_t n);
 
+/* True if the first n bytes of s are ASCII digits (s holds at least n bytes). */
+bool fg_digits_at(const char *s, size_t n);
+
+/* Value of the n ASCII digits at s (checked by the caller), e.g. a year. */
+int fg_digits_value(const char *s, size_t n);
+
 /*
  * Parse a whole decimal integer in [min, max] from text.  FG_INVALID,
  * naming field and text, for anything else.

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "fangai/identity.h"
+#include "fangai/util.h"
 
 /* GB 11643-1999: Wi = 2^(18-i) mod 11; check = "10X98765432"[S mod 11]. */
 static const int id_weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
@@ -96,25 +97,6 @@ id_invalid(struct fg_error *err, const char *text, const char *hint,
 	return FG_INVALID;
 }
 
-static bool
-all_digits(const char *s, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (!isdigit((unsigned char)s[i]))
-			return false;
-	return true;
-}
-
-static int
-digits_value(const char *s, int n)
-{
-	int v = 0;
-
-	for (int i = 0; i < n; i++)
-		v = v * 10 + (s[i] - '0');
-	return v;
-}
-
 /* Turn a 15-digit legacy number into 17 digits (19 inserted before YY). */
 static void
 upgrade_legacy(const char *n15, char *n18)
@@ -138,40 +120,31 @@ fg_resident_id_parse(const char *text, fg_date today,
 	char expected;
 
 	if (text == NULL || *text == '\0')
-		return id_invalid(err, "", NULL, "%s", "The number is empty.");
+		return id_invalid(err, "", NULL, "The number is empty.");
 	snprintf(shown, sizeof(shown), "%.*s", RAW_MAX, text);
 	len = fold_id_text(text, raw, sizeof(raw), &bad);
 	if (len < 0)
 		return id_invalid(err, shown, "A resident ID number has 18 characters: 17 digits and a digit or X.",
 				  "It holds a character that is not a digit or X: \"%s\".", text + bad);
 	if (len == 15) {
-		if (!all_digits(raw, 15))
-			return id_invalid(err, shown, NULL, "%s",
-					  "A 15-digit legacy number holds digits only.");
+		if (!fg_digits_at(raw, 15))
+			return id_invalid(err, shown, NULL, "A 15-digit legacy number holds digits only.");
 		upgrade_legacy(raw, num);
 	} else if (len == 18) {
-		if (!all_digits(raw, 17) || !(isdigit((unsigned char)raw[17]) || raw[17] == 'X'))
-			return id_invalid(err, shown, NULL, "%s",
+		if (!fg_digits_at(raw, 17) || !(isdigit((unsigned char)raw[17]) || raw[17] == 'X'))
+			return id_invalid(err, shown, NULL,
 					  "Only the last character may be X; the others are digits.");
 		memcpy(num, raw, 19);
 	} else {
-		char count[32];
-
-		snprintf(count, sizeof(count), "%d", len);
 		return id_invalid(err, shown, "A resident ID number has 18 characters, or 15 digits for a number issued before 1999.",
-				  "It has %s characters.", count);
+				  "It has %d characters.", len);
 	}
 
-	y = digits_value(num + 6, 4);
-	m = digits_value(num + 10, 2);
-	d = digits_value(num + 12, 2);
-	if (!fg_date_valid_ymd(y, m, d)) {
-		char date[16];
-
-		snprintf(date, sizeof(date), "%.8s", num + 6);
-		return id_invalid(err, shown, NULL,
-				  "Its birth date %s is not a calendar day.", date);
-	}
+	y = fg_digits_value(num + 6, 4);
+	m = fg_digits_value(num + 10, 2);
+	d = fg_digits_value(num + 12, 2);
+	if (!fg_date_valid_ymd(y, m, d))
+		return id_invalid(err, shown, NULL, "Its birth date %.8s is not a calendar day.", num + 6);
 	out->birth_date = fg_date_from_ymd(y, m, d);
 	if (out->birth_date > today) {
 		char date[FG_DATE_TEXT_MAX];
@@ -180,13 +153,9 @@ fg_resident_id_parse(const char *text, fg_date today,
 				  fg_date_format(out->birth_date, date));
 	}
 	expected = fg_resident_id_check_char(num);
-	if (len == 18 && num[17] != expected) {
-		char both[64];
-
-		snprintf(both, sizeof(both), "%c but the first 17 digits give %c", num[17], expected);
+	if (len == 18 && num[17] != expected)
 		return id_invalid(err, shown, "Check the number for a mistyped or swapped digit.",
-				  "Its check character is %s.", both);
-	}
+				  "Its check character is %c but the first 17 digits give %c.", num[17], expected);
 	memcpy(out->number, num, sizeof(out->number));
 	memcpy(out->district, num, 6);
 	out->district[6] = '\0';
@@ -244,7 +213,7 @@ fg_uscc_parse(const char *text, const char *field, char *out,
 		}
 	}
 	code[len] = '\0';
-	if (!all_digits(code + 2, 6)) {
+	if (!fg_digits_at(code + 2, 6)) {
 		fg_error_set(err, FG_INVALID, field,
 			     "invalid unified social credit code \"%s\"", text);
 		fg_error_detail(err, "Characters 3 to 8 must be a district code of six digits.");

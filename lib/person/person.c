@@ -336,20 +336,12 @@ compare_fields(const struct fg_person *stored, const struct fg_person *given,
 	return rc;
 }
 
-static fg_rc
-insert_person(fg_store *store, struct fg_person *p, struct fg_error *err)
+/* Bind the stored fields of p as parameters ?1-?10 and the time `now` as ?11. */
+static void
+bind_person(fg_stmt *st, const struct fg_person *p, const char *now)
 {
-	char now[32], birth[FG_DATE_TEXT_MAX];
-	fg_stmt *st;
-	fg_rc rc;
+	char birth[FG_DATE_TEXT_MAX];
 
-	rc = fg_store_prepare(store,
-			      "INSERT INTO person (district, institution_id, id_type, id_number, name,"
-			      " name_key, sex, birth_date, phone, address, created_at, updated_at)"
-			      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", &st, err);
-	if (rc != FG_OK)
-		return rc;
-	fg_utc_now(now);
 	fg_stmt_bind_text(st, 1, p->district);
 	fg_stmt_bind_int64(st, 2, p->institution_id);
 	fg_stmt_bind_text(st, 3, p->id_type);
@@ -361,8 +353,31 @@ insert_person(fg_store *store, struct fg_person *p, struct fg_error *err)
 	fg_stmt_bind_text(st, 9, p->phone[0] ? p->phone : NULL);
 	fg_stmt_bind_text(st, 10, p->address[0] ? p->address : NULL);
 	fg_stmt_bind_text(st, 11, now);
-	fg_stmt_bind_text(st, 12, now);
-	rc = fg_stmt_scalar_int64(st, &p->id, NULL, err);
+}
+
+/*
+ * Insert p unless its identity document is registered already; *inserted
+ * says which.  The unique index decides, so two writers adding the same
+ * number at once cannot both insert it.
+ */
+static fg_rc
+insert_person(fg_store *store, struct fg_person *p, bool *inserted,
+	      struct fg_error *err)
+{
+	char now[32];
+	fg_stmt *st;
+	fg_rc rc;
+
+	rc = fg_store_prepare(store,
+			      "INSERT INTO person (district, institution_id, id_type, id_number, name,"
+			      " name_key, sex, birth_date, phone, address, created_at, updated_at)"
+			      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)"
+			      " ON CONFLICT (id_type, id_number) WHERE id_number IS NOT NULL DO NOTHING"
+			      " RETURNING id", &st, err);
+	if (rc != FG_OK)
+		return rc;
+	bind_person(st, p, fg_utc_now(now));
+	rc = fg_stmt_scalar_int64(st, &p->id, inserted, err);
 	p->version = 1;
 	return rc;
 }
@@ -373,29 +388,105 @@ fg_person_add(fg_store *store, const struct fg_person_input *in,
 	      struct fg_findings *conflicts, struct fg_error *err)
 {
 	struct fg_person given;
-	bool found = false;
+	bool inserted = false, found = false;
 	fg_rc rc;
 
 	*matched = false;
 	rc = fg_person_validate(store, in, &given, err);
+	if (rc == FG_OK)
+		rc = insert_person(store, &given, &inserted, err);
 	if (rc != FG_OK)
 		return rc;
-	if (given.id_number[0]) {
-		rc = lookup_id_number(store, given.id_type, given.id_number, out, &found, err);
-		if (rc != FG_OK)
-			return rc;
-		if (found) {
-			*matched = true;
-			return compare_fields(out, &given, in, conflicts) == FG_OK
-				       ? FG_OK
-				       : fg_error_set(err, FG_NOMEM, NULL, "out of memory comparing persons");
-		}
+	if (inserted) {
+		*out = given;
+		return FG_OK;
 	}
-	rc = insert_person(store, &given, err);
+	rc = lookup_id_number(store, given.id_type, given.id_number, out, &found, err);
+	if (rc == FG_OK && !found)
+		rc = fg_error_set(err, FG_INTERNAL, "id_number",
+				  "person with ID number %s vanished during registration", given.id_number);
 	if (rc != FG_OK)
 		return rc;
-	*out = given;
+	*matched = true;
+	if (compare_fields(out, &given, in, conflicts) != FG_OK)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory comparing persons");
 	return FG_OK;
+}
+
+/*
+ * Write the fields of p over row p->id, if its version is still `version`
+ * (any version when version < 0); *done says whether a row was written.
+ */
+static fg_rc
+update_row(fg_store *store, const struct fg_person *p, int64_t version, bool *done,
+	   struct fg_error *err)
+{
+	char now[32];
+	fg_stmt *st;
+	fg_rc rc;
+
+	rc = fg_store_prepare(store,
+			      "UPDATE person SET district = ?1, institution_id = ?2, id_type = ?3,"
+			      " id_number = ?4, name = ?5, name_key = ?6, sex = ?7, birth_date = ?8,"
+			      " phone = ?9, address = ?10, updated_at = ?11, version = version + 1"
+			      " WHERE id = ?12 AND (?13 < 0 OR version = ?13) RETURNING version", &st, err);
+	if (rc != FG_OK)
+		return rc;
+	bind_person(st, p, fg_utc_now(now));
+	fg_stmt_bind_int64(st, 12, p->id);
+	fg_stmt_bind_int64(st, 13, version);
+	rc = fg_stmt_scalar_int64(st, &(int64_t){0}, done, err);
+	if (rc == FG_CONFLICT)
+		fg_error_set(err, FG_CONFLICT, "id_number",
+			     "resident ID number %s belongs to another person", p->id_number);
+	return rc;
+}
+
+fg_rc
+fg_person_replace(fg_store *store, int64_t id, const struct fg_person *p,
+		  struct fg_error *err)
+{
+	struct fg_person row = *p;
+	bool done = false;
+	fg_rc rc;
+
+	row.id = id;
+	rc = update_row(store, &row, -1, &done, err);
+	if (rc == FG_OK && !done)
+		rc = fg_error_set(err, FG_NOTFOUND, "person", "person %lld does not exist", (long long)id);
+	return rc;
+}
+
+fg_rc
+fg_person_update(fg_store *store, int64_t id, int64_t version,
+		 const struct fg_person_input *in, struct fg_person *out,
+		 struct fg_error *err)
+{
+	struct fg_person_input given = *in;
+	struct fg_person stored, p;
+	char inst[24];
+	bool done = false;
+	fg_rc rc;
+
+	rc = fg_person_get(store, id, &stored, err);
+	if (rc != FG_OK)
+		return rc;
+	snprintf(inst, sizeof(inst), "%lld", (long long)stored.institution_id);
+	given.institution = inst;
+	rc = fg_person_validate(store, &given, &p, err);
+	if (rc != FG_OK)
+		return rc;
+	p.id = id;
+	rc = update_row(store, &p, version, &done, err);
+	if (rc == FG_OK && !done) {
+		rc = fg_error_set(err, FG_CONFLICT, "version", "person %lld has version %lld, not %lld",
+				  (long long)id, (long long)stored.version, (long long)version);
+		fg_error_detail(err, "Someone else changed the person since it was read.");
+		fg_error_hint(err, "Read the person again and repeat the change.");
+	}
+	if (rc == FG_OK)
+		rc = fg_person_get(store, id, out, err);
+	return rc;
 }
 
 /* Decide what a free-text query is: an ID number, a phone number or a name. */
@@ -469,9 +560,33 @@ plan_query(const struct fg_person_query *q, struct query_plan *plan,
 	return FG_OK;
 }
 
-/* Parameters: ?1 and ?2 the plan's, ?3 institution, ?4 district, ?5 limit, ?6 offset. */
+/*
+ * The persons institution ?7 may see (see fg_person_visible).  Referral and
+ * consultation states that end the link are those of a closed case.
+ */
+#define VISIBLE_TO_7 \
+	"(person.institution_id = ?7" \
+	" OR EXISTS (SELECT 1 FROM screening_episode e WHERE e.person_id = person.id" \
+	"   AND e.institution_id = ?7 AND e.closed_on IS NULL)" \
+	" OR EXISTS (SELECT 1 FROM referral r WHERE r.person_id = person.id" \
+	"   AND (r.institution_id = ?7 OR r.to_institution_id = ?7)" \
+	"   AND r.state NOT IN ('completed', 'closed', 'cancelled', 'rejected'))" \
+	" OR EXISTS (SELECT 1 FROM consultation c WHERE c.person_id = person.id" \
+	"   AND c.state NOT IN ('completed', 'closed', 'cancelled')" \
+	"   AND (c.institution_id = ?7 OR EXISTS (SELECT 1 FROM consultation_participant cp" \
+	"     WHERE cp.consultation_id = c.id AND cp.institution_id = ?7)))" \
+	" OR EXISTS (SELECT 1 FROM followup_plan f WHERE f.person_id = person.id" \
+	"   AND f.institution_id = ?7 AND f.active = 1))"
+
+/*
+ * Parameters: ?1 and ?2 the plan's, ?3 institution, ?4 district, ?5 limit,
+ * ?6 offset, ?7 the institution whose visibility applies, ?8 birth date,
+ * ?9 sex.
+ */
 #define SCOPE \
-	" AND (?3 = 0 OR institution_id = ?3) AND (?4 IS NULL OR district = ?4)"
+	" AND (?3 = 0 OR institution_id = ?3) AND (?4 IS NULL OR district = ?4)" \
+	" AND (?8 IS NULL OR birth_date = ?8) AND (?9 IS NULL OR sex = ?9)" \
+	" AND (?7 = 0 OR " VISIBLE_TO_7 ")"
 
 static void
 bind_plan(fg_stmt *st, const struct query_plan *plan,
@@ -483,6 +598,26 @@ bind_plan(fg_stmt *st, const struct query_plan *plan,
 		fg_stmt_bind_text(st, 2, plan->arg2);
 	fg_stmt_bind_int64(st, 3, q->institution_id);
 	fg_stmt_bind_text(st, 4, q->district);
+	fg_stmt_bind_int64(st, 7, q->visible_to);
+	fg_stmt_bind_text(st, 8, q->birth_date);
+	fg_stmt_bind_text(st, 9, q->sex ? (char[]){q->sex, '\0'} : NULL);
+}
+
+fg_rc
+fg_person_visible(fg_store *store, int64_t id, int64_t institution_id,
+		  bool *visible, struct fg_error *err)
+{
+	fg_stmt *st;
+	fg_rc rc;
+
+	*visible = false;
+	rc = fg_store_prepare(store, "SELECT 1 FROM person WHERE person.id = ?1 AND " VISIBLE_TO_7,
+			      &st, err);
+	if (rc != FG_OK)
+		return rc;
+	fg_stmt_bind_int64(st, 1, id);
+	fg_stmt_bind_int64(st, 7, institution_id);
+	return fg_stmt_scalar_int64(st, &(int64_t){0}, visible, err);
 }
 
 fg_rc
@@ -491,7 +626,7 @@ fg_person_find(fg_store *store, const struct fg_person_query *q,
 	       struct fg_error *err)
 {
 	struct query_plan plan;
-	char sql[1024], count_sql[1024];
+	char sql[4096], count_sql[4096];
 	fg_stmt *st;
 	bool row = true;
 	fg_rc rc;

@@ -398,3 +398,75 @@ out:
 	fg_arena_free(&arena);
 	return rc;
 }
+
+/* Open-addressing set of the 17-digit bodies of ID numbers drawn so far. */
+struct id_set {
+	uint64_t *slots;	/* 0 for empty; values are stored plus one */
+	size_t mask;
+};
+
+/* Add the number in r; false if it was drawn before. */
+static bool
+id_set_add(struct id_set *set, const char *id_number)
+{
+	uint64_t v = 0, h;
+	size_t i;
+
+	for (int k = 0; k < 17; k++)
+		v = v * 10 + (uint64_t)(id_number[k] - '0');
+	v++;
+	h = v * 0x9E3779B97F4A7C15ULL;
+	for (i = (size_t)(h >> 20) & set->mask; set->slots[i] != 0; i = (i + 1) & set->mask)
+		if (set->slots[i] == v)
+			return false;
+	set->slots[i] = v;
+	return true;
+}
+
+fg_rc
+fg_synth_residents(const struct fg_synth_options *opts, fg_synth_resident_fn fn,
+		   void *userdata, struct fg_error *err)
+{
+	const char *dir = opts->datadir ? opts->datadir : fg_datadir();
+	struct fg_arena arena;
+	struct id_set ids = {0};
+	size_t size = 1024;
+	struct city c;
+	fg_rc rc;
+
+	memset(&c, 0, sizeof(c));
+	fg_arena_init(&arena, 0);
+	synth_rng_seed(&c.rng, opts->seed);
+	rc = load_tables(&c, dir, &arena, err);
+	if (rc != FG_OK)
+		goto out;
+	while (size < (size_t)opts->persons * 2)
+		size *= 2;
+	ids.mask = size - 1;
+	ids.slots = calloc(size, sizeof(*ids.slots));
+	if (ids.slots == NULL) {
+		rc = fg_error_set(err, FG_NOMEM, NULL, "out of memory for %lld residents",
+				  (long long)opts->persons);
+		goto out;
+	}
+	for (int64_t i = 0; rc == FG_OK && i < opts->persons; i++) {
+		struct fg_synth_resident out;
+		struct resident r;
+
+		draw_resident(&c, opts->as_of, &r);
+		while (!id_set_add(&ids, r.id_number))
+			draw_id_number(&c, &r);
+		memcpy(out.id_number, r.id_number, sizeof(out.id_number));
+		memcpy(out.name, r.name, sizeof(out.name));
+		memcpy(out.sex, r.sex, sizeof(out.sex));
+		memcpy(out.birth_date, r.birth, sizeof(out.birth_date));
+		memcpy(out.phone, r.phone, sizeof(out.phone));
+		memcpy(out.address, r.address, sizeof(out.address));
+		fg_strlcpy(out.district, r.district, sizeof(out.district));
+		rc = fn(&out, userdata, err);
+	}
+out:
+	free(ids.slots);
+	fg_arena_free(&arena);
+	return rc;
+}

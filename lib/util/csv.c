@@ -290,17 +290,23 @@ fg_csv_count(const fg_csv *csv)
 	return csv->rec.count;
 }
 
+static const char *
+record_field(const struct record *r, size_t i)
+{
+	return i < r->count ? r->buf + r->starts[i] : "";
+}
+
 const char *
 fg_csv_field(const fg_csv *csv, size_t i)
 {
-	return i < csv->rec.count ? csv->rec.buf + csv->rec.starts[i] : "";
+	return record_field(&csv->rec, i);
 }
 
 int
 fg_csv_column(const fg_csv *csv, const char *name)
 {
 	for (size_t i = 0; i < csv->header.count; i++)
-		if (strcmp(csv->header.buf + csv->header.starts[i], name) == 0)
+		if (strcmp(record_field(&csv->header, i), name) == 0)
 			return (int)i;
 	return -1;
 }
@@ -314,7 +320,7 @@ fg_csv_header_count(const fg_csv *csv)
 const char *
 fg_csv_header_name(const fg_csv *csv, size_t i)
 {
-	return i < csv->header.count ? csv->header.buf + csv->header.starts[i] : "";
+	return record_field(&csv->header, i);
 }
 
 long

@@ -5,13 +5,13 @@
  * The conversions use the era-based algorithm described by Howard Hinnant
  * in "chrono-Compatible Low-Level Date Algorithms".
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "fangai/date.h"
+#include "fangai/util.h"
 
 bool
 fg_date_is_leap(int y)
@@ -61,25 +61,6 @@ fg_date_to_ymd(fg_date date, int *y, int *m, int *d)
 	*y = yoe + era * 400 + (*m <= 2);
 }
 
-static bool
-digits(const char *s, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (!isdigit((unsigned char)s[i]))
-			return false;
-	return true;
-}
-
-static int
-number(const char *s, int n)
-{
-	int v = 0;
-
-	for (int i = 0; i < n; i++)
-		v = v * 10 + (s[i] - '0');
-	return v;
-}
-
 fg_rc
 fg_date_parse(const char *text, const char *field, fg_date *out,
 	      struct fg_error *err)
@@ -87,15 +68,15 @@ fg_date_parse(const char *text, const char *field, fg_date *out,
 	size_t len = text ? strlen(text) : 0;
 	int y, m, d;
 
-	if (len == 10 && digits(text, 4) && text[4] == '-' &&
-	    digits(text + 5, 2) && text[7] == '-' && digits(text + 8, 2)) {
-		y = number(text, 4);
-		m = number(text + 5, 2);
-		d = number(text + 8, 2);
-	} else if (len == 8 && digits(text, 8)) {
-		y = number(text, 4);
-		m = number(text + 4, 2);
-		d = number(text + 6, 2);
+	if (len == 10 && fg_digits_at(text, 4) && text[4] == '-' &&
+	    fg_digits_at(text + 5, 2) && text[7] == '-' && fg_digits_at(text + 8, 2)) {
+		y = fg_digits_value(text, 4);
+		m = fg_digits_value(text + 5, 2);
+		d = fg_digits_value(text + 8, 2);
+	} else if (len == 8 && fg_digits_at(text, 8)) {
+		y = fg_digits_value(text, 4);
+		m = fg_digits_value(text + 4, 2);
+		d = fg_digits_value(text + 6, 2);
 	} else {
 		fg_error_set(err, FG_INVALID, field,
 			     "invalid date for %s: \"%s\"", field, text ? text : "");

@@ -93,3 +93,13 @@ fg_rc_name(fg_rc code)
 		return names[code];
 	return "internal error";
 }
+
+fg_rc
+fg_error_at_line(struct fg_error *err, const char *path, long line)
+{
+	char msg[FG_ERROR_MESSAGE_MAX];
+
+	snprintf(msg, sizeof(msg), "%s", err->message);
+	snprintf(err->message, sizeof(err->message), "%.120s, line %ld: %.120s", path, line, msg);
+	return err->code;
+}

@@ -34,14 +34,28 @@ fg_strlcpy(char *dst, const char *src, size_t dstsz)
 }
 
 bool
-fg_is_digits(const char *s, size_t n)
+fg_digits_at(const char *s, size_t n)
 {
-	if (s == NULL || strlen(s) != n)
-		return false;
 	for (size_t i = 0; i < n; i++)
 		if (!isdigit((unsigned char)s[i]))
 			return false;
 	return true;
+}
+
+int
+fg_digits_value(const char *s, size_t n)
+{
+	int v = 0;
+
+	for (size_t i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+bool
+fg_is_digits(const char *s, size_t n)
+{
+	return s != NULL && strlen(s) == n && fg_digits_at(s, n);
 }
 
 fg_rc

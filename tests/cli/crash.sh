@@ -11,3 +11,4 @@ dir=$(dirname "$0")/../crash
 # that kills land from the first statements to the last commit.
 bash "$dir/../lib/crash-loop" "$dir/writer-person-add" "$cycles" 600
 bash "$dir/../lib/crash-loop" "$dir/writer-synth" "$cycles" auto
+bash "$dir/../lib/crash-loop" "$dir/writer-import" "$cycles" auto

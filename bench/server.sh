@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# bench/server.sh: the platform server under load.  FHIR Patient read by id
+# over a synthetic city of BENCH_PERSONS (default 1,000,000) persons, with
+# wrk on loopback: requests per second and latency percentiles.  Every
+# request is authenticated, scoped and written to the audit log (group
+# commit, synchronous=FULL) before its reply, as in production.  Beside it,
+# nginx serving one such Patient as a static file, when nginx is installed.
+#
+# BENCH_SERVER_DB reuses a database made before (it must hold the city).
+set -u
+F=${FANGAI_BIN:?FANGAI_BIN is not set}
+WORK=${BENCH_WORK:-$(mktemp -d)}
+PERSONS=${BENCH_PERSONS:-1000000}
+DURATION=${BENCH_SECONDS:-10}
+CONNECTIONS=${BENCH_CONNECTIONS:-64}
+THREADS=${BENCH_THREADS:-4}
+DB=${BENCH_SERVER_DB:-$WORK/server-city.db}
+SERVER_PID=
+trap '[ -n "$SERVER_PID" ] && kill -TERM "$SERVER_PID" && wait "$SERVER_PID"' EXIT
+
+if ! command -v wrk >/dev/null; then
+	echo "wrk is not installed (scripts/bootstrap installs it): skipped"
+	exit 0
+fi
+if [ ! -f "$DB" ]; then
+	start=$(date +%s)
+	"$F" init --db "$DB" >/dev/null && "$F" synth --db "$DB" --persons "$PERSONS" --seed 2026 >/dev/null || exit 1
+	echo "synthetic city of $PERSONS persons made in $(( $(date +%s) - start )) s"
+fi
+PERSONS=$(sqlite3 "$DB" "SELECT count(*) FROM person")
+user="bench.$$"
+pw=$("$F" user add --db "$DB" --institution 1 --username "$user" --role registry | sed -n 's/^password: //p')
+"$F" serve --db "$DB" --port 0 --port-file "$WORK/port" --threads "$THREADS" 2>"$WORK/server.log" &
+SERVER_PID=$!
+for _ in $(seq 1 100); do [ -s "$WORK/port" ] && break; sleep 0.1; done
+BASE="http://127.0.0.1:$(cat "$WORK/port")"
+token=$(curl -s -H 'Content-Type: application/json' \
+	-d "{\"username\":\"$user\",\"password\":\"$pw\",\"client\":\"api\"}" "$BASE/api/login" |
+	sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+audit_before=$(sqlite3 "$DB" "SELECT count(*) FROM audit_log")
+
+cat >"$WORK/read.lua" <<LUA
+local n = $PERSONS
+math.randomseed(7)
+request = function()
+	return wrk.format("GET", "/fhir/Patient/" .. math.random(1, n),
+		{["Authorization"] = "Bearer $token"})
+end
+LUA
+
+report() {	# label, wrk output file
+	local rps p50 p99
+	rps=$(sed -n 's/^Requests\/sec: *//p' "$2")
+	p50=$(awk '$1 == "50%" {print $2}' "$2")
+	p99=$(awk '$1 == "99%" {print $2}' "$2")
+	printf '%-44s %10s req/s   p50 %-8s p99 %s\n' "$1" "$rps" "$p50" "$p99"
+	grep -E 'Non-2xx|Socket errors' "$2" | sed 's/^/    /'
+}
+
+echo "FHIR read by id, $PERSONS patients, $CONNECTIONS connections, ${DURATION}s, $THREADS server threads, $(nproc) cores"
+wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$WORK/read.lua" "$BASE" >"$WORK/wrk.txt" 2>&1
+report "fangai GET /fhir/Patient/{id} (audited)" "$WORK/wrk.txt"
+echo "audit entries written: $(( $(sqlite3 "$DB" "SELECT count(*) FROM audit_log") - audit_before ))"
+
+if command -v nginx >/dev/null; then
+	mkdir -p "$WORK/nginx/www"
+	curl -s -H "Authorization: Bearer $token" "$BASE/fhir/Patient/1" >"$WORK/nginx/www/patient.json"
+	cat >"$WORK/nginx/nginx.conf" <<CONF
+worker_processes 2;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	server { listen 127.0.0.1:18089; root $WORK/nginx/www; }
+}
+CONF
+	nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" && sleep 0.5
+	wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:18089/patient.json" >"$WORK/wrk-nginx.txt" 2>&1
+	report "nginx, the same bytes as a static file" "$WORK/wrk-nginx.txt"
+	kill "$(cat "$WORK/nginx/nginx.pid")"
+else
+	echo "nginx is not installed: no static-file comparison"
+fi

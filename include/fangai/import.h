@@ -1,0 +1,94 @@
+/*
+ * fangai/import.h
+ *	  Bulk import of CSV files into the registry: persons and death records.
+ *
+ * A file is read as a stream in constant memory, in UTF-8 or GB18030/GBK
+ * (detected, or named), with or without a byte-order mark.  Its column
+ * headings, Chinese or English, are mapped to fields by a mapping file
+ * (data/import/<kind>.csv).  Every row is validated through the library;
+ * each refused row is reported (row, field, value, reason, detail).  Without
+ * skip_bad_rows a file with any refused row stores nothing.
+ *
+ * Re-importing is idempotent: each record is remembered by its key in the
+ * source system (the source_key column, else the resident ID number), so
+ * that the same record updates what it stored before instead of adding a
+ * duplicate.  Rows are committed in batches together with the count of
+ * rows done: an import that was interrupted resumes after the last
+ * committed batch when run again on the same file, losing and doubling
+ * nothing.
+ */
+#ifndef FANGAI_IMPORT_H
+#define FANGAI_IMPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "fangai/error.h"
+#include "fangai/store.h"
+
+enum fg_import_kind { FG_IMPORT_PERSONS, FG_IMPORT_DEATHS };
+
+/* A refused row, or a file-level problem (row 0). */
+struct fg_import_problem {
+	long row;		/* data row, 1-based, the header excluded */
+	long line;		/* line of the file where the row starts */
+	const char *field;	/* field at fault, "" if none */
+	const char *value;	/* its value as read, "" if none */
+	const char *reason;	/* the error message */
+	const char *detail;	/* its detail, "" if none */
+};
+
+struct fg_import_progress {
+	int64_t rows;		/* rows read so far in this run */
+	int64_t bytes;		/* bytes of the file read */
+	int64_t total_bytes;	/* the file's size */
+};
+
+struct fg_import_options {
+	enum fg_import_kind kind;
+	const char *path;
+	const char *encoding;		/* "UTF-8", "GB18030", "GBK"; NULL detects */
+	const char *mapping;		/* heading mapping file; NULL: data/import/<kind>.csv */
+	const char *source;		/* source system; NULL: the file's base name */
+	const char *institution;	/* owner (id or USCC) unless the file names one per row */
+	bool skip_bad_rows;
+	int batch_rows;			/* rows per transaction; 0: 5000 */
+	/* Called for each refused row; may be NULL. */
+	void (*problem)(const struct fg_import_problem *p, void *userdata);
+	/* Called after each committed batch (and while validating); may be NULL. */
+	void (*progress)(const struct fg_import_progress *p, void *userdata);
+	void *userdata;
+};
+
+struct fg_import_report {
+	int64_t batch_id;
+	char encoding[16];		/* as detected or named */
+	char ignored[256];		/* headings mapped to no field, comma-separated */
+	bool resumed;
+	int64_t resumed_after;		/* rows done by the interrupted run */
+	int64_t rows;			/* data rows in the file */
+	int64_t inserted, matched, updated, unchanged, rejected;
+};
+
+/* The kind named by text ("persons", "deaths"); false if none. */
+bool fg_import_kind_parse(const char *text, enum fg_import_kind *out);
+
+/*
+ * Import opts->path into store.  On FG_OK *report says what happened.
+ * Without skip_bad_rows, refused rows give FG_INVALID after every row has
+ * been checked and reported, and nothing is stored.  FG_IO for an
+ * unreadable file or undecodable bytes (naming the byte offset);
+ * FG_INVALID for a heading mapping that lacks a required field.
+ */
+fg_rc fg_import_run(fg_store *store, const struct fg_import_options *opts,
+		    struct fg_import_report *report, struct fg_error *err);
+
+/*
+ * Detect the encoding of the start of a file: "UTF-8" when it is valid
+ * UTF-8 (a byte-order mark included), else "GB18030" (a superset of GBK
+ * and GB2312).  FG_IO if the file cannot be read.
+ */
+fg_rc fg_import_detect_encoding(const char *path, char *out, size_t outsz,
+				struct fg_error *err);
+
+#endif

@@ -1,0 +1,385 @@
+/*
+ * fangai/screening.h
+ *	  Cancer screening: result classifiers (Lung-RADS, C-Lung-RADS, BI-RADS,
+ *	  FIT, HPV with cytology, endoscopy, colonoscopy, liver ultrasound with
+ *	  AFP), programme definitions with their risk questionnaires, screening
+ *	  episodes in the store, worklists and indicators.
+ *
+ * Clinical rules are data: every classifier is a rule file under
+ * data/screening/schemes/ and every programme a file under
+ * data/screening/programmes/, each citing its guideline and edition (the
+ * format is described in docs/screening.md).  Loaded rule sets and
+ * programmes live in the arena passed to the loader and are read-only.
+ */
+#ifndef FANGAI_SCREENING_H
+#define FANGAI_SCREENING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fangai/arena.h"
+#include "fangai/date.h"
+#include "fangai/error.h"
+#include "fangai/store.h"
+
+/* ---- rule sets (classification schemes and questionnaires) ---- */
+
+typedef struct fg_ruleset fg_ruleset;
+
+#define FG_SCREEN_CATEGORY_MAX 24
+#define FG_SCREEN_MANAGEMENT_MAX 48
+#define FG_SCREEN_RECALL_NONE (-1)	/* no fixed recall: referral or more imaging */
+
+/* The result of classifying one finding (or one questionnaire). */
+struct fg_screen_result {
+	char outcome[FG_SCREEN_CATEGORY_MAX];		/* the rule set's outcome id */
+	char category[FG_SCREEN_CATEGORY_MAX];		/* e.g. "4A" */
+	char management[FG_SCREEN_MANAGEMENT_MAX];	/* our own code, e.g. "ldct_in_3_months" */
+	int recall_months;		/* FG_SCREEN_RECALL_NONE when not a timed recall */
+	bool positive;			/* counts as a positive screen */
+	bool referral;			/* needs a diagnostic outcome (failsafe) */
+	bool routine;			/* back to routine screening: the episode ends */
+	int rule_line;			/* line of the deciding rule in the file */
+};
+
+/*
+ * Load the rule set NAME from DATADIR/screening/schemes/NAME.rules
+ * (datadir NULL: fg_datadir()).  The rule set lives in arena.  FG_NOTFOUND
+ * if there is no such scheme; FG_INVALID naming file and line for a
+ * malformed file; FG_IO if it cannot be read.
+ */
+fg_rc fg_ruleset_load(const char *datadir, const char *name,
+		      struct fg_arena *arena, const fg_ruleset **out,
+		      struct fg_error *err);
+
+/* Name, title and cited source of a rule set.  Strings owned by it. */
+const char *fg_ruleset_name(const fg_ruleset *rs);
+const char *fg_ruleset_title(const fg_ruleset *rs);
+const char *fg_ruleset_source(const fg_ruleset *rs);
+
+/* Number of input fields (derived fields excluded) and their names. */
+size_t fg_ruleset_field_count(const fg_ruleset *rs);
+const char *fg_ruleset_field_name(const fg_ruleset *rs, size_t i);
+
+/*
+ * A one-line description of input field i ("enum: baseline new existing",
+ * "number 0.0-300.0") written into buf; returns buf.
+ */
+char *fg_ruleset_field_describe(const fg_ruleset *rs, size_t i, char *buf,
+				size_t bufsz);
+
+/* Index of the input field `name`, or -1. */
+int fg_ruleset_field_index(const fg_ruleset *rs, const char *name);
+
+/*
+ * Classify one finding.  values[i] is the text of input field i (NULL or
+ * "" when absent).  Each value is validated (an enumerated value must be
+ * one of the field's, a number must be in range and not more precise than
+ * the field), required fields are checked, then the rules are tried in
+ * order and the first match decides; adjustment rules may then raise the
+ * result.  FG_INVALID naming the field and the value, or "no rule
+ * matches", on failure; *out is unspecified then.
+ */
+fg_rc fg_ruleset_classify(const fg_ruleset *rs, const char *const *values,
+			  struct fg_screen_result *out, struct fg_error *err);
+
+/* ---- programmes ---- */
+
+typedef struct fg_programme fg_programme;
+
+#define FG_PROGRAMME_MAX_EXAMS 8
+
+struct fg_programme_exam {
+	char type[24];			/* exam type, e.g. "ldct" */
+	const fg_ruleset *scheme;	/* its classifier */
+};
+
+/* What a loaded programme says; text owned by the programme. */
+struct fg_programme_info {
+	const char *code;		/* lung, colorectum ... */
+	const char *version;
+	const char *title;
+	const char *source;		/* guidelines and editions */
+	const char *site;		/* ICD-10 site range, e.g. "C34" */
+	int age_min, age_max;		/* inclusive, completed years at enrolment */
+	char sex;			/* '0' both, '1' men, '2' women */
+	int interval_months;		/* routine round interval */
+	int failsafe_days;		/* positives without a diagnosis after this appear */
+	bool offer_all;			/* exams offered to everyone eligible, not only the high-risk */
+	const char *early_definition;	/* e.g. "stages 0 I; precursors" */
+	size_t nexams;
+	struct fg_programme_exam exams[FG_PROGRAMME_MAX_EXAMS];
+	const fg_ruleset *questionnaire;	/* its risk assessment */
+};
+
+/*
+ * Load programme CODE: the newest version found under
+ * DATADIR/screening/programmes/ when version is NULL, else that version
+ * (files are named CODE-VERSION.programme).  The programme and its
+ * classifiers live in arena.  FG_NOTFOUND if absent; FG_INVALID naming
+ * the file and line if malformed.
+ */
+fg_rc fg_programme_load(const char *datadir, const char *code,
+			const char *version, struct fg_arena *arena,
+			const fg_programme **out, struct fg_error *err);
+
+/* The description of a loaded programme. */
+const struct fg_programme_info *fg_programme_info(const fg_programme *p);
+
+/* The whole text of the programme file as loaded (stored with episodes). */
+const char *fg_programme_text(const fg_programme *p);
+
+/* The exam entry of type `type`, or NULL. */
+const struct fg_programme_exam *fg_programme_exam(const fg_programme *p,
+						  const char *type);
+
+/* True if someone of this sex and age is in the programme's target group. */
+bool fg_programme_eligible(const fg_programme *p, char sex, int age);
+
+/*
+ * True if a diagnosis counts as early under the programme's versioned
+ * definition: a precursor ("precursor", e.g. high-grade intraepithelial
+ * neoplasia) when the programme counts precursors, or a cancer whose stage
+ * group ("0", "I", "IA2", "IIB" ...) is one of the programme's early stages
+ * (the Roman numeral decides: "IA2" is stage I).
+ */
+bool fg_programme_is_early(const fg_programme *p, const char *diagnosis,
+			   const char *stage);
+
+/*
+ * Assess a risk questionnaire: answers[i] is the text of questionnaire
+ * item i (see fg_programme_info()->questionnaire; NULL or "" absent).  The
+ * items named "age" and "sex" are filled from age and sex when the
+ * questionnaire declares them.  *high_risk receives the decision.
+ * FG_INVALID naming the item and the value for a refused answer.
+ */
+fg_rc fg_programme_assess(const fg_programme *p, const char *const *answers,
+			  int age, char sex, bool *high_risk,
+			  struct fg_error *err);
+
+/* The codes of every programme under DATADIR (newest versions), in arena. */
+fg_rc fg_programme_list(const char *datadir, struct fg_arena *arena,
+			const char ***codes, size_t *count, struct fg_error *err);
+
+/* ---- episodes ---- */
+
+/*
+ * A working context over a store: programme versions are loaded from the
+ * data directory once and cached.  Used by one thread at a time; free it
+ * with fg_screening_close().
+ */
+typedef struct fg_screening fg_screening;
+
+/* Open a context over store (datadir NULL: fg_datadir()).  FG_NOMEM only. */
+fg_rc fg_screening_open(fg_store *store, const char *datadir,
+			fg_screening **out, struct fg_error *err);
+
+/* Free the context (not the store).  Accepts NULL. */
+void fg_screening_close(fg_screening *s);
+
+struct fg_screen_enrol_options {
+	const char *programme;		/* code */
+	const char *version;		/* NULL: the newest */
+	const char *district;		/* GB/T 2260 district of residence */
+	const char *institution;	/* id or USCC of the owning institution */
+	fg_date on;			/* the enrolment (and invitation) day */
+	bool invite;			/* record the invitation on that day */
+};
+
+struct fg_screen_enrol_report {
+	int64_t programme_id;
+	int64_t residents;		/* living residents of the district */
+	int64_t eligible;		/* in the target group on that day */
+	int64_t enrolled;		/* new episodes */
+	int64_t open_already;		/* an episode of the programme is open */
+	int64_t not_due;		/* the previous round's next due date is later */
+};
+
+/*
+ * Enrol the eligible residents of a district: one new episode per living
+ * person of the programme's sex and ages on `on`, unless an episode of
+ * the programme is open or not yet due.  The programme version is stored
+ * on first use; FG_CONFLICT if its file has changed since (a version is
+ * fixed once used).  All or nothing, in one transaction.
+ */
+fg_rc fg_screen_enrol(fg_screening *s, const struct fg_screen_enrol_options *o,
+		      struct fg_screen_enrol_report *report, struct fg_error *err);
+
+/* One answer or finding, as entered. */
+struct fg_screen_item {
+	const char *name;
+	const char *value;
+};
+
+/* A questionnaire or an exam as entered: all text, validated by the call. */
+struct fg_screen_record {
+	const char *programme;		/* code */
+	const char *person;		/* record id or resident ID number */
+	const char *date;		/* YYYY-MM-DD */
+	const char *institution;	/* id or USCC; NULL: the episode's */
+	const char *exam_type;		/* exams only */
+	const struct fg_screen_item *items;
+	size_t nitems;
+};
+
+/*
+ * Record a risk questionnaire in the person's open episode and decide the
+ * risk with the episode's programme version.  Not high risk (in a
+ * programme offering exams to the high-risk only) closes the episode with
+ * end code "low_risk" and the next round due.  FG_INVALID naming the field
+ * and value for an unknown item or answer, a person not enrolled, a date
+ * before birth, before enrolment or in the future; nothing is stored then.
+ */
+fg_rc fg_screen_questionnaire_record(fg_screening *s, const struct fg_screen_record *r,
+				     bool *high_risk, struct fg_error *err);
+
+/*
+ * Record an exam in the person's open episode: classify the findings with
+ * the scheme of the exam type in the episode's programme version, store
+ * the exam with its result, and move the episode on (referred, recalled
+ * with the next due date, or closed "normal" with the next round due).
+ * Refused (FG_INVALID naming field and value, nothing stored): an exam
+ * type the programme lacks, a finding out of range, a person not enrolled
+ * or not offered exams, a date before birth, before enrolment or in the
+ * future.
+ */
+fg_rc fg_screen_exam_record(fg_screening *s, const struct fg_screen_record *r,
+			    struct fg_screen_result *out, struct fg_error *err);
+
+struct fg_screen_outcome {
+	const char *programme;
+	const char *person;
+	const char *date;		/* day of the diagnosis */
+	const char *diagnosis;		/* negative, benign, precursor, cancer */
+	const char *stage;		/* stage group of a cancer: 0, I, IIA ... */
+};
+
+/*
+ * Record the diagnostic outcome of a screened person's open episode and
+ * close it (end code normal, precursor or cancer); *early says whether it
+ * counts as an early diagnosis under the episode's programme version.
+ */
+fg_rc fg_screen_outcome_record(fg_screening *s, const struct fg_screen_outcome *o,
+			       bool *early, struct fg_error *err);
+
+/*
+ * Close the person's open episode with end code lost, declined, moved or
+ * died on date.  FG_INVALID for another code or a bad date.
+ */
+fg_rc fg_screen_close(fg_screening *s, const char *programme, const char *person,
+		      const char *date, const char *end_code, struct fg_error *err);
+
+/* ---- worklists ---- */
+
+enum fg_worklist_kind {
+	FG_WORKLIST_RECALLS,	/* recalls due within the window, or overdue */
+	FG_WORKLIST_FAILSAFE	/* referred, no diagnosis after the programme's delay */
+};
+
+struct fg_screen_work_item {
+	int64_t episode_id, person_id, institution_id;
+	char programme[24];
+	char name[128];
+	char category[FG_SCREEN_CATEGORY_MAX];	/* the last exam's */
+	fg_date since;		/* recall: the due date; failsafe: the referral */
+	int days;		/* recall: days overdue (negative: not yet); failsafe: days waiting */
+	bool overdue;
+};
+
+struct fg_screen_worklist {
+	struct fg_screen_work_item *items;	/* in the arena */
+	size_t count;
+};
+
+/*
+ * The worklist of one institution (0: all) as of a day: recalls due within
+ * `within_days` or overdue, or failsafe items (referred more than the
+ * programme's failsafe days ago, no diagnosis), ordered by date.
+ */
+fg_rc fg_screen_worklist(fg_screening *s, enum fg_worklist_kind kind,
+			 int64_t institution_id, fg_date as_of, int within_days,
+			 struct fg_arena *arena, struct fg_screen_worklist *out,
+			 struct fg_error *err);
+
+/* ---- indicators ---- */
+
+/* One episode reduced to what indicators need. */
+struct fg_screen_fact {
+	int64_t institution_id;
+	int32_t programme;		/* index into fg_screen_facts.programmes */
+	int16_t year;			/* year the episode started */
+	char sex;
+	uint8_t age;
+	bool invited, assessed, high_risk, offered, screened, positive, recalled, referred;
+	int8_t diagnosis;		/* FG_DX_* */
+	bool early;
+	int32_t days_to_diagnosis;	/* from the first positive result; -1 if none */
+};
+
+enum { FG_DX_NONE, FG_DX_NEGATIVE, FG_DX_BENIGN, FG_DX_PRECURSOR, FG_DX_CANCER };
+
+struct fg_screen_facts {
+	struct fg_screen_fact *items;	/* malloc'd: free with fg_screen_facts_free */
+	size_t count, cap;
+	const char *programmes[32];	/* codes, in the arena */
+	bool precursors_count[32];	/* precursors are detections under that programme */
+	size_t nprogrammes;
+};
+
+/*
+ * Read the episodes of a programme (NULL: all) started in years
+ * [year_from, year_to] (0: open) into out, whose codes live in arena.
+ */
+fg_rc fg_screen_facts_load(fg_screening *s, const char *programme, int year_from,
+			   int year_to, struct fg_arena *arena,
+			   struct fg_screen_facts *out, struct fg_error *err);
+
+/* Release the items of a facts list. */
+void fg_screen_facts_free(struct fg_screen_facts *facts);
+
+/* Append one fact (for callers building populations by hand).  FG_NOMEM. */
+fg_rc fg_screen_facts_add(struct fg_screen_facts *facts,
+			  const struct fg_screen_fact *fact, struct fg_error *err);
+
+/* Grouping dimensions of indicators, ORed. */
+enum {
+	FG_BY_PROGRAMME = 1, FG_BY_INSTITUTION = 2, FG_BY_YEAR = 4,
+	FG_BY_SEX = 8, FG_BY_AGE = 16
+};
+
+struct fg_screen_indicators {
+	/* the group: -1 / 0 / '\0' for a dimension not grouped on */
+	int programme;
+	int64_t institution_id;
+	int year;
+	char sex;
+	int age_group;			/* fg_age_group() index */
+	/* counts */
+	int64_t eligible, invited, assessed, high_risk, offered, screened, positive,
+		recalled, referred, cancers, precursors, detected, early, positive_cancers;
+	/* rates; NAN when the denominator is 0 */
+	double questionnaire_rate;	/* assessed / invited */
+	double high_risk_rate;		/* high_risk / assessed */
+	double uptake;			/* screened / offered */
+	double positivity;		/* positive / screened */
+	double recall_rate;		/* recalled / screened */
+	double detection_per_1000;	/* cancers / screened x 1000 */
+	double ppv;			/* cancers among positives / positives */
+	double early_rate;		/* early / detected */
+	double days_median, days_p90;	/* positive -> diagnosis, R type 7 quantiles */
+};
+
+/*
+ * Compute indicators over facts grouped by the FG_BY_* bits in `by`,
+ * ordered by the group.  Rows live in arena.  "offered" is the high-risk,
+ * or everyone invited where the programme offers exams to all; "detected"
+ * counts cancers, plus precursors where the programme's early definition
+ * includes them.
+ */
+fg_rc fg_screen_indicators_compute(const struct fg_screen_facts *facts, unsigned by,
+				   struct fg_arena *arena,
+				   struct fg_screen_indicators **rows, size_t *count,
+				   struct fg_error *err);
+
+#endif

@@ -1,0 +1,79 @@
+/*
+ * import_int.h
+ *	  Shared internals of bulk import: the UTF-8 stream over an import file,
+ *	  and the kinds of record an import can hold.
+ */
+#ifndef FANGAI_IMPORT_INT_H
+#define FANGAI_IMPORT_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "fangai/error.h"
+#include "fangai/import.h"
+#include "fangai/store.h"
+
+struct conv;
+
+struct import_source {
+	const char *path;
+	char encoding[16];
+	char fingerprint[48];
+	int64_t size;
+	FILE *raw;		/* the file's bytes */
+	FILE *f;		/* UTF-8: raw itself, or a converting stream over it */
+	struct conv *conv;
+};
+
+/*
+ * Open path as UTF-8 text in s: encoding named (NULL or "" detects), with
+ * the file's fingerprint when asked.  Close with import_source_close().
+ */
+fg_rc import_source_open(struct import_source *s, const char *path, const char *encoding,
+			 bool with_fingerprint, struct fg_error *err);
+
+/* Bytes of the file consumed so far. */
+int64_t import_source_offset(const struct import_source *s);
+
+/* FG_IO naming the byte offset if undecodable bytes ended the stream early. */
+fg_rc import_source_check(const struct import_source *s, struct fg_error *err);
+
+void import_source_close(struct import_source *s);
+
+#define IMPORT_MAX_FIELDS 16
+
+/* A row as mapped fields: value[f] is "" when the file has no such column. */
+struct import_row {
+	const char *value[IMPORT_MAX_FIELDS];
+	const char *institution;	/* the row's owner: its column or the option */
+	const char *key;		/* source key */
+	char hash[17];			/* of the mapped values */
+};
+
+/* What storing a row did. */
+enum import_outcome { OUT_INSERTED, OUT_MATCHED, OUT_UPDATED, OUT_UNCHANGED };
+
+struct import_kind {
+	const char *name;			/* "persons": mapping file and source_record.kind */
+	const char *const *fields;		/* NULL-terminated; "source_key" and "institution" too */
+	const char *const *required;		/* fields whose column must exist */
+	const char *key_field;			/* field used as key when there is no source_key */
+	/* Check a row without storing it. */
+	fg_rc (*validate)(fg_store *store, const struct import_row *row, struct fg_error *err);
+	/*
+	 * Store a row: existing is the target of its source key (0: none) and
+	 * changed whether the row differs from what that stored.  Sets
+	 * *target and *outcome.
+	 */
+	fg_rc (*store)(fg_store *store, const struct import_row *row, int64_t existing,
+		       int64_t *target, char *district, enum import_outcome *outcome,
+		       struct fg_error *err);
+};
+
+extern const struct import_kind import_persons, import_deaths;
+
+/* Index of field `name` in kind->fields, or -1. */
+int import_field(const struct import_kind *kind, const char *name);
+
+#endif

@@ -1,0 +1,286 @@
+/*
+ * data.c
+ *	  The records of a linkage: values prepared once for comparison (names
+ *	  normalised, keyed and converted to pinyin, dates and digit strings
+ *	  normalised, ID numbers checked), from CSV files or any other source.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fangai/csv.h"
+#include "fangai/identity.h"
+#include "fangai/linkage.h"
+#include "fangai/name.h"
+#include "fangai/util.h"
+#include "linkage_int.h"
+
+#define PINYIN_MAX 256
+
+fg_rc
+fg_link_data_new(const struct fg_link_spec *spec, int side, fg_link_data **out,
+		 struct fg_error *err)
+{
+	fg_link_data *d = calloc(1, sizeof(*d));
+
+	*out = NULL;
+	if (d == NULL)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory for a linkage data set");
+	d->spec = spec;
+	d->side = side ? 1 : 0;
+	fg_arena_init(&d->arena, 0);
+	*out = d;
+	return FG_OK;
+}
+
+void
+fg_link_data_free(fg_link_data *d)
+{
+	if (d == NULL)
+		return;
+	free(d->keys);
+	for (int f = 0; f < FG_LINK_MAX_FIELDS; f++) {
+		free(d->val[f]);
+		free(d->key[f]);
+		free(d->pinyin[f]);
+		free(d->valid[f]);
+	}
+	fg_arena_free(&d->arena);
+	free(d);
+}
+
+size_t
+fg_link_data_count(const fg_link_data *d)
+{
+	return d->n;
+}
+
+const char *
+fg_link_data_key(const fg_link_data *d, size_t i)
+{
+	return d->keys[i];
+}
+
+const char *
+fg_link_data_value(const fg_link_data *d, size_t i, int f)
+{
+	return d->val[f][i] ? d->val[f][i] : "";
+}
+
+static bool
+grow_array(void *arrayp, size_t elem, size_t cap)
+{
+	void **array = arrayp;
+	void *p = realloc(*array, cap * elem);
+
+	if (p == NULL)
+		return false;
+	*array = p;
+	return true;
+}
+
+static fg_rc
+reserve(fg_link_data *d, struct fg_error *err)
+{
+	size_t cap = d->cap ? d->cap * 2 : 1024;
+	bool ok = grow_array(&d->keys, sizeof(*d->keys), cap);
+
+	for (int f = 0; ok && f < d->spec->nfields; f++) {
+		ok = grow_array(&d->val[f], sizeof(char *), cap) &&
+		     grow_array(&d->key[f], sizeof(char *), cap) &&
+		     grow_array(&d->pinyin[f], sizeof(char *), cap) &&
+		     grow_array(&d->valid[f], 1, cap);
+	}
+	if (!ok)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory for %zu linkage records", cap);
+	d->cap = cap;
+	return FG_OK;
+}
+
+/* Copy text without surrounding white space; ASCII folded to lower case if fold. */
+static char *
+trimmed(struct fg_arena *a, const char *text, bool fold)
+{
+	size_t len;
+	char *s;
+
+	while (*text == ' ' || *text == '\t')
+		text++;
+	len = strlen(text);
+	while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t'))
+		len--;
+	if (len == 0)
+		return NULL;
+	s = fg_arena_strndup(a, text, len);
+	for (char *p = s; fold && p && *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return s;
+}
+
+/* Digits (and X) only, upper-cased; NULL when none. */
+static char *
+digits_of(struct fg_arena *a, const char *text)
+{
+	char buf[64];
+	size_t n = 0;
+
+	for (; *text && n + 1 < sizeof(buf); text++)
+		if (isdigit((unsigned char)*text) || *text == 'x' || *text == 'X')
+			buf[n++] = (char)toupper((unsigned char)*text);
+	buf[n] = '\0';
+	return n ? fg_arena_strdup(a, buf) : NULL;
+}
+
+/*
+ * A date as YYYYMMDD: from YYYY-MM-DD, YYYY/M/D, YYYY.M.D or 8 digits.  The
+ * day need not exist: a swapped day and month must survive to be compared.
+ */
+static char *
+date_of(struct fg_arena *a, const char *text)
+{
+	unsigned y, m, d;
+	char buf[40], sep1, sep2, extra;
+
+	while (*text == ' ')
+		text++;
+	if (fg_is_digits(text, 8))
+		return fg_arena_strdup(a, text);
+	if (sscanf(text, "%4u%c%2u%c%2u%c", &y, &sep1, &m, &sep2, &d, &extra) == 5 &&
+	    sep1 == sep2 && (sep1 == '-' || sep1 == '/' || sep1 == '.')) {
+		snprintf(buf, sizeof(buf), "%04u%02u%02u", y, m, d);
+		return fg_arena_strdup(a, buf);
+	}
+	return NULL;
+}
+
+static fg_rc
+prepare_name(fg_link_data *d, int f, const char *text, struct fg_error *err)
+{
+	char name[FG_NAME_MAX], key[FG_NAME_MAX], py[PINYIN_MAX];
+	size_t i = d->n;
+	fg_rc rc;
+
+	if (fg_name_normalise(text, "name", name, sizeof(name), NULL) != FG_OK)
+		return FG_OK;	/* unusable as a name: compared as missing */
+	rc = fg_name_key(name, key, sizeof(key), err);
+	if (rc == FG_OK)
+		rc = fg_pinyin(key, py, sizeof(py), err);
+	if (rc != FG_OK)
+		return rc;
+	d->val[f][i] = fg_arena_strdup(&d->arena, name);
+	d->key[f][i] = fg_arena_strdup(&d->arena, key);
+	d->pinyin[f][i] = fg_arena_strdup(&d->arena, py);
+	return FG_OK;
+}
+
+static void
+prepare_id(fg_link_data *d, int f, const char *text)
+{
+	struct fg_resident_id rid;
+
+	if (fg_resident_id_parse(text, fg_date_today(), &rid, NULL) == FG_OK) {
+		d->val[f][d->n] = fg_arena_strdup(&d->arena, rid.number);
+		d->valid[f][d->n] = 1;
+	} else
+		d->val[f][d->n] = digits_of(&d->arena, text);
+}
+
+static fg_rc
+prepare(fg_link_data *d, int f, const char *text, struct fg_error *err)
+{
+	size_t i = d->n;
+
+	d->val[f][i] = d->key[f][i] = d->pinyin[f][i] = NULL;
+	d->valid[f][i] = 0;
+	if (text == NULL || text[strspn(text, " \t")] == '\0')
+		return FG_OK;
+	switch (d->spec->fields[f].cmp) {
+	case FG_LINK_EXACT:
+		d->val[f][i] = trimmed(&d->arena, text, true);
+		break;
+	case FG_LINK_JW:
+		d->val[f][i] = trimmed(&d->arena, text, false);
+		break;
+	case FG_LINK_DATE:
+		d->val[f][i] = date_of(&d->arena, text);
+		break;
+	case FG_LINK_NAME:
+		return prepare_name(d, f, text, err);
+	case FG_LINK_DIGITS:
+		d->val[f][i] = digits_of(&d->arena, text);
+		break;
+	case FG_LINK_ID:
+		prepare_id(d, f, text);
+		break;
+	}
+	return FG_OK;
+}
+
+fg_rc
+fg_link_data_add(fg_link_data *d, const char *key, const char *const *values,
+		 struct fg_error *err)
+{
+	char row[24];
+	fg_rc rc;
+
+	if (d->n == d->cap && (rc = reserve(d, err)) != FG_OK)
+		return rc;
+	if (key == NULL || *key == '\0') {
+		snprintf(row, sizeof(row), "%zu", d->n + 1);
+		key = row;
+	}
+	d->keys[d->n] = fg_arena_strdup(&d->arena, key);
+	if (d->keys[d->n] == NULL)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory for linkage records");
+	for (int f = 0; f < d->spec->nfields; f++)
+		if ((rc = prepare(d, f, values[f], err)) != FG_OK)
+			return rc;
+	d->n++;
+	return FG_OK;
+}
+
+/* Map the spec's columns for this side to CSV column indexes. */
+static fg_rc
+map_columns(const fg_link_data *d, fg_csv *csv, const char *path, int *cols, int *keycol,
+	    struct fg_error *err)
+{
+	const struct fg_link_spec *spec = d->spec;
+
+	*keycol = spec->key_column[0] ? fg_csv_column(csv, spec->key_column) : -1;
+	for (int f = 0; f < spec->nfields; f++) {
+		const char *name = spec->fields[f].column[d->side];
+
+		cols[f] = fg_csv_column(csv, name);
+		if (cols[f] < 0) {
+			fg_error_set(err, FG_INVALID, spec->fields[f].name,
+				     "column \"%s\" does not exist in \"%s\"", name, path);
+			fg_error_hint(err, "Name the column of each field with --field NAME:COMPARATOR:COLUMN.");
+			return FG_INVALID;
+		}
+	}
+	return FG_OK;
+}
+
+fg_rc
+fg_link_data_load_csv(fg_link_data *d, const char *path, struct fg_error *err)
+{
+	struct fg_csv_options opts = {.header = true};
+	int cols[FG_LINK_MAX_FIELDS], keycol;
+	const char *values[FG_LINK_MAX_FIELDS];
+	fg_csv *csv = NULL;
+	bool row = true;
+	fg_rc rc;
+
+	rc = fg_csv_open(path, &opts, &csv, err);
+	if (rc == FG_OK)
+		rc = map_columns(d, csv, path, cols, &keycol, err);
+	while (rc == FG_OK && (rc = fg_csv_read(csv, &row, err)) == FG_OK && row) {
+		for (int f = 0; f < d->spec->nfields; f++)
+			values[f] = fg_csv_field(csv, (size_t)cols[f]);
+		rc = fg_link_data_add(d, keycol >= 0 ? fg_csv_field(csv, (size_t)keycol) : NULL,
+				      values, err);
+	}
+	fg_csv_close(csv);
+	return rc;
+}

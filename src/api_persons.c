@@ -1,0 +1,315 @@
+/*
+ * api_persons.c
+ *	  /api/persons: search, read, register and update persons, within the
+ *	  caller's scope, masked unless unmasking is asked for and allowed.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "fangai/util.h"
+#include "server.h"
+
+json_object *
+json_person(const struct fg_person *p, bool unmask)
+{
+	json_object *o = json_object_new_object();
+	struct fg_person shown = *p;
+	char date[FG_DATE_TEXT_MAX];
+
+	if (!unmask)
+		fg_person_mask(&shown);
+	json_object_object_add(o, "id", json_object_new_int64(p->id));
+	json_object_object_add(o, "id_type", json_object_new_string(p->id_type));
+	json_object_object_add(o, "id_number", shown.id_number[0] ? json_object_new_string(shown.id_number) : NULL);
+	json_object_object_add(o, "name", json_object_new_string(p->name));
+	json_object_object_add(o, "sex", json_object_new_string_len(&p->sex, 1));
+	json_object_object_add(o, "birth_date", json_object_new_string(fg_date_format(p->birth_date, date)));
+	json_object_object_add(o, "phone", shown.phone[0] ? json_object_new_string(shown.phone) : NULL);
+	json_object_object_add(o, "address", p->address[0] ? json_object_new_string(p->address) : NULL);
+	json_object_object_add(o, "district", json_object_new_string(p->district));
+	json_object_object_add(o, "institution_id", json_object_new_int64(p->institution_id));
+	json_object_object_add(o, "vital_status", json_object_new_string(p->vital_status));
+	json_object_object_add(o, "death_date", p->death_date == FG_DATE_NONE ? NULL
+				: json_object_new_string(fg_date_format(p->death_date, date)));
+	json_object_object_add(o, "version", json_object_new_int64(p->version));
+	json_object_object_add(o, "masked", json_object_new_boolean(!unmask));
+	return o;
+}
+
+static const struct {
+	const char *name;
+	enum fg_person_match by;
+} search_keys[] = {
+	{"auto", FG_MATCH_AUTO}, {"id", FG_MATCH_ID_NUMBER}, {"name", FG_MATCH_NAME},
+	{"phone", FG_MATCH_PHONE},
+};
+
+static bool
+parse_by(struct request *req, enum fg_person_match *out)
+{
+	const char *by = req_query(req, "by");
+
+	*out = FG_MATCH_AUTO;
+	if (by == NULL)
+		return true;
+	for (size_t i = 0; i < sizeof(search_keys) / sizeof(search_keys[0]); i++) {
+		if (strcmp(by, search_keys[i].name) == 0) {
+			*out = search_keys[i].by;
+			return true;
+		}
+	}
+	reply_error(req, 400, "by", fg_arena_printf(req->arena, "invalid search key \"%.32s\"", by),
+		    NULL, "Use auto, id, name or phone.");
+	return false;
+}
+
+bool
+person_search(struct request *req, struct fg_person_query *q, const char *kind,
+	      const char *field, bool unmask, struct fg_person_list *out)
+{
+	struct fg_error err;
+	fg_rc rc;
+
+	q->visible_to = fg_scope_visible_to(&req->scope);
+	rc = fg_person_find(req->store, q, req->arena, out, &err);
+	audit_note(req, unmask ? "search-unmasked" : "search", audit_result(rc), "%s?q=%.60s&n=%zu",
+		   kind, q->text ? q->text : "", rc == FG_OK ? out->count : 0);
+	if (rc == FG_INVALID)
+		reply_error(req, 400, field, err.message, err.detail[0] ? err.detail : NULL, NULL);
+	else if (rc != FG_OK)
+		reply_fg_error(req, &err);
+	return rc == FG_OK;
+}
+
+bool
+person_read(struct request *req, const char *kind, struct fg_person *out, bool *unmask)
+{
+	struct fg_error err;
+	bool refused;
+	int64_t id;
+	fg_rc rc;
+
+	if (!req_param_id(req, 0, kind, &id))
+		return false;
+	*unmask = req_unmask(req, &refused);
+	if (refused)
+		return false;
+	rc = fg_scope_person_get(req->store, &req->scope, id, out, &err);
+	audit_note(req, *unmask ? "read-unmasked" : "read", audit_result(rc), "%s/%lld", kind, (long long)id);
+	if (rc != FG_OK) {
+		reply_fg_error(req, &err);
+		return false;
+	}
+	reply_header(req, "ETag", fg_arena_printf(req->arena, "W/\"%lld\"", (long long)out->version));
+	return true;
+}
+
+void
+api_persons_search(struct request *req)
+{
+	struct fg_person_query q = {.text = req_query(req, "q"), .district = req_query(req, "district")};
+	struct fg_person_list list;
+	struct fg_error err;
+	json_object *items;
+	bool unmask, refused;
+
+	unmask = req_unmask(req, &refused);
+	if (refused || !parse_by(req, &q.by) ||
+	    !req_query_int(req, "limit", 1, 1000, 50, &q.limit) ||
+	    !req_query_int(req, "offset", 0, INT64_MAX / 2, 0, &q.offset))
+		return;
+	if (q.district != NULL && fg_district_check(q.district, "district", &err) != FG_OK) {
+		reply_error(req, 400, "district", err.message, NULL, err.hint[0] ? err.hint : NULL);
+		return;
+	}
+	if (!person_search(req, &q, "person", "q", unmask, &list))
+		return;
+	items = json_object_new_array();
+	for (size_t i = 0; i < list.count; i++)
+		json_object_array_add(items, json_person(&list.items[i], unmask));
+	reply_json(req, 200, json_page(items, list.total, q.limit, q.offset));
+}
+
+void
+api_persons_get(struct request *req)
+{
+	struct fg_person p;
+	bool unmask;
+
+	if (person_read(req, "person", &p, &unmask))
+		reply_json(req, 200, json_person(&p, unmask));
+}
+
+static const char *const person_members[] = {
+	"institution", "id_type", "id_number", "name", "sex", "birth_date", "phone", "address",
+	"district", "version", "id", "institution_id", "vital_status", "death_date", "masked", NULL,
+};
+
+/* Read the person fields of body into in; replies 400 and returns false on a wrong type. */
+static bool
+person_input(struct request *req, json_object *body, struct fg_person_input *in)
+{
+	memset(in, 0, sizeof(*in));
+	return json_only_members(req, body, person_members) &&
+	       json_get_string(req, body, "institution", &in->institution) &&
+	       json_get_string(req, body, "id_type", &in->id_type) &&
+	       json_get_string(req, body, "id_number", &in->id_number) &&
+	       json_get_string(req, body, "name", &in->name) &&
+	       json_get_string(req, body, "sex", &in->sex) &&
+	       json_get_string(req, body, "birth_date", &in->birth_date) &&
+	       json_get_string(req, body, "phone", &in->phone) &&
+	       json_get_string(req, body, "address", &in->address) &&
+	       json_get_string(req, body, "district", &in->district);
+}
+
+fg_rc
+person_register(struct request *req, struct fg_person_input *in, struct fg_person *out,
+		bool *matched, struct fg_error *err)
+{
+	char own[24];
+	fg_rc rc = FG_OK;
+
+	*matched = false;
+	snprintf(own, sizeof(own), "%lld", (long long)req->scope.institution_id);
+	if (in->institution == NULL || *in->institution == '\0')
+		in->institution = own;
+	else if (!req->scope.region && strcmp(in->institution, own) != 0)
+		rc = fg_error_set(err, FG_INVALID, "institution",
+				  "cannot register persons for institution \"%s\"", in->institution);
+	if (rc == FG_OK && in->name == NULL)
+		rc = fg_error_set(err, FG_INVALID, "name", "name is missing");
+	if (rc == FG_OK)
+		rc = fg_store_begin(req->store, err);
+	if (rc != FG_OK)
+		goto refused;
+	rc = fg_person_add(req->store, in, out, matched, NULL, err);
+	if (rc == FG_OK && *matched)
+		rc = fg_error_set(err, FG_CONFLICT, "id_number", "resident ID number is registered already");
+	if (rc == FG_OK) {
+		audit_note(req, "create", "ok", "person/%lld", (long long)out->id);
+		rc = audit_write_now(req, err);
+	}
+	if (rc == FG_OK)
+		rc = fg_store_commit(req->store, err);
+	else
+		fg_store_rollback(req->store);
+	if (rc == FG_OK)
+		return FG_OK;
+refused:
+	req->naudit = 0;
+	req->audit_written = false;
+	audit_note(req, "create", audit_result(rc), "person");
+	return rc;
+}
+
+void
+api_persons_create(struct request *req)
+{
+	json_object *body = req_json_body(req);
+	struct fg_person_input in;
+	struct fg_person p;
+	struct fg_error err;
+	bool matched = false;
+
+	if (body == NULL)
+		return;
+	if (!person_input(req, body, &in))
+		goto out;
+	if (person_register(req, &in, &p, &matched, &err) != FG_OK) {
+		reply_fg_error(req, &err);
+		goto out;
+	}
+	reply_header(req, "Location", fg_arena_printf(req->arena, "/api/persons/%lld", (long long)p.id));
+	reply_json(req, 201, json_person(&p, false));
+out:
+	json_object_put(body);
+}
+
+bool
+person_expected_version(struct request *req, json_object *body, int64_t *version, bool *from_header)
+{
+	const char *match = req_header(req, "If-Match");
+	json_object *v;
+	char digits[24];
+
+	*from_header = match != NULL;
+	if (match != NULL) {
+		if (strncmp(match, "W/", 2) == 0)
+			match += 2;
+		if (sscanf(match, "\"%22[0-9]\"", digits) == 1 &&
+		    fg_parse_int64(digits, "If-Match", 1, INT64_MAX, version, NULL) == FG_OK)
+			return true;
+		reply_error(req, 400, "If-Match", "invalid If-Match header", NULL,
+			    "Send the ETag of the version read, e.g. W/\"3\".");
+		return false;
+	}
+	if (body != NULL && json_object_object_get_ex(body, "version", &v)) {
+		if (json_object_is_type(v, json_type_int) && json_object_get_int64(v) > 0) {
+			*version = json_object_get_int64(v);
+			return true;
+		}
+		reply_error(req, 400, "version", "version must be a positive integer", NULL, NULL);
+		return false;
+	}
+	reply_error(req, 428, "version", "the version to update is missing", NULL,
+		    "Send If-Match with the ETag read, or the version in the body.");
+	return false;
+}
+
+fg_rc
+person_change(struct request *req, int64_t id, int64_t version,
+	      const struct fg_person_input *in, struct fg_person *out, struct fg_error *err)
+{
+	struct fg_person before;
+	fg_rc rc;
+
+	rc = fg_scope_person_get(req->store, &req->scope, id, &before, err);
+	if (rc == FG_OK)
+		rc = fg_store_begin(req->store, err);
+	if (rc != FG_OK) {
+		audit_note(req, "update", audit_result(rc), "person/%lld", (long long)id);
+		return rc;
+	}
+	rc = fg_person_update(req->store, id, version, in, out, err);
+	audit_note(req, "update", audit_result(rc), "person/%lld", (long long)id);
+	if (rc == FG_OK)
+		rc = audit_write_now(req, err);
+	if (rc == FG_OK)
+		rc = fg_store_commit(req->store, err);
+	else
+		fg_store_rollback(req->store);
+	if (rc != FG_OK) {
+		req->naudit = 0;
+		req->audit_written = false;
+		audit_note(req, "update", audit_result(rc), "person/%lld", (long long)id);
+	}
+	return rc;
+}
+
+void
+api_persons_update(struct request *req)
+{
+	json_object *body = NULL;
+	struct fg_person_input in;
+	struct fg_person p;
+	struct fg_error err;
+	int64_t id, version;
+	bool header;
+	fg_rc rc;
+
+	if (!req_param_id(req, 0, "person", &id) || (body = req_json_body(req)) == NULL)
+		return;
+	if (!person_input(req, body, &in) || !person_expected_version(req, body, &version, &header))
+		goto out;
+	rc = person_change(req, id, version, &in, &p, &err);
+	if (rc == FG_CONFLICT && strcmp(err.field, "version") == 0 && header)
+		reply_error(req, 412, "If-Match", err.message, err.detail, err.hint);
+	else if (rc != FG_OK)
+		reply_fg_error(req, &err);
+	else {
+		reply_header(req, "ETag", fg_arena_printf(req->arena, "W/\"%lld\"", (long long)p.version));
+		reply_json(req, 200, json_person(&p, false));
+	}
+out:
+	json_object_put(body);
+}

@@ -1,0 +1,381 @@
+/*
+ * fhir_patient.c
+ *	  FHIR R4 Patient over the person registry: read, search, create and
+ *	  update (If-Match), within the caller's scope and masked like the API.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "fangai/util.h"
+#include "fhir.h"
+
+/* GB/T 2261.1 sex codes and FHIR administrative gender. */
+static const struct {
+	char sex;
+	const char *gender;
+} genders[] = {
+	{'1', "male"}, {'2', "female"}, {'0', "unknown"}, {'9', "other"},
+};
+
+/* Library field names and the FHIR element each comes from. */
+static const char *const field_paths[][2] = {
+	{"id_number", "Patient.identifier"}, {"id_type", "Patient.identifier"},
+	{"name", "Patient.name"}, {"sex", "Patient.gender"}, {"birth_date", "Patient.birthDate"},
+	{"phone", "Patient.telecom"}, {"address", "Patient.address"},
+	{"district", "Patient.address.district"}, {"institution", "Patient.managingOrganization"},
+	{"version", "If-Match"},
+};
+
+static const char *
+gender_of(char sex)
+{
+	for (size_t i = 0; i < sizeof(genders) / sizeof(genders[0]); i++)
+		if (genders[i].sex == sex)
+			return genders[i].gender;
+	return "unknown";
+}
+
+static char
+sex_of(const char *gender)
+{
+	for (size_t i = 0; gender && i < sizeof(genders) / sizeof(genders[0]); i++)
+		if (strcmp(genders[i].gender, gender) == 0)
+			return genders[i].sex;
+	return '\0';
+}
+
+static json_object *
+one(json_object *item)
+{
+	json_object *a = json_object_new_array();
+
+	json_object_array_add(a, item);
+	return a;
+}
+
+static json_object *
+patient_json(const struct fg_person *p, bool unmask)
+{
+	json_object *o = json_object_new_object(), *meta = json_object_new_object();
+	struct fg_person shown = *p;
+	char buf[32], date[FG_DATE_TEXT_MAX];
+
+	if (!unmask)
+		fg_person_mask(&shown);
+	json_object_object_add(o, "resourceType", json_object_new_string("Patient"));
+	snprintf(buf, sizeof(buf), "%lld", (long long)p->id);
+	json_object_object_add(o, "id", json_object_new_string(buf));
+	snprintf(buf, sizeof(buf), "%lld", (long long)p->version);
+	json_object_object_add(meta, "versionId", json_object_new_string(buf));
+	json_object_object_add(o, "meta", meta);
+	if (shown.id_number[0] && strcmp(p->id_type, FG_ID_TYPE_RESIDENT) == 0) {
+		json_object *id = json_object_new_object();
+
+		json_object_object_add(id, "system", json_object_new_string(FHIR_SYSTEM_RESIDENT_ID));
+		json_object_object_add(id, "value", json_object_new_string(shown.id_number));
+		json_object_object_add(o, "identifier", one(id));
+	}
+	json_object *name = json_object_new_object();
+	json_object_object_add(name, "text", json_object_new_string(p->name));
+	json_object_object_add(o, "name", one(name));
+	if (shown.phone[0]) {
+		json_object *t = json_object_new_object();
+
+		json_object_object_add(t, "system", json_object_new_string("phone"));
+		json_object_object_add(t, "value", json_object_new_string(shown.phone));
+		json_object_object_add(o, "telecom", one(t));
+	}
+	json_object_object_add(o, "gender", json_object_new_string(gender_of(p->sex)));
+	json_object_object_add(o, "birthDate", json_object_new_string(fg_date_format(p->birth_date, date)));
+	if (p->death_date != FG_DATE_NONE)
+		json_object_object_add(o, "deceasedDateTime",
+				       json_object_new_string(fg_date_format(p->death_date, date)));
+	else if (strcmp(p->vital_status, "dead") == 0)
+		json_object_object_add(o, "deceasedBoolean", json_object_new_boolean(1));
+	json_object *addr = json_object_new_object();
+	if (p->address[0])
+		json_object_object_add(addr, "text", json_object_new_string(p->address));
+	json_object_object_add(addr, "district", json_object_new_string(p->district));
+	json_object_object_add(o, "address", one(addr));
+	json_object_object_add(o, "managingOrganization", fhir_reference("Organization", p->institution_id));
+	return o;
+}
+
+static void
+reply_patient_error(struct request *req, const struct fg_error *err)
+{
+	struct fg_error e = *err;
+
+	for (size_t i = 0; i < sizeof(field_paths) / sizeof(field_paths[0]); i++)
+		if (strcmp(e.field, field_paths[i][0]) == 0)
+			fg_strlcpy(e.field, field_paths[i][1], sizeof(e.field));
+	reply_fg_error(req, &e);
+}
+
+void
+fhir_patient_read(struct request *req)
+{
+	struct fg_person p;
+	bool unmask;
+
+	if (person_read(req, "Patient", &p, &unmask))
+		reply_json(req, 200, patient_json(&p, unmask));
+}
+
+static const char *const search_params[] = {
+	"identifier", "name", "birthdate", "gender", "address-district", "unmask", NULL,
+};
+
+/* Fill q from identifier, name, birthdate, gender and address-district; replies 400 on a bad one. */
+static bool
+search_query(struct request *req, struct fg_person_query *q)
+{
+	const char *identifier = req_query(req, "identifier"), *name = req_query(req, "name");
+	const char *birthdate = req_query(req, "birthdate"), *gender = req_query(req, "gender");
+	struct fg_error err;
+	fg_date d;
+
+	q->district = req_query(req, "address-district");
+	if (identifier != NULL && name != NULL) {
+		reply_error(req, 400, "name", "search by identifier or by name, not both", NULL, NULL);
+		return false;
+	}
+	if (identifier != NULL) {
+		const char *bar = strchr(identifier, '|');
+
+		if (bar != NULL && strncmp(identifier, FHIR_SYSTEM_RESIDENT_ID "|", (size_t)(bar - identifier + 1)) != 0) {
+			reply_error(req, 400, "identifier", "identifier system is not supported", NULL,
+				    "Use " FHIR_SYSTEM_RESIDENT_ID "|NUMBER.");
+			return false;
+		}
+		q->text = bar ? bar + 1 : identifier;
+		q->by = FG_MATCH_ID_NUMBER;
+	} else if (name != NULL) {
+		q->text = name;
+		q->by = FG_MATCH_NAME;
+	}
+	if (birthdate != NULL) {
+		if (fg_date_parse(birthdate, "birthdate", &d, &err) != FG_OK || strlen(birthdate) != 10) {
+			reply_error(req, 400, "birthdate", "invalid birthdate", NULL, "Use YYYY-MM-DD.");
+			return false;
+		}
+		q->birth_date = birthdate;
+	}
+	if (gender != NULL && (q->sex = sex_of(gender)) == '\0') {
+		reply_error(req, 400, "gender", "invalid gender", NULL, "Use male, female, other or unknown.");
+		return false;
+	}
+	if (q->district != NULL && fg_district_check(q->district, "address-district", &err) != FG_OK) {
+		reply_error(req, 400, "address-district", err.message, NULL, NULL);
+		return false;
+	}
+	return true;
+}
+
+void
+fhir_patient_search(struct request *req)
+{
+	struct fg_person_query q = {0};
+	struct fg_person_list list;
+	struct fhir_paging paging;
+	json_object *items;
+	bool unmask, refused;
+
+	unmask = req_unmask(req, &refused);
+	if (refused || !fhir_paging_read(req, &paging) || !search_query(req, &q))
+		return;
+	q.limit = paging.count;
+	q.offset = paging.offset;
+	if (!person_search(req, &q, "Patient", q.by == FG_MATCH_NAME ? "name" : "identifier", unmask, &list))
+		return;
+	items = json_object_new_array();
+	for (size_t i = 0; i < list.count; i++)
+		json_object_array_add(items, patient_json(&list.items[i], unmask));
+	reply_json(req, 200, fhir_searchset(req, "Patient", items, list.total, &paging, search_params));
+}
+
+/* Member name of obj as a string (NULL when absent); 400 naming path on another type. */
+static bool
+string_member(struct request *req, json_object *obj, const char *name, const char *path,
+	      const char **out)
+{
+	json_object *v;
+
+	*out = NULL;
+	if (obj == NULL || !json_object_object_get_ex(obj, name, &v) || v == NULL)
+		return true;
+	if (json_object_is_type(v, json_type_string)) {
+		*out = json_object_get_string(v);
+		return true;
+	}
+	reply_error(req, 400, path, fg_arena_printf(req->arena, "%s must be a string", path), NULL, NULL);
+	return false;
+}
+
+/* The first element of array member name, or NULL; 400 if it is not an array of objects. */
+static bool
+first_object(struct request *req, json_object *obj, const char *name, const char *path,
+	     json_object **out)
+{
+	json_object *v;
+
+	*out = NULL;
+	if (!json_object_object_get_ex(obj, name, &v) || v == NULL)
+		return true;
+	if (!json_object_is_type(v, json_type_array) ||
+	    (json_object_array_length(v) > 0 &&
+	     !json_object_is_type(json_object_array_get_idx(v, 0), json_type_object))) {
+		reply_error(req, 400, path, fg_arena_printf(req->arena, "%s must be an array of objects", path),
+			    NULL, NULL);
+		return false;
+	}
+	if (json_object_array_length(v) > 0)
+		*out = json_object_array_get_idx(v, 0);
+	return true;
+}
+
+static const char *const patient_members[] = {
+	"resourceType", "id", "meta", "identifier", "name", "telecom", "gender", "birthDate",
+	"address", "managingOrganization", "deceasedBoolean", "deceasedDateTime", "active", "text", NULL,
+};
+
+/* The resident ID number among identifier[]; 400 on a malformed identifier. */
+static bool
+patient_identifier(struct request *req, json_object *body, const char **out)
+{
+	json_object *ids, *id;
+	const char *system;
+
+	*out = NULL;
+	if (!json_object_object_get_ex(body, "identifier", &ids))
+		return true;
+	if (!json_object_is_type(ids, json_type_array)) {
+		reply_error(req, 400, "Patient.identifier", "Patient.identifier must be an array", NULL, NULL);
+		return false;
+	}
+	for (size_t i = 0; i < json_object_array_length(ids); i++) {
+		id = json_object_array_get_idx(ids, i);
+		if (!json_object_is_type(id, json_type_object)) {
+			reply_error(req, 400, "Patient.identifier", "Patient.identifier must hold objects", NULL, NULL);
+			return false;
+		}
+		if (!string_member(req, id, "system", "Patient.identifier.system", &system))
+			return false;
+		if (system != NULL && strcmp(system, FHIR_SYSTEM_RESIDENT_ID) == 0)
+			return string_member(req, id, "value", "Patient.identifier.value", out);
+	}
+	return true;
+}
+
+/* Map a Patient resource to a person input; replies 400 on a structural error. */
+static bool
+patient_input(struct request *req, json_object *body, struct fg_person_input *in)
+{
+	json_object *name, *telecom, *address, *org;
+	const char *type, *gender, *ref;
+
+	memset(in, 0, sizeof(*in));
+	if (!string_member(req, body, "resourceType", "resourceType", &type))
+		return false;
+	if (type == NULL || strcmp(type, "Patient") != 0) {
+		reply_error(req, 400, "resourceType", "resource is not a Patient", NULL, NULL);
+		return false;
+	}
+	if (!json_only_members(req, body, patient_members) || !patient_identifier(req, body, &in->id_number) ||
+	    !first_object(req, body, "name", "Patient.name", &name) ||
+	    !string_member(req, name, "text", "Patient.name.text", &in->name) ||
+	    !string_member(req, body, "gender", "Patient.gender", &gender) ||
+	    !string_member(req, body, "birthDate", "Patient.birthDate", &in->birth_date) ||
+	    !first_object(req, body, "telecom", "Patient.telecom", &telecom) ||
+	    !string_member(req, telecom, "value", "Patient.telecom.value", &in->phone) ||
+	    !first_object(req, body, "address", "Patient.address", &address) ||
+	    !string_member(req, address, "text", "Patient.address.text", &in->address) ||
+	    !string_member(req, address, "district", "Patient.address.district", &in->district))
+		return false;
+	if (gender != NULL) {
+		char sex = sex_of(gender);
+
+		if (sex == '\0') {
+			reply_error(req, 400, "Patient.gender", fg_arena_printf(req->arena, "invalid gender \"%.32s\"", gender),
+				    NULL, "Use male, female, other or unknown.");
+			return false;
+		}
+		in->sex = fg_arena_strndup(req->arena, &sex, 1);
+	}
+	if (json_object_object_get_ex(body, "managingOrganization", &org)) {
+		if (!json_object_is_type(org, json_type_object)) {
+			reply_error(req, 400, "Patient.managingOrganization",
+				    "Patient.managingOrganization must be an object", NULL, NULL);
+			return false;
+		}
+		if (!string_member(req, org, "reference", "Patient.managingOrganization.reference", &ref))
+			return false;
+		if (ref == NULL || strncmp(ref, "Organization/", 13) != 0) {
+			reply_error(req, 400, "Patient.managingOrganization",
+				    "managingOrganization must reference an Organization", NULL, NULL);
+			return false;
+		}
+		in->institution = ref + 13;
+	}
+	return true;
+}
+
+void
+fhir_patient_create(struct request *req)
+{
+	json_object *body = req_json_body(req);
+	struct fg_person_input in;
+	struct fg_person p;
+	struct fg_error err;
+	bool matched;
+
+	if (body == NULL)
+		return;
+	if (!patient_input(req, body, &in))
+		goto out;
+	if (person_register(req, &in, &p, &matched, &err) != FG_OK) {
+		reply_patient_error(req, &err);
+		goto out;
+	}
+	reply_header(req, "Location", fg_arena_printf(req->arena, "/fhir/Patient/%lld/_history/%lld",
+						      (long long)p.id, (long long)p.version));
+	reply_header(req, "ETag", fg_arena_printf(req->arena, "W/\"%lld\"", (long long)p.version));
+	reply_json(req, 201, patient_json(&p, false));
+out:
+	json_object_put(body);
+}
+
+void
+fhir_patient_update(struct request *req)
+{
+	json_object *body = NULL, *idv;
+	struct fg_person_input in;
+	struct fg_person p;
+	struct fg_error err;
+	int64_t id, version;
+	bool header;
+	fg_rc rc;
+
+	if (!req_param_id(req, 0, "Patient", &id) || (body = req_json_body(req)) == NULL)
+		return;
+	if (!patient_input(req, body, &in))
+		goto out;
+	if (!json_object_object_get_ex(body, "id", &idv) || !json_object_is_type(idv, json_type_string) ||
+	    strcmp(json_object_get_string(idv), req->params[0]) != 0) {
+		reply_error(req, 400, "Patient.id", "Patient.id must equal the id in the URL", NULL, NULL);
+		goto out;
+	}
+	if (!person_expected_version(req, NULL, &version, &header))
+		goto out;
+	rc = person_change(req, id, version, &in, &p, &err);
+	if (rc == FG_CONFLICT && strcmp(err.field, "version") == 0)
+		reply_error(req, 412, "If-Match", err.message, err.detail, err.hint);
+	else if (rc != FG_OK)
+		reply_patient_error(req, &err);
+	else {
+		reply_header(req, "ETag", fg_arena_printf(req->arena, "W/\"%lld\"", (long long)p.version));
+		reply_json(req, 200, patient_json(&p, false));
+	}
+out:
+	json_object_put(body);
+}

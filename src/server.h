@@ -1,0 +1,257 @@
+/*
+ * server.h
+ *	  The platform server behind "fangai serve": its configuration, the
+ *	  request every handler receives, replies, the route table and the
+ *	  audit of each request.
+ *
+ * Handlers (api_*.c, fhir_*.c) never touch HTTP directly: they read the
+ * request through these helpers and answer with reply_*(); the core
+ * (server.c) turns that into an HTTP response on libmicrohttpd.
+ */
+#ifndef FANGAI_SERVER_H
+#define FANGAI_SERVER_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fangai/access.h"
+#include "fangai/account.h"
+#include "fangai/arena.h"
+#include "fangai/audit.h"
+#include "fangai/error.h"
+#include "fangai/store.h"
+
+struct server_config {
+	const char *db;
+	const char *address;		/* listen address, default 127.0.0.1 */
+	unsigned port;
+	unsigned threads;		/* worker threads, each with its own store */
+	unsigned max_connections;	/* refused beyond this */
+	unsigned per_address;		/* connections from one address */
+	unsigned max_inflight;		/* requests in progress before 503 */
+	unsigned timeout;		/* seconds a connection may idle */
+	size_t max_body;		/* bytes; larger bodies get 413 */
+	size_t max_head;		/* request line and headers: 414/431 beyond */
+	struct fg_session_policy policy;
+	const char *port_file;		/* write the bound port here once listening */
+};
+
+#define REQUEST_MAX_PARAMS 4
+#define REQUEST_MAX_AUDIT 4
+#define REQUEST_MAX_HEADERS 6
+
+struct request {
+	const struct server_config *config;
+	void *conn;			/* the MHD connection, for the core only */
+	const char *method;
+	const char *path;
+	const char *params[REQUEST_MAX_PARAMS];	/* {placeholders} of the route, in order */
+	const char *body;		/* NUL-terminated; NULL when none */
+	size_t body_len;
+	char client[64];
+	bool fhir;			/* errors as OperationOutcome */
+	fg_store *store;		/* this worker's connection */
+	struct fg_arena *arena;		/* freed with the request */
+
+	bool authenticated;
+	struct fg_session session;
+	struct fg_scope scope;
+
+	/* The reply. */
+	unsigned status;
+	const char *content_type;
+	char *reply;			/* in the arena */
+	size_t reply_len;
+	const char *headers[REQUEST_MAX_HEADERS][2];
+	int nheaders;
+
+	/* The audit entries of the request; written by the core unless already written. */
+	struct fg_audit_entry audit[REQUEST_MAX_AUDIT];
+	size_t naudit;
+	bool audit_written;
+};
+
+enum route_access {
+	ROUTE_PUBLIC,			/* no login needed */
+	ROUTE_USER,			/* a live session; caps checked before the handler */
+};
+
+struct route {
+	const char *method;
+	const char *pattern;		/* "/api/persons/{id}": {x} matches one segment */
+	void (*handler)(struct request *req);
+	enum route_access access;
+	unsigned caps;			/* fg_capability bits all needed */
+	bool fhir;
+};
+
+/* The route table (server_routes.c), ended by a row with a NULL method. */
+extern const struct route server_routes[];
+
+/* Run the server until SIGINT or SIGTERM; returns the exit status. */
+int server_run(const struct server_config *config);
+
+/* --- Reading the request (server_http.c) --- */
+
+/* A query-string argument, or NULL. */
+const char *req_query(const struct request *req, const char *name);
+
+/*
+ * The session secret of the request: a bearer token from Authorization,
+ * else the fg_session cookie (*cookie set); NULL when neither.
+ */
+const char *req_session_token(const struct request *req, bool *cookie);
+
+/* A request header, or NULL. */
+const char *req_header(const struct request *req, const char *name);
+
+/*
+ * An integer query argument in [min, max], def when absent.  On a bad
+ * value replies 400 naming the argument and returns false.
+ */
+bool req_query_int(struct request *req, const char *name, int64_t min, int64_t max,
+		   int64_t def, int64_t *out);
+
+/* True if ?name=1 or true; a value other than 0/1/true/false replies 400 and sets *bad. */
+bool req_query_flag(struct request *req, const char *name, bool *bad);
+
+/*
+ * Parse the body as a JSON object.  On anything else replies 400 (415 for
+ * a content type other than JSON) and returns NULL.  The caller puts it.
+ */
+json_object *req_json_body(struct request *req);
+
+/*
+ * A string member of obj: *out is NULL when absent or null.  A member of
+ * another type replies 400 naming it (prefix + name) and returns false.
+ */
+bool json_get_string(struct request *req, json_object *obj, const char *name,
+		     const char **out);
+
+/*
+ * Check that obj has no member outside the NULL-terminated list allowed;
+ * otherwise replies 400 naming the first one and returns false.
+ */
+bool json_only_members(struct request *req, json_object *obj, const char *const *allowed);
+
+/* The path parameter as a positive id; replies 404 and returns false otherwise. */
+bool req_param_id(struct request *req, int index, const char *what, int64_t *out);
+
+/* --- Replies --- */
+
+/* Reply with obj serialised (and put). */
+void reply_json(struct request *req, unsigned status, json_object *obj);
+
+/* Add a response header (name and value must outlive the request: use the arena). */
+void reply_header(struct request *req, const char *name, const char *value);
+
+/*
+ * Reply with an error: {"error": {message, detail, hint, field}} for the
+ * API, an OperationOutcome for FHIR.  detail, hint and field may be NULL.
+ */
+void reply_error(struct request *req, unsigned status, const char *field,
+		 const char *message, const char *detail, const char *hint);
+
+/* Reply with a library error, its code mapped to 422, 404, 409 or 500. */
+void reply_fg_error(struct request *req, const struct fg_error *err);
+
+/* --- Audit --- */
+
+/*
+ * Note an audit entry for this request (user, institution and client are
+ * filled in).  resource is formatted printf-style.
+ */
+void audit_note(struct request *req, const char *action, const char *result,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/*
+ * Write the request's audit entries now with its store, inside the
+ * caller's transaction if one is open.  Writes use this so that the data
+ * and its audit commit together.
+ */
+fg_rc audit_write_now(struct request *req, struct fg_error *err);
+
+/* The audit result word for a return code: ok, invalid, notfound, conflict, error. */
+const char *audit_result(fg_rc rc);
+
+/* --- Shared JSON for persons and paging (api_persons.c, server_http.c) --- */
+
+/* {"items": items, "total": t, "limit": l, "offset": o} */
+json_object *json_page(json_object *items, int64_t total, int64_t limit, int64_t offset);
+
+/* A person as API JSON, masked unless unmask. */
+json_object *json_person(const struct fg_person *p, bool unmask);
+
+/*
+ * Decide whether to unmask this request: ?unmask=1 and the capability.
+ * Asking without the capability replies 403 and sets *refused.
+ */
+bool req_unmask(struct request *req, bool *refused);
+
+/*
+ * Run a person search for the request within its scope, with its audit
+ * entry (kind names the resource: "person" or "Patient").  An unreadable
+ * search text replies 400 naming field; returns false after any reply.
+ */
+bool person_search(struct request *req, struct fg_person_query *q, const char *kind,
+		   const char *field, bool unmask, struct fg_person_list *out);
+
+/*
+ * Read the person named by the route's {id} within the request's scope,
+ * with its audit entry and an ETag; ?unmask=1 is honoured if the role may.
+ * Replies 404 (out of scope alike) or 403 and returns false.
+ */
+bool person_read(struct request *req, const char *kind, struct fg_person *out, bool *unmask);
+
+/*
+ * Register a person for the request (its own institution unless the scope
+ * is the region), in one transaction with the audit entry.  A matched ID
+ * number stores nothing and gives FG_CONFLICT.  Shared by the API and FHIR.
+ */
+fg_rc person_register(struct request *req, struct fg_person_input *in, struct fg_person *out,
+		      bool *matched, struct fg_error *err);
+
+/*
+ * Update person id for the request if it is in scope and still at
+ * version, in one transaction with the audit entry.
+ */
+fg_rc person_change(struct request *req, int64_t id, int64_t version,
+		    const struct fg_person_input *in, struct fg_person *out, struct fg_error *err);
+
+/*
+ * The expected version of an update: If-Match (W/"n" or "n"; *from_header
+ * set) or the body's "version".  Replies 428 when neither is given, 400
+ * when unreadable, and returns false.
+ */
+bool person_expected_version(struct request *req, json_object *body, int64_t *version,
+			     bool *from_header);
+
+/* An institution as API JSON (api_institutions.c). */
+struct fg_institution;
+json_object *json_institution(const struct fg_institution *in);
+
+/* Handlers, one group per resource file. */
+void api_health(struct request *req);
+void api_ready(struct request *req);
+void api_login(struct request *req);
+void api_logout(struct request *req);
+void api_me(struct request *req);
+void api_persons_search(struct request *req);
+void api_persons_get(struct request *req);
+void api_persons_create(struct request *req);
+void api_persons_update(struct request *req);
+void api_institutions_list(struct request *req);
+void api_institutions_get(struct request *req);
+void api_stats_summary(struct request *req);
+void api_audit_list(struct request *req);
+void fhir_metadata(struct request *req);
+void fhir_patient_read(struct request *req);
+void fhir_patient_search(struct request *req);
+void fhir_patient_create(struct request *req);
+void fhir_patient_update(struct request *req);
+void fhir_organization_read(struct request *req);
+void fhir_organization_search(struct request *req);
+
+#endif

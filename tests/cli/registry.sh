@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# tests/cli/registry.sh: duplicates inside the person registry -- scan, review queue,
+# merge with a record of what moved, and un-merge.
+. "$(dirname "$0")/../lib/tap.sh"
+
+"$F" init >/dev/null && "$F" synth --persons 0 --quiet >/dev/null
+"$F" link synth --persons 1500 --duplicates 0.1 --seed 5 | cut -d, -f1,3-8 >"$WORK/d.csv"
+"$F" import persons "$WORK/d.csv" --institution 1 --skip-bad-rows --source his --quiet >/dev/null
+tap $? "persons with duplicates imported"
+
+expect_status 0 "scan the registry" "$F" link scan
+expect_output "pairs are queued" "^scanned [0-9]+ persons: [0-9]+ candidate pairs, 0 merged, [1-9][0-9]* queued for review"
+queued=$(sql "SELECT count(*) FROM link_review WHERE state = 'open'")
+expect_status 0 "scan again" "$F" link scan
+expect_equal "a pair is queued once" "$queued" "$(sql "SELECT count(*) FROM link_review")"
+
+"$F" link review --format csv >"$WORK/review.csv"
+expect_equal "the queue lists every open pair" "$((queued + 1))" "$(wc -l <"$WORK/review.csv")"
+read -r review a b <<<"$(sed -n 2p "$WORK/review.csv" | awk -F, '{ print $1, $2, $4 }')"
+keys_b=$(sql "SELECT count(*) FROM source_record WHERE target_id = $b")
+
+# Rows of B elsewhere: a death record (person-level table) points at B.
+sql "INSERT INTO death_record (district, person_id, institution_id, name, name_key, sex, death_date, cause_icd10)
+     VALUES ('440106', $b, 1, 'x', 'x', '1', '2026-01-01', 'C34.1')"
+expect_status 0 "decide the first review: the same person" "$F" link review "$review" --same --by registrar
+expect_output "a merge is made" "^review $review: the same person; merge [0-9]+"
+expect_equal "B is merged into A" "$a" "$(sql "SELECT merged_into FROM person WHERE id = $b")"
+expect_equal "B's death record moved to A" "$a" "$(sql "SELECT person_id FROM death_record")"
+expect_equal "B's source records moved to A" "0" "$(sql "SELECT count(*) FROM source_record WHERE target_id = $b")"
+expect_equal "the merge is recorded" "review|registrar|1" \
+	"$(sql "SELECT method, merged_by, json_array_length(json_extract(moved, '\$.death_record')) FROM person_merge")"
+expect_equal "the review is closed" "merged" "$(sql "SELECT state FROM link_review WHERE id = $review")"
+
+expect_status 1 "a merged person cannot be merged again" "$F" link merge "$a" "$b"
+expect_output "saying so" "person $b is merged into person $a already"
+expect_status 1 "nor merged into itself" "$F" link merge "$a" "$a"
+
+expect_status 0 "un-merge B" "$F" link unmerge "$b" --by registrar
+expect_equal "B is active again" "" "$(sql "SELECT merged_into FROM person WHERE id = $b")"
+expect_equal "its death record is back" "$b" "$(sql "SELECT person_id FROM death_record")"
+expect_equal "its source records are back" "$keys_b" "$(sql "SELECT count(*) FROM source_record WHERE target_id = $b")"
+expect_equal "the merge is marked undone" "registrar" "$(sql "SELECT unmerged_by FROM person_merge")"
+expect_status 1 "un-merging an active person is refused" "$F" link unmerge "$b"
+expect_output "saying so" "person $b is not merged into another"
+
+read -r review2 <<<"$(sed -n 3p "$WORK/review.csv" | cut -d, -f1)"
+expect_status 0 "decide another review: two persons" "$F" link review "$review2" --distinct
+expect_equal "it is closed as distinct" "distinct" "$(sql "SELECT state FROM link_review WHERE id = $review2")"
+expect_status 1 "a decided review cannot be decided again" "$F" link review "$review2" --same
+expect_status 2 "a decision needs --same or --distinct" "$F" link review "$review2"
+
+expect_status 0 "manual merge" "$F" link merge "$a" "$b"
+expect_status 0 "scan with --merge merges the linked pairs" "$F" link scan --merge
+expect_output "and says how many" "[1-9][0-9]* merged"
