@@ -125,7 +125,7 @@ run: $(B)/fangai
 	@mkdir -p var
 	@if [ ! -f $(DEMO_DB) ]; then \
 		$(B)/fangai init --db $(DEMO_DB) && \
-		$(B)/fangai synth --db $(DEMO_DB) --persons $(DEMO_PERSONS) --seed 2026; \
+		$(B)/fangai synth --db $(DEMO_DB) --persons $(DEMO_PERSONS) --seed 2026 --network; \
 	fi
 	@$(B)/fangai stats summary --db $(DEMO_DB)
 	@sh scripts/demo-accounts $(B)/fangai $(DEMO_DB)

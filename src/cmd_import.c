@@ -17,7 +17,9 @@
 struct ui {
 	FILE *report;		/* refused rows as CSV */
 	bool header_done;
-	double start;
+	bool checked;		/* the check's line was shown */
+	bool writing;		/* the writing phase has begun */
+	double start;		/* of the phase */
 };
 
 static double
@@ -49,18 +51,27 @@ static void
 show_progress(const struct fg_import_progress *p, void *userdata)
 {
 	struct ui *ui = userdata;
-	double elapsed = seconds_now() - ui->start;
+	double elapsed;
 	double share = p->total_bytes > 0 ? (double)p->bytes / (double)p->total_bytes : 1.0;
-	double rate = elapsed > 0 ? (double)p->rows / elapsed : 0;
 	char bar[BAR_WIDTH + 1];
 	int filled = (int)(share * BAR_WIDTH + 0.5);
+	double rate;
 
+	if (!p->checking && !ui->writing) {
+		ui->writing = true;
+		ui->start = seconds_now();
+		if (ui->checked)
+			fputc('\n', stderr);
+	}
+	ui->checked |= p->checking;
+	elapsed = seconds_now() - ui->start;
+	rate = elapsed > 0 ? (double)p->rows / elapsed : 0;
 	for (int i = 0; i < BAR_WIDTH; i++)
 		bar[i] = i < filled ? '#' : '.';
 	bar[BAR_WIDTH] = '\0';
-	fprintf(stderr, "\rimport: [%s] %3.0f%%  %lld rows  %.0f rows/s  %.0f s left   ", bar,
-		100 * share, (long long)p->rows, rate,
-		share > 0 && share < 1 ? elapsed * (1 - share) / share : 0.0);
+	fprintf(stderr, "\r%s: [%s] %3.0f%%", p->checking ? "check " : "import", bar, 100 * share);
+	fprintf(stderr, "  %lld rows  %.0f rows/s  %.0f s left   ", (long long)p->rows, rate,
+		share > 0 && share < 1 && p->rows > 0 ? elapsed * (1 - share) / share : 0.0);
 	fflush(stderr);
 }
 

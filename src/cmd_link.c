@@ -111,7 +111,8 @@ write_header(const struct pair_writer *w)
 }
 
 static fg_rc
-write_pair(const struct fg_link_pair *p, void *userdata, struct fg_error *err)
+write_keyed(const char *key_a, const char *key_b, const struct fg_link_pair *p, void *userdata,
+	    struct fg_error *err)
 {
 	struct pair_writer *w = userdata;
 	const char *cells[6 + FG_LINK_MAX_FIELDS];
@@ -119,8 +120,8 @@ write_pair(const struct fg_link_pair *p, void *userdata, struct fg_error *err)
 
 	snprintf(prob, sizeof(prob), "%.6f", p->probability);
 	snprintf(weight, sizeof(weight), "%.3f", p->weight);
-	cells[0] = fg_link_data_key(w->a, p->a);
-	cells[1] = fg_link_data_key(w->b, p->b);
+	cells[0] = key_a;
+	cells[1] = key_b;
 	cells[2] = decision_names[p->decision];
 	cells[3] = p->deterministic ? "id_number" : "probabilistic";
 	cells[4] = prob;
@@ -130,6 +131,14 @@ write_pair(const struct fg_link_pair *p, void *userdata, struct fg_error *err)
 	out_csv_row(w->out, cells, 6 + w->spec->nfields);
 	w->counts[p->decision]++;
 	return ferror(w->out) ? fg_error_set(err, FG_IO, "output", "could not write pairs") : FG_OK;
+}
+
+static fg_rc
+write_pair(const struct fg_link_pair *p, void *userdata, struct fg_error *err)
+{
+	struct pair_writer *w = userdata;
+
+	return write_keyed(fg_link_data_key(w->a, p->a), fg_link_data_key(w->b, p->b), p, w, err);
 }
 
 static void
@@ -147,12 +156,13 @@ print_model(const struct fg_link_spec *spec, const struct fg_link_model *m)
 }
 
 static int
-load(const struct fg_link_spec *spec, int side, const char *path, fg_link_data **out)
+load(const struct fg_link_spec *spec, int side, const char *path, const char *encoding,
+     fg_link_data **out)
 {
 	struct fg_error err;
 
 	if (fg_link_data_new(spec, side, out, &err) != FG_OK ||
-	    fg_link_data_load_csv(*out, path, &err) != FG_OK)
+	    fg_link_data_load_csv(*out, path, encoding, &err) != FG_OK)
 		return cli_report(&err);
 	return EXIT_OK;
 }
@@ -173,9 +183,9 @@ run_link(struct cli_args *args, bool dedup)
 	if (status == EXIT_OK && !cli_int_option(args, "threads", 1, 16, DEFAULT_THREADS, &threads))
 		status = EXIT_USAGE;
 	if (status == EXIT_OK)
-		status = load(&spec, 0, args->pos[0], &a);
+		status = load(&spec, 0, args->pos[0], cli_get(args, "encoding"), &a);
 	if (status == EXIT_OK && !dedup)
-		status = load(&spec, 1, args->pos[1], &b);
+		status = load(&spec, 1, args->pos[1], cli_get(args, "encoding"), &b);
 	if (status == EXIT_OK && output && (w.out = fopen(output, "w")) == NULL) {
 		fg_error_set(&err, FG_IO, "output", "could not open \"%s\" for writing", output);
 		status = cli_report(&err);
@@ -272,29 +282,64 @@ who(const struct cli_args *args)
 	return by && *by ? by : "fangai";
 }
 
+/* The default spec, --threads and the store, for the commands on the registry. */
+static fg_store *
+open_registry(const struct cli_args *args, struct fg_link_spec *spec, int *threads, int *status)
+{
+	long long n;
+
+	fg_link_spec_default(spec);
+	if (!cli_int_option(args, "threads", 1, 16, DEFAULT_THREADS, &n)) {
+		*status = EXIT_USAGE;
+		return NULL;
+	}
+	*threads = (int)n;
+	return cli_open_store(args, false, status);
+}
+
 static int
 run_scan(struct cli_args *args)
 {
 	struct fg_link_scan_report rep;
 	struct fg_link_spec spec;
 	struct fg_error err;
-	long long threads;
 	fg_store *store;
-	int status;
+	int status, threads;
 
-	fg_link_spec_default(&spec);
-	if (!cli_int_option(args, "threads", 1, 16, DEFAULT_THREADS, &threads))
-		return EXIT_USAGE;
-	store = cli_open_store(args, false, &status);
+	store = open_registry(args, &spec, &threads, &status);
 	if (store == NULL)
 		return status;
-	if (fg_link_registry_scan(store, &spec, cli_has(args, "merge"), who(args), (int)threads, &rep,
+	if (fg_link_registry_scan(store, &spec, cli_has(args, "merge"), who(args), threads, &rep,
 				  &err) != FG_OK)
 		status = cli_report(&err);
 	else
 		printf("scanned %lld persons: %lld candidate pairs, %lld merged, %lld queued for review\n",
 		       (long long)rep.persons, (long long)rep.model.pairs, (long long)rep.merged,
 		       (long long)rep.queued);
+	fg_store_close(store);
+	return status;
+}
+
+static int
+run_deaths(struct cli_args *args)
+{
+	struct pair_writer w = {.out = stdout};
+	struct fg_link_death_report rep;
+	struct fg_link_spec spec;
+	struct fg_error err;
+	fg_store *store;
+	int status, threads;
+
+	store = open_registry(args, &spec, &threads, &status);
+	if (store == NULL)
+		return status;
+	w.spec = &spec;
+	write_header(&w);
+	if (fg_link_registry_deaths(store, &spec, threads, write_keyed, &w, &rep, &err) != FG_OK)
+		status = cli_report(&err);
+	else
+		fprintf(stderr, "link: %lld death records without a person: %lld linked, %lld pairs for review\n",
+			(long long)rep.deaths, (long long)rep.linked, (long long)rep.review);
 	fg_store_close(store);
 	return status;
 }
@@ -422,7 +467,8 @@ run_unmerge(struct cli_args *args)
 	{"threads", "N", "threads comparing pairs (default 2)"}, \
 	{"all", NULL, "write every candidate pair, not only those linked or for review"}, \
 	{"model", NULL, "print the estimated m and u probabilities"}, \
-	{"output", "FILE", "write the pairs to FILE instead of standard output"}
+	{"output", "FILE", "write the pairs to FILE instead of standard output"}, \
+	{"encoding", "ENC", "UTF-8, GB18030 or GBK (default: detected for each file)"}
 
 static const struct cli_option link_options[] = {LINK_OPTIONS, CLI_OPT_END};
 
@@ -431,6 +477,12 @@ static const struct cli_option scan_options[] = {
 	{"merge", NULL, "merge linked pairs at once (default: queue them for review too)"},
 	{"threads", "N", "threads comparing pairs (default 2)"},
 	{"by", "USER", "who merges, for the record (default $USER)"},
+	CLI_OPT_END,
+};
+
+static const struct cli_option deaths_options[] = {
+	CLI_OPT_DB,
+	{"threads", "N", "threads comparing pairs (default 2)"},
 	CLI_OPT_END,
 };
 
@@ -478,6 +530,13 @@ static const struct command link_commands[] = {
 	 .description = "Compares the persons of the registry as link dedup does. Uncertain pairs go\n"
 			"to the review queue; linked pairs too, unless --merge merges them at once.",
 	 .options = scan_options, .run = run_scan},
+	{.name = "deaths", .usage = "[--db PATH]",
+	 .summary = "link death records without a person to the persons of the registry",
+	 .description = "Death records are compared with the persons on ID number, name, sex and\n"
+			"birth date; each is linked to the person of its most probable linked pair.\n"
+			"The linked and uncertain pairs are written as CSV (key_a the person, key_b\n"
+			"the death record).",
+	 .options = deaths_options, .run = run_deaths},
 	{.name = "review", .usage = "[REVIEW --same|--distinct]",
 	 .summary = "list the review queue, or decide one pair",
 	 .options = review_options, .max_pos = 1, .run = run_review},
@@ -503,7 +562,7 @@ static const struct command link_commands[] = {
 
 const struct command cmd_link_entry = {
 	.name = "link",
-	.usage = "dedup|match|scan|review|merge|unmerge|synth ...",
+	.usage = "dedup|match|scan|deaths|review|merge|unmerge|synth ...",
 	.summary = "record linkage: find the same person twice",
 	.subcommands = link_commands,
 };

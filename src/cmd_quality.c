@@ -2,12 +2,13 @@
  * cmd_quality.c
  *	  fangai stats quality: the data-quality indicators of the registry
  *	  (MV%, DCO%, M:I, unknown basis, unknown site, unspecified morphology)
- *	  by site, sex, district and year, from tumour and death CSV files.
+ *	  by site, sex, district and year, from tumour and death CSV files or
+ *	  from the database.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "cmd_rates.h"
+#include "cmd_registry_stats.h"
 #include "fangai/quality.h"
 #include "fangai/sitegroup.h"
 #include "output.h"
@@ -19,6 +20,7 @@ struct quality_job {
 	struct fg_site_groups sites;
 	struct fg_quality_codes codes;
 	fg_quality *q;
+	fg_store *store;		/* NULL when reading CSV files */
 	struct fg_arena arena;
 	struct out_table table;
 	struct out_column cols[16];
@@ -70,7 +72,9 @@ add_row(struct quality_job *job, const struct fg_quality_row *r)
 		if (!job->by[d])
 			continue;
 		text = fg_quality_value_text(job->q, d, r->key[d]);
-		cells[n++] = d == FG_DIM_SEX ? (strcmp(text, "1") == 0 ? "male" : "female") : text;
+		if (d == FG_DIM_SEX)
+			text = strcmp(text, "1") == 0 ? "male" : strcmp(text, "2") == 0 ? "female" : "unknown";
+		cells[n++] = text;
 		if (d == FG_DIM_SITE)
 			cells[n++] = fg_site_group_label(&job->sites, text);
 	}
@@ -99,7 +103,9 @@ run_job(struct quality_job *job, const struct cli_args *args, struct fg_error *e
 		rc = fg_quality_codes_load(cli_get(args, "codes"), &job->codes, err);
 	if (rc == FG_OK)
 		rc = fg_quality_new(job->by, &job->sites, &job->codes, &job->q, err);
-	if (rc == FG_OK)
+	if (rc == FG_OK && job->store != NULL)
+		rc = fg_quality_read_store(job->q, job->store, err);
+	else if (rc == FG_OK)
 		rc = fg_quality_read_tumours(job->q, cli_get(args, "tumours"), err);
 	if (rc == FG_OK && cli_has(args, "deaths"))
 		rc = fg_quality_read_deaths(job->q, cli_get(args, "deaths"), err);
@@ -122,15 +128,18 @@ stats_run_quality(struct cli_args *args)
 	enum out_extra extra;
 
 	memset(&job, 0, sizeof(job));
-	if (!cli_has(args, "tumours"))
-		return cli_usage_error(args->path, "stats quality needs --tumours");
+	if (cli_has(args, "deaths") && !cli_has(args, "tumours"))
+		return cli_usage_error(args->path, "--deaths goes with --tumours; the database has its own");
 	if (!out_format_parse_extra(cli_get(args, "format"), &job.fmt, &extra) || extra == OUT_EXTRA_SVG)
 		return cli_usage_error(args->path, "invalid output format \"%s\"", cli_get(args, "format"));
 	fg_arena_init(&job.arena, 0);
-	if (run_job(&job, args, &err) != FG_OK)
+	if (!cli_has(args, "tumours"))
+		job.store = cli_open_store(args, false, &status);
+	if (status == EXIT_OK && run_job(&job, args, &err) != FG_OK)
 		status = cli_report(&err);
-	else
+	else if (status == EXIT_OK)
 		status = out_table_emit(&job.table, job.fmt, extra, cli_get(args, "output"), "quality");
+	fg_store_close(job.store);
 	fg_quality_free(job.q);
 	fg_arena_free(&job.arena);
 	return status;
@@ -142,6 +151,7 @@ const struct cli_option stats_quality_options[] = {
 	{"by", "DIMS", "break down by site, sex, district, year (comma-separated)"},
 	{"sites", "FILE", "site-group table (default data/registry/site-groups.csv)"},
 	{"codes", "FILE", "indicator codes (default data/registry/quality-codes.csv)"},
+	CLI_OPT_DB,
 	{"format", "FMT", "output as table (default), csv, json or xlsx"},
 	{"output", "FILE", "the workbook to write with --format xlsx"},
 	CLI_OPT_END,
@@ -163,4 +173,7 @@ const char stats_quality_description[] =
 	"district for those breakdowns.  Deaths CSV, one row per death or with count:\n"
 	"icd10 (underlying cause; causes outside the registry's scope are not counted),\n"
 	"sex, and year or death_date and district.  With site in --by, a tumour counts\n"
-	"in its site group and in the totals ALL and ALLbC44.";
+	"in its site group and in the totals ALL and ALLbC44.\n"
+	"\n"
+	"Without --tumours, the indicators come from the database (--db): its tumours\n"
+	"whose ICD-10 code is in the registry's scope, and its death records for M:I.";

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd_rates.h"
+#include "cmd_registry_stats.h"
 #include "fangai/incidence.h"
 #include "fangai/population.h"
 #include "fangai/rates.h"
@@ -403,7 +403,7 @@ run_job(struct rates_job *job, const struct cli_args *args, struct fg_error *err
 	if (rc == FG_OK && job->store != NULL)
 		rc = fg_incidence_read_store(job->inc, job->store, &job->sites, job->by[FG_DIM_SITE], err);
 	else if (rc == FG_OK)
-		rc = fg_incidence_read_population(job->inc, cli_get(args, "population"), err);
+		rc = fg_incidence_read_population(job->inc, cli_get(args, "population"), NULL, err);
 	if (rc == FG_OK && job->store == NULL)
 		rc = fg_incidence_read_cases(job->inc, cli_get(args, "cases"), &job->sites,
 					     job->by[FG_DIM_SITE], err);

@@ -527,10 +527,7 @@ static const struct command registry_commands[] = {
 	 .options = check_options, .min_pos = 1, .max_pos = 1, .run = run_mp},
 	{.name = "population", .usage = "import FILE.csv [--institution ID] [--replace]",
 	 .summary = "import population denominators, all or nothing",
-	 .description = "Columns: district (GB/T 2260), year, sex (1/M, 2/F), age_group (0, 1-4, 5-9,\n"
-			"... 80-84, 85+) and population (a whole number).  Each sex, district and year\n"
-			"needs all 19 age groups.  Every row is checked before anything is stored; an\n"
-			"error names the file, line, field and value, and nothing is imported.",
+	 .description = cmd_registry_population_description,
 	 .options = cmd_registry_population_options, .min_pos = 2, .max_pos = 2,
 	 .run = cmd_registry_population_run},
 	{.name = "code", .usage = "--topography C --morphology M [--sex S]",

@@ -10,5 +10,6 @@
 /* fangai registry population import FILE.csv (cmd_registry_population.c). */
 int cmd_registry_population_run(struct cli_args *args);
 extern const struct cli_option cmd_registry_population_options[];
+extern const char cmd_registry_population_description[];
 
 #endif

@@ -1,8 +1,10 @@
 /*
  * cmd_registry_population.c
  *	  fangai registry population import: population denominators of the
- *	  cancer registry (district x year x sex x 19 age groups) from CSV.
+ *	  cancer registry (district x year x sex x 19 age groups) from CSV,
+ *	  all or nothing.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,6 +17,8 @@ cmd_registry_population_run(struct cli_args *args)
 {
 	struct fg_population_import opts = {.replace = cli_has(args, "replace")};
 	struct fg_population_report report;
+	struct fg_findings problems;
+	struct fg_arena arena;
 	struct fg_error err;
 	long long inst;
 	fg_store *store;
@@ -28,13 +32,19 @@ cmd_registry_population_run(struct cli_args *args)
 	store = cli_open_store(args, false, &status);
 	if (store == NULL)
 		return status;
-	if (fg_population_import(store, args->pos[1], &opts, &report, &err) != FG_OK) {
+	fg_arena_init(&arena, 0);
+	fg_findings_init(&problems, &arena);
+	if (fg_population_import(store, args->pos[1], &opts, &problems, &report, &err) != FG_OK) {
+		for (size_t i = 0; i < problems.count; i++)
+			fprintf(stderr, "fangai: error: %s\n  field: %s\n", problems.items[i].message,
+				problems.items[i].field ? problems.items[i].field : "");
 		status = cli_report(&err);
 		fprintf(stderr, "nothing imported\n");
 	} else
 		printf("imported %lld rows (%lld sex, district and year cells, %lld persons) from %s\n",
 		       (long long)report.rows, (long long)report.cells, (long long)report.persons,
 		       args->pos[1]);
+	fg_arena_free(&arena);
 	fg_store_close(store);
 	return status;
 }
@@ -45,3 +55,10 @@ const struct cli_option cmd_registry_population_options[] = {
 	{"replace", NULL, "replace figures stored already instead of refusing them"},
 	CLI_OPT_END,
 };
+
+const char cmd_registry_population_description[] =
+	"Columns: district (GB/T 2260), year, sex (1/M, 2/F), age_group (0, 1-4, 5-9,\n"
+	"... 80-84, 85+) and population (a whole number).  Each sex, district and year\n"
+	"needs all 19 age groups.  Every row is checked before anything is stored; each\n"
+	"bad row (up to 100) is reported with its line, field and value, and then nothing\n"
+	"is imported.";

@@ -425,20 +425,6 @@ step_questionnaire(fg_screening *s, struct cli_args *args, const struct row_inpu
 }
 
 static fg_rc
-step_exam(fg_screening *s, struct cli_args *args, const struct row_input *in,
-	  struct out_table *t, struct fg_error *err)
-{
-	struct fg_screen_record r = {args->pos[0], in->person, in->date, in->institution, args->pos[1],
-				     in->items, in->nitems};
-	struct fg_screen_result res;
-	fg_rc rc = fg_screen_exam_record(s, &r, &res, err);
-
-	if (rc == FG_OK)
-		add_result_row(t, in->person, &res);
-	return rc;
-}
-
-static fg_rc
 step_outcome(fg_screening *s, struct cli_args *args, const struct row_input *in,
 	     struct out_table *t, struct fg_error *err)
 {
@@ -532,10 +518,110 @@ run_questionnaire(struct cli_args *args)
 	return run_steps(args, step_questionnaire, cols, 2);
 }
 
+/* Exams read from a CSV file, copied into an arena. */
+struct exam_file {
+	struct fg_screen_record *records;
+	long *lines;
+	size_t n, cap;
+};
+
+static bool
+copy_exam_row(fg_csv *csv, struct cli_args *args, struct fg_arena *a, struct exam_file *f)
+{
+	struct row_input in;
+	struct fg_screen_item *items;
+	struct fg_screen_record *r;
+
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 1024;
+		struct fg_screen_record *gr = realloc(f->records, cap * sizeof(*gr));
+		long *gl = gr ? realloc(f->lines, cap * sizeof(*gl)) : NULL;
+
+		if (gr)
+			f->records = gr;
+		if (gl == NULL)
+			return false;
+		f->lines = gl;
+		f->cap = cap;
+	}
+	split_row(csv, &in);
+	items = fg_arena_alloc(a, (in.nitems ? in.nitems : 1) * sizeof(*items));
+	if (items == NULL)
+		return false;
+	for (size_t k = 0; k < in.nitems; k++)
+		items[k] = (struct fg_screen_item){fg_arena_strdup(a, in.items[k].name),
+						   fg_arena_strdup(a, in.items[k].value)};
+	r = &f->records[f->n];
+	*r = (struct fg_screen_record){args->pos[0], fg_arena_strdup(a, in.person), fg_arena_strdup(a, in.date),
+				       in.institution ? fg_arena_strdup(a, in.institution) : NULL, args->pos[1],
+				       items, in.nitems};
+	f->lines[f->n++] = fg_csv_line(csv);
+	return true;
+}
+
+static fg_rc
+read_exams(struct cli_args *args, struct fg_arena *a, struct exam_file *f, struct fg_error *err)
+{
+	struct fg_csv_options copts = {.header = true, .comments = true};
+	fg_csv *csv = NULL;
+	bool row;
+	fg_rc rc = fg_csv_open(args->pos[2], &copts, &csv, err);
+
+	while (rc == FG_OK && (rc = fg_csv_read(csv, &row, err)) == FG_OK && row)
+		if (!copy_exam_row(csv, args, a, f))
+			rc = fg_error_set(err, FG_NOMEM, NULL, "out of memory reading \"%s\"", args->pos[2]);
+	fg_csv_close(csv);
+	return rc;
+}
+
 static int
 run_exam(struct cli_args *args)
 {
-	return run_steps(args, step_exam, classify_columns, NCLASSIFY);
+	struct exam_file f = {0};
+	struct fg_screen_result *results = NULL;
+	enum out_format fmt = OUT_TABLE;
+	struct fg_arena arena;
+	struct out_table table;
+	struct fg_error err;
+	fg_screening *s = NULL;
+	fg_store *store;
+	size_t failed = 0;
+	int status;
+
+	if (!out_format_parse(cli_get(args, "format"), &fmt))
+		return cli_usage_error(args->path, "invalid output format \"%s\"", cli_get(args, "format"));
+	store = cli_open_store(args, false, &status);
+	if (store == NULL)
+		return status;
+	fg_arena_init(&arena, 0);
+	fg_error_clear(&err);
+	if (fg_screening_open(store, NULL, &s, &err) != FG_OK || read_exams(args, &arena, &f, &err) != FG_OK) {
+		status = cli_report(&err);
+		goto out;
+	}
+	results = calloc(f.n ? f.n : 1, sizeof(*results));
+	if (results == NULL || fg_screen_exams_record(s, f.records, f.n, results, &failed, &err) != FG_OK) {
+		char detail[FG_ERROR_DETAIL_MAX];
+
+		fg_strlcpy(detail, err.detail, sizeof(detail) - 160);
+		if (results != NULL && f.n > 0)
+			fg_error_detail(&err, "%s%sIn row %zu (line %ld) of %s; nothing was stored.", detail,
+					detail[0] ? " " : "", failed + 1, f.lines[failed], args->pos[2]);
+		status = cli_report(&err);
+		goto out;
+	}
+	out_table_init(&table, &arena, classify_columns, NCLASSIFY);
+	for (size_t i = 0; i < f.n; i++)
+		add_result_row(&table, f.records[i].person, &results[i]);
+	out_table_print(&table, fmt, stdout);
+out:
+	free(results);
+	free(f.records);
+	free(f.lines);
+	fg_screening_close(s);
+	fg_arena_free(&arena);
+	fg_store_close(store);
+	return status;
 }
 
 static int
@@ -569,6 +655,29 @@ run_close(struct cli_args *args)
 		status = cli_report(&err);
 	else
 		printf("episode of person %s in programme %s closed: %s\n", person, args->pos[0], code);
+	fg_screening_close(s);
+	fg_store_close(store);
+	return status;
+}
+
+/* ---- link to the registry ---- */
+
+static int
+run_link(struct cli_args *args)
+{
+	struct fg_error err;
+	fg_screening *s = NULL;
+	fg_store *store;
+	int64_t linked = 0;
+	int status;
+
+	store = cli_open_store(args, false, &status);
+	if (store == NULL)
+		return status;
+	if (fg_screening_open(store, NULL, &s, &err) != FG_OK || fg_screen_link_tumours(s, &linked, &err) != FG_OK)
+		status = cli_report(&err);
+	else
+		printf("%lld tumours classified as screen-detected, interval or non-participant\n", (long long)linked);
 	fg_screening_close(s);
 	fg_store_close(store);
 	return status;
@@ -684,7 +793,7 @@ static const struct out_column indicator_columns[] = {
 	{"eligible", true}, {"invited", true}, {"questionnaire_rate", true}, {"high_risk_rate", true},
 	{"uptake", true}, {"screened", true}, {"positivity", true}, {"recall_rate", true},
 	{"cancers", true}, {"detection_per_1000", true}, {"ppv", true}, {"early_rate", true},
-	{"days_to_diagnosis_median", true}, {"days_to_diagnosis_p90", true},
+	{"interval_per_1000", true}, {"days_to_diagnosis_median", true}, {"days_to_diagnosis_p90", true},
 };
 #define NINDICATORS ((int)(sizeof(indicator_columns) / sizeof(indicator_columns[0])))
 
@@ -728,8 +837,9 @@ add_indicator_row(struct out_table *t, const struct fg_screen_facts *facts,
 	c[14] = fmt_rate(b[14], 32, r->detection_per_1000, 2);
 	c[15] = fmt_rate(b[15], 32, r->ppv, 4);
 	c[16] = fmt_rate(b[16], 32, r->early_rate, 4);
-	c[17] = fmt_rate(b[17], 32, r->days_median, 1);
-	c[18] = fmt_rate(b[18], 32, r->days_p90, 1);
+	c[17] = fmt_rate(b[17], 32, r->interval_per_1000, 2);
+	c[18] = fmt_rate(b[18], 32, r->days_median, 1);
+	c[19] = fmt_rate(b[19], 32, r->days_p90, 1);
 	out_table_add(t, c);
 }
 
@@ -816,6 +926,8 @@ static const struct cli_option close_options[] = {
 	CLI_OPT_END,
 };
 
+static const struct cli_option link_options[] = {CLI_OPT_DB, CLI_OPT_END};
+
 static const struct cli_option worklist_options[] = {
 	CLI_OPT_DB, CLI_OPT_FORMAT,
 	{"institution", "ID", "only this institution's episodes"},
@@ -899,6 +1011,13 @@ static const struct command screen_commands[] = {
 	{.name = "close", .usage = "PROGRAMME --person REF --end-code CODE [--date DATE]",
 	 .summary = "close an open episode as lost, declined, moved or died",
 	 .options = close_options, .min_pos = 1, .max_pos = 1, .run = run_close},
+	{.name = "link", .usage = "[--db PATH]",
+	 .summary = "classify registered tumours: screen-detected, interval or non-participant",
+	 .description = "For every tumour without a detection code whose site a programme in use covers:\n"
+			"screen-detected if a positive result of that programme came at most 365 days\n"
+			"before its incidence date; an interval cancer if the last exam before it was a\n"
+			"routine result within the programme version's interval; else non-participant.",
+	 .options = link_options, .min_pos = 0, .max_pos = 0, .run = run_link},
 	{.name = "worklist", .usage = "recalls|failsafe [OPTIONS]",
 	 .summary = "recalls due or overdue; positives without a diagnosis (failsafe)",
 	 .options = worklist_options, .min_pos = 1, .max_pos = 1, .run = run_worklist},
@@ -909,6 +1028,7 @@ static const struct command screen_commands[] = {
 			"offers exams to all); positivity and recall_rate per screened; detection per\n"
 			"1,000 screened (cancers); ppv = cancers among positives/positives;\n"
 			"early_rate = early/detected, under each programme version's definition;\n"
+			"interval cancers per 1,000 negative screens (after \"fangai screen link\");\n"
 			"days from the first positive result to diagnosis: median and 90th percentile\n"
 			"(R type 7).",
 	 .options = indicator_options, .min_pos = 0, .max_pos = 0, .run = run_indicators},
@@ -917,7 +1037,7 @@ static const struct command screen_commands[] = {
 
 const struct command cmd_screen_entry = {
 	.name = "screen",
-	.usage = "classify|scheme|programme|enrol|questionnaire|exam|outcome|worklist|indicators ...",
+	.usage = "classify|scheme|programme|assess|enrol|questionnaire|exam|outcome|close|link|worklist|indicators ...",
 	.summary = "cancer screening: classifiers, programmes, episodes, worklists, indicators",
 	.subcommands = screen_commands,
 };

@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "cmd_rates.h"
+#include "cmd_registry_stats.h"
 #include "fangai/summary.h"
 #include "output.h"
 
@@ -109,7 +109,7 @@ static const struct command stats_commands[] = {
 	 .summary = "incidence: crude, age-specific and standardised rates, cumulative, truncated, EAPC",
 	 .description = stats_rates_description, .options = stats_rates_options,
 	 .run = stats_run_rates},
-	{.name = "quality", .usage = "--tumours FILE [--deaths FILE] [--by DIMS] [OPTIONS]",
+	{.name = "quality", .usage = "[--tumours FILE [--deaths FILE] | --db PATH] [--by DIMS] [OPTIONS]",
 	 .summary = "registry data quality: MV%, DCO%, M:I, unknown basis and site, morphology NOS",
 	 .description = stats_quality_description, .options = stats_quality_options,
 	 .run = stats_run_quality},

@@ -54,6 +54,22 @@ synth_screening(fg_store *store, const struct fg_synth_options *city)
 }
 
 static int
+synth_network(fg_store *store, const struct fg_synth_options *opts)
+{
+	struct fg_synth_network_report net;
+	struct fg_error err;
+	double start = seconds_now();
+
+	if (fg_synth_network(store, opts, &net, &err) != FG_OK)
+		return cli_report(&err);
+	printf("referral network: %lld schedules, %lld slots, %lld bookings, %lld referrals,"
+	       " %lld consultations in %.1f s\n", (long long)net.schedules, (long long)net.slots,
+	       (long long)net.appointments, (long long)net.referrals, (long long)net.consultations,
+	       seconds_now() - start);
+	return EXIT_OK;
+}
+
+static int
 run_synth(struct cli_args *args)
 {
 	struct fg_synth_options opts = {0};
@@ -91,6 +107,8 @@ run_synth(struct cli_args *args)
 	       (unsigned long long)opts.seed);
 	if (status == EXIT_OK && cli_has(args, "screening"))
 		status = synth_screening(store, &opts);
+	if (status == EXIT_OK && cli_has(args, "network"))
+		status = synth_network(store, &opts);
 	fg_store_close(store);
 	return status;
 }
@@ -100,6 +118,7 @@ static const struct cli_option options[] = {
 	{"persons", "N", "residents to generate (default 10000)"},
 	{"seed", "N", "random seed; the same seed gives the same city (default 1)"},
 	{"as-of", "DATE", "the day the city is generated for (default 2025-12-31)"},
+	{"network", NULL, "also the referral network: schedules, slots, bookings, referrals, consultations"},
 	{"quiet", NULL, "no progress display"},
 	{"screening", NULL, "also give residents screening histories (data/synth/screening.csv)"},
 	CLI_OPT_END,
@@ -107,7 +126,7 @@ static const struct cli_option options[] = {
 
 const struct command cmd_synth_entry = {
 	.name = "synth",
-	.usage = "[--persons N] [--seed N] [--db PATH]",
+	.usage = "[--persons N] [--seed N] [--network] [--db PATH]",
 	.summary = "generate a synthetic city for demonstration and testing",
 	.description =
 		"Creates the institutions of the demo city (a cancer centre, hospitals and\n"

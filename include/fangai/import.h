@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "fangai/error.h"
 #include "fangai/store.h"
@@ -39,7 +40,8 @@ struct fg_import_problem {
 };
 
 struct fg_import_progress {
-	int64_t rows;		/* rows read so far in this run */
+	bool checking;		/* the check of every row before writing, else writing */
+	int64_t rows;		/* rows read so far in this phase */
 	int64_t bytes;		/* bytes of the file read */
 	int64_t total_bytes;	/* the file's size */
 };
@@ -90,5 +92,31 @@ fg_rc fg_import_run(fg_store *store, const struct fg_import_options *opts,
  */
 fg_rc fg_import_detect_encoding(const char *path, char *out, size_t outsz,
 				struct fg_error *err);
+
+/*
+ * A text file read as UTF-8: converted from GB18030/GBK or another
+ * encoding iconv knows (named, or detected when encoding is NULL or "").
+ * On success *out owns the file; close it with fg_text_close().  FG_IO if
+ * the file cannot be opened, FG_INVALID for an unsupported encoding.
+ */
+typedef struct fg_text fg_text;
+
+fg_rc fg_text_open(const char *path, const char *encoding, fg_text **out,
+		   struct fg_error *err);
+
+/* The UTF-8 stream; it belongs to t. */
+FILE *fg_text_stream(fg_text *t);
+
+/* The encoding named or detected ("UTF-8", "GB18030"...).  Belongs to t. */
+const char *fg_text_encoding(const fg_text *t);
+
+/*
+ * After reading: FG_IO naming the byte offset if bytes that do not decode
+ * ended the stream early (the stream then looks like a short file).
+ */
+fg_rc fg_text_check(const fg_text *t, struct fg_error *err);
+
+/* Close the file.  Accepts NULL. */
+void fg_text_close(fg_text *t);
 
 #endif

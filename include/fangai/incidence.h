@@ -20,8 +20,11 @@
 
 #include "fangai/arena.h"
 #include "fangai/error.h"
+#include "fangai/finding.h"
 #include "fangai/sitegroup.h"
 #include "fangai/summary.h"
+
+#define FG_MAX_PROBLEMS 100	/* bad rows reported from one file */
 
 enum fg_dim { FG_DIM_SITE, FG_DIM_SEX, FG_DIM_DISTRICT, FG_DIM_YEAR, FG_NDIMS };
 
@@ -118,10 +121,13 @@ fg_rc fg_incidence_collapse(const fg_incidence *inc, const bool by[FG_NDIMS],
 /*
  * Read a population CSV into the table: columns sex, age_group and
  * population (or count), and optionally district and year, one row per
- * cell.  Errors name the file, line, field and value.
+ * cell.  Errors name the file, line, field and value.  When problems is
+ * not NULL, each bad row is added to it as an error (at most
+ * FG_MAX_PROBLEMS of them) and reading goes on; the call then fails with
+ * FG_INVALID saying how many rows were bad.
  */
 fg_rc fg_incidence_read_population(fg_incidence *inc, const char *path,
-				   struct fg_error *err);
+				   struct fg_findings *problems, struct fg_error *err);
 
 /*
  * Read a cases CSV into the table: individual records (one case per row)

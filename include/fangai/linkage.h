@@ -162,11 +162,13 @@ fg_rc fg_link_data_add(fg_link_data *data, const char *key,
 		       const char *const *values, struct fg_error *err);
 
 /*
- * Add every row of a CSV file with a header (UTF-8), reading the spec's
- * columns for this data set's side.  A missing column is FG_INVALID
- * naming it; malformed CSV is FG_INVALID naming the line.
+ * Add every row of a CSV file with a header, reading the spec's columns
+ * for this data set's side.  The file is UTF-8 or GB18030/GBK, named by
+ * encoding or detected (NULL).  A missing column is FG_INVALID naming it;
+ * malformed CSV is FG_INVALID naming the line; bytes that do not decode
+ * are FG_IO naming their offset.
  */
-fg_rc fg_link_data_load_csv(fg_link_data *data, const char *path,
+fg_rc fg_link_data_load_csv(fg_link_data *data, const char *path, const char *encoding,
 			    struct fg_error *err);
 
 /* Number of records. */
@@ -289,6 +291,29 @@ fg_rc fg_link_unmerge(fg_store *store, int64_t merged, const char *by, int64_t *
  */
 fg_rc fg_link_review_decide(fg_store *store, int64_t review, bool same, const char *by,
 			    int64_t *merge_id, struct fg_error *err);
+
+struct fg_link_death_report {
+	int64_t deaths;			/* death records not linked before */
+	int64_t linked;			/* linked now */
+	int64_t review;			/* pairs left for review */
+	struct fg_link_model model;
+};
+
+/*
+ * Link the death records that have no person to the persons of the
+ * registry: both are compared with spec (default fields; death records give
+ * ID number, name, sex and birth date), each death record linked to the
+ * person of its most probable linked pair, in one transaction.  fn (may
+ * be NULL) sees every linked or uncertain pair with the person id as key_a
+ * and the death record id as key_b.
+ */
+typedef fg_rc (*fg_link_keyed_fn)(const char *key_a, const char *key_b,
+				  const struct fg_link_pair *pair, void *userdata,
+				  struct fg_error *err);
+
+fg_rc fg_link_registry_deaths(fg_store *store, const struct fg_link_spec *spec, int threads,
+			      fg_link_keyed_fn fn, void *userdata,
+			      struct fg_link_death_report *report, struct fg_error *err);
 
 struct fg_link_review {
 	int64_t id, person_a, person_b;

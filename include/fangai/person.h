@@ -137,8 +137,10 @@ fg_rc fg_person_find(fg_store *store, const struct fg_person_query *q,
 
 /*
  * Whether institution_id may see person id: it registered the person, or
- * has an active screening episode, referral (from or to it), consultation
- * (requesting or taking part), or follow-up plan for them.
+ * has an open screening episode, an open referral it made, an open
+ * consultation it asked for, or an active follow-up plan for them, or
+ * the network grants it access (an accepted referral to it, a consultation
+ * it takes part in; the view access_grant) until the grant ends.
  */
 fg_rc fg_person_visible(fg_store *store, int64_t id, int64_t institution_id,
 			bool *visible, struct fg_error *err);

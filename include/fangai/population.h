@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "fangai/error.h"
+#include "fangai/finding.h"
 #include "fangai/incidence.h"
 #include "fangai/sitegroup.h"
 #include "fangai/store.h"
@@ -33,9 +34,12 @@ struct fg_population_report {
  * the rows are written in one transaction.  Errors name the file, line,
  * field and value (FG_INVALID), or the cell stored already (FG_CONFLICT,
  * unless opts->replace).  FG_NOTFOUND if the institution does not exist.
+ * When problems is not NULL, every bad row (up to FG_MAX_PROBLEMS) is
+ * listed there as an error, and err says how many there were.
  */
 fg_rc fg_population_import(fg_store *store, const char *path,
 			   const struct fg_population_import *opts,
+			   struct fg_findings *problems,
 			   struct fg_population_report *report, struct fg_error *err);
 
 /*

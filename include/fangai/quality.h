@@ -20,6 +20,7 @@
 #include "fangai/error.h"
 #include "fangai/incidence.h"
 #include "fangai/sitegroup.h"
+#include "fangai/store.h"
 
 #define FG_QUALITY_RANGES 32
 
@@ -79,6 +80,16 @@ fg_rc fg_quality_read_tumours(fg_quality *q, const char *path, struct fg_error *
  * Deaths from causes outside the registry's scope are not counted.
  */
 fg_rc fg_quality_read_deaths(fg_quality *q, const char *path, struct fg_error *err);
+
+/*
+ * Count the database's tumours (those whose ICD-10 code is in the
+ * registry's scope; in situ and benign ones are left out), by the sex of
+ * their person, their district and year of incidence, and its death
+ * records whose underlying cause is a registered cancer, for M:I.
+ * FG_INVALID naming the tumour or death record for a missing ICD-10 code
+ * or an invalid basis, morphology or date.
+ */
+fg_rc fg_quality_read_store(fg_quality *q, fg_store *store, struct fg_error *err);
 
 /*
  * The strata, ordered by site, sex, district and year, allocated in arena.

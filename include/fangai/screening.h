@@ -247,6 +247,19 @@ fg_rc fg_screen_questionnaire_record(fg_screening *s, const struct fg_screen_rec
 fg_rc fg_screen_exam_record(fg_screening *s, const struct fg_screen_record *r,
 			    struct fg_screen_result *out, struct fg_error *err);
 
+/*
+ * Record many exams of one programme at once, as fg_screen_exam_record
+ * would one after the other (an episode closed by an earlier record takes
+ * no later one), but all or nothing: every record is validated and
+ * classified first, then all are stored in one transaction, each episode
+ * touched updated once.  results[i] receives record i's result.  On a
+ * refused record returns FG_INVALID with *failed its index; nothing is
+ * stored.
+ */
+fg_rc fg_screen_exams_record(fg_screening *s, const struct fg_screen_record *records,
+			     size_t n, struct fg_screen_result *results, size_t *failed,
+			     struct fg_error *err);
+
 struct fg_screen_outcome {
 	const char *programme;
 	const char *person;
@@ -269,6 +282,37 @@ fg_rc fg_screen_outcome_record(fg_screening *s, const struct fg_screen_outcome *
  */
 fg_rc fg_screen_close(fg_screening *s, const char *programme, const char *person,
 		      const char *date, const char *end_code, struct fg_error *err);
+
+/* ---- link to the cancer registry ---- */
+
+enum fg_detection {
+	FG_DETECTION_NON_PARTICIPANT,	/* never screened for the site in the window */
+	FG_DETECTION_SCREEN,		/* after a positive screen, within a year */
+	FG_DETECTION_INTERVAL		/* after a negative screen, within the programme's interval */
+};
+
+/* "non_participant", "screen" or "interval" (the tumour.detection codes). Static. */
+const char *fg_detection_name(enum fg_detection d);
+
+/*
+ * How a tumour of topography (ICD-O-3, e.g. "C34.1") diagnosed on
+ * `incidence` in person relates to the screening programmes covering the
+ * site: screen-detected if a positive result of the site's programme came
+ * 0-365 days before; an interval cancer if the last exam before it was a
+ * routine (negative) result within the programme version's interval;
+ * otherwise non-participant.  *episode receives the deciding episode (0:
+ * none).
+ */
+fg_rc fg_screen_detection(fg_screening *s, int64_t person, const char *topography,
+			  fg_date incidence, enum fg_detection *out, int64_t *episode,
+			  struct fg_error *err);
+
+/*
+ * Set tumour.detection for every tumour whose site a programme covers and
+ * whose detection is not yet set; *linked receives how many.  One
+ * transaction.
+ */
+fg_rc fg_screen_link_tumours(fg_screening *s, int64_t *linked, struct fg_error *err);
 
 /* ---- worklists ---- */
 
@@ -314,6 +358,7 @@ struct fg_screen_fact {
 	bool invited, assessed, high_risk, offered, screened, positive, recalled, referred;
 	int8_t diagnosis;		/* FG_DX_* */
 	bool early;
+	bool interval_cancer;		/* a negative screen followed by an interval cancer of the site */
 	int32_t days_to_diagnosis;	/* from the first positive result; -1 if none */
 };
 
@@ -330,6 +375,9 @@ struct fg_screen_facts {
 /*
  * Read the episodes of a programme (NULL: all) started in years
  * [year_from, year_to] (0: open) into out, whose codes live in arena.
+ * An episode closed "normal" has an interval cancer when a tumour of the
+ * programme's site, marked "interval" by fg_screen_link_tumours(), arose
+ * after it and no later than its next due date.
  */
 fg_rc fg_screen_facts_load(fg_screening *s, const char *programme, int year_from,
 			   int year_to, struct fg_arena *arena,
@@ -357,7 +405,8 @@ struct fg_screen_indicators {
 	int age_group;			/* fg_age_group() index */
 	/* counts */
 	int64_t eligible, invited, assessed, high_risk, offered, screened, positive,
-		recalled, referred, cancers, precursors, detected, early, positive_cancers;
+		recalled, referred, cancers, precursors, detected, early, positive_cancers,
+		negative_screens, interval_cancers;
 	/* rates; NAN when the denominator is 0 */
 	double questionnaire_rate;	/* assessed / invited */
 	double high_risk_rate;		/* high_risk / assessed */
@@ -367,6 +416,7 @@ struct fg_screen_indicators {
 	double detection_per_1000;	/* cancers / screened x 1000 */
 	double ppv;			/* cancers among positives / positives */
 	double early_rate;		/* early / detected */
+	double interval_per_1000;	/* interval cancers / negative screens x 1000 */
 	double days_median, days_p90;	/* positive -> diagnosis, R type 7 quantiles */
 };
 

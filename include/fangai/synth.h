@@ -93,4 +93,20 @@ fg_rc fg_synth_residents(const struct fg_synth_options *opts,
 			 fg_synth_resident_fn fn, void *userdata,
 			 struct fg_error *err);
 
+struct fg_synth_network_report {
+	int64_t schedules, slots, appointments, referrals, consultations;
+};
+
+/*
+ * Add the referral network to a generated city (fg_synth_city first):
+ * schedules and slots of the hospitals and the cancer centre over the 90
+ * days before opts->as_of and 14 days after, screening bookings by the
+ * community centres, two-way referrals taken through their states as far
+ * as the as-of day allows (some overdue, as in life), and consultations
+ * with expert opinions.  Deterministic for the seed; opts->persons is not
+ * used (the residents present are).  One transaction: all or nothing.
+ */
+fg_rc fg_synth_network(fg_store *store, const struct fg_synth_options *opts,
+		       struct fg_synth_network_report *report, struct fg_error *err);
+
 #endif

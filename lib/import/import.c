@@ -11,6 +11,7 @@
 
 #include "fangai/csv.h"
 #include "fangai/import.h"
+#include "fangai/institution.h"
 #include "fangai/util.h"
 #include "import_int.h"
 
@@ -220,10 +221,10 @@ refuse(struct run *r, const struct fg_error *e, struct fg_error *err)
 }
 
 static void
-progress(const struct run *r)
+progress(const struct run *r, bool checking)
 {
 	struct fg_import_progress p = {
-		.rows = fg_csv_record(r->csv), .bytes = import_source_offset(&r->src),
+		.checking = checking, .rows = fg_csv_record(r->csv), .bytes = import_source_offset(&r->src),
 		.total_bytes = r->src.size,
 	};
 
@@ -279,7 +280,7 @@ validate_all(struct run *r, struct fg_error *err)
 		if (rc != FG_OK)
 			return rc;
 		if (fg_csv_record(r->csv) % PROGRESS_EVERY == 0)
-			progress(r);
+			progress(r, true);
 	}
 	if (rc == FG_OK)
 		rc = import_source_check(&r->src, err);
@@ -342,15 +343,23 @@ start_batch(struct run *r, struct fg_error *err)
 	fg_stmt *st;
 	fg_rc rc;
 
+	struct fg_institution owner = {0};
+
+	/* The batch belongs to the institution named by the option, if it exists. */
+	if (r->opts->institution && *r->opts->institution &&
+	    fg_institution_find(r->store, r->opts->institution, "institution", &owner, NULL) != FG_OK)
+		owner.id = 0;
 	rc = fg_store_prepare(r->store, "INSERT INTO import_batch (kind, source, fingerprint, skip_bad_rows,"
-			      " file_name, encoding, state, started_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-			      " 'running', ?7) RETURNING id", &st, err);
+			      " file_name, encoding, state, started_at, institution_id) VALUES (?1, ?2, ?3,"
+			      " ?4, ?5, ?6, 'running', ?7, ?8) RETURNING id", &st, err);
 	if (rc != FG_OK)
 		return rc;
 	bind_identity(r, st);
 	fg_stmt_bind_text(st, 5, r->opts->path);
 	fg_stmt_bind_text(st, 6, r->src.encoding);
 	fg_stmt_bind_text(st, 7, fg_utc_now(now));
+	if (owner.id)
+		fg_stmt_bind_int64(st, 8, owner.id);
 	return fg_stmt_scalar_int64(st, &r->batch_id, NULL, err);
 }
 
@@ -407,7 +416,7 @@ lookup_key(struct run *r, const char *key, int64_t *target, char *hash, struct f
 
 static fg_rc
 remember_key(struct run *r, const struct import_row *row, bool known, int64_t target,
-	     const char *district, struct fg_error *err)
+	     const char *district, int64_t institution, struct fg_error *err)
 {
 	fg_stmt *st;
 	fg_rc rc;
@@ -418,8 +427,8 @@ remember_key(struct run *r, const struct import_row *row, bool known, int64_t ta
 				      &st, err);
 	else
 		rc = fg_store_prepare(r->store, "INSERT INTO source_record (target_id, row_hash, batch_id,"
-				      " source, kind, source_key, district) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-				      &st, err);
+				      " source, kind, source_key, district, institution_id)"
+				      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", &st, err);
 	if (rc != FG_OK)
 		return rc;
 	fg_stmt_bind_int64(st, 1, target);
@@ -428,8 +437,10 @@ remember_key(struct run *r, const struct import_row *row, bool known, int64_t ta
 	fg_stmt_bind_text(st, 4, r->source);
 	fg_stmt_bind_text(st, 5, r->kind->name);
 	fg_stmt_bind_text(st, 6, row->key);
-	if (!known)
+	if (!known) {
 		fg_stmt_bind_text(st, 7, district);
+		fg_stmt_bind_int64(st, 8, institution);
+	}
 	return fg_stmt_scalar_int64(st, NULL, NULL, err);
 }
 
@@ -439,7 +450,7 @@ import_row(struct run *r, struct fg_error *err)
 	struct import_row row;
 	enum import_outcome outcome;
 	char key[256], old_hash[17] = "", district[8] = "";
-	int64_t existing, target;
+	int64_t existing, target, institution = 0;
 	struct fg_error e;
 	fg_rc rc;
 
@@ -452,7 +463,7 @@ import_row(struct run *r, struct fg_error *err)
 		return FG_OK;
 	}
 	fg_error_clear(&e);
-	rc = r->kind->store(r->store, &row, existing, &target, district, &outcome, &e);
+	rc = r->kind->store(r->store, &row, existing, &target, district, &institution, &outcome, &e);
 	if (rc == FG_INVALID || rc == FG_CONFLICT) {
 		if (!r->opts->skip_bad_rows) {
 			*err = e;
@@ -468,7 +479,7 @@ import_row(struct run *r, struct fg_error *err)
 	r->report->matched += outcome == OUT_MATCHED;
 	r->report->updated += outcome == OUT_UPDATED;
 	r->report->unchanged += outcome == OUT_UNCHANGED;
-	return remember_key(r, &row, existing != 0, target, district, err);
+	return remember_key(r, &row, existing != 0, target, district, institution, err);
 }
 
 /* Write every row after the resume point, a transaction per batch of rows. */
@@ -479,6 +490,7 @@ write_all(struct run *r, struct fg_error *err)
 	bool more = true, open = false;
 	fg_rc rc = FG_OK;
 
+	progress(r, false);
 	while (rc == FG_OK && (rc = fg_csv_read(r->csv, &more, err)) == FG_OK && more) {
 		if (fg_csv_record(r->csv) <= r->done)
 			continue;
@@ -492,7 +504,7 @@ write_all(struct run *r, struct fg_error *err)
 			if (rc == FG_OK)
 				rc = fg_store_commit(r->store, err);
 			open = false;
-			progress(r);
+			progress(r, false);
 		}
 	}
 	if (rc == FG_OK)
@@ -506,7 +518,7 @@ write_all(struct run *r, struct fg_error *err)
 		if (rc == FG_OK)
 			rc = fg_store_commit(r->store, err);
 		open = false;
-		progress(r);
+		progress(r, false);
 	}
 	if (open)
 		fg_store_rollback(r->store);

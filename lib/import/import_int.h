@@ -64,11 +64,11 @@ struct import_kind {
 	/*
 	 * Store a row: existing is the target of its source key (0: none) and
 	 * changed whether the row differs from what that stored.  Sets
-	 * *target and *outcome.
+	 * *target, *outcome, and the owner's district (8 bytes) and id.
 	 */
 	fg_rc (*store)(fg_store *store, const struct import_row *row, int64_t existing,
-		       int64_t *target, char *district, enum import_outcome *outcome,
-		       struct fg_error *err);
+		       int64_t *target, char *district, int64_t *institution,
+		       enum import_outcome *outcome, struct fg_error *err);
 };
 
 extern const struct import_kind import_persons, import_deaths;

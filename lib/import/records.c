@@ -88,7 +88,7 @@ check_id_free(fg_store *store, const struct fg_person *p, int64_t id, struct fg_
 
 static fg_rc
 store_person(fg_store *store, const struct import_row *row, int64_t existing, int64_t *target,
-	     char *district, enum import_outcome *outcome, struct fg_error *err)
+	     char *district, int64_t *institution, enum import_outcome *outcome, struct fg_error *err)
 {
 	struct fg_person_input in = person_input(row);
 	struct fg_person p;
@@ -111,6 +111,7 @@ store_person(fg_store *store, const struct import_row *row, int64_t existing, in
 		*outcome = matched ? OUT_MATCHED : OUT_INSERTED;
 	}
 	fg_strlcpy(district, p.district, 8);
+	*institution = p.institution_id;
 	return rc;
 }
 
@@ -237,7 +238,7 @@ validate_death(fg_store *store, const struct import_row *row, struct fg_error *e
 
 static fg_rc
 store_death(fg_store *store, const struct import_row *row, int64_t existing, int64_t *target,
-	    char *district, enum import_outcome *outcome, struct fg_error *err)
+	    char *district, int64_t *institution, enum import_outcome *outcome, struct fg_error *err)
 {
 	char birth[FG_DATE_TEXT_MAX], death[FG_DATE_TEXT_MAX];
 	struct death d;
@@ -274,6 +275,7 @@ store_death(fg_store *store, const struct import_row *row, int64_t existing, int
 		fg_stmt_bind_int64(st, 11, existing);
 	rc = fg_stmt_scalar_int64(st, target, NULL, err);
 	fg_strlcpy(district, d.district, 8);
+	*institution = d.institution_id;
 	*outcome = existing ? OUT_UPDATED : OUT_INSERTED;
 	return rc;
 }

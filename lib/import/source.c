@@ -231,3 +231,54 @@ import_source_close(struct import_source *s)
 	s->raw = NULL;
 	s->conv = NULL;
 }
+
+/* ---- the public face: a text file as UTF-8 ---- */
+
+struct fg_text {
+	struct import_source src;
+};
+
+fg_rc
+fg_text_open(const char *path, const char *encoding, fg_text **out, struct fg_error *err)
+{
+	fg_text *t = calloc(1, sizeof(*t));
+	fg_rc rc;
+
+	*out = NULL;
+	if (t == NULL)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory opening \"%s\"", path);
+	rc = import_source_open(&t->src, path, encoding, false, err);
+	if (rc != FG_OK) {
+		free(t);
+		return rc;
+	}
+	*out = t;
+	return FG_OK;
+}
+
+FILE *
+fg_text_stream(fg_text *t)
+{
+	return t->src.f;
+}
+
+const char *
+fg_text_encoding(const fg_text *t)
+{
+	return t->src.encoding;
+}
+
+fg_rc
+fg_text_check(const fg_text *t, struct fg_error *err)
+{
+	return import_source_check(&t->src, err);
+}
+
+void
+fg_text_close(fg_text *t)
+{
+	if (t == NULL)
+		return;
+	import_source_close(&t->src);
+	free(t);
+}

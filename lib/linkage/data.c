@@ -11,6 +11,7 @@
 
 #include "fangai/csv.h"
 #include "fangai/identity.h"
+#include "fangai/import.h"
 #include "fangai/linkage.h"
 #include "fangai/name.h"
 #include "fangai/util.h"
@@ -263,16 +264,20 @@ map_columns(const fg_link_data *d, fg_csv *csv, const char *path, int *cols, int
 }
 
 fg_rc
-fg_link_data_load_csv(fg_link_data *d, const char *path, struct fg_error *err)
+fg_link_data_load_csv(fg_link_data *d, const char *path, const char *encoding,
+		      struct fg_error *err)
 {
 	struct fg_csv_options opts = {.header = true};
 	int cols[FG_LINK_MAX_FIELDS], keycol;
 	const char *values[FG_LINK_MAX_FIELDS];
+	fg_text *text = NULL;
 	fg_csv *csv = NULL;
 	bool row = true;
 	fg_rc rc;
 
-	rc = fg_csv_open(path, &opts, &csv, err);
+	rc = fg_text_open(path, encoding, &text, err);
+	if (rc == FG_OK)
+		rc = fg_csv_open_stream(fg_text_stream(text), path, &opts, &csv, err);
 	if (rc == FG_OK)
 		rc = map_columns(d, csv, path, cols, &keycol, err);
 	while (rc == FG_OK && (rc = fg_csv_read(csv, &row, err)) == FG_OK && row) {
@@ -281,6 +286,9 @@ fg_link_data_load_csv(fg_link_data *d, const char *path, struct fg_error *err)
 		rc = fg_link_data_add(d, keycol >= 0 ? fg_csv_field(csv, (size_t)keycol) : NULL,
 				      values, err);
 	}
+	if (rc == FG_OK)
+		rc = fg_text_check(text, err);
 	fg_csv_close(csv);
+	fg_text_close(text);
 	return rc;
 }

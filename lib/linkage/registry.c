@@ -5,22 +5,24 @@
  *	  record of what moved, and un-merging; the duplicate check of one
  *	  person being registered.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
+#include "fangai/audit.h"
 #include "fangai/linkage.h"
 #include "fangai/person.h"
 #include "fangai/util.h"
 #include "linkage_int.h"
 
-/* Tables whose rows belong to a person (schema 0001): re-pointed by a merge. */
+/* Tables whose rows belong to a person (schema 0001, 0004): re-pointed by a merge. */
 static const char *const person_tables[] = {
 	"person_identifier", "screening_episode", "screening_questionnaire", "screening_exam",
 	"tumour", "treatment", "referral", "consultation", "appointment", "followup_plan",
-	"followup", "death_record",
+	"followup", "followup_attempt", "death_record",
 };
 #define NTABLES (sizeof(person_tables) / sizeof(person_tables[0]))
 
@@ -39,20 +41,27 @@ add_person_row(fg_link_data *data, fg_stmt *st, struct fg_error *err)
 	return fg_link_data_add(data, fg_stmt_text(st, 0), values, err);
 }
 
-fg_rc
-fg_link_registry_load(fg_store *store, fg_link_data *data, struct fg_error *err)
+/* Add the rows of a query of PERSON_VALUES' columns to data. */
+static fg_rc
+load_query(fg_store *store, const char *sql, fg_link_data *data, struct fg_error *err)
 {
 	fg_stmt *st;
 	bool row = true;
 	fg_rc rc;
 
-	rc = fg_store_prepare(store, PERSON_VALUES " WHERE merged_into IS NULL ORDER BY id", &st, err);
+	rc = fg_store_prepare(store, sql, &st, err);
 	if (rc != FG_OK)
 		return rc;
 	while (rc == FG_OK && (rc = fg_stmt_step(st, &row, err)) == FG_OK && row)
 		rc = add_person_row(data, st, err);
 	fg_stmt_reset(st);
 	return rc;
+}
+
+fg_rc
+fg_link_registry_load(fg_store *store, fg_link_data *data, struct fg_error *err)
+{
+	return load_query(store, PERSON_VALUES " WHERE merged_into IS NULL ORDER BY id", data, err);
 }
 
 /* ---- merging ---- */
@@ -178,6 +187,27 @@ close_reviews(fg_store *store, int64_t a, int64_t b, const char *state, const ch
 	return fg_stmt_scalar_int64(st, NULL, NULL, err);
 }
 
+/* Append the change to the hash-chained audit log, in the caller's transaction. */
+static fg_rc
+audit(fg_store *store, const char *action, int64_t institution, struct fg_error *err,
+      const char *fmt, ...) FG_PRINTF(5, 6);
+
+static fg_rc
+audit(fg_store *store, const char *action, int64_t institution, struct fg_error *err,
+      const char *fmt, ...)
+{
+	struct fg_audit_entry e = {.institution_id = institution};
+	va_list ap;
+
+	fg_strlcpy(e.action, action, sizeof(e.action));
+	fg_strlcpy(e.result, "ok", sizeof(e.result));
+	fg_strlcpy(e.client, "fangai link", sizeof(e.client));
+	va_start(ap, fmt);
+	vsnprintf(e.resource, sizeof(e.resource), fmt, ap);
+	va_end(ap);
+	return fg_audit_append(store, &e, 1, err);
+}
+
 static fg_rc
 merge_inside(fg_store *store, const struct fg_person *survivor, int64_t merged,
 	     const char *method, double probability, const char *by, int64_t *merge_id,
@@ -197,6 +227,10 @@ merge_inside(fg_store *store, const struct fg_person *survivor, int64_t merged,
 		rc = record_merge(store, survivor, merged, method, probability, by, moved, merge_id, err);
 	if (rc == FG_OK)
 		rc = close_reviews(store, survivor->id, merged, "merged", by, err);
+	if (rc == FG_OK)
+		rc = audit(store, "merge", survivor->institution_id, err,
+			   "Patient/%lld into Patient/%lld (merge %lld, %s, by %s)", (long long)merged,
+			   (long long)survivor->id, (long long)*merge_id, method, by);
 	json_object_put(moved);
 	return rc;
 }
@@ -321,6 +355,9 @@ fg_link_unmerge(fg_store *store, int64_t merged, const char *by, int64_t *merge_
 		rc = set_merged_into(store, merged, 0, err);
 	if (rc == FG_OK)
 		rc = finish_unmerge(store, *merge_id, by, err);
+	if (rc == FG_OK)
+		rc = audit(store, "unmerge", 0, err, "Patient/%lld (merge %lld undone by %s)",
+			   (long long)merged, (long long)*merge_id, by);
 	if (rc == FG_OK)
 		rc = fg_store_commit(store, err);
 	else
@@ -459,7 +496,18 @@ fg_link_review_decide(fg_store *store, int64_t review, bool same, const char *by
 	if (same)
 		return fg_link_merge(store, a, b, "review", probability, by, merge_id, err);
 	*merge_id = 0;
-	return close_reviews(store, a, b, "distinct", by, err);
+	rc = fg_store_begin(store, err);
+	if (rc != FG_OK)
+		return rc;
+	rc = close_reviews(store, a, b, "distinct", by, err);
+	if (rc == FG_OK)
+		rc = audit(store, "review", 0, err, "Patient/%lld and Patient/%lld distinct (review %lld, by %s)",
+			   (long long)a, (long long)b, (long long)review, by);
+	if (rc != FG_OK) {
+		fg_store_rollback(store);
+		return rc;
+	}
+	return fg_store_commit(store, err);
 }
 
 fg_rc
@@ -493,6 +541,117 @@ fg_link_review_list(fg_store *store, int64_t limit, struct fg_arena *arena,
 		fg_strlcpy(r->levels, fg_stmt_text(st, 6), sizeof(r->levels));
 	}
 	fg_stmt_reset(st);
+	return rc;
+}
+
+/* ---- death records against persons ---- */
+
+/* Death records not linked to a person, as records of the default fields. */
+#define UNLINKED_DEATHS \
+	"SELECT id, coalesce(id_number, ''), name, sex, coalesce(birth_date, ''), '', ''" \
+	" FROM death_record WHERE person_id IS NULL ORDER BY id"
+
+struct death_links {
+	const fg_link_data *persons, *deaths;
+	struct fg_link_pair *best;	/* per death record; probability < 0: none */
+	fg_link_keyed_fn fn;
+	void *userdata;
+	int64_t review;
+};
+
+static fg_rc
+note_death_pair(const struct fg_link_pair *p, void *userdata, struct fg_error *err)
+{
+	struct death_links *d = userdata;
+	struct fg_link_pair *best = &d->best[p->b];
+
+	if (p->decision == FG_LINK_MATCH && (best->probability < 0 || p->probability > best->probability))
+		*best = *p;
+	d->review += p->decision == FG_LINK_POSSIBLE;
+	return d->fn ? d->fn(fg_link_data_key(d->persons, p->a), fg_link_data_key(d->deaths, p->b), p,
+			     d->userdata, err)
+		     : FG_OK;
+}
+
+static fg_rc
+link_death(fg_store *store, const struct death_links *d, size_t k, struct fg_error *err)
+{
+	const struct fg_link_pair *p = &d->best[k];
+	int64_t death, person;
+	fg_stmt *st;
+	fg_rc rc;
+
+	if (fg_parse_int64(fg_link_data_key(d->deaths, p->b), "death_record", 1, INT64_MAX, &death, err) != FG_OK ||
+	    fg_parse_int64(fg_link_data_key(d->persons, p->a), "person", 1, INT64_MAX, &person, err) != FG_OK)
+		return FG_INTERNAL;
+	rc = fg_store_prepare(store, "UPDATE death_record SET person_id = ? WHERE id = ? AND person_id IS NULL",
+			      &st, err);
+	if (rc != FG_OK)
+		return rc;
+	fg_stmt_bind_int64(st, 1, person);
+	fg_stmt_bind_int64(st, 2, death);
+	return fg_stmt_scalar_int64(st, NULL, NULL, err);
+}
+
+/* Store the best link of each death record, in one transaction. */
+static fg_rc
+link_deaths(fg_store *store, const struct death_links *d, struct fg_link_death_report *report,
+	    struct fg_error *err)
+{
+	fg_rc rc = fg_store_begin(store, err);
+
+	if (rc != FG_OK)
+		return rc;
+	for (int64_t k = 0; rc == FG_OK && k < report->deaths; k++) {
+		if (d->best[k].probability < 0)
+			continue;
+		rc = link_death(store, d, (size_t)k, err);
+		report->linked += rc == FG_OK;
+	}
+	if (rc != FG_OK) {
+		fg_store_rollback(store);
+		report->linked = 0;
+		return rc;
+	}
+	return fg_store_commit(store, err);
+}
+
+fg_rc
+fg_link_registry_deaths(fg_store *store, const struct fg_link_spec *spec, int threads,
+			fg_link_keyed_fn fn, void *userdata, struct fg_link_death_report *report,
+			struct fg_error *err)
+{
+	struct death_links d = {.fn = fn, .userdata = userdata};
+	fg_link_data *persons = NULL, *deaths = NULL;
+	fg_rc rc;
+
+	memset(report, 0, sizeof(*report));
+	rc = fg_link_data_new(spec, 0, &persons, err);
+	if (rc == FG_OK)
+		rc = fg_link_data_new(spec, 1, &deaths, err);
+	if (rc == FG_OK)
+		rc = fg_link_registry_load(store, persons, err);
+	if (rc == FG_OK)
+		rc = load_query(store, UNLINKED_DEATHS, deaths, err);
+	report->deaths = deaths ? (int64_t)fg_link_data_count(deaths) : 0;
+	if (rc == FG_OK && report->deaths > 0) {
+		d.persons = persons;
+		d.deaths = deaths;
+		d.best = malloc((size_t)report->deaths * sizeof(*d.best));
+		if (d.best == NULL)
+			rc = fg_error_set(err, FG_NOMEM, NULL, "out of memory linking death records");
+		for (int64_t k = 0; rc == FG_OK && k < report->deaths; k++)
+			d.best[k].probability = -1;
+		if (rc == FG_OK)
+			rc = fg_link_run(spec, persons, deaths, spec->lower, threads, note_death_pair, &d,
+					 &report->model, err);
+		if (rc == FG_OK)
+			rc = link_deaths(store, &d, report, err);
+		report->review = d.review;
+	}
+	free(d.best);
+	fg_link_data_free(persons);
+	fg_link_data_free(deaths);
 	return rc;
 }
 

@@ -9,6 +9,7 @@
 
 #include "fangai/identity.h"
 #include "fangai/institution.h"
+#include "fangai/nettime.h"
 #include "fangai/person.h"
 #include "fangai/util.h"
 
@@ -561,22 +562,33 @@ plan_query(const struct fg_person_query *q, struct query_plan *plan,
 }
 
 /*
- * The persons institution ?7 may see (see fg_person_visible).  Referral and
- * consultation states that end the link are those of a closed case.
+ * The persons institution ?7 may see (see fg_person_visible): its own, those
+ * of its open screening episodes, referrals it made and consultations it
+ * asked for, follow-up plans, and the grants of the network (access_grant,
+ * migration 0008: an accepted referral to it, a consultation it takes part
+ * in) that have not ended by ?10.
  */
 #define VISIBLE_TO_7 \
 	"(person.institution_id = ?7" \
 	" OR EXISTS (SELECT 1 FROM screening_episode e WHERE e.person_id = person.id" \
 	"   AND e.institution_id = ?7 AND e.closed_on IS NULL)" \
+	" OR EXISTS (SELECT 1 FROM access_grant g WHERE g.person_id = person.id" \
+	"   AND g.institution_id = ?7 AND (g.ends_at IS NULL OR g.ends_at > ?10))" \
 	" OR EXISTS (SELECT 1 FROM referral r WHERE r.person_id = person.id" \
-	"   AND (r.institution_id = ?7 OR r.to_institution_id = ?7)" \
-	"   AND r.state NOT IN ('completed', 'closed', 'cancelled', 'rejected'))" \
+	"   AND r.institution_id = ?7 AND r.state IN ('requested', 'accepted', 'scheduled', 'attended'))" \
 	" OR EXISTS (SELECT 1 FROM consultation c WHERE c.person_id = person.id" \
-	"   AND c.state NOT IN ('completed', 'closed', 'cancelled')" \
-	"   AND (c.institution_id = ?7 OR EXISTS (SELECT 1 FROM consultation_participant cp" \
-	"     WHERE cp.consultation_id = c.id AND cp.institution_id = ?7)))" \
+	"   AND c.institution_id = ?7 AND c.state IN ('requested', 'scheduled'))" \
 	" OR EXISTS (SELECT 1 FROM followup_plan f WHERE f.person_id = person.id" \
 	"   AND f.institution_id = ?7 AND f.active = 1))"
+
+/* Bind ?10, the time against which the end of network grants is compared. */
+static void
+bind_grant_time(fg_stmt *st)
+{
+	char now[FG_NET_TIME_MAX];
+
+	fg_stmt_bind_text(st, 10, fg_net_time_format(fg_net_now(), now));
+}
 
 /*
  * Parameters: ?1 and ?2 the plan's, ?3 institution, ?4 district, ?5 limit,
@@ -601,6 +613,7 @@ bind_plan(fg_stmt *st, const struct query_plan *plan,
 	fg_stmt_bind_int64(st, 7, q->visible_to);
 	fg_stmt_bind_text(st, 8, q->birth_date);
 	fg_stmt_bind_text(st, 9, q->sex ? (char[]){q->sex, '\0'} : NULL);
+	bind_grant_time(st);
 }
 
 fg_rc
@@ -617,6 +630,7 @@ fg_person_visible(fg_store *store, int64_t id, int64_t institution_id,
 		return rc;
 	fg_stmt_bind_int64(st, 1, id);
 	fg_stmt_bind_int64(st, 7, institution_id);
+	bind_grant_time(st);
 	return fg_stmt_scalar_int64(st, &(int64_t){0}, visible, err);
 }
 

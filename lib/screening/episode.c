@@ -359,9 +359,9 @@ date_column(fg_stmt *st, int col, fg_date *out)
 }
 
 /* The error for a person without an open episode, saying how the last one ended. */
-static fg_rc
-not_enrolled(fg_screening *s, const char *code, const struct fg_person *person,
-	     struct fg_error *err)
+fg_rc
+screening_not_enrolled(fg_screening *s, const char *code, const struct fg_person *person,
+		       struct fg_error *err)
 {
 	fg_stmt *st;
 	bool row;
@@ -376,7 +376,7 @@ not_enrolled(fg_screening *s, const char *code, const struct fg_person *person,
 		return FG_INVALID;
 	fg_stmt_bind_int64(st, 1, person->id);
 	fg_stmt_bind_text(st, 2, code);
-	if (fg_stmt_step(st, &row, NULL) == FG_OK && row) {
+	if (fg_stmt_step(st, &row, NULL) == FG_OK && row && !fg_stmt_is_null(st, 0)) {
 		fg_error_detail(err, "Its last episode of the programme was closed on %s (%s).",
 				fg_stmt_text(st, 0), fg_stmt_text(st, 1));
 		fg_error_hint(err, "A new episode opens when the district is enrolled after the next round is due.");
@@ -416,7 +416,7 @@ screening_open_episode(fg_screening *s, const char *code, const struct fg_person
 	}
 	fg_stmt_reset(st);
 	if (rc == FG_OK && !row)
-		return not_enrolled(s, code, person, err);
+		return screening_not_enrolled(s, code, person, err);
 	if (rc == FG_OK)
 		rc = screening_programme_by_id(s, ep->programme_id, &ep->programme, err);
 	return rc;
@@ -451,24 +451,26 @@ screening_check_date(const char *text, const char *field, const struct fg_person
 /* ---- updating an episode ---- */
 
 fg_rc
-screening_update_episode(fg_screening *s, int64_t episode, const struct episode_change *c,
+screening_episode_stmt(fg_screening *s, fg_stmt **stmt, struct fg_error *err)
+{
+	return fg_store_prepare(s->store, "UPDATE screening_episode SET state = ?,"
+				" assessed_on = coalesce(assessed_on, ?), high_risk = coalesce(?, high_risk),"
+				" screened_on = coalesce(screened_on, ?), positive_on = coalesce(positive_on, ?),"
+				" recalled_on = coalesce(recalled_on, ?), referred_on = coalesce(referred_on, ?),"
+				" closed_on = ?, end_code = ?, next_due = ?, diagnosed_on = ?, diagnosis = ?,"
+				" stage = ?, early = ?, version = version + 1 WHERE id = ?", stmt, err);
+}
+
+fg_rc
+screening_update_episode(fg_stmt *st, int64_t episode, const struct episode_change *c,
 			 struct fg_error *err)
 {
 	char d[6][FG_DATE_TEXT_MAX];
 	const fg_date dates[6] = {c->assessed_on, c->screened_on, c->positive_on, c->recalled_on,
 				  c->referred_on, c->closed_on};
-	fg_stmt *st;
 	bool row;
 	fg_rc rc;
 
-	rc = fg_store_prepare(s->store, "UPDATE screening_episode SET state = ?,"
-			      " assessed_on = coalesce(assessed_on, ?), high_risk = coalesce(?, high_risk),"
-			      " screened_on = coalesce(screened_on, ?), positive_on = coalesce(positive_on, ?),"
-			      " recalled_on = coalesce(recalled_on, ?), referred_on = coalesce(referred_on, ?),"
-			      " closed_on = ?, end_code = ?, next_due = ?, diagnosed_on = ?, diagnosis = ?,"
-			      " stage = ?, early = ?, version = version + 1 WHERE id = ?", &st, err);
-	if (rc != FG_OK)
-		return rc;
 	fg_stmt_bind_text(st, 1, c->state);
 	for (int i = 0; i < 5; i++)
 		if (dates[i] != FG_DATE_NONE)

@@ -118,6 +118,7 @@ read_fact(fg_stmt *st, int index, bool offer_all, struct fg_screen_fact *f)
 	f->referred = !fg_stmt_is_null(st, 12);
 	f->diagnosis = diagnosis_code(fg_stmt_text(st, 14));
 	f->early = fg_stmt_int64(st, 15) == 1;
+	f->interval_cancer = fg_stmt_int64(st, 16) == 1;
 	f->offered = offer_all ? (f->invited || f->assessed || f->screened) : f->high_risk;
 	f->days_to_diagnosis = positive != FG_DATE_NONE && diagnosed != FG_DATE_NONE ? diagnosed - positive : -1;
 }
@@ -140,7 +141,12 @@ fg_screen_facts_load(fg_screening *s, const char *programme, int year_from, int 
 		snprintf(to, sizeof(to), "%04d-12-31", year_to);
 	rc = fg_store_prepare(screening_store(s), "SELECT e.institution_id, e.programme_id, p.code, e.started_on,"
 			      " e.sex, e.age, e.invited_on, e.assessed_on, e.high_risk, e.screened_on, e.positive_on,"
-			      " e.recalled_on, e.referred_on, e.diagnosed_on, e.diagnosis, e.early"
+			      " e.recalled_on, e.referred_on, e.diagnosed_on, e.diagnosis, e.early,"
+			      " e.end_code = 'normal' AND EXISTS (SELECT 1 FROM tumour t WHERE t.person_id = e.person_id"
+			      " AND t.detection = 'interval' AND t.incidence_date > e.closed_on"
+			      " AND t.incidence_date <= e.next_due"
+			      " AND substr(t.topography, 1, 3) >= substr(p.site, 1, 3)"
+			      " AND substr(t.topography, 1, 3) <= substr(p.site, length(p.site) - 2, 3))"
 			      " FROM screening_episode e JOIN screening_programme p ON p.id = e.programme_id"
 			      " WHERE (?1 IS NULL OR p.code = ?1) AND (?2 = '' OR e.started_on >= ?2)"
 			      " AND (?3 = '' OR e.started_on <= ?3)", &st, err);
@@ -316,6 +322,8 @@ count_fact(struct fg_screen_indicators *r, const struct fg_screen_fact *f, bool 
 	r->detected += cancer || (precursors && precursor);
 	r->early += f->early && (cancer || (precursors && precursor));
 	r->positive_cancers += f->positive && cancer;
+	r->negative_screens += f->screened && !f->positive;
+	r->interval_cancers += f->screened && !f->positive && f->interval_cancer;
 }
 
 static double
@@ -335,6 +343,8 @@ finish_rates(struct fg_screen_indicators *r)
 	r->detection_per_1000 = r->screened > 0 ? 1000.0 * (double)r->cancers / (double)r->screened : NAN;
 	r->ppv = ratio(r->positive_cancers, r->positive);
 	r->early_rate = ratio(r->early, r->detected);
+	r->interval_per_1000 = r->negative_screens > 0
+		? 1000.0 * (double)r->interval_cancers / (double)r->negative_screens : NAN;
 	r->days_median = r->days_p90 = NAN;
 }
 

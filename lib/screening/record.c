@@ -11,7 +11,6 @@
 #include "fangai/util.h"
 #include "screening_episode_int.h"
 
-#define JSON_MAX 4096
 
 /* Append s to a JSON string literal in buf (bounded). */
 static void
@@ -78,14 +77,6 @@ map_items(const fg_ruleset *rs, const struct fg_screen_item *items, size_t n,
 	return FG_OK;
 }
 
-/* The person, their open episode, the event's date and institution. */
-struct step {
-	struct fg_person person;
-	struct screening_episode ep;
-	const struct fg_programme_info *pi;
-	fg_date date;
-	int64_t institution_id;
-};
 
 static fg_rc
 begin_step(fg_screening *s, const char *programme, const char *person, const char *date,
@@ -175,7 +166,8 @@ write_questionnaire(fg_screening *s, void *ctx, struct fg_error *err)
 		c.end_code = "low_risk";
 		c.next_due = fg_date_add_months(st->date, st->pi->interval_months);
 	}
-	return screening_update_episode(s, st->ep.id, &c, err);
+	rc = screening_episode_stmt(s, &stmt, err);
+	return rc == FG_OK ? screening_update_episode(stmt, st->ep.id, &c, err) : rc;
 }
 
 fg_rc
@@ -183,7 +175,7 @@ fg_screen_questionnaire_record(fg_screening *s, const struct fg_screen_record *r
 			       bool *high_risk, struct fg_error *err)
 {
 	const char *values[RS_MAX_FIELDS];
-	char answers[JSON_MAX];
+	char answers[SCREENING_JSON_MAX];
 	struct questionnaire_write w;
 	struct step st;
 	fg_rc rc;
@@ -213,35 +205,38 @@ struct exam_write {
 	const struct fg_screen_result *res;
 };
 
-static fg_rc
-insert_exam(fg_screening *s, const struct exam_write *w, struct fg_error *err)
+fg_rc
+screening_exam_stmt(fg_screening *s, fg_stmt **stmt, struct fg_error *err)
 {
-	const struct step *st = w->st;
+	return fg_store_prepare(screening_store(s), "INSERT INTO screening_exam (district, episode_id, person_id,"
+				" institution_id, exam_type, exam_date, findings, scheme, category, management,"
+				" recall_months, positive, referral) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				stmt, err);
+}
+
+fg_rc
+screening_insert_exam(fg_stmt *stmt, const struct step *st, const char *exam_type,
+		      const char *findings, const char *scheme, const struct fg_screen_result *res,
+		      struct fg_error *err)
+{
 	char day[FG_DATE_TEXT_MAX];
-	fg_stmt *stmt;
 	bool row;
 	fg_rc rc;
 
-	rc = fg_store_prepare(screening_store(s), "INSERT INTO screening_exam (district, episode_id, person_id,"
-			      " institution_id, exam_type, exam_date, findings, scheme, category, management,"
-			      " recall_months, positive, referral) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			      &stmt, err);
-	if (rc != FG_OK)
-		return rc;
 	fg_stmt_bind_text(stmt, 1, st->ep.district);
 	fg_stmt_bind_int64(stmt, 2, st->ep.id);
 	fg_stmt_bind_int64(stmt, 3, st->person.id);
 	fg_stmt_bind_int64(stmt, 4, st->institution_id);
-	fg_stmt_bind_text(stmt, 5, w->exam_type);
+	fg_stmt_bind_text(stmt, 5, exam_type);
 	fg_stmt_bind_text(stmt, 6, fg_date_format(st->date, day));
-	fg_stmt_bind_text(stmt, 7, w->findings);
-	fg_stmt_bind_text(stmt, 8, w->scheme);
-	fg_stmt_bind_text(stmt, 9, w->res->category);
-	fg_stmt_bind_text(stmt, 10, w->res->management);
-	if (w->res->recall_months != FG_SCREEN_RECALL_NONE)
-		fg_stmt_bind_int64(stmt, 11, w->res->recall_months);
-	fg_stmt_bind_int64(stmt, 12, w->res->positive);
-	fg_stmt_bind_int64(stmt, 13, w->res->referral);
+	fg_stmt_bind_text(stmt, 7, findings);
+	fg_stmt_bind_text(stmt, 8, scheme);
+	fg_stmt_bind_text(stmt, 9, res->category);
+	fg_stmt_bind_text(stmt, 10, res->management);
+	if (res->recall_months != FG_SCREEN_RECALL_NONE)
+		fg_stmt_bind_int64(stmt, 11, res->recall_months);
+	fg_stmt_bind_int64(stmt, 12, res->positive);
+	fg_stmt_bind_int64(stmt, 13, res->referral);
 	rc = fg_stmt_step(stmt, &row, err);
 	fg_stmt_reset(stmt);
 	return rc;
@@ -253,8 +248,8 @@ insert_exam(fg_screening *s, const struct exam_write *w, struct fg_error *err)
  * programme's interval), or recalled early (due after the result's recall,
  * at once when it has none).
  */
-static void
-exam_change(const struct step *st, const struct fg_screen_result *res, struct episode_change *c)
+void
+screening_exam_change(const struct step *st, const struct fg_screen_result *res, struct episode_change *c)
 {
 	screening_change_init(c, "screened");
 	c->screened_on = st->date;
@@ -281,12 +276,17 @@ write_exam(fg_screening *s, void *ctx, struct fg_error *err)
 {
 	struct exam_write *w = ctx;
 	struct episode_change c;
-	fg_rc rc = insert_exam(s, w, err);
+	fg_stmt *insert, *update;
+	fg_rc rc = screening_exam_stmt(s, &insert, err);
 
+	if (rc == FG_OK)
+		rc = screening_insert_exam(insert, w->st, w->exam_type, w->findings, w->scheme, w->res, err);
+	if (rc == FG_OK)
+		rc = screening_episode_stmt(s, &update, err);
 	if (rc != FG_OK)
 		return rc;
-	exam_change(w->st, w->res, &c);
-	return screening_update_episode(s, w->st->ep.id, &c, err);
+	screening_exam_change(w->st, w->res, &c);
+	return screening_update_episode(update, w->st->ep.id, &c, err);
 }
 
 static fg_rc
@@ -304,35 +304,46 @@ exam_type_error(const struct step *st, const char *type, struct fg_error *err)
 }
 
 fg_rc
+screening_check_exam(const struct step *st, const struct fg_screen_record *r,
+		     const struct fg_programme_exam **exam, struct fg_screen_result *out,
+		     char *findings, size_t findingssz, struct fg_error *err)
+{
+	const char *values[RS_MAX_FIELDS];
+	fg_rc rc;
+
+	*exam = r->exam_type ? fg_programme_exam(st->ep.programme, r->exam_type) : NULL;
+	if (*exam == NULL)
+		return exam_type_error(st, r->exam_type, err);
+	if (!st->pi->offer_all && st->ep.high_risk != 1) {
+		fg_error_set(err, FG_INVALID, "person", "person %lld is not offered exams in programme %s",
+			     (long long)st->person.id, st->pi->code);
+		fg_error_detail(err, "Programme %s offers exams to people found at high risk by its questionnaire; %s.",
+				st->pi->code, st->ep.high_risk < 0 ? "none has been recorded" : "this person was not");
+		return FG_INVALID;
+	}
+	rc = map_items((*exam)->scheme, r->items, r->nitems, values, err);
+	if (rc == FG_OK)
+		rc = fg_ruleset_classify((*exam)->scheme, values, out, err);
+	if (rc == FG_OK)
+		items_json(r->items, r->nitems, findings, findingssz);
+	return rc;
+}
+
+fg_rc
 fg_screen_exam_record(fg_screening *s, const struct fg_screen_record *r,
 		      struct fg_screen_result *out, struct fg_error *err)
 {
 	const struct fg_programme_exam *exam;
-	const char *values[RS_MAX_FIELDS];
-	char findings[JSON_MAX];
+	char findings[SCREENING_JSON_MAX];
 	struct exam_write w;
 	struct step st;
 	fg_rc rc;
 
 	rc = begin_step(s, r->programme, r->person, r->date, r->institution, &st, err);
-	if (rc != FG_OK)
-		return rc;
-	exam = r->exam_type ? fg_programme_exam(st.ep.programme, r->exam_type) : NULL;
-	if (exam == NULL)
-		return exam_type_error(&st, r->exam_type, err);
-	if (!st.pi->offer_all && st.ep.high_risk != 1) {
-		fg_error_set(err, FG_INVALID, "person", "person %lld is not offered exams in programme %s",
-			     (long long)st.person.id, st.pi->code);
-		fg_error_detail(err, "Programme %s offers exams to people found at high risk by its questionnaire; %s.",
-				st.pi->code, st.ep.high_risk < 0 ? "none has been recorded" : "this person was not");
-		return FG_INVALID;
-	}
-	rc = map_items(exam->scheme, r->items, r->nitems, values, err);
 	if (rc == FG_OK)
-		rc = fg_ruleset_classify(exam->scheme, values, out, err);
+		rc = screening_check_exam(&st, r, &exam, out, findings, sizeof(findings), err);
 	if (rc != FG_OK)
 		return rc;
-	items_json(r->items, r->nitems, findings, sizeof(findings));
 	w = (struct exam_write){&st, exam->type, findings, fg_ruleset_name(exam->scheme), out};
 	return commit_step(s, write_exam, &w, err);
 }
@@ -393,8 +404,10 @@ static fg_rc
 write_change(fg_screening *s, void *ctx, struct fg_error *err)
 {
 	struct change_write *w = ctx;
+	fg_stmt *stmt;
+	fg_rc rc = screening_episode_stmt(s, &stmt, err);
 
-	return screening_update_episode(s, w->episode, &w->c, err);
+	return rc == FG_OK ? screening_update_episode(stmt, w->episode, &w->c, err) : rc;
 }
 
 fg_rc

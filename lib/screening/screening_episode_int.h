@@ -31,14 +31,53 @@ struct episode_change {
 	int early;
 };
 
+#define SCREENING_JSON_MAX 4096
+
+/* The person, their open episode, an event's date and institution. */
+struct step {
+	struct fg_person person;
+	struct screening_episode ep;
+	const struct fg_programme_info *pi;
+	fg_date date;
+	int64_t institution_id;
+};
+
+/*
+ * Check an exam against the step's episode and programme version: the
+ * exam type, that the person is offered exams, the findings (classified
+ * into *out).  The findings as JSON go to findings.  Writes nothing.
+ */
+fg_rc screening_check_exam(const struct step *st, const struct fg_screen_record *r,
+			   const struct fg_programme_exam **exam, struct fg_screen_result *out,
+			   char *findings, size_t findingssz, struct fg_error *err);
+
+/* The statement screening_insert_exam runs (owned by the store). */
+fg_rc screening_exam_stmt(fg_screening *s, fg_stmt **stmt, struct fg_error *err);
+
+/* Insert the exam row of a checked exam with stmt from screening_exam_stmt. */
+fg_rc screening_insert_exam(fg_stmt *stmt, const struct step *st, const char *exam_type,
+			    const char *findings, const char *scheme,
+			    const struct fg_screen_result *res, struct fg_error *err);
+
+/* The change an exam's result makes to its episode. */
+void screening_exam_change(const struct step *st, const struct fg_screen_result *res,
+			   struct episode_change *c);
+
+/* The error for a person without an open episode of programme code. */
+fg_rc screening_not_enrolled(fg_screening *s, const char *code, const struct fg_person *person,
+			     struct fg_error *err);
+
 /* The store of a context. */
 fg_store *screening_store(fg_screening *s);
 
 /* A change that sets only the state. */
 void screening_change_init(struct episode_change *c, const char *state);
 
-/* Apply a change to episode row `episode`. */
-fg_rc screening_update_episode(fg_screening *s, int64_t episode,
+/* The statement screening_update_episode runs (owned by the store). */
+fg_rc screening_episode_stmt(fg_screening *s, fg_stmt **stmt, struct fg_error *err);
+
+/* Apply a change to episode row `episode` with stmt from screening_episode_stmt. */
+fg_rc screening_update_episode(fg_stmt *stmt, int64_t episode,
 			       const struct episode_change *c, struct fg_error *err);
 
 /* Look a person up by record id or resident ID number. */

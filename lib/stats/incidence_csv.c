@@ -10,13 +10,49 @@
 #include "fangai/util.h"
 #include "stats_int.h"
 
+/* Read one population row into the table. */
+static fg_rc
+population_row(fg_incidence *inc, const struct stats_file *f, const struct stats_key_columns *kc,
+	       int cg, int cp, struct fg_error *err)
+{
+	int key[FG_NDIMS], g = fg_age_group_parse(stats_text(f, cg));
+	double n;
+	fg_rc rc = stats_read_key(f, kc, inc, key, err);
+
+	if (rc == FG_OK && g < 0) {
+		rc = stats_field_error(f, "age_group", stats_text(f, cg), err);
+		fg_error_hint(err, "Age groups are 0, 1-4, 5-9, ... 80-84 and 85+.");
+	}
+	if (rc == FG_OK)
+		rc = stats_read_count(f, cp, "population", &n, err);
+	if (rc == FG_OK)
+		rc = stats_locate(f, fg_incidence_add_population(inc, key, g, n, err), err);
+	return rc;
+}
+
+/* Keep a bad row's error among the problems; other failures (memory, I/O) pass on. */
+static fg_rc
+keep_problem(struct fg_findings *problems, const struct fg_error *row, struct fg_error *err)
+{
+	if (row->code != FG_INVALID && row->code != FG_CONFLICT) {
+		*err = *row;
+		return row->code;
+	}
+	if (fg_findings_add(problems, FG_FINDING_ERROR, "population.row",
+			    fg_arena_strdup(problems->arena, row->field), "%s", row->message) != FG_OK)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory");
+	return FG_OK;
+}
+
 fg_rc
-fg_incidence_read_population(fg_incidence *inc, const char *path, struct fg_error *err)
+fg_incidence_read_population(fg_incidence *inc, const char *path, struct fg_findings *problems,
+			     struct fg_error *err)
 {
 	static const char *const group_col[] = {"age_group", NULL},
 			  *const pop_col[] = {"population", "count", NULL};
 	struct stats_key_columns kc;
 	struct stats_file f;
+	size_t bad = 0;
 	int cg, cp;
 	bool row = true;
 	fg_rc rc = stats_file_open(&f, path, err);
@@ -27,19 +63,20 @@ fg_incidence_read_population(fg_incidence *inc, const char *path, struct fg_erro
 		rc = stats_column_required(&f, group_col, &cg, err);
 	if (rc == FG_OK)
 		rc = stats_column_required(&f, pop_col, &cp, err);
-	while (rc == FG_OK && (rc = fg_csv_read(f.csv, &row, err)) == FG_OK && row) {
-		int key[FG_NDIMS], g = fg_age_group_parse(stats_text(&f, cg));
-		double n;
+	while (rc == FG_OK && (problems == NULL || problems->count < FG_MAX_PROBLEMS) &&
+	       (rc = fg_csv_read(f.csv, &row, err)) == FG_OK && row) {
+		struct fg_error row_err;
 
-		rc = stats_read_key(&f, &kc, inc, key, err);
-		if (rc == FG_OK && g < 0) {
-			rc = stats_field_error(&f, "age_group", stats_text(&f, cg), err);
-			fg_error_hint(err, "Age groups are 0, 1-4, 5-9, ... 80-84 and 85+.");
+		rc = population_row(inc, &f, &kc, cg, cp, problems ? &row_err : err);
+		if (rc != FG_OK && problems != NULL) {
+			bad++;
+			rc = keep_problem(problems, &row_err, err);
 		}
-		if (rc == FG_OK)
-			rc = stats_read_count(&f, cp, "population", &n, err);
-		if (rc == FG_OK)
-			rc = stats_locate(&f, fg_incidence_add_population(inc, key, g, n, err), err);
+	}
+	if (rc == FG_OK && bad > 0) {
+		rc = fg_error_set(err, FG_INVALID, "file", "%zu%s rows of \"%s\" are invalid", bad,
+				  bad >= FG_MAX_PROBLEMS ? " or more" : "", path);
+		fg_error_detail(err, "Each row at fault is listed above.");
 	}
 	fg_csv_close(f.csv);
 	return rc;

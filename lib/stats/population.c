@@ -41,10 +41,11 @@ owner(fg_store *store, int64_t id, int64_t *out, struct fg_error *err)
 
 /* The file's cells, each complete and of whole numbers, broken down by district and year. */
 static fg_rc
-read_cells(fg_incidence *inc, const char *path, struct fg_arena *arena,
-	   struct fg_incidence_row **rows, size_t *nrows, struct fg_error *err)
+read_cells(fg_incidence *inc, const char *path, struct fg_findings *problems,
+	   struct fg_arena *arena, struct fg_incidence_row **rows, size_t *nrows,
+	   struct fg_error *err)
 {
-	fg_rc rc = fg_incidence_read_population(inc, path, err);
+	fg_rc rc = fg_incidence_read_population(inc, path, problems, err);
 
 	for (int d = FG_DIM_DISTRICT; rc == FG_OK && d < FG_NDIMS; d++)
 		if (!fg_incidence_population_by(inc, d))
@@ -98,7 +99,8 @@ write_cell(fg_store *store, fg_stmt *st, const fg_incidence *inc, const struct f
 
 fg_rc
 fg_population_import(fg_store *store, const char *path, const struct fg_population_import *opts,
-		     struct fg_population_report *report, struct fg_error *err)
+		     struct fg_findings *problems, struct fg_population_report *report,
+		     struct fg_error *err)
 {
 	static const char insert[] =
 		"INSERT INTO population (district, institution_id, year, sex, age_group, count) "
@@ -121,7 +123,7 @@ fg_population_import(fg_store *store, const char *path, const struct fg_populati
 	if (rc == FG_OK)
 		rc = fg_incidence_new(&inc, err);
 	if (rc == FG_OK)
-		rc = read_cells(inc, path, &arena, &rows, &nrows, err);
+		rc = read_cells(inc, path, problems, &arena, &rows, &nrows, err);
 	if (rc == FG_OK)
 		rc = fg_store_begin(store, err);
 	if (rc != FG_OK)

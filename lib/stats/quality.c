@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fangai/csv.h"
+#include "fangai/date.h"
 #include "fangai/quality.h"
 #include "fangai/util.h"
 #include "stats_int.h"
@@ -236,6 +237,20 @@ morphology_code(const char *text)
 	return (text[0] - '0') * 1000 + (text[1] - '0') * 100 + (text[2] - '0') * 10 + (text[3] - '0');
 }
 
+/* The indicators a tumour counts in (v[Q_CASES] .. v[Q_MORPH_NOS]); deaths 0. */
+static void
+tumour_counts(const struct fg_quality_codes *codes, int slot, int basis, int morph,
+	      double v[Q_DEATHS + 1])
+{
+	v[Q_CASES] = 1;
+	v[Q_MV] = fg_code_set_has(&codes->mv, basis);
+	v[Q_DCO] = fg_code_set_has(&codes->dco, basis);
+	v[Q_UNKNOWN_BASIS] = fg_code_set_has(&codes->unknown_basis, basis);
+	v[Q_UNKNOWN_SITE] = fg_code_set_has(&codes->unknown_site, slot);
+	v[Q_MORPH_NOS] = v[Q_MV] && fg_code_set_has(&codes->morph_nos, morph);
+	v[Q_DEATHS] = 0;
+}
+
 struct tumour_columns {
 	struct stats_key_columns key;
 	int icd10, basis, morphology;
@@ -245,9 +260,8 @@ static fg_rc
 tumour_row(fg_quality *q, const struct stats_file *f, const struct tumour_columns *c,
 	   struct fg_error *err)
 {
-	const struct fg_quality_codes *codes = q->codes;
-	double v[Q_DEATHS + 1] = {1};
-	int key[FG_NDIMS], group, slot, morph;
+	double v[Q_DEATHS + 1];
+	int key[FG_NDIMS], group, morph;
 	int64_t basis;
 	uint64_t mask;
 	fg_rc rc = stats_read_key(f, &c->key, q->values, key, err);
@@ -268,12 +282,7 @@ tumour_row(fg_quality *q, const struct stats_file *f, const struct tumour_column
 		fg_error_hint(err, "Give the ICD-O-3 morphology as four digits, e.g. 8140 or 8140/3.");
 		return FG_INVALID;
 	}
-	slot = fg_icd10_slot(stats_text(f, c->icd10));
-	v[Q_MV] = fg_code_set_has(&codes->mv, (int)basis);
-	v[Q_DCO] = fg_code_set_has(&codes->dco, (int)basis);
-	v[Q_UNKNOWN_BASIS] = fg_code_set_has(&codes->unknown_basis, (int)basis);
-	v[Q_UNKNOWN_SITE] = fg_code_set_has(&codes->unknown_site, slot);
-	v[Q_MORPH_NOS] = v[Q_MV] && fg_code_set_has(&codes->morph_nos, morph);
+	tumour_counts(q->codes, fg_icd10_slot(stats_text(f, c->icd10)), (int)basis, morph, v);
 	return add_counts(q, key, mask, v, err);
 }
 
@@ -289,6 +298,7 @@ fg_quality_read_tumours(fg_quality *q, const char *path, struct fg_error *err)
 
 	if (rc == FG_OK)
 		rc = stats_key_columns(&f, &c.key, err);
+	c.key.any_sex = true;
 	if (rc == FG_OK)
 		rc = stats_column_required(&f, icd10, &c.icd10, err);
 	if (rc == FG_OK)
@@ -303,25 +313,42 @@ fg_quality_read_tumours(fg_quality *q, const char *path, struct fg_error *err)
 	return rc;
 }
 
+/*
+ * The slot of a death's underlying cause, or -1 for a death that is not
+ * from a registered cancer (another chapter of ICD-10, or outside the
+ * registry's scope).  FG_INVALID for text that is not an ICD-10 code.
+ */
+static fg_rc
+death_slot(const fg_quality *q, const char *code, int *slot)
+{
+	*slot = fg_icd10_slot(code);
+	if (*slot >= 0) {
+		if (q->sites->detail[*slot] < 0)
+			*slot = -1;
+		return FG_OK;
+	}
+	if (isalpha((unsigned char)code[0]) && isdigit((unsigned char)code[1]) &&
+	    isdigit((unsigned char)code[2]))
+		return FG_OK;
+	return FG_INVALID;
+}
+
 static fg_rc
 death_row(fg_quality *q, const struct stats_file *f, const struct stats_key_columns *kc,
 	  int col_icd10, int col_count, struct fg_error *err)
 {
 	const char *code = stats_text(f, col_icd10);
 	double v[Q_DEATHS + 1] = {0};
-	int key[FG_NDIMS], slot = fg_icd10_slot(code);
-	fg_rc rc;
+	int key[FG_NDIMS], slot;
+	fg_rc rc = death_slot(q, code, &slot);
 
-	if (slot < 0 && isalpha((unsigned char)code[0]) && isdigit((unsigned char)code[1]) &&
-	    isdigit((unsigned char)code[2]))
-		return FG_OK;	/* another chapter of ICD-10: not a cancer death */
-	if (slot < 0) {
+	if (rc != FG_OK) {
 		stats_field_error(f, "icd10", code, err);
 		fg_error_hint(err, "Give a code such as C16, C16.2 or C162.");
 		return FG_INVALID;
 	}
-	if (q->sites->detail[slot] < 0)
-		return FG_OK;	/* not a death from a registered cancer */
+	if (slot < 0)
+		return FG_OK;
 	rc = stats_read_key(f, kc, q->values, key, err);
 	v[Q_DEATHS] = 1;
 	if (rc == FG_OK && col_count >= 0)
@@ -344,6 +371,7 @@ fg_quality_read_deaths(fg_quality *q, const char *path, struct fg_error *err)
 
 	if (rc == FG_OK)
 		rc = stats_key_columns(&f, &kc, err);
+	kc.any_sex = true;
 	if (rc == FG_OK && kc.date < 0)
 		kc.date = fg_csv_column(f.csv, "death_date");
 	if (rc == FG_OK)
@@ -398,4 +426,106 @@ fg_quality_rows(const fg_quality *q, struct fg_arena *arena, struct fg_quality_r
 	*nrows = q->cells.n;
 	qsort_r(*rows, *nrows, sizeof(**rows), compare_rows, q->values);
 	return FG_OK;
+}
+
+/* Intern the sex, district and year of a database row into key. */
+static fg_rc
+store_key(fg_quality *q, const char *sex, const char *district, const char *date,
+	  int key[FG_NDIMS], struct fg_error *err)
+{
+	char year[8];
+	fg_date day;
+	int y, m, d;
+	fg_rc rc = fg_date_parse(date, "date", &day, err);
+
+	key[FG_DIM_SITE] = -1;
+	if (rc != FG_OK)
+		return rc;
+	fg_date_to_ymd(day, &y, &m, &d);
+	snprintf(year, sizeof(year), "%d", y);
+	rc = fg_incidence_value(q->values, FG_DIM_SEX, sex ? sex : "9", &key[FG_DIM_SEX], err);
+	if (rc == FG_OK)
+		rc = fg_incidence_value(q->values, FG_DIM_DISTRICT, district, &key[FG_DIM_DISTRICT], err);
+	if (rc == FG_OK)
+		rc = fg_incidence_value(q->values, FG_DIM_YEAR, year, &key[FG_DIM_YEAR], err);
+	return rc;
+}
+
+static fg_rc
+store_tumour(fg_quality *q, fg_stmt *st, struct fg_error *err)
+{
+	const char *icd10 = fg_stmt_text(st, 3), *basis = fg_stmt_text(st, 4);
+	double v[Q_DEATHS + 1];
+	int key[FG_NDIMS], slot, morph;
+	fg_rc rc;
+
+	if (icd10 == NULL)
+		return fg_error_set(err, FG_INVALID, "icd10", "has no ICD-10 code");
+	slot = fg_icd10_slot(icd10);
+	if (slot < 0 || q->sites->detail[slot] < 0)
+		return FG_OK;	/* in situ, benign or not a cancer: not a case */
+	morph = morphology_code(fg_stmt_text(st, 5) ? fg_stmt_text(st, 5) : "");
+	if (basis == NULL || !isdigit((unsigned char)basis[0]) || basis[1] != '\0')
+		return fg_error_set(err, FG_INVALID, "basis", "invalid basis \"%s\"", basis ? basis : "");
+	if (morph < 0)
+		return fg_error_set(err, FG_INVALID, "morphology", "invalid morphology \"%s\"",
+				    fg_stmt_text(st, 5) ? fg_stmt_text(st, 5) : "");
+	tumour_counts(q->codes, slot, basis[0] - '0', morph, v);
+	rc = store_key(q, fg_stmt_text(st, 6), fg_stmt_text(st, 1), fg_stmt_text(st, 2), key, err);
+	return rc == FG_OK ? add_counts(q, key, q->sites->members[slot], v, err) : rc;
+}
+
+static fg_rc
+store_death(fg_quality *q, fg_stmt *st, struct fg_error *err)
+{
+	double v[Q_DEATHS + 1] = {0};
+	int key[FG_NDIMS], slot;
+	const char *cause = fg_stmt_text(st, 3) ? fg_stmt_text(st, 3) : "";
+	fg_rc rc;
+
+	if (death_slot(q, cause, &slot) != FG_OK)
+		return fg_error_set(err, FG_INVALID, "cause_icd10", "invalid ICD-10 code \"%s\"", cause);
+	if (slot < 0)
+		return FG_OK;
+	v[Q_DEATHS] = 1;
+	rc = store_key(q, fg_stmt_text(st, 4), fg_stmt_text(st, 1), fg_stmt_text(st, 2), key, err);
+	return rc == FG_OK ? add_counts(q, key, q->sites->members[slot], v, err) : rc;
+}
+
+/* Run sql (id first) and pass each row to fn; an error names the table and the row's id. */
+static fg_rc
+store_rows(fg_quality *q, fg_store *store, const char *sql, const char *what,
+	   fg_rc (*fn)(fg_quality *, fg_stmt *, struct fg_error *), struct fg_error *err)
+{
+	char msg[FG_ERROR_MESSAGE_MAX + 64];
+	fg_stmt *st = NULL;
+	bool row = true;
+	fg_rc rc = fg_store_prepare(store, sql, &st, err);
+
+	while (rc == FG_OK && (rc = fg_stmt_step(st, &row, err)) == FG_OK && row) {
+		rc = fn(q, st, err);
+		if (rc != FG_OK && err != NULL) {
+			snprintf(msg, sizeof(msg), "%s %lld: %s", what, (long long)fg_stmt_int64(st, 0),
+				 err->message);
+			fg_strlcpy(err->message, msg, sizeof(err->message));
+		}
+	}
+	if (st != NULL)
+		fg_stmt_reset(st);
+	return rc;
+}
+
+fg_rc
+fg_quality_read_store(fg_quality *q, fg_store *store, struct fg_error *err)
+{
+	fg_rc rc = store_rows(q, store,
+			      "SELECT t.id, t.district, t.incidence_date, t.icd10, t.basis, t.morphology, "
+			      "p.sex FROM tumour t JOIN person p ON p.id = t.person_id ORDER BY t.id",
+			      "tumour", store_tumour, err);
+
+	if (rc == FG_OK)
+		rc = store_rows(q, store,
+				"SELECT id, district, death_date, cause_icd10, sex FROM death_record ORDER BY id",
+				"death record", store_death, err);
+	return rc;
 }

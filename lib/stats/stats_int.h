@@ -61,6 +61,7 @@ const char *stats_text(const struct stats_file *f, int col);
 /* Columns giving a stratum's sex, district and year (-1 when absent). */
 struct stats_key_columns {
 	int sex, district, year, date;
+	bool any_sex;		/* accept 0 (unknown) and 9 (unspecified) too */
 };
 
 /* Find the key columns; sex is required. */
@@ -68,8 +69,8 @@ fg_rc stats_key_columns(const struct stats_file *f, struct stats_key_columns *c,
 			struct fg_error *err);
 
 /*
- * Read the sex ('1' or '2' only: rates need a population of that sex),
- * district and year (or the year of a date) of the current row into key,
+ * Read the sex ('1' or '2' only, since rates need a population of that
+ * sex, unless c->any_sex), district and year (or the year of a date) of the current row into key,
  * interning the values in inc.  Absent columns give -1.
  */
 fg_rc stats_read_key(const struct stats_file *f, const struct stats_key_columns *c,

@@ -83,6 +83,7 @@ stats_key_columns(const struct stats_file *f, struct stats_key_columns *c, struc
 			  *const year[] = {"year", NULL},
 			  *const date[] = {"incidence_date", "date", NULL};
 
+	c->any_sex = false;
 	c->district = stats_column(f, district);
 	c->year = stats_column(f, year);
 	c->date = stats_column(f, date);
@@ -120,7 +121,8 @@ stats_read_key(const struct stats_file *f, const struct stats_key_columns *c, fg
 	fg_rc rc;
 
 	key[FG_DIM_SITE] = key[FG_DIM_DISTRICT] = key[FG_DIM_YEAR] = -1;
-	if (fg_sex_parse(sex_text, &sex[0], NULL) != FG_OK || (sex[0] != '1' && sex[0] != '2')) {
+	if (fg_sex_parse(sex_text, &sex[0], NULL) != FG_OK ||
+	    (!c->any_sex && sex[0] != '1' && sex[0] != '2')) {
 		stats_field_error(f, "sex", sex_text, err);
 		fg_error_hint(err, "Use 1 or M for male, 2 or F for female; rates need one of the two.");
 		return FG_INVALID;

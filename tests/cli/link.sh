@@ -21,6 +21,12 @@ expect_equal "dedup links no different persons" 0 "$false_matches"
 grep -q ',match,id_number,1.000000,' "$WORK/pairs.csv"
 tap $? "deterministic links are marked id_number"
 
+# The same file in GBK, as Excel saves it: detected and converted.
+iconv -f UTF-8 -t GBK "$WORK/people.csv" >"$WORK/people-gbk.csv"
+"$F" link dedup "$WORK/people-gbk.csv" --output "$WORK/pairs-gbk.csv" 2>/dev/null
+tap $? "dedup of a GBK file"
+expect_equal "it gives the same pairs" "$(md5sum <"$WORK/pairs.csv")" "$(md5sum <"$WORK/pairs-gbk.csv")"
+
 # Two files with other column names, mapped by a configuration file.
 awk -F, 'NR == 1 || /-dup,/' "$WORK/people.csv" |
 	sed '1s/.*/编号,truth,身份证号,姓名,性别,出生日期,电话,地址,perturbations/' >"$WORK/b.csv"

@@ -3,32 +3,22 @@
 # database all or nothing, and `fangai stats rates` over the database's tumours
 # giving the same table as over the same cases and population as CSV files.
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/population.sh"
 
 "$F" init >/dev/null && "$F" synth --persons 300 --seed 7 --quiet >/dev/null
 tap $? "a synthetic city of 300 persons"
 
-labels="0 1-4 5-9 10-14 15-19 20-24 25-29 30-34 35-39 40-44 45-49 50-54 55-59 60-64 65-69 70-74 75-79 80-84 85+"
-{
-	echo "district,year,sex,age_group,population"
-	for d in $(sql "SELECT DISTINCT district FROM person ORDER BY 1"); do
-		for y in 2023 2024; do
-			for s in 1 2; do
-				n=1000
-				for g in $labels; do
-					echo "$d,$y,$s,$g,$n"
-					n=$((n + 37 * ${#d} + y % 7 + s))
-				done
-			done
-		done
-	done
-} >"$WORK/pop.csv"
+population_csv 2023 2024 >"$WORK/pop.csv"
 cells=$(($(wc -l <"$WORK/pop.csv") - 1))
 
-# A bad row near the end: nothing may be stored.
-sed '704s/,85+,/,85-89,/' "$WORK/pop.csv" >"$WORK/bad.csv"
-expect_status 1 "a file with one bad age group is refused" "$F" registry population import "$WORK/bad.csv"
+# Two bad rows near the end: nothing may be stored, and both are reported.
+sed -e '704s/,85+,/,85-89,/' -e '800s/,[0-9]*$/,12.5x/' "$WORK/pop.csv" >"$WORK/bad.csv"
+expect_status 1 "a file with two bad rows is refused" "$F" registry population import "$WORK/bad.csv"
 expect_output "the error names the field, the value and the line" \
 	"invalid age_group \"85-89\" at line 704 of"
+expect_output "the second bad row is reported too" 'invalid population "12.5x" at line 800 of'
+expect_output "and how many rows were bad" '2 rows of ".*bad.csv" are invalid'
+expect_output "and that nothing was imported" '^nothing imported$'
 expect_equal "nothing was stored" 0 "$(sql 'SELECT count(*) FROM population')"
 
 sed '100d' "$WORK/pop.csv" >"$WORK/short.csv"

@@ -52,3 +52,23 @@ expect_status 2 "a decision needs --same or --distinct" "$F" link review "$revie
 expect_status 0 "manual merge" "$F" link merge "$a" "$b"
 expect_status 0 "scan with --merge merges the linked pairs" "$F" link scan --merge
 expect_output "and says how many" "[1-9][0-9]* merged"
+
+# Death records without ID numbers, linked to persons by name, sex and birth date.
+awk -F, 'NR > 1 && NR <= 41 && $1 !~ /-dup$/ { printf "D%d,%s,%s,%s,2026-03-01,C34.1\n", NR, $3, $4, $5 }' "$WORK/d.csv" |
+	sed '1i 死亡证编号,姓名,性别,出生日期,死亡日期,根本死因编码' >"$WORK/deaths.csv"
+deaths=$(($(wc -l <"$WORK/deaths.csv") - 1))
+"$F" import deaths "$WORK/deaths.csv" --institution 1 --quiet >/dev/null
+expect_equal "death records imported unlinked" "$deaths" "$(sql "SELECT count(*) FROM death_record WHERE person_id IS NULL AND source = 'import'")"
+expect_status 0 "link the death records" "$F" link deaths
+expect_output "and say how many" "^link: $deaths death records without a person: [0-9]+ linked"
+linked=$(sql "SELECT count(*) FROM death_record d JOIN person p ON p.id = d.person_id WHERE d.source = 'import' AND p.name_key = d.name_key AND p.birth_date = d.birth_date")
+[ $((linked * 100)) -ge $((deaths * 95)) ]
+tap $? "at least 95% of the $deaths death records are linked to the right person ($linked)"
+expect_equal "none to a wrong one" "0" "$(sql "SELECT count(*) FROM death_record d JOIN person p ON p.id = d.person_id WHERE d.source = 'import' AND (p.name_key <> d.name_key OR p.birth_date <> d.birth_date)")"
+
+# Every merge, un-merge and decision is in the hash-chained audit log.
+expect_equal "merges and un-merges are audited" "1 1 1" \
+	"$(sql "SELECT (SELECT count(*) FROM audit_log WHERE action = 'unmerge') || ' ' ||
+	               (SELECT count(*) FROM audit_log WHERE action = 'review') || ' ' ||
+	               (SELECT count(*) > 0 FROM audit_log WHERE action = 'merge' AND resource LIKE 'Patient/$b into Patient/$a (merge %')")"
+expect_status 0 "the audit chain is intact" "$F" audit verify

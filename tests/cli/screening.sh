@@ -107,7 +107,7 @@ expect_output "the error names the exam date" "before the screening exam \\(2026
 # ---- indicators ----
 expect_status 0 "indicators of the lung programme" "$F" screen indicators --programme lung --format csv
 expect_output "4 assessed of $N invited, 3 high risk, 3 screened, 2 positive, 1 cancer, early" \
-	"^lung,,,,,$N,$N,$(awk -v n=$N 'BEGIN{printf "%.4f", 4/n}'),0.7500,1.0000,3,0.6667,0.3333,1,333.33,0.5000,1.0000,37.0,37.0$"
+	"^lung,,,,,$N,$N,$(awk -v n=$N 'BEGIN{printf "%.4f", 4/n}'),0.7500,1.0000,3,0.6667,0.3333,1,333.33,0.5000,1.0000,0.00,37.0,37.0$"
 
 # ---- programme versions ----
 printf 'person,date,finding,status,size_mm\n%s,2026-05-02,solid,existing,9.0\n' $C >"$WORK/e.csv"
@@ -131,3 +131,32 @@ expect_output "the error says the version differs" "programme lung version 1 dif
 expect_status 0 "close an episode as declined" "$F" screen close lung --person $C --end-code declined --date 2026-06-01
 expect_status 1 "closing with an end code that follows from results is refused" \
 	"$F" screen close lung --person $E --end-code normal
+
+# ---- one file, several exams of one person, in order ----
+F2=$(sql "SELECT person_id FROM screening_episode e WHERE e.closed_on IS NULL AND e.high_risk IS NULL
+          AND e.programme_id = (SELECT id FROM screening_programme WHERE version = '1') ORDER BY id LIMIT 1")
+printf 'person,date,pack_years,years_since_quit,passive_smoking_years,copd,occupational_exposure_years,family_history\n%s,2026-03-01,0,,0,yes,0,no\n' $F2 >"$WORK/q2.csv"
+"$F" screen questionnaire lung "$WORK/q2.csv" >/dev/null
+before=$(exams)
+printf '%s\n%s,2026-03-05,solid,baseline,4.0\n%s,2026-03-06,solid,baseline,4.0\n' "$hdr" $F2 $F2 >"$WORK/e.csv"
+expect_status 1 "a second exam after a first that closed the episode, in the same file, is refused" \
+	"$F" screen exam lung ldct "$WORK/e.csv"
+expect_output "the error names the second row and the closed episode" \
+	"An earlier exam of this batch closed the episode on 2026-03-05 \\(normal\\). In row 2 \\(line 3\\)"
+expect_equal "nothing of that file is stored" "$before" "$(exams)"
+
+# ---- link to the registry ----
+tumour() {	# person, topography, incidence date
+	sql "INSERT INTO tumour (district, person_id, institution_id, incidence_date, topography, morphology,
+	     behaviour, basis, created_at) VALUES ('$D', $1, 3, '$3', '$2', '8140', '3', '7', '2026-06-30T00:00:00Z')"
+}
+tumour $A C34.1 2026-03-10	# positive (4B) on 2026-02-01: screen-detected
+tumour $E C34.3 2026-06-01	# negative (2) on 2026-02-01, interval 24 months: interval cancer
+tumour $OUT C34.9 2026-05-01	# never screened: non-participant
+tumour $E C50.9 2026-06-01	# breast: no breast programme in use here: left alone
+expect_status 0 "link the registered tumours" "$F" screen link
+expect_output "three lung tumours are classified" "^3 tumours classified"
+expect_equal "screen-detected, interval, non-participant; the breast tumour untouched" \
+	"screen|interval|non_participant|" "$(sql "SELECT group_concat(coalesce(detection, ''), '|') FROM (SELECT detection FROM tumour ORDER BY id)")"
+expect_status 0 "indicators after the link" "$F" screen indicators --programme lung --format csv
+expect_output "one interval cancer after the one negative screen: 1,000 per 1,000" "^lung,.*,1000\\.00,[0-9.]+,[0-9.]+$"

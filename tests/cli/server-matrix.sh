@@ -12,10 +12,11 @@ ROLES="screening clinician followup registry institution_admin system_admin audi
 INSTITUTIONS="2 10 14"		# a hospital and two community health centres
 OBJECTS=8			# persons registered elsewhere, per institution
 
-# A referral from the community centre 14 to hospital 2 opens that person to 2.
+# A referral from the community centre 14 to hospital 2, once accepted, opens that person to 2.
 REFERRED=$(sql "SELECT min(id) FROM person WHERE institution_id = 14")
-sql "INSERT INTO referral (district, person_id, institution_id, to_institution_id, direction, kind, state, requested_at)
-     SELECT district, id, 14, 2, 'up', 'diagnosis', 'requested', '2026-06-01' FROM person WHERE id = $REFERRED"
+REFERRAL=$("$F" referral request --person "$REFERRED" --from 14 --to 2 --type suspected_cancer \
+	--reason "nodule on low-dose CT" | sed -n 's/^referral \([0-9]*\) requested.*/\1/p')
+"$F" referral accept "$REFERRAL" >/dev/null
 
 declare -A TOKEN
 server_start
@@ -131,7 +132,10 @@ done
 expect_equal "the hospital reads the person referred to it" 200 "$(http GET /fhir/Patient/$REFERRED -H "Authorization: Bearer ${TOKEN[u2.clinician]}")"
 expect_equal "another centre does not" 404 "$(http GET /fhir/Patient/$REFERRED -H "Authorization: Bearer ${TOKEN[u10.clinician]}")"
 requests=$((requests + 2))
-sql "UPDATE referral SET state = 'completed' WHERE person_id = $REFERRED"
+for step in "schedule --appointment 2026-06-30T10:00" attend "complete --report benign"; do
+	# shellcheck disable=SC2086
+	"$F" referral $step "$REFERRAL" >/dev/null
+done
 expect_equal "a completed referral no longer opens the person" 404 "$(http GET /fhir/Patient/$REFERRED -H "Authorization: Bearer ${TOKEN[u2.clinician]}")"
 requests=$((requests + 1))
 

@@ -66,9 +66,13 @@ static const char fixture[] =
 	" (2, '440103', 3, '乙', '乙', '2', '1961-01-01', 'x', 'x'),"
 	" (3, '440103', 3, '丙', '丙', '2', '1962-01-01', 'x', 'x'),"
 	" (4, '440104', 2, '丁', '丁', '1', '1963-01-01', 'x', 'x');"
-	"INSERT INTO referral (district, person_id, institution_id, to_institution_id, direction, kind, state,"
-	" requested_at) VALUES ('440103', 1, 3, 2, 'up', 'diagnosis', 'requested', '2026-01-01'),"
-	" ('440103', 2, 3, 2, 'up', 'diagnosis', 'completed', '2026-01-01');"
+	"INSERT INTO referral (id, district, person_id, institution_id, to_institution_id, direction, kind,"
+	" state, requested_at) VALUES (1, '440103', 1, 3, 2, 'up', 'diagnosis', 'requested', '2026-01-01'),"
+	" (2, '440103', 2, 3, 2, 'up', 'diagnosis', 'requested', '2026-01-01');"
+	"UPDATE referral SET state = 'accepted', accepted_at = '2026-01-02T09:00' WHERE id IN (1, 2);"
+	"UPDATE referral SET state = 'scheduled' WHERE id = 2;"
+	"UPDATE referral SET state = 'attended' WHERE id = 2;"
+	"UPDATE referral SET state = 'completed' WHERE id = 2;"
 	"INSERT INTO followup_plan (district, person_id, institution_id, plan_code, started_on)"
 	" VALUES ('440103', 3, 2, 'lung', '2026-01-01');";
 
@@ -102,7 +106,7 @@ institutions_see_their_persons(void **state)
 		assert_true(sees(*state, 3, "clinician", id));
 	assert_false(sees(*state, 3, "clinician", 4));
 	assert_true(sees(*state, 2, "clinician", 4));
-	/* An open referral and an active follow-up plan open a person to the hospital; a completed referral not. */
+	/* An accepted referral and an active follow-up plan open a person to the hospital; a completed referral not. */
 	assert_true(sees(*state, 2, "clinician", 1));
 	assert_false(sees(*state, 2, "clinician", 2));
 	assert_true(sees(*state, 2, "followup", 3));

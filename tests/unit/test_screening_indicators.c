@@ -11,7 +11,7 @@
  *     10 invited, 8 assessed, 4 high risk, 3 screened;
  *     s1 positive, referred, cancer stage I (early), 30 days to diagnosis
  *     s2 positive, recalled, no diagnosis yet
- *     s3 negative
+ *     s3 negative, then an interval cancer within the programme's interval
  *   group L4: lung, institution 4, 2025, women aged 60 (5 episodes)
  *     5 invited, 5 assessed, 2 high risk, 2 screened, both positive and referred:
  *     cancer stage III (not early) after 50 days; benign after 10 days
@@ -27,9 +27,11 @@
  *   uptake 5/6 = 0.8333; positivity 4/5 = 0.8; recall rate 1/5 = 0.2;
  *   detection 2/5 x 1000 = 400; PPV 2/4 = 0.5; early 1/2 = 0.5;
  *   days 10, 30, 50: median 30, p90 (type 7) 30 + 0.8 x 20 = 46.
+ *   negative screens 1 (s3), interval cancers 1: 1,000 per 1,000 negative screens.
  * Colorectum: uptake 4/4 = 1, positivity 3/4, detection 1/4 x 1000 = 250,
  *   PPV 1/3, detected 2 (cancer + precursor), early 2/2 = 1,
- *   days 20, 40: median 30, p90 20 + 0.9 x 20 = 38.
+ *   days 20, 40: median 30, p90 20 + 0.9 x 20 = 38; one negative screen, no
+ *   interval cancer: 0 per 1,000.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -56,6 +58,7 @@ struct spec {
 	int diagnosis;
 	bool early;
 	int days;
+	bool interval_cancer;
 };
 
 static void
@@ -68,6 +71,7 @@ add(struct fg_screen_facts *facts, struct spec s)
 			.high_risk = s.high_risk, .offered = s.high_risk, .screened = s.screened,
 			.positive = s.positive, .recalled = s.recalled, .referred = s.referred,
 			.diagnosis = (int8_t)s.diagnosis, .early = s.early, .days_to_diagnosis = s.days,
+			.interval_cancer = s.interval_cancer,
 		};
 
 		assert_int_equal(fg_screen_facts_add(facts, &f, NULL), FG_OK);
@@ -86,23 +90,24 @@ build(struct fg_screen_facts *facts)
 	add(facts, (struct spec){2, 0, 3, 2025, '1', 52, true, false, .days = -1});
 	add(facts, (struct spec){4, 0, 3, 2025, '1', 52, true, true, false, .days = -1});
 	add(facts, (struct spec){1, 0, 3, 2025, '1', 52, true, true, true, true, true, false, true,
-				 FG_DX_CANCER, true, 30});
+				 FG_DX_CANCER, true, 30, false});
 	add(facts, (struct spec){1, 0, 3, 2025, '1', 52, true, true, true, true, true, true, false, .days = -1});
-	add(facts, (struct spec){1, 0, 3, 2025, '1', 52, true, true, true, true, .days = -1});
+	add(facts, (struct spec){1, 0, 3, 2025, '1', 52, true, true, true, true, .days = -1,
+				 .interval_cancer = true});
 	add(facts, (struct spec){1, 0, 3, 2025, '1', 52, true, true, true, .days = -1});
 	/* L4 */
 	add(facts, (struct spec){3, 0, 4, 2025, '2', 60, true, true, false, .days = -1});
 	add(facts, (struct spec){1, 0, 4, 2025, '2', 60, true, true, true, true, true, false, true,
-				 FG_DX_CANCER, false, 50});
+				 FG_DX_CANCER, false, 50, false});
 	add(facts, (struct spec){1, 0, 4, 2025, '2', 60, true, true, true, true, true, false, true,
-				 FG_DX_BENIGN, false, 10});
+				 FG_DX_BENIGN, false, 10, false});
 	/* L5 */
 	add(facts, (struct spec){2, 0, 5, 2025, '1', 70, .days = -1});
 	/* C3 */
 	add(facts, (struct spec){1, 1, 3, 2026, '1', 52, true, true, true, true, true, false, true,
-				 FG_DX_CANCER, true, 20});
+				 FG_DX_CANCER, true, 20, false});
 	add(facts, (struct spec){1, 1, 3, 2026, '1', 52, true, true, true, true, true, false, true,
-				 FG_DX_PRECURSOR, true, 40});
+				 FG_DX_PRECURSOR, true, 40, false});
 	add(facts, (struct spec){1, 1, 3, 2026, '1', 52, true, true, true, true, true, false, true, .days = -1});
 	add(facts, (struct spec){1, 1, 3, 2026, '1', 52, true, true, true, true, .diagnosis = FG_DX_NEGATIVE,
 				 .days = -1});
@@ -143,6 +148,9 @@ by_programme(void **state)
 	assert_true(fabs(rows[0].early_rate - 0.5) < EPS);
 	assert_true(fabs(rows[0].days_median - 30.0) < EPS);
 	assert_true(fabs(rows[0].days_p90 - 46.0) < EPS);
+	assert_int_equal(rows[0].negative_screens, 1);
+	assert_int_equal(rows[0].interval_cancers, 1);
+	assert_true(fabs(rows[0].interval_per_1000 - 1000.0) < EPS);
 	/* colorectum: the precursor counts as an early detection, not as a cancer */
 	assert_int_equal(rows[1].programme, 1);
 	assert_int_equal(rows[1].screened, 4);
@@ -156,6 +164,8 @@ by_programme(void **state)
 	assert_true(fabs(rows[1].early_rate - 1.0) < EPS);
 	assert_true(fabs(rows[1].days_median - 30.0) < EPS);
 	assert_true(fabs(rows[1].days_p90 - 38.0) < EPS);
+	assert_int_equal(rows[1].negative_screens, 1);
+	assert_true(fabs(rows[1].interval_per_1000 - 0.0) < EPS);
 	fg_arena_free(&arena);
 	fg_screen_facts_free(&facts);
 }
@@ -193,6 +203,7 @@ by_every_dimension(void **state)
 	assert_true(fabs(rows[1].early_rate - 0.0) < EPS);
 	assert_true(fabs(rows[1].days_median - 30.0) < EPS);
 	assert_true(fabs(rows[1].days_p90 - 46.0) < EPS);		/* 10 + 0.9 x 40 */
+	assert_true(isnan(rows[1].interval_per_1000));			/* no negative screen */
 	/* L5: nobody invited, so every rate is undefined, not 0 */
 	assert_int_equal(rows[2].eligible, 2);
 	assert_true(isnan(rows[2].questionnaire_rate));
@@ -241,7 +252,7 @@ quantiles_of(const char *days, double *median, double *p90)
 	snprintf(buf, sizeof(buf), "%s", days);
 	for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save))
 		add(&facts, (struct spec){1, 0, 3, 2025, '1', 60, true, true, true, true, true, false, true,
-					  FG_DX_BENIGN, false, atoi(w)});
+					  FG_DX_BENIGN, false, atoi(w), false});
 	fg_arena_init(&arena, 0);
 	assert_int_equal(fg_screen_indicators_compute(&facts, FG_BY_PROGRAMME, &arena, &rows, &n, NULL), FG_OK);
 	assert_int_equal(n, 1);

@@ -49,7 +49,7 @@ test_migrate_is_idempotent(void **state)
 	int applied = -1, version = -1;
 
 	assert_int_equal(fg_store_migrate(store, &applied, NULL), FG_OK);
-	assert_true(applied >= 1);
+	assert_true(applied >= 1 && applied <= fg_store_schema_latest(store));	/* numbers may skip */
 	assert_int_equal(fg_store_migrate(store, &applied, NULL), FG_OK);
 	assert_int_equal(applied, 0);
 	assert_int_equal(fg_store_schema_version(store, &version, NULL), FG_OK);

@@ -1,11 +1,11 @@
 /*
- * cmd_rates.h
- *	  The registry statistics subcommands of `fangai stats` (rates,
- *	  quality), defined in cmd_rates.c and cmd_quality.c and listed in the
- *	  table of cmd_stats.c.
+ * cmd_registry_stats.h
+ *	  The registry statistics subcommands of `fangai stats`: rates and
+ *	  quality (cmd_rates.c, cmd_quality.c; listed in the table of
+ *	  cmd_stats.c).
  */
-#ifndef FANGAI_CMD_RATES_H
-#define FANGAI_CMD_RATES_H
+#ifndef FANGAI_CMD_REGISTRY_STATS_H
+#define FANGAI_CMD_REGISTRY_STATS_H
 
 #include "cli.h"
 

@@ -1,0 +1,278 @@
+/*
+ * bulk.c
+ *	  Recording many exams at once: the open episodes of the programme are
+ *	  read in one query, every exam is checked and classified in memory
+ *	  with the same checks as a single exam, then all are stored in one
+ *	  transaction with one update per episode touched.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fangai/institution.h"
+#include "fangai/util.h"
+#include "screening_episode_int.h"
+
+/* An open episode and what the batch has done to it. */
+struct bulk_episode {
+	struct step st;			/* person (id, birth date), episode, programme */
+	struct episode_change change;
+	bool touched, closed;
+};
+
+/* One checked exam, waiting to be stored. */
+struct bulk_exam {
+	struct bulk_episode *ep;
+	fg_date date;
+	int64_t institution_id;
+	const char *type, *scheme, *findings;
+};
+
+struct batch {
+	fg_screening *s;
+	struct bulk_episode *eps;
+	size_t neps, cap;
+	int64_t *keys;			/* person id + 1 per slot; 0 empty */
+	size_t *slots;
+	size_t nslots;
+	struct bulk_exam *exams;
+	struct fg_arena arena;		/* findings texts */
+};
+
+static size_t
+slot_of(const struct batch *b, int64_t person)
+{
+	size_t i = ((uint64_t)person * 0x9e3779b97f4a7c15ULL >> 17) & (b->nslots - 1);
+
+	while (b->keys[i] != 0 && b->keys[i] != person + 1)
+		i = (i + 1) & (b->nslots - 1);
+	return i;
+}
+
+static fg_rc
+add_episode(struct batch *b, fg_stmt *st, struct fg_error *err)
+{
+	struct bulk_episode *e;
+	fg_rc rc;
+
+	if (b->neps == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 1024;
+		struct bulk_episode *grown = realloc(b->eps, cap * sizeof(*grown));
+
+		if (grown == NULL)
+			return fg_error_set(err, FG_NOMEM, NULL, "out of memory reading episodes");
+		b->eps = grown;
+		b->cap = cap;
+	}
+	e = &b->eps[b->neps++];
+	memset(e, 0, sizeof(*e));
+	e->st.person.id = fg_stmt_int64(st, 0);
+	e->st.ep.id = fg_stmt_int64(st, 1);
+	e->st.ep.programme_id = fg_stmt_int64(st, 2);
+	e->st.ep.institution_id = fg_stmt_int64(st, 3);
+	fg_strlcpy(e->st.ep.district, fg_stmt_text(st, 4), sizeof(e->st.ep.district));
+	e->st.ep.high_risk = fg_stmt_is_null(st, 6) ? -1 : (int)fg_stmt_int64(st, 6);
+	if (fg_date_parse(fg_stmt_text(st, 5), "started_on", &e->st.ep.started_on, err) != FG_OK ||
+	    fg_date_parse(fg_stmt_text(st, 7), "birth_date", &e->st.person.birth_date, err) != FG_OK)
+		return FG_INTERNAL;
+	rc = screening_programme_by_id(b->s, e->st.ep.programme_id, &e->st.ep.programme, err);
+	e->st.pi = rc == FG_OK ? fg_programme_info(e->st.ep.programme) : NULL;
+	screening_change_init(&e->change, NULL);
+	return rc;
+}
+
+static fg_rc
+index_episodes(struct batch *b, struct fg_error *err)
+{
+	b->nslots = 1024;
+	while (b->nslots < b->neps * 2)
+		b->nslots *= 2;
+	b->keys = calloc(b->nslots, sizeof(*b->keys));
+	b->slots = calloc(b->nslots, sizeof(*b->slots));
+	if (b->keys == NULL || b->slots == NULL)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory indexing episodes");
+	for (size_t i = 0; i < b->neps; i++) {
+		size_t k = slot_of(b, b->eps[i].st.person.id);
+
+		if (b->keys[k] == 0 || b->eps[b->slots[k]].st.ep.id < b->eps[i].st.ep.id)
+			b->slots[k] = i;	/* the newest open episode */
+		b->keys[k] = b->eps[i].st.person.id + 1;
+	}
+	return FG_OK;
+}
+
+static fg_rc
+load_episodes(struct batch *b, const char *code, struct fg_error *err)
+{
+	fg_stmt *st;
+	bool row;
+	fg_rc rc;
+
+	rc = fg_store_prepare(screening_store(b->s), "SELECT e.person_id, e.id, e.programme_id, e.institution_id,"
+			      " e.district, e.started_on, e.high_risk, n.birth_date FROM screening_episode e"
+			      " JOIN screening_programme p ON p.id = e.programme_id JOIN person n ON n.id = e.person_id"
+			      " WHERE p.code = ? AND e.closed_on IS NULL", &st, err);
+	if (rc != FG_OK)
+		return rc;
+	fg_stmt_bind_text(st, 1, code);
+	while ((rc = fg_stmt_step(st, &row, err)) == FG_OK && row)
+		if ((rc = add_episode(b, st, err)) != FG_OK)
+			break;
+	fg_stmt_reset(st);
+	return rc == FG_OK ? index_episodes(b, err) : rc;
+}
+
+/* The batch's episode of the person a record names, or the error. */
+static fg_rc
+episode_of(struct batch *b, const struct fg_screen_record *r, struct bulk_episode **out,
+	   struct fg_error *err)
+{
+	struct fg_person person;
+	size_t k;
+	fg_rc rc;
+
+	memset(&person, 0, sizeof(person));
+	if (r->person != NULL && strlen(r->person) >= 15)
+		rc = fg_person_get_by_id_number(screening_store(b->s), r->person, &person, err);
+	else if (r->person == NULL || r->person[0] == '\0')
+		rc = fg_error_set(err, FG_INVALID, "person", "missing value for person");
+	else
+		rc = fg_parse_int64(r->person, "person", 1, INT64_MAX, &person.id, err);
+	if (rc != FG_OK)
+		return rc;
+	k = slot_of(b, person.id);
+	if (b->keys[k] == 0)
+		return screening_not_enrolled(b->s, r->programme, &person, err);
+	if (b->eps[b->slots[k]].closed) {
+		const struct episode_change *c = &b->eps[b->slots[k]].change;
+		char day[FG_DATE_TEXT_MAX];
+
+		fg_error_set(err, FG_INVALID, "person", "person %lld is not enrolled in programme %s",
+			     (long long)person.id, r->programme);
+		fg_error_detail(err, "An earlier exam of this batch closed the episode on %s (%s).",
+				fg_date_format(c->closed_on, day), c->end_code);
+		return FG_INVALID;
+	}
+	*out = &b->eps[b->slots[k]];
+	return FG_OK;
+}
+
+/* Fold a later change into what the batch has done to an episode. */
+static void
+merge_change(struct episode_change *acc, const struct episode_change *c)
+{
+	fg_date *const mine[] = {&acc->screened_on, &acc->positive_on, &acc->recalled_on, &acc->referred_on};
+	const fg_date theirs[] = {c->screened_on, c->positive_on, c->recalled_on, c->referred_on};
+
+	for (size_t i = 0; i < 4; i++)
+		if (*mine[i] == FG_DATE_NONE)
+			*mine[i] = theirs[i];
+	acc->state = c->state;
+	acc->closed_on = c->closed_on;
+	acc->end_code = c->end_code;
+	acc->next_due = c->next_due;
+}
+
+static fg_rc
+check_record(struct batch *b, const struct fg_screen_record *r, const char *code, size_t i,
+	     struct fg_screen_result *res, struct fg_error *err)
+{
+	const struct fg_programme_exam *exam;
+	char findings[SCREENING_JSON_MAX];
+	struct episode_change c;
+	struct bulk_episode *e = NULL;
+	fg_rc rc;
+
+	if (r->programme == NULL || strcmp(r->programme, code) != 0)
+		return fg_error_set(err, FG_INVALID, "programme", "programme \"%s\" differs from the batch's \"%s\"",
+				    r->programme ? r->programme : "", code);
+	rc = episode_of(b, r, &e, err);
+	if (rc != FG_OK)
+		return rc;
+	rc = screening_check_date(r->date, "date", &e->st.person, e->st.ep.started_on, "enrolment",
+				  &e->st.date, err);
+	if (rc != FG_OK)
+		return rc;
+	e->st.institution_id = e->st.ep.institution_id;
+	if (r->institution != NULL && r->institution[0] != '\0') {
+		struct fg_institution inst;
+
+		rc = fg_institution_find(screening_store(b->s), r->institution, "institution", &inst, err);
+		e->st.institution_id = inst.id;
+	}
+	if (rc == FG_OK)
+		rc = screening_check_exam(&e->st, r, &exam, res, findings, sizeof(findings), err);
+	if (rc != FG_OK)
+		return rc;
+	b->exams[i] = (struct bulk_exam){e, e->st.date, e->st.institution_id, exam->type,
+					 fg_ruleset_name(exam->scheme), fg_arena_strdup(&b->arena, findings)};
+	if (b->exams[i].findings == NULL)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory");
+	screening_exam_change(&e->st, res, &c);
+	merge_change(&e->change, &c);
+	e->touched = true;
+	e->closed = c.closed_on != FG_DATE_NONE;
+	return FG_OK;
+}
+
+static fg_rc
+store_batch(struct batch *b, size_t n, const struct fg_screen_result *results, struct fg_error *err)
+{
+	fg_store *store = screening_store(b->s);
+	fg_stmt *insert = NULL, *update = NULL;
+	fg_rc rc = fg_store_begin(store, err);
+
+	if (rc != FG_OK)
+		return rc;
+	rc = screening_exam_stmt(b->s, &insert, err);
+	for (size_t i = 0; i < n && rc == FG_OK; i++) {
+		struct step st = b->exams[i].ep->st;
+
+		st.date = b->exams[i].date;
+		st.institution_id = b->exams[i].institution_id;
+		rc = screening_insert_exam(insert, &st, b->exams[i].type, b->exams[i].findings, b->exams[i].scheme,
+					   &results[i], err);
+	}
+	if (rc == FG_OK)
+		rc = screening_episode_stmt(b->s, &update, err);
+	for (size_t i = 0; i < b->neps && rc == FG_OK; i++)
+		if (b->eps[i].touched)
+			rc = screening_update_episode(update, b->eps[i].st.ep.id, &b->eps[i].change, err);
+	if (rc == FG_OK)
+		return fg_store_commit(store, err);
+	fg_store_rollback(store);
+	return rc;
+}
+
+fg_rc
+fg_screen_exams_record(fg_screening *s, const struct fg_screen_record *records, size_t n,
+		       struct fg_screen_result *results, size_t *failed, struct fg_error *err)
+{
+	struct batch b = {.s = s};
+	const char *code = n ? records[0].programme : NULL;
+	fg_rc rc = FG_OK;
+
+	*failed = 0;
+	if (n == 0)
+		return FG_OK;
+	if (code == NULL)
+		return fg_error_set(err, FG_INVALID, "programme", "missing value for programme");
+	fg_arena_init(&b.arena, 0);
+	b.exams = calloc(n, sizeof(*b.exams));
+	if (b.exams == NULL)
+		rc = fg_error_set(err, FG_NOMEM, NULL, "out of memory");
+	if (rc == FG_OK)
+		rc = load_episodes(&b, code, err);
+	for (size_t i = 0; i < n && rc == FG_OK; i++) {
+		rc = check_record(&b, &records[i], code, i, &results[i], err);
+		if (rc != FG_OK)
+			*failed = i;
+	}
+	if (rc == FG_OK)
+		rc = store_batch(&b, n, results, err);
+	fg_arena_free(&b.arena);
+	free(b.exams);
+	free(b.eps);
+	free(b.keys);
+	free(b.slots);
+	return rc;
+}
