@@ -7,7 +7,7 @@
 #                 and fault injection at every SQLite allocation
 #   make bench    the benchmarks under bench/, on the release build
 #
-# Sources are found by wildcard: a new lib/<subsystem>/*.c, src/*.c or
+# Sources are found by wildcard: a new lib/<subsystem>/*.c, src/{cli,server}/*.c or
 # tests/unit/test_*.c needs no edit here.
 
 VARIANT ?= release
@@ -17,7 +17,7 @@ PKGS := sqlite3 libutf8proc opencc json-c libmicrohttpd libsodium xlsxwriter
 CC ?= cc
 WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
         -Wno-unused-parameter -Wvla
-CPPFLAGS_ALL = -Iinclude -D_GNU_SOURCE -DFANGAI_DATADIR='"$(CURDIR)/data"' \
+CPPFLAGS_ALL = -Iinclude -Isrc/cli -Isrc/server -D_GNU_SOURCE -DFANGAI_DATADIR='"$(CURDIR)/data"' \
                $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 
@@ -33,7 +33,7 @@ CFLAGS_ALL = -std=c11 $(OPT) $(WARN) $(CFLAGS)
 LDFLAGS_ALL = $(OPT) $(LDFLAGS)
 
 LIB_SRC := $(sort $(wildcard lib/*/*.c))
-CLI_SRC := $(sort $(wildcard src/*.c))
+CLI_SRC := $(sort $(wildcard src/*/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -56,7 +56,7 @@ $(BOOTSTRAP): scripts/bootstrap $(wildcard package-lock.json)
 	@./scripts/bootstrap
 	@mkdir -p build && touch $@
 
-$(B)/%.o: %.c $(BOOTSTRAP) $(wildcard include/fangai/*.h) $(wildcard lib/*/*.h src/*.h)
+$(B)/%.o: %.c $(BOOTSTRAP) $(wildcard include/fangai/*.h) $(wildcard lib/*/*.h src/*/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -Ilib/store -c $< -o $@
@@ -72,8 +72,8 @@ $(B)/gen/commands.def: $(CLI_SRC) tools/gen-commands.sh
 	@mkdir -p $(dir $@)
 	@sh tools/gen-commands.sh $(CLI_SRC) > $@.tmp && mv $@.tmp $@
 
-$(B)/src/fangai.o: $(B)/gen/commands.def
-$(B)/src/fangai.o: CPPFLAGS_ALL += -I$(B)/gen
+$(B)/src/cli/fangai.o: $(B)/gen/commands.def
+$(B)/src/cli/fangai.o: CPPFLAGS_ALL += -I$(B)/gen
 
 $(B)/libfangai.a: $(LIB_OBJ)
 	@rm -f $@
@@ -98,7 +98,7 @@ $(B)/bench/%: bench/%.c $(B)/libfangai.a
 	@$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -Ilib/store -o $@ $< $(B)/libfangai.a $(LIBS) $(LDFLAGS_ALL)
 
 # The command-line harness runs the fangai command's main(): it links the CLI.
-CLI_PARTS := $(filter-out $(B)/src/fangai.o,$(CLI_OBJ))
+CLI_PARTS := $(filter-out $(B)/src/cli/fangai.o,$(CLI_OBJ))
 $(B)/fuzz/fuzz_cli: $(CLI_PARTS) $(B)/gen/commands.def
 $(B)/fuzz/fuzz_cli: FUZZ_LINK = $(CLI_PARTS)
 $(B)/fuzz/fuzz_cli: CPPFLAGS_ALL += -I$(B)/gen

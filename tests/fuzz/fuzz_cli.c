@@ -19,7 +19,7 @@
 int fangai_main(int argc, char **argv);
 
 #define main fangai_main
-#include "../../src/fangai.c"
+#include "../../src/cli/fangai.c"
 #undef main
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
