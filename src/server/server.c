@@ -429,7 +429,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	return MHD_YES;
 }
 
-static void
+static void FG_PRINTF(2, 0)
 log_mhd(void *cls, const char *fmt, va_list ap)
 {
 	char buf[512];

@@ -279,7 +279,7 @@ reply_fg_error(struct request *req, const struct fg_error *err)
 		reply_header(req, MHD_HTTP_HEADER_RETRY_AFTER, "5");
 }
 
-static void
+static void FG_PRINTF(5, 0)
 audit_fillv(const struct request *req, struct fg_audit_entry *e, const char *action,
 	    const char *result, const char *fmt, va_list ap)
 {
