@@ -69,6 +69,20 @@ body_to_file(struct request *req, char *path, size_t size)
 	return true;
 }
 
+/* Name the upload instead of its temporary path in text (of capacity size), in place. */
+static void
+hide_path(char *text, size_t size, const char *path)
+{
+	static const char name[] = "the uploaded file";
+	char *at = strstr(text, path);
+	size_t plen = strlen(path), nlen = sizeof(name) - 1;
+
+	if (at == NULL || strlen(text) - plen + nlen >= size)
+		return;
+	memmove(at + nlen, at + plen, strlen(at + plen) + 1);
+	memcpy(at, name, nlen);
+}
+
 static json_object *
 json_report(const struct fg_import_report *r)
 {
@@ -115,6 +129,10 @@ api_import_persons(struct request *req)
 	opts.institution = inst;
 	rc = fg_import_run(req->store, &opts, &report, &err);
 	unlink(path);
+	if (rc != FG_OK) {
+		hide_path(err.message, sizeof(err.message), path);
+		hide_path(err.detail, sizeof(err.detail), path);
+	}
 	audit_note(req, "import", audit_result(rc), "import/persons?rows=%lld&rejected=%lld",
 		   rc == FG_OK ? (long long)report.rows : 0LL, (long long)ps.count);
 	if (rc != FG_OK && !(rc == FG_INVALID && ps.count > 0)) {

@@ -142,6 +142,7 @@ async function screening(context) {
   });
   await check('screening: nothing is stored from a file with a refused row',
     async () => (await apiGet(page, `/api/persons?q=${good1}`)).body.total === 0);
+  await check('screening: the report names no temporary file', async () => !(await page.locator('main').innerText()).includes('/tmp/'));
   await check('screening: the progress bar is full', async () => (await page.locator('#progress').getAttribute('value')) === '100');
   await shot(page, 'import-refused');
   await page.check('#import input[name=skip_bad_rows]');

@@ -336,7 +336,7 @@ export function importPage(view) {
     bar.value = 100;
     const b = r.body || {};
     if (r.status === 200) status.replaceChildren(message('ok', t('import.done', b.report)));
-    else if (b.problems) status.replaceChildren(message('err', t('import.refused', { message: b.error.message })));
+    else if (b.problems) status.replaceChildren(message('err', t('import.refused', { n: b.problem_count })));
     else status.replaceChildren(message('err', t('form.error', { message: (b.error && b.error.message) || r.status })));
     if (b.problems && b.problems.length) report.replaceChildren(card('import.problems', problemTable(b.problems)));
     const heading = report.querySelector('h2');
