@@ -12,14 +12,14 @@ const runs = Number(RUNS);
 
 // [role, page label, hash, selector of the content].
 const pages = [
-  ['screening', 'home: residents (paged)', '#/home', 'main table tbody tr'],
+  ['screening', 'home: residents (paged)', '#/home', 'main .pager'],
   ['screening', 'person search by name', `#/persons?q=${encodeURIComponent(NAME)}`, 'main table tbody tr'],
   ['screening', 'person record and timeline', `#/person/${PERSON}`, '#timeline li'],
   ['clinician', 'home: persons (paged)', '#/home', 'main .pager'],
   ['followup', 'home: worklist', '#/home', 'main .pager'],
   ['registry', 'dashboard (3 charts)', '#/dashboard', '#registers canvas'],
-  ['system_admin', 'home: institutions', '#/home', 'main table tbody tr'],
-  ['auditor', 'home: audit log', '#/home', 'main table tbody tr'],
+  ['system_admin', 'home: institutions', '#/home', 'main .pager'],
+  ['auditor', 'home: audit log', '#/home', 'main .pager'],
 ];
 
 const profile = mkdtempSync(join(tmpdir(), 'fangai-bench-chromium-'));

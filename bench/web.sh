@@ -35,6 +35,7 @@ ACCOUNTS="$WORK/web-accounts.json"
 	done
 	printf '}\n'
 } >"$ACCOUNTS"
+rm -f "$WORK/web-port"
 "$F" serve --db "$DB" --port 0 --port-file "$WORK/web-port" --threads 4 2>"$WORK/web-server.log" &
 SERVER_PID=$!
 for _ in $(seq 1 100); do [ -s "$WORK/web-port" ] && break; sleep 0.1; done

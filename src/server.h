@@ -255,6 +255,7 @@ void api_persons_timeline(struct request *req);
 void api_institutions_list(struct request *req);
 void api_institutions_get(struct request *req);
 void api_stats_summary(struct request *req);
+void api_stats_screening(struct request *req);
 void api_audit_list(struct request *req);
 void api_followup_worklist(struct request *req);
 void api_screening_scheme_get(struct request *req);

@@ -24,6 +24,7 @@ const struct route server_routes[] = {
 	{"GET", "/api/institutions", api_institutions_list, ROUTE_USER, FG_CAN_READ_INSTITUTIONS, false},
 	{"GET", "/api/institutions/{id}", api_institutions_get, ROUTE_USER, FG_CAN_READ_INSTITUTIONS, false},
 	{"GET", "/api/stats/summary", api_stats_summary, ROUTE_USER, FG_CAN_READ_STATS, false},
+	{"GET", "/api/stats/screening", api_stats_screening, ROUTE_USER, FG_CAN_READ_STATS, false},
 	{"GET", "/api/followup/worklist", api_followup_worklist, ROUTE_USER, PERSONS_R, false},
 	{"GET", "/api/screening/schemes/{name}", api_screening_scheme_get, ROUTE_USER, PERSONS_R, false},
 	{"POST", "/api/screening/schemes/{name}/classify", api_screening_classify, ROUTE_USER, PERSONS_R, false},

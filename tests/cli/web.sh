@@ -8,7 +8,7 @@
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CHROMIUM=/usr/bin/chromium
 
-city 300
+"$F" init >/dev/null && "$F" synth --persons 1500 --seed 11 --screening --quiet >/dev/null
 # Follow-up visits for the follow-up staff of the community centre (10) and the hospital (2).
 for inst in 10 2; do
 	for p in $(sql "SELECT id FROM person WHERE institution_id = $inst AND vital_status = 'alive' ORDER BY id LIMIT 3"); do

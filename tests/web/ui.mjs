@@ -11,7 +11,7 @@ import { join } from 'node:path';
 const { BASE, ACCOUNTS, OTHER_PERSON, TUMOUR_PERSON, CHROMIUM, SHOTS } = process.env;
 const accounts = JSON.parse(readFileSync(ACCOUNTS, 'utf8'));
 const CJK = /[\u4e00-\u9fff]/;
-const UNTRANSLATED = /\b(app|nav|login|role|home|persons|col|sex|vital|page|person|form|dash|inst|err|reg|tl)\.[a-z0-9_]+\b/;
+const UNTRANSLATED = /\b(app|nav|login|role|home|persons|col|sex|vital|page|person|form|dash|inst|err|reg|tl|prog|fun|exam|field|import)\.[a-z0-9_]+\b/;
 
 // A resident ID number: 17 digits and the GB 11643-1999 check character.
 function residentId(base17) {
@@ -130,7 +130,7 @@ async function screening(context) {
 
   // CSV upload: a refused row stops the whole file, then is skipped on request.
   const good1 = residentId('44010319800101123'), good2 = residentId('44010319810202124');
-  const csvPath = join(profile, 'persons.csv');
+  const csvPath = join(profile, 'upload.csv');
   writeFileSync(csvPath, `姓名,身份证号码,性别,出生日期\n张三,${good1},1,1980-01-01\n李四,44010319810202124Z,2,1981-02-02\n王五,${good2},2,1981-02-02\n`);
   await page.goto(`${BASE}/#/import`);
   await page.setInputFiles('#import input[name=file]', csvPath);
@@ -152,6 +152,11 @@ async function screening(context) {
   await check('screening: skipping the refused row imports the others for the centre',
     () => a.body.total === 1 && b.body.total === 1 && a.body.items[0].institution_id === 10);
   await check('screening: the import page is in Chinese', () => chinese(page));
+
+  // The centre's own screening figures only.
+  const own = await apiGet(page, '/api/stats/screening?by=institution');
+  await check('screening: screening statistics cover the centre alone',
+    () => own.status === 200 && own.body.items.every((r) => r.institution_id === 10));
   await page.close();
 }
 
@@ -222,6 +227,17 @@ async function registry(context) {
     const total = lines.slice(1).reduce((s, l) => s + Number(l.split(',')[1]), 0);
     return lines[0] === '区县,人数' && total === summary.body.persons;
   });
+  await page.waitForSelector('#funnel canvas');
+  const [fdl] = await Promise.all([page.waitForEvent('download'), page.click('button[data-chart=funnel]')]);
+  const funnel = readFileSync(await fdl.path(), 'utf8').replace(/^\ufeff/, '').trim().split(/\r\n/);
+  const sp = await apiGet(page, '/api/stats/screening?by=programme');
+  await check('registry: the screening funnel downloads as CSV with the API counts', () => {
+    const invited = sp.body.items.reduce((s, r) => s + r.invited, 0);
+    return funnel[0] === '环节,人数' && funnel[1] === `邀请,${invited}` && invited > 0;
+  });
+  const si = await apiGet(page, '/api/stats/screening?by=institution');
+  await check('registry: the early-diagnosis rate is charted by programme and institution',
+    async () => (await page.locator('#early-programme canvas').count()) === 1 && (await page.locator('#early-institution canvas').count()) === 1 && si.body.items.length > 0);
   await page.click('#lang');
   await page.waitForSelector('#nav a:has-text("Dashboard")');
   await check('the language switch turns the UI into English', async () => (await page.locator('main h1').innerText()) === 'Dashboard');
