@@ -17,7 +17,7 @@ const pages = [
   ['screening', 'person record and timeline', `#/person/${PERSON}`, '#timeline li'],
   ['clinician', 'home: persons (paged)', '#/home', 'main .pager'],
   ['followup', 'home: worklist', '#/home', 'main .pager'],
-  ['registry', 'dashboard (3 charts)', '#/dashboard', '#registers canvas'],
+  ['registry', 'dashboard (6 charts)', '#/dashboard', '#registers canvas'],
   ['system_admin', 'home: institutions', '#/home', 'main .pager'],
   ['auditor', 'home: audit log', '#/home', 'main .pager'],
 ];
@@ -39,7 +39,7 @@ try {
       await page.fill('#login input[name=username]', accounts[r].user);
       await page.fill('#login input[name=password]', accounts[r].password);
       await page.click('#login button[type=submit]');
-      await page.waitForSelector('main h1');
+      await page.waitForSelector('#logout');
       role = r;
     }
     const times = [];
@@ -47,7 +47,10 @@ try {
       await page.goto('about:blank');
       const start = Date.now();
       await page.goto(`${BASE}/${hash}`);
-      await page.waitForSelector(selector, { timeout: 30000 });
+      try { await page.waitForSelector(selector, { timeout: 30000 }); } catch (e) {
+        console.log(`${label}: content did not appear: ${(await page.locator('body').innerText()).slice(0, 300)}`);
+        throw e;
+      }
       times.push(Date.now() - start);
     }
     times.sort((a, b) => a - b);
