@@ -19,6 +19,7 @@
 
 #include "fangai/arena.h"
 #include "fangai/date.h"
+#include "fangai/distrib.h"
 #include "fangai/error.h"
 #include "fangai/store.h"
 
@@ -37,12 +38,6 @@ fg_rc fg_conf_type_parse(const char *text, const char *field,
  */
 fg_rc fg_surv_parse_number(const char *text, const char *field, double min,
 			   double max, double *out, struct fg_error *err);
-
-/* The standard normal quantile of p in (0, 1), to double precision. */
-double fg_qnorm(double p);
-
-/* The upper tail probability of a chi-squared value with df degrees of freedom. */
-double fg_pchisq_upper(double x, int df);
 
 /* One step of a survival curve. */
 struct fg_surv_point {
@@ -180,6 +175,19 @@ enum fg_rate_kind { FG_RATE_QX, FG_RATE_MX };
  */
 fg_rc fg_ratetable_load(const char *path, struct fg_arena *arena,
 			struct fg_ratetable *out, struct fg_error *err);
+
+/*
+ * Import a life table CSV file (as fg_ratetable_load reads it) into the
+ * store's life_table under `name`, replacing a table of that name, in one
+ * transaction after the whole file has been checked.  *rows receives the
+ * cells stored.
+ */
+fg_rc fg_ratetable_save(fg_store *store, const char *name, const char *path,
+			size_t *rows, struct fg_error *err);
+
+/* Read the life table `name` from the store; FG_NOTFOUND if there is none. */
+fg_rc fg_ratetable_fetch(fg_store *store, const char *name, struct fg_arena *arena,
+			 struct fg_ratetable *out, struct fg_error *err);
 
 enum fg_net_method { FG_NET_EDERER2, FG_NET_POHAR_PERME };
 
