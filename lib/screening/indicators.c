@@ -373,6 +373,8 @@ quantile7(const struct delay *v, size_t n, double p)
 static void
 set_quantiles(struct group_table *g, struct delay *d, size_t nd)
 {
+	if (nd == 0)		/* no positive with a diagnosis: d may be NULL */
+		return;
 	qsort(d, nd, sizeof(*d), cmp_delay);
 	for (size_t i = 0; i < nd;) {
 		size_t j = i;
@@ -454,7 +456,8 @@ fg_screen_indicators_compute(const struct fg_screen_facts *facts, unsigned by,
 	for (size_t i = 0; i < g.n; i++)
 		finish_rates(&g.out[i]);
 	set_quantiles(&g, delays, nd);
-	qsort(g.out, g.n, sizeof(*g.out), cmp_rows);
+	if (g.n > 0)		/* g.out is NULL without groups */
+		qsort(g.out, g.n, sizeof(*g.out), cmp_rows);
 	*count = g.n;
 	*rows = fg_arena_alloc(arena, (g.n ? g.n : 1) * sizeof(**rows));
 	if (*rows == NULL)

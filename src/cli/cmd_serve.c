@@ -2,9 +2,12 @@
  * cmd_serve.c
  *	  fangai serve: the platform server (HTTP JSON API and HL7 FHIR R4).
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "fangai/util.h"
 #include "server.h"
 
 static const struct cli_option serve_options[] = {
@@ -21,6 +24,8 @@ static const struct cli_option serve_options[] = {
 	{"max-head", "BYTES", "room for the request line and headers (default 16384)"},
 	{"idle-timeout", "SECONDS", "end sessions unused this long (default 1800)"},
 	{"session-lifetime", "SECONDS", "end sessions this long after login (default 43200)"},
+	{"web", "DIR", "serve the web UI from DIR (default: web/ beside data/; \"none\" for no UI)"},
+	{"vendor", "DIR", "npm modules for /vendor/ (default: node_modules/ beside web/)"},
 	CLI_OPT_END,
 };
 
@@ -42,6 +47,32 @@ static const struct numeric_option numeric[] = {
 	{"session-lifetime", 60, 86400 * 365, 43200},
 };
 #define NNUMERIC (sizeof(numeric) / sizeof(numeric[0]))
+
+/*
+ * The web UI's directories: --web (or $FANGAI_WEB, or web/ beside the data
+ * directory) and --vendor (or node_modules/ beside the web directory).
+ */
+static void
+web_dirs(struct cli_args *args, struct server_config *cfg)
+{
+	static char web[4096], vendor[4096 + 32];
+	const char *w = cli_get(args, "web"), *env = getenv("FANGAI_WEB");
+
+	if (w == NULL && env != NULL && env[0] != '\0')
+		w = env;
+	if (w == NULL) {
+		snprintf(web, sizeof(web), "%s/../web", fg_datadir());
+		w = web;
+	}
+	if (strcmp(w, "none") == 0)
+		return;
+	cfg->web_dir = w;
+	cfg->vendor_dir = cli_get(args, "vendor");
+	if (cfg->vendor_dir == NULL) {
+		snprintf(vendor, sizeof(vendor), "%s/../node_modules", w);
+		cfg->vendor_dir = vendor;
+	}
+}
 
 static int
 run_serve(struct cli_args *args)
@@ -68,6 +99,7 @@ run_serve(struct cli_args *args)
 	if (cli_has(args, "listen"))
 		cfg.address = cli_get(args, "listen");
 	cfg.port_file = cli_get(args, "port-file");
+	web_dirs(args, &cfg);
 	/* Open once to check the database and bring its schema up to date. */
 	store = cli_open_store(args, false, &status);
 	if (store == NULL)

@@ -112,10 +112,11 @@ send_reply(struct MHD_Connection *conn, unsigned status, const char *type,
 	if (resp == NULL)
 		return MHD_NO;
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	for (int i = 0; i < nheaders; i++)
 		MHD_add_response_header(resp, headers[i][0], headers[i][1]);
+	if (MHD_get_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL) == NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	ret = MHD_queue_response(conn, status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -251,6 +252,8 @@ dispatch(struct request *req)
 		snprintf(allow + strlen(allow), sizeof(allow) - strlen(allow), "%s%s",
 			 allow[0] ? ", " : "", r->method);
 	}
+	if (found == NULL && allow[0] == '\0' && static_serve(req))
+		return;
 	if (found == NULL) {
 		req->fhir = strncmp(req->path, "/fhir/", 6) == 0 || strcmp(req->path, "/fhir") == 0;
 		if (allow[0]) {

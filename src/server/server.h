@@ -37,6 +37,8 @@ struct server_config {
 	size_t max_head;		/* request line and headers: 414/431 beyond */
 	struct fg_session_policy policy;
 	const char *port_file;		/* write the bound port here once listening */
+	const char *web_dir;		/* the web UI's static files; NULL: none */
+	const char *vendor_dir;		/* npm modules for /vendor/ (server_static.c) */
 };
 
 #define REQUEST_MAX_PARAMS 4
@@ -255,6 +257,13 @@ struct fg_institution;
 json_object *json_institution(const struct fg_institution *in);
 
 /*
+ * Serve a static file of the web UI for a GET or HEAD outside /api and
+ * /fhir (server_static.c).  Returns false, without replying, when the
+ * request is not one for a static file.
+ */
+bool static_serve(struct request *req);
+
+/*
  * How persons travel in one API: the JSON API's own objects or FHIR
  * Patients.  Create and update are the same steps in either.
  */
@@ -306,10 +315,16 @@ void api_persons_search(struct request *req);
 void api_persons_get(struct request *req);
 void api_persons_create(struct request *req);
 void api_persons_update(struct request *req);
+void api_persons_timeline(struct request *req);
 void api_institutions_list(struct request *req);
 void api_institutions_get(struct request *req);
 void api_stats_summary(struct request *req);
+void api_stats_screening(struct request *req);
 void api_audit_list(struct request *req);
+void api_followup_worklist(struct request *req);
+void api_screening_scheme_get(struct request *req);
+void api_screening_classify(struct request *req);
+void api_import_persons(struct request *req);
 void fhir_metadata(struct request *req);
 void fhir_patient_read(struct request *req);
 void fhir_patient_vread(struct request *req);

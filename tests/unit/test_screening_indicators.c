@@ -286,6 +286,22 @@ quantiles_match_r(void **state)
 	assert_int_equal(checked, 6);
 }
 
+/* No episodes (an institution that has screened nobody yet): no rows, no failure. */
+static void
+no_facts(void **state)
+{
+	struct fg_screen_facts facts = {0};
+	struct fg_screen_indicators *rows = NULL;
+	struct fg_arena arena;
+	size_t n = 99;
+
+	fg_arena_init(&arena, 0);
+	assert_int_equal(fg_screen_indicators_compute(&facts, FG_BY_PROGRAMME | FG_BY_INSTITUTION, &arena,
+						      &rows, &n, NULL), FG_OK);
+	assert_int_equal(n, 0);
+	fg_arena_free(&arena);
+}
+
 int
 main(void)
 {
@@ -294,6 +310,7 @@ main(void)
 		cmocka_unit_test(by_every_dimension),
 		cmocka_unit_test(no_grouping),
 		cmocka_unit_test(quantiles_match_r),
+		cmocka_unit_test(no_facts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,73 @@
+// app.js: start-up and the hash router of the web UI.  Who is logged in
+// comes from GET /api/me; the navigation shows the pages the role may use.
+import { api, logout } from './api.js';
+import { loadCatalogue, t, toggleLang, translate } from './i18n.js';
+import { h } from './ui.js';
+import * as pages from './pages.js';
+
+const view = document.getElementById('view');
+let me = null;
+
+// The navigation of each role: [route, message key].
+const navOf = {
+  screening: [['#/home', 'nav.home'], ['#/persons', 'nav.persons'], ['#/register', 'nav.register'], ['#/exam', 'nav.exam'], ['#/import', 'nav.import'], ['#/dashboard', 'nav.dashboard']],
+  clinician: [['#/home', 'nav.home'], ['#/persons', 'nav.persons'], ['#/exam', 'nav.exam'], ['#/register', 'nav.register']],
+  followup: [['#/home', 'nav.home'], ['#/worklist', 'nav.worklist'], ['#/persons', 'nav.persons']],
+  registry: [['#/home', 'nav.home'], ['#/dashboard', 'nav.dashboard'], ['#/persons', 'nav.persons'], ['#/register', 'nav.register'], ['#/import', 'nav.import']],
+  institution_admin: [['#/home', 'nav.home'], ['#/institutions', 'nav.institutions'], ['#/persons', 'nav.persons'], ['#/dashboard', 'nav.dashboard']],
+  system_admin: [['#/home', 'nav.home'], ['#/institutions', 'nav.institutions'], ['#/dashboard', 'nav.dashboard']],
+  auditor: [['#/home', 'nav.home'], ['#/audit', 'nav.audit'], ['#/institutions', 'nav.institutions']],
+};
+
+const routes = [
+  [/^#\/home$/, () => pages.homePage(view, me)],
+  [/^#\/persons(\?.*)?$/, (m) => pages.personsPage(view, new URLSearchParams((m[1] || '').slice(1)))],
+  [/^#\/person\/(\d+)$/, (m) => pages.personPage(view, m[1])],
+  [/^#\/register$/, () => pages.registerPage(view)],
+  [/^#\/exam(\?.*)?$/, (m) => pages.examPage(view, new URLSearchParams((m[1] || '').slice(1)))],
+  [/^#\/import$/, () => pages.importPage(view)],
+  [/^#\/dashboard$/, () => pages.dashboardPage(view)],
+  [/^#\/worklist$/, () => pages.worklistPage(view)],
+  [/^#\/institutions$/, () => pages.institutionsPage(view)],
+  [/^#\/audit$/, () => pages.auditPage(view)],
+];
+
+function renderChrome() {
+  translate();
+  const nav = document.getElementById('nav');
+  const who = document.getElementById('who');
+  if (!me) {
+    nav.replaceChildren();
+    who.replaceChildren();
+    return;
+  }
+  nav.replaceChildren(...(navOf[me.user.role] || []).map(([href, key]) =>
+    h('a', { href, class: location.hash.startsWith(href) ? 'on' : '' }, t(key))));
+  who.replaceChildren(`${me.user.username} · ${t(`role.${me.user.role}`)} `,
+    h('button', { type: 'button', id: 'logout', onclick: async () => { await logout(); me = null; location.hash = '#/login'; } }, t('nav.logout')));
+}
+
+async function route() {
+  if (!me) {
+    renderChrome();
+    pages.loginPage(view, async () => { me = await api('GET', '/api/me'); location.hash = '#/home'; route(); });
+    return;
+  }
+  const hash = location.hash || '#/home';
+  renderChrome();
+  for (const [re, show] of routes) {
+    const m = hash.match(re);
+    if (m) return show(m);
+  }
+  location.hash = '#/home';
+}
+
+async function start() {
+  await loadCatalogue();
+  document.getElementById('lang').addEventListener('click', async () => { await toggleLang(); route(); });
+  try { me = await api('GET', '/api/me'); } catch { me = null; }
+  window.addEventListener('hashchange', route);
+  route();
+}
+
+start();
