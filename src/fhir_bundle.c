@@ -159,6 +159,10 @@ fhir_metadata(struct request *req)
 		{"gender", "token"}, {"address-district", "string"}, {NULL, NULL},
 	};
 	static const char *const org_sp[][2] = {{"identifier", "token"}, {"name", "string"}, {NULL, NULL}};
+	static const char *const patient_sp_only[][2] = {{"patient", "reference"}, {NULL, NULL}};
+	static const char *const read_ia[] = {"read", NULL}, *const search_ia[] = {"search-type", NULL};
+	static const char *const no_sp[][2] = {{NULL, NULL}};
+	static const char *const slot_sp[][2] = {{"service-type", "token"}, {"start", "date"}, {NULL, NULL}};
 	static const char *const formats[] = {"application/fhir+json", "json", NULL};
 	json_object *cs = json_object_new_object(), *rest = json_object_new_object();
 	json_object *rests = json_object_new_array(), *res = json_object_new_array();
@@ -180,6 +184,11 @@ fhir_metadata(struct request *req)
 	json_object_object_add(rest, "security", sec);
 	json_object_array_add(res, capability_resource("Patient", patient_ia, patient_sp, true));
 	json_object_array_add(res, capability_resource("Organization", org_ia, org_sp, false));
+	json_object_array_add(res, capability_resource("Condition", org_ia, patient_sp_only, false));
+	json_object_array_add(res, capability_resource("ServiceRequest", org_ia, patient_sp_only, false));
+	json_object_array_add(res, capability_resource("Task", org_ia, patient_sp_only, false));
+	json_object_array_add(res, capability_resource("Appointment", read_ia, no_sp, false));
+	json_object_array_add(res, capability_resource("Slot", search_ia, slot_sp, false));
 	json_object_object_add(rest, "resource", res);
 	json_object_array_add(rests, rest);
 	json_object_object_add(cs, "rest", rests);
