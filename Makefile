@@ -3,6 +3,8 @@
 #   make          build the release binary build/release/fangai
 #   make run      create the demo city under var/, its accounts, and serve it
 #   make check    every test, built with AddressSanitizer and UBSan
+#   make check-long  the long reliability runs: 200 crash-loop cycles per writer,
+#                 and fault injection at every SQLite allocation
 #   make bench    the benchmarks under bench/, on the release build
 #
 # Sources are found by wildcard: a new lib/<subsystem>/*.c, src/*.c or
@@ -45,12 +47,12 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
 
 BOOTSTRAP := build/.bootstrap
 
-.PHONY: all run check bench fuzz clean unit-tests bench-bins fuzz-bins
+.PHONY: all run check check-long bench fuzz clean unit-tests bench-bins fuzz-bins
 .DEFAULT_GOAL := all
 
 all: $(B)/fangai
 
-$(BOOTSTRAP): scripts/bootstrap
+$(BOOTSTRAP): scripts/bootstrap $(wildcard package-lock.json)
 	@./scripts/bootstrap
 	@mkdir -p build && touch $@
 
@@ -81,21 +83,30 @@ $(B)/fangai: $(CLI_OBJ) $(B)/libfangai.a
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(B)/libfangai.a $(LIBS)
 
+# The fault-injection test fails libfangai's own allocations through these wrappers.
+$(B)/tests/test_faults: TEST_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup
+
 $(B)/tests/%: tests/unit/%.c $(B)/libfangai.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	@$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -Ilib/store -Itests/unit -o $@ $< $(B)/libfangai.a \
-		$(LIBS) -lcmocka $(LDFLAGS_ALL)
+		$(LIBS) -lcmocka $(LDFLAGS_ALL) $(TEST_LDFLAGS)
 
 $(B)/bench/%: bench/%.c $(B)/libfangai.a
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	@$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -Ilib/store -o $@ $< $(B)/libfangai.a $(LIBS) $(LDFLAGS_ALL)
 
+# The command-line harness runs the fangai command's main(): it links the CLI.
+CLI_PARTS := $(filter-out $(B)/src/fangai.o,$(CLI_OBJ))
+$(B)/fuzz/fuzz_cli: $(CLI_PARTS) $(B)/gen/commands.def
+$(B)/fuzz/fuzz_cli: FUZZ_LINK = $(CLI_PARTS)
+$(B)/fuzz/fuzz_cli: CPPFLAGS_ALL += -I$(B)/gen
+
 $(B)/fuzz/%: tests/fuzz/%.c $(B)/libfangai.a
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
-	@$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(B)/libfangai.a $(LIBS)
+	@$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(FUZZ_LINK) $(B)/libfangai.a $(LIBS)
 
 unit-tests: $(UNIT_BIN) $(B)/fangai
 fuzz-bins: $(FUZZ_BIN)
@@ -106,6 +117,12 @@ check:
 	@$(MAKE) -s --no-print-directory VARIANT=asan unit-tests
 	@$(MAKE) -s --no-print-directory VARIANT=fuzz fuzz-bins
 	@FANGAI_BUILD=build/asan FANGAI_FUZZ_BUILD=build/fuzz tests/run
+
+CRASH_CYCLES ?= 200
+check-long:
+	@$(MAKE) -s --no-print-directory VARIANT=asan unit-tests
+	@CRASH_CYCLES=$(CRASH_CYCLES) FANGAI_BUILD=build/asan tests/run cli/crash
+	@FANGAI_FAULT_STRIDE=1 FANGAI_BUILD=build/asan VERBOSE=1 tests/run unit/test_faults
 
 FUZZ_SECONDS ?= 300
 fuzz:
@@ -125,7 +142,7 @@ run: $(B)/fangai
 	@mkdir -p var
 	@if [ ! -f $(DEMO_DB) ]; then \
 		$(B)/fangai init --db $(DEMO_DB) && \
-		$(B)/fangai synth --db $(DEMO_DB) --persons $(DEMO_PERSONS) --seed 2026 --network; \
+		$(B)/fangai synth --db $(DEMO_DB) --persons $(DEMO_PERSONS) --seed 2026 --screening --network; \
 	fi
 	@$(B)/fangai stats summary --db $(DEMO_DB)
 	@sh scripts/demo-accounts $(B)/fangai $(DEMO_DB)

@@ -13,8 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
+#include "bench.h"
 #include "fangai/survival.h"
 
 #define CMD_MAX 2048
@@ -23,13 +25,15 @@ struct rng {
 	uint64_t s;
 };
 
+/* CPU seconds used by this process (self) or by its finished children. */
 static double
-now(void)
+cpu(int who)
 {
-	struct timespec ts;
+	struct rusage ru;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	getrusage(who, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 }
 
 /* splitmix64: a uniform double in [0, 1). */
@@ -115,7 +119,7 @@ bench_km(const char *work, long n, int r_present)
 	struct fg_arena arena;
 	struct fg_error err;
 	struct fg_km km;
-	double t0, t_fit, t_cli;
+	double t0, c0, t_fit, t_cli, c_fit, c_cli;
 
 	snprintf(path, sizeof(path), "%s/km.csv", work);
 	if (subj == NULL || time == NULL || event == NULL || write_cohort(path, n, subj) != 0) {
@@ -128,34 +132,41 @@ bench_km(const char *work, long n, int r_present)
 	}
 	fg_arena_init(&arena, 0);
 	t0 = now();
+	c0 = cpu(RUSAGE_SELF);
 	if (fg_km_fit(time, event, (size_t)n, NULL, &arena, &km, &err) != FG_OK) {
 		printf("Kaplan-Meier failed: %s\n", err.message);
 		fg_arena_free(&arena);
 		goto out;
 	}
 	t_fit = now() - t0;
+	c_fit = cpu(RUSAGE_SELF) - c0;
 	fg_surv_at(km.points, km.npoints, -1.0, 1826.0, &at);
 	fg_arena_free(&arena);
 	snprintf(cmd, sizeof(cmd), "\"%s\" survival km \"%s\" --time time --status status --at 1826 --format csv"
 		 " >/dev/null", getenv("FANGAI_BIN") ? getenv("FANGAI_BIN") : "build/release/fangai", path);
 	t0 = now();
+	c0 = cpu(RUSAGE_CHILDREN);
 	t_cli = system(cmd) == 0 ? now() - t0 : NAN;
-	printf("Kaplan-Meier, %ld rows: fangai fit %.3f s (%.0f rows/s); CLI from CSV end to end %.2f s;"
-	       " S(1826) = %.10f\n", n, t_fit, (double)n / t_fit, t_cli, at.surv);
+	c_cli = cpu(RUSAGE_CHILDREN) - c0;
+	printf("Kaplan-Meier, %ld rows: fangai fit %.3f s (CPU %.3f s, %.0f rows/s); CLI from CSV end to end"
+	       " %.2f s (CPU %.2f s); S(1826) = %.10f\n", n, t_fit, c_fit, (double)n / t_fit, t_cli, c_cli, at.surv);
 	if (!r_present)
 		goto out;
 	snprintf(cmd, sizeof(cmd),
 		 "Rscript -e 'suppressMessages({library(survival); library(data.table)});"
-		 " t0 <- proc.time()[[3]]; d <- fread(\"%s\"); t1 <- proc.time()[[3]];"
-		 " f <- survfit(Surv(time, status) ~ 1, data = d); t2 <- proc.time()[[3]];"
-		 " cat(sprintf(\"%%.3f %%.3f %%.10f\\n\", t1 - t0, t2 - t1, summary(f, times = 1826)$surv))'", path);
+		 " cpu <- function() sum(proc.time()[1:2]);"
+		 " t0 <- proc.time()[[3]]; u0 <- cpu(); d <- fread(\"%s\"); t1 <- proc.time()[[3]]; u1 <- cpu();"
+		 " f <- survfit(Surv(time, status) ~ 1, data = d); t2 <- proc.time()[[3]]; u2 <- cpu();"
+		 " cat(sprintf(\"%%.3f %%.3f %%.3f %%.3f %%.10f\\n\", t1 - t0, t2 - t1, u1 - u0, u2 - u1,"
+		 " summary(f, times = 1826)$surv))'", path);
 	if (run_line(cmd, line, sizeof(line))) {
-		double r_read, r_fit, r_surv;
+		double r_read, r_fit, u_read, u_fit, r_surv;
 
-		if (sscanf(line, "%lf %lf %lf", &r_read, &r_fit, &r_surv) == 3)
-			printf("Kaplan-Meier, %ld rows: R survfit %.3f s (fread %.2f s more), S(1826) = %.10f;"
-			       " fangai %.1fx faster fitting, %.1fx end to end from the CSV file\n",
-			       n, r_fit, r_read, r_surv, r_fit / t_fit, (r_fit + r_read) / t_cli);
+		if (sscanf(line, "%lf %lf %lf %lf %lf", &r_read, &r_fit, &u_read, &u_fit, &r_surv) == 5)
+			printf("Kaplan-Meier, %ld rows: R survfit %.3f s (CPU %.3f s), fread %.2f s more (CPU %.2f s),"
+			       " S(1826) = %.10f; fangai %.1fx faster fitting (CPU %.1fx), %.1fx end to end from the"
+			       " CSV file (CPU %.1fx)\n", n, r_fit, u_fit, r_read, u_read, r_surv, r_fit / t_fit,
+			       u_fit / c_fit, (r_fit + r_read) / t_cli, (u_fit + u_read) / c_cli);
 	} else
 		printf("Kaplan-Meier: R did not run\n");
 out:
@@ -164,15 +175,15 @@ out:
 	free(event);
 }
 
-/* Time Pohar Perme on the first n subjects; NAN on failure. */
+/* Time Pohar Perme on the first n subjects (wall, and CPU into *c); NAN on failure. */
 static double
-time_net(const struct fg_net_subject *subj, long n, const struct fg_ratetable *rt, double *s5)
+time_net(const struct fg_net_subject *subj, long n, const struct fg_ratetable *rt, double *s5, double *c)
 {
 	struct fg_surv_point at;
 	struct fg_arena arena;
 	struct fg_error err;
 	struct fg_net net;
-	double t0 = now(), t;
+	double t0 = now(), c0 = cpu(RUSAGE_SELF), t;
 
 	fg_arena_init(&arena, 0);
 	if (fg_net_fit(subj, (size_t)n, rt, FG_NET_POHAR_PERME, NULL, &arena, &net, &err) != FG_OK) {
@@ -181,6 +192,7 @@ time_net(const struct fg_net_subject *subj, long n, const struct fg_ratetable *r
 		return NAN;
 	}
 	t = now() - t0;
+	*c = cpu(RUSAGE_SELF) - c0;
 	*s5 = fg_surv_at(net.points, net.npoints, -1.0, 1826.0, &at) ? at.surv : NAN;
 	fg_arena_free(&arena);
 	return t;
@@ -194,7 +206,7 @@ bench_net(const char *work, long n, long n_r, int r_present)
 	struct fg_ratetable rt;
 	struct fg_arena arena;
 	struct fg_error err;
-	double t_all, t_small, s_all, s_small;
+	double t_all, t_small, s_all, s_small, c_all, c_small;
 
 	snprintf(path, sizeof(path), "%s/net.csv", work);
 	snprintf(rtpath, sizeof(rtpath), "%s/../tests/r/data/slopop.csv", getenv("FANGAI_DATA") ? getenv("FANGAI_DATA") : "data");
@@ -206,29 +218,31 @@ bench_net(const char *work, long n, long n_r, int r_present)
 	}
 	if (n_r > n)
 		n_r = n;
-	t_small = time_net(subj, n_r, &rt, &s_small);
-	t_all = time_net(subj, n, &rt, &s_all);
-	printf("Pohar Perme, %ld rows: fangai %.2f s (%.0f rows/s), net S(1826) = %.10f\n", n, t_all,
-	       (double)n / t_all, s_all);
-	printf("Pohar Perme, first %ld rows: fangai %.3f s, net S(1826) = %.10f\n", n_r, t_small, s_small);
+	t_small = time_net(subj, n_r, &rt, &s_small, &c_small);
+	t_all = time_net(subj, n, &rt, &s_all, &c_all);
+	printf("Pohar Perme, %ld rows: fangai %.2f s (CPU %.2f s, %.0f rows/s), net S(1826) = %.10f\n", n, t_all,
+	       c_all, (double)n / t_all, s_all);
+	printf("Pohar Perme, first %ld rows: fangai %.3f s (CPU %.3f s), net S(1826) = %.10f\n", n_r, t_small,
+	       c_small, s_small);
 	if (!r_present)
 		goto out;
 	snprintf(cmd, sizeof(cmd),
 		 "Rscript -e 'suppressMessages({library(relsurv); library(data.table)});"
 		 " d <- as.data.frame(fread(\"%s\", nrows = %ld)); d$diag <- as.Date(d$diag);"
-		 " t0 <- proc.time()[[3]];"
+		 " cpu <- function() sum(proc.time()[1:2]); t0 <- proc.time()[[3]]; u0 <- cpu();"
 		 " f <- rs.surv(Surv(time, status) ~ 1, rmap = list(age = age * 365.241, sex = sex, year = diag),"
 		 "  ratetable = slopop, data = d, method = \"pohar-perme\"); t1 <- proc.time()[[3]];"
-		 " cat(sprintf(\"%%.3f %%.10f\\n\", t1 - t0, summary(f, times = 1826)$surv))' 2>/dev/null",
-		 path, n_r);
+		 " cat(sprintf(\"%%.3f %%.3f %%.10f\\n\", t1 - t0, cpu() - u0, summary(f, times = 1826)$surv))'"
+		 " 2>/dev/null", path, n_r);
 	if (run_line(cmd, line, sizeof(line))) {
-		double r_fit, r_surv;
+		double r_fit, u_fit, r_surv;
 
-		if (sscanf(line, "%lf %lf", &r_fit, &r_surv) == 2)
-			printf("Pohar Perme, first %ld rows: relsurv rs.surv %.2f s, net S(1826) = %.10f;"
-			       " fangai %.1fx faster on the same rows (relsurv grows as rows x distinct times:"
-			       " %ld rows would take it about %.0f s or more)\n",
-			       n_r, r_fit, r_surv, r_fit / t_small, n, r_fit * (double)n / (double)n_r);
+		if (sscanf(line, "%lf %lf %lf", &r_fit, &u_fit, &r_surv) == 3)
+			printf("Pohar Perme, first %ld rows: relsurv rs.surv %.2f s (CPU %.2f s), net S(1826) = %.10f;"
+			       " fangai %.1fx faster on the same rows (CPU %.1fx); relsurv grows as rows x distinct"
+			       " times: %ld rows would take it about %.0f s or more, %.1fx fangai's\n",
+			       n_r, r_fit, u_fit, r_surv, r_fit / t_small, u_fit / c_small, n,
+			       r_fit * (double)n / (double)n_r, r_fit * (double)n / (double)n_r / t_all);
 	} else
 		printf("Pohar Perme: R did not run\n");
 out:

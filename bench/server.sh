@@ -5,6 +5,9 @@
 # request is authenticated, scoped and written to the audit log (group
 # commit, synchronous=FULL) before its reply, as in production.  Beside it,
 # nginx serving one such Patient as a static file, when nginx is installed.
+# Then transaction Bundle ingest: BENCH_BUNDLES (default 40) Bundles of 500
+# new Patients each, four clients at once, each Bundle one transaction
+# with its audit entries.
 #
 # BENCH_SERVER_DB reuses a database made before (it must hold the city).
 set -u
@@ -30,6 +33,7 @@ fi
 PERSONS=$(sqlite3 "$DB" "SELECT count(*) FROM person")
 user="bench.$$"
 pw=$("$F" user add --db "$DB" --institution 1 --username "$user" --role registry | sed -n 's/^password: //p')
+rm -f "$WORK/port"
 "$F" serve --db "$DB" --port 0 --port-file "$WORK/port" --threads "$THREADS" 2>"$WORK/server.log" &
 SERVER_PID=$!
 for _ in $(seq 1 100); do [ -s "$WORK/port" ] && break; sleep 0.1; done
@@ -61,6 +65,56 @@ echo "FHIR read by id, $PERSONS patients, $CONNECTIONS connections, ${DURATION}s
 wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$WORK/read.lua" "$BASE" >"$WORK/wrk.txt" 2>&1
 report "fangai GET /fhir/Patient/{id} (audited)" "$WORK/wrk.txt"
 echo "audit entries written: $(( $(sqlite3 "$DB" "SELECT count(*) FROM audit_log") - audit_before ))"
+
+# bundles FIRST COUNT SIZE DIR: write COUNT transaction Bundles of SIZE new
+# Patients with valid resident ID numbers of district 650102 (not used by
+# the synthetic city), numbered from FIRST so that runs do not collide.
+bundles() {
+	awk -v first="$1" -v count="$2" -v size="$3" -v dir="$4" '
+	function ymd(z,   era, doe, yoe, y, doy, mp, d, m) {
+		z += 719468; era = int(z / 146097); doe = z - era * 146097
+		yoe = int((doe - int(doe / 1460) + int(doe / 36524) - int(doe / 146096)) / 365)
+		y = yoe + era * 400; doy = doe - (365 * yoe + int(yoe / 4) - int(yoe / 100))
+		mp = int((5 * doy + 2) / 153); d = doy - int((153 * mp + 2) / 5) + 1
+		m = mp < 10 ? mp + 3 : mp - 9
+		return sprintf("%04d%02d%02d", y + (m <= 2), m, d)
+	}
+	function resident_id(i,   s, sum, k) {
+		s = "650102" ymd(-7305 + i % 20000) sprintf("%03d", int(i / 20000) % 1000)
+		sum = 0
+		for (k = 1; k <= 17; k++) sum += substr(s, k, 1) * w[k]
+		return s substr("10X98765432", sum % 11 + 1, 1)
+	}
+	BEGIN {
+		split("7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2", w, " ")
+		for (b = 0; b < count; b++) {
+			f = dir "/bundle-" b ".json"
+			printf "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[" > f
+			for (j = 0; j < size; j++) {
+				i = first + b * size + j
+				printf "%s{\"resource\":{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"urn:oid:2.16.156.10011.1.3\",\"value\":\"%s\"}],\"name\":[{\"text\":\"测试%d\"}],\"telecom\":[{\"system\":\"phone\",\"value\":\"139%08d\"}]},\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}", j ? "," : "", resident_id(i), i, i % 100000000 > f
+			}
+			printf "]}" > f
+			close(f)
+		}
+	}'
+}
+
+BUNDLES=${BENCH_BUNDLES:-40}
+rm -rf "$WORK/bundles"
+mkdir -p "$WORK/bundles"
+first=$(sqlite3 "$DB" "SELECT count(*) FROM person WHERE id_number LIKE '650102%'")
+bundles "$first" "$BUNDLES" 500 "$WORK/bundles"
+before=$(sqlite3 "$DB" "SELECT count(*) FROM person")
+start=$(date +%s.%N)
+ls "$WORK"/bundles/bundle-*.json | xargs -P 4 -I{} curl -s -o /dev/null -w '%{http_code}\n' \
+	-H "Authorization: Bearer $token" -H 'Content-Type: application/fhir+json' \
+	--data-binary @{} "$BASE/fhir" >"$WORK/codes"
+end=$(date +%s.%N)
+stored=$(( $(sqlite3 "$DB" "SELECT count(*) FROM person") - before ))
+awk -v n="$stored" -v s="$start" -v e="$end" -v b="$BUNDLES" 'BEGIN {
+	printf "%-44s %10.0f resources/s (%d Bundles of 500 in %.2f s)\n", "transaction Bundle ingest, 4 clients", n / (e - s), b, e - s }'
+grep -vc '^200$' "$WORK/codes" | awk '$1 > 0 {print "    " $1 " Bundles refused"}'
 
 if command -v nginx >/dev/null; then
 	mkdir -p "$WORK/nginx/www"

@@ -6,6 +6,7 @@
  * with a CSRF token to echo in X-CSRF-Token) or, with "client": "api", a
  * bearer token for scripts.  Every login, failed or not, is audited.
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -50,6 +51,24 @@ reply_session(struct request *req, const struct fg_session *s, const char *token
 
 static const char *const login_members[] = {"username", "password", "client", NULL};
 
+/*
+ * Password checks at once.  Each argon2id check takes 64 MiB and tens of
+ * milliseconds: more logins than this at one time are answered 503, so
+ * that a flood of logins cannot take the workers or the memory.
+ */
+#define LOGINS_AT_ONCE 2
+static atomic_int logins_running;
+
+/* Take one of the password-check slots; false when all are busy. */
+static bool
+login_slot_take(void)
+{
+	if (atomic_fetch_add(&logins_running, 1) < LOGINS_AT_ONCE)
+		return true;
+	atomic_fetch_sub(&logins_running, 1);
+	return false;
+}
+
 void
 api_login(struct request *req)
 {
@@ -73,7 +92,14 @@ api_login(struct request *req)
 		reply_error(req, 400, "client", "invalid client kind", NULL, "Use \"browser\" or \"api\".");
 		goto out;
 	}
+	if (!login_slot_take()) {
+		audit_note(req, "login", "busy", "user/%.100s", username ? username : "");
+		reply_error(req, 503, NULL, "too many logins at once", NULL, "Retry after a second.");
+		reply_header(req, "Retry-After", "1");
+		goto out;
+	}
 	rc = fg_login_check(req->store, username, password, now, &user, &retry, &err);
+	atomic_fetch_sub(&logins_running, 1);
 	if (rc == FG_OK)
 		rc = fg_session_open(req->store, &user, client && strcmp(client, "api") == 0 ? "bearer" : "cookie",
 				     req->client, now, token, &session, &err);

@@ -180,7 +180,7 @@ api_appointments_create(struct request *req)
 		rc = optional_id(episode, "episode", &in.episode_id, &err);
 	if (rc == FG_OK && in.slot == NULL)
 		rc = fg_error_set(&err, FG_INVALID, "slot", "slot is missing");
-	if (rc == FG_OK && (rc = fg_store_begin(req->store, &err)) == FG_OK) {
+	if (rc == FG_OK && (rc = write_begin(req, &err)) == FG_OK) {
 		rc = fg_booking_book(req->store, &in, fg_net_now(), &a, &err);
 		rc = write_finish(req, rc, "create", fg_arena_printf(req->arena, "appointment/%lld", (long long)a.id),
 				  "appointment", &err);
@@ -225,7 +225,7 @@ api_appointments_action(struct request *req)
 		goto out;
 	fg_error_clear(&err);
 	resource = fg_arena_printf(req->arena, "appointment/%lld", (long long)id);
-	rc = fg_store_begin(req->store, &err);
+	rc = write_begin(req, &err);
 	if (rc == FG_OK) {
 		rc = fg_appointment_get(req->store, id, &a, &err);
 		if (rc == FG_OK)

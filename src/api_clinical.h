@@ -1,7 +1,7 @@
 /*
  * api_clinical.h
  *	  Handlers and shared helpers of the clinical resources of the server:
- *	  tumours (api_tumours.c, fhir_condition.c), referrals
+ *	  registering tumours (api_tumour_create.c), referrals
  *	  (api_referrals.c, fhir_servicerequest.c), screening classifiers and
  *	  records (api_screening*.c), booking (api_booking.c), the follow-up
  *	  worklist (api_followup.c),
@@ -21,21 +21,6 @@
 #include "fangai/screening.h"
 #include "fangai/tumour.h"
 #include "server.h"
-
-/*
- * Read tumour id if its person is within the request's scope, with the
- * audit entry (kind names the resource).  Replies 404 (out of scope alike)
- * and returns false.
- */
-bool tumour_in_scope(struct request *req, const char *kind, int64_t id, struct fg_tumour *out);
-
-/*
- * The tumours of the person whose record id is the text person (replies
- * 400 naming field when missing or unreadable), with the audit entry; a
- * person out of scope has none.  Returns false after any reply.
- */
-bool tumour_list_for(struct request *req, const char *kind, const char *field, const char *person,
-		     struct fg_tumour_list *out);
 
 /*
  * Read referral id if the request's institution is one of its two (or the
@@ -75,9 +60,15 @@ fg_rc write_scope_check(struct request *req, const char *person, const char *fie
 			const char **institution, char *own, size_t ownsz, struct fg_error *err);
 
 /*
- * End a write begun with fg_store_begin whose result is rc: when FG_OK,
+ * Begin a write of the request: take the server's write lock and open a
+ * transaction; on failure the lock is released.  End it with write_finish().
+ */
+fg_rc write_begin(struct request *req, struct fg_error *err);
+
+/*
+ * End a write begun with write_begin() whose result is rc: when FG_OK,
  * audit action on resource and commit with it; otherwise (or if that
- * fails) roll back and audit the refusal on refused.  Returns the final
+ * fails) roll back and audit the refusal on refused.  Releases the lock.  Returns the final
  * code, err filled on failure.
  */
 fg_rc write_finish(struct request *req, fg_rc rc, const char *action, const char *resource,
@@ -127,8 +118,6 @@ void fhir_referral_search(struct request *req, const char *type,
 const char *fhir_map(const char *const (*map)[2], size_t n, const char *key, const char *def);
 
 /* Handlers. */
-void api_tumours_list(struct request *req);
-void api_tumours_get(struct request *req);
 void api_tumours_create(struct request *req);
 void api_referrals_list(struct request *req);
 void api_referrals_get(struct request *req);
@@ -148,8 +137,6 @@ void api_appointments_get(struct request *req);
 void api_appointments_create(struct request *req);
 void api_appointments_action(struct request *req);
 void api_stats_survival(struct request *req);
-void fhir_condition_read(struct request *req);
-void fhir_condition_search(struct request *req);
 void fhir_servicerequest_read(struct request *req);
 void fhir_servicerequest_search(struct request *req);
 void fhir_task_read(struct request *req);

@@ -163,66 +163,164 @@ person_input(struct request *req, json_object *body, struct fg_person_input *in)
 }
 
 fg_rc
-person_register(struct request *req, struct fg_person_input *in, struct fg_person *out,
-		bool *matched, struct fg_error *err)
+person_add_in_scope(struct request *req, struct fg_person_input *in, struct fg_person *out,
+		    struct fg_error *err)
 {
-	char own[24];
-	fg_rc rc = FG_OK;
+	char *own = fg_arena_printf(req->arena, "%lld", (long long)req->scope.institution_id);
+	bool matched = false;
+	fg_rc rc;
 
-	*matched = false;
-	snprintf(own, sizeof(own), "%lld", (long long)req->scope.institution_id);
+	if (own == NULL)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory");
 	if (in->institution == NULL || *in->institution == '\0')
 		in->institution = own;
 	else if (!req->scope.region && strcmp(in->institution, own) != 0)
-		rc = fg_error_set(err, FG_INVALID, "institution",
-				  "cannot register persons for institution \"%s\"", in->institution);
-	if (rc == FG_OK && in->name == NULL)
-		rc = fg_error_set(err, FG_INVALID, "name", "name is missing");
-	if (rc == FG_OK)
-		rc = fg_store_begin(req->store, err);
-	if (rc != FG_OK)
-		goto refused;
-	rc = fg_person_add(req->store, in, out, matched, NULL, err);
-	if (rc == FG_OK && *matched)
+		return fg_error_set(err, FG_INVALID, "institution",
+				    "cannot register persons for institution \"%s\"", in->institution);
+	if (in->name == NULL)
+		return fg_error_set(err, FG_INVALID, "name", "name is missing");
+	rc = fg_person_add(req->store, in, out, &matched, NULL, err);
+	if (rc == FG_OK && matched)
 		rc = fg_error_set(err, FG_CONFLICT, "id_number", "resident ID number is registered already");
-	if (rc == FG_OK) {
-		audit_note(req, "create", "ok", "person/%lld", (long long)out->id);
+	return rc;
+}
+
+fg_rc
+person_update_in_scope(struct request *req, int64_t id, int64_t version,
+		       const struct fg_person_input *in, struct fg_person *out, struct fg_error *err)
+{
+	struct fg_person before;
+	fg_rc rc = fg_scope_person_get(req->store, &req->scope, id, &before, err);
+
+	if (rc == FG_OK)
+		rc = fg_person_update(req->store, id, version, in, out, err);
+	return rc;
+}
+
+/* Commit the open transaction with the request's audit entries, or roll it back. */
+static fg_rc
+commit_audited(struct request *req, fg_rc rc, struct fg_error *err)
+{
+	if (rc == FG_OK)
 		rc = audit_write_now(req, err);
-	}
 	if (rc == FG_OK)
 		rc = fg_store_commit(req->store, err);
 	else
 		fg_store_rollback(req->store);
-	if (rc == FG_OK)
-		return FG_OK;
-refused:
-	req->naudit = 0;
-	req->audit_written = false;
-	audit_note(req, "create", audit_result(rc), "person");
+	if (rc != FG_OK)
+		req->audit_written = false;
+	return rc;
+}
+
+fg_rc
+person_register(struct request *req, struct fg_person_input *in, struct fg_person *out,
+		struct fg_error *err)
+{
+	fg_rc rc;
+
+	server_write_lock();
+	rc = fg_store_begin(req->store, err);
+	if (rc == FG_OK) {
+		rc = person_add_in_scope(req, in, out, err);
+		if (rc == FG_OK)
+			audit_note(req, "create", "ok", "person/%lld", (long long)out->id);
+		rc = commit_audited(req, rc, err);
+	}
+	server_write_unlock();
+	if (rc != FG_OK) {
+		req->naudit = 0;
+		audit_note(req, "create", audit_result(rc), "person");
+	}
 	return rc;
 }
 
 void
-api_persons_create(struct request *req)
+person_create_as(struct request *req, const struct person_format *f)
 {
 	json_object *body = req_json_body(req);
 	struct fg_person_input in;
 	struct fg_person p;
 	struct fg_error err;
-	bool matched = false;
 
 	if (body == NULL)
 		return;
-	if (!person_input(req, body, &in))
+	if (!f->input(req, body, &in))
 		goto out;
-	if (person_register(req, &in, &p, &matched, &err) != FG_OK) {
-		reply_fg_error(req, &err);
+	if (person_register(req, &in, &p, &err) != FG_OK) {
+		f->error(req, &err);
 		goto out;
 	}
-	reply_header(req, "Location", fg_arena_printf(req->arena, "/api/persons/%lld", (long long)p.id));
-	reply_json(req, 201, json_person(&p, false));
+	reply_header(req, "Location", f->history
+		     ? fg_arena_printf(req->arena, "%s/%lld/_history/%lld", f->collection, (long long)p.id,
+				       (long long)p.version)
+		     : fg_arena_printf(req->arena, "%s/%lld", f->collection, (long long)p.id));
+	reply_header(req, "ETag", fg_arena_printf(req->arena, "W/\"%lld\"", (long long)p.version));
+	reply_json(req, 201, f->json(&p, false));
 out:
 	json_object_put(body);
+}
+
+/* The body's id member, if the format has one, must repeat the URL's id. */
+static bool
+same_id(struct request *req, const struct person_format *f, json_object *body)
+{
+	json_object *v;
+
+	if (f->id_member == NULL)
+		return true;
+	if (json_object_object_get_ex(body, f->id_member, &v) && json_object_is_type(v, json_type_string) &&
+	    strcmp(json_object_get_string(v), req->params[0]) == 0)
+		return true;
+	reply_error(req, 400, fg_arena_printf(req->arena, "%s.%s", f->kind, f->id_member),
+		    fg_arena_printf(req->arena, "%s.%s must equal the id in the URL", f->kind, f->id_member),
+		    NULL, NULL);
+	return false;
+}
+
+void
+person_update_as(struct request *req, const struct person_format *f)
+{
+	json_object *body = NULL;
+	struct fg_person_input in;
+	struct fg_person p;
+	struct fg_error err;
+	int64_t id, version;
+	bool header;
+	fg_rc rc;
+
+	if (!req_param_id(req, 0, f->kind, &id) || (body = req_json_body(req)) == NULL)
+		return;
+	if (!f->input(req, body, &in) || !same_id(req, f, body) ||
+	    !person_expected_version(req, f->version_in_body ? body : NULL, &version, &header))
+		goto out;
+	rc = person_change(req, id, version, &in, &p, &err);
+	if (rc == FG_CONFLICT && strcmp(err.field, "version") == 0 && header)
+		reply_error(req, 412, "If-Match", err.message, err.detail, err.hint);
+	else if (rc != FG_OK)
+		f->error(req, &err);
+	else {
+		reply_header(req, "ETag", fg_arena_printf(req->arena, "W/\"%lld\"", (long long)p.version));
+		reply_json(req, 200, f->json(&p, false));
+	}
+out:
+	json_object_put(body);
+}
+
+static const struct person_format api_format = {
+	.kind = "person", .collection = "/api/persons", .version_in_body = true,
+	.input = person_input, .error = reply_fg_error, .json = json_person,
+};
+
+void
+api_persons_create(struct request *req)
+{
+	person_create_as(req, &api_format);
+}
+
+void
+api_persons_update(struct request *req)
+{
+	person_update_as(req, &api_format);
 }
 
 bool
@@ -260,56 +358,20 @@ fg_rc
 person_change(struct request *req, int64_t id, int64_t version,
 	      const struct fg_person_input *in, struct fg_person *out, struct fg_error *err)
 {
-	struct fg_person before;
 	fg_rc rc;
 
-	rc = fg_scope_person_get(req->store, &req->scope, id, &before, err);
-	if (rc == FG_OK)
-		rc = fg_store_begin(req->store, err);
-	if (rc != FG_OK) {
-		audit_note(req, "update", audit_result(rc), "person/%lld", (long long)id);
-		return rc;
+	server_write_lock();
+	rc = fg_store_begin(req->store, err);
+	if (rc == FG_OK) {
+		rc = person_update_in_scope(req, id, version, in, out, err);
+		if (rc == FG_OK)
+			audit_note(req, "update", "ok", "person/%lld", (long long)id);
+		rc = commit_audited(req, rc, err);
 	}
-	rc = fg_person_update(req->store, id, version, in, out, err);
-	audit_note(req, "update", audit_result(rc), "person/%lld", (long long)id);
-	if (rc == FG_OK)
-		rc = audit_write_now(req, err);
-	if (rc == FG_OK)
-		rc = fg_store_commit(req->store, err);
-	else
-		fg_store_rollback(req->store);
+	server_write_unlock();
 	if (rc != FG_OK) {
 		req->naudit = 0;
-		req->audit_written = false;
 		audit_note(req, "update", audit_result(rc), "person/%lld", (long long)id);
 	}
 	return rc;
-}
-
-void
-api_persons_update(struct request *req)
-{
-	json_object *body = NULL;
-	struct fg_person_input in;
-	struct fg_person p;
-	struct fg_error err;
-	int64_t id, version;
-	bool header;
-	fg_rc rc;
-
-	if (!req_param_id(req, 0, "person", &id) || (body = req_json_body(req)) == NULL)
-		return;
-	if (!person_input(req, body, &in) || !person_expected_version(req, body, &version, &header))
-		goto out;
-	rc = person_change(req, id, version, &in, &p, &err);
-	if (rc == FG_CONFLICT && strcmp(err.field, "version") == 0 && header)
-		reply_error(req, 412, "If-Match", err.message, err.detail, err.hint);
-	else if (rc != FG_OK)
-		reply_fg_error(req, &err);
-	else {
-		reply_header(req, "ETag", fg_arena_printf(req->arena, "W/\"%lld\"", (long long)p.version));
-		reply_json(req, 200, json_person(&p, false));
-	}
-out:
-	json_object_put(body);
 }

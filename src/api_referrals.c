@@ -186,7 +186,7 @@ api_referrals_create(struct request *req)
 		goto out;
 	fg_error_clear(&err);
 	rc = write_scope_check(req, in.person, "from", &in.from, own, sizeof(own), &err);
-	if (rc == FG_OK && (rc = fg_store_begin(req->store, &err)) == FG_OK) {
+	if (rc == FG_OK && (rc = write_begin(req, &err)) == FG_OK) {
 		rc = fg_referral_request(req->store, &in, req->arena, &r, &err);
 		rc = write_finish(req, rc, "create", fg_arena_printf(req->arena, "referral/%lld", (long long)r.id),
 				  "referral", &err);
@@ -284,7 +284,7 @@ api_referrals_action(struct request *req)
 		goto out;
 	fg_error_clear(&err);
 	resource = fg_arena_printf(req->arena, "referral/%lld", (long long)id);
-	rc = fg_store_begin(req->store, &err);
+	rc = write_begin(req, &err);
 	if (rc == FG_OK)
 		rc = write_finish(req, apply_action(req, id, version, &a, &err), a.action, resource, resource, &err);
 	if (rc == FG_CONFLICT && strcmp(err.field, "version") == 0 && header)

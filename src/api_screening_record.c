@@ -105,7 +105,7 @@ record(struct request *req, bool is_exam)
 		fg_parse_int64(r.person, "person", 1, INT64_MAX, &person, NULL);
 	resource = fg_arena_printf(req->arena, "%s?person=%lld", is_exam ? "screening-exam" : "screening-questionnaire",
 				   (long long)person);
-	if (rc == FG_OK && (rc = fg_store_begin(req->store, &err)) == FG_OK) {
+	if (rc == FG_OK && (rc = write_begin(req, &err)) == FG_OK) {
 		rc = is_exam ? fg_screen_exam_record(s, &r, &result, &err)
 			     : fg_screen_questionnaire_record(s, &r, &high_risk, &err);
 		rc = write_finish(req, rc, "create", resource, resource, &err);

@@ -36,6 +36,18 @@ write_scope_check(struct request *req, const char *person, const char *field,
 }
 
 fg_rc
+write_begin(struct request *req, struct fg_error *err)
+{
+	fg_rc rc;
+
+	server_write_lock();
+	rc = fg_store_begin(req->store, err);
+	if (rc != FG_OK)
+		server_write_unlock();
+	return rc;
+}
+
+fg_rc
 write_finish(struct request *req, fg_rc rc, const char *action, const char *resource,
 	     const char *refused, struct fg_error *err)
 {
@@ -47,6 +59,7 @@ write_finish(struct request *req, fg_rc rc, const char *action, const char *reso
 		rc = fg_store_commit(req->store, err);
 	else
 		fg_store_rollback(req->store);
+	server_write_unlock();
 	if (rc != FG_OK) {
 		req->naudit = 0;
 		req->audit_written = false;

@@ -114,7 +114,8 @@ cli_db_path(const struct cli_args *args)
 fg_store *
 cli_open_store(const struct cli_args *args, bool create, int *status)
 {
-	struct fg_store_options opts = {.create = create};
+	/* durable: an acknowledged write survives power loss, not only a crash */
+	struct fg_store_options opts = {.create = create, .durable = true};
 	const char *db = cli_db_path(args);
 	struct fg_error err;
 	fg_store *store = NULL;
@@ -136,6 +137,31 @@ fail:
 	fg_store_close(store);
 	*status = cli_report(&err);
 	return NULL;
+}
+
+fg_store *
+cli_open_store_as_is(const struct cli_args *args, bool create, int *status)
+{
+	struct fg_store_options opts = {.create = create};
+	struct fg_error err;
+	fg_store *store = NULL;
+
+	fg_error_clear(&err);
+	if (fg_store_open(cli_db_path(args), &opts, &store, &err) != FG_OK) {
+		*status = cli_report(&err);
+		return NULL;
+	}
+	*status = EXIT_OK;
+	return store;
+}
+
+size_t
+cli_print_problems(const struct fg_findings *problems)
+{
+	for (size_t i = 0; i < problems->count; i++)
+		fprintf(stderr, "fangai: %s: %s\n", fg_finding_level_name(problems->items[i].level),
+			problems->items[i].message);
+	return problems->count;
 }
 
 void

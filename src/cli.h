@@ -14,6 +14,7 @@
 
 #include "fangai/arena.h"
 #include "fangai/error.h"
+#include "fangai/finding.h"
 #include "fangai/registry.h"
 #include "fangai/store.h"
 
@@ -71,6 +72,9 @@ int cli_report(const struct fg_error *err);
 int cli_usage_error(const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Print each finding of a check on stderr in the error style; returns how many. */
+size_t cli_print_problems(const struct fg_findings *problems);
+
 /* Map a return code to the exit status. */
 int cli_exit_status(fg_rc rc);
 
@@ -83,6 +87,13 @@ const char *cli_db_path(const struct cli_args *args);
  * the exit status.
  */
 fg_store *cli_open_store(const struct cli_args *args, bool create, int *status);
+
+/*
+ * Open the database named by --db as it is, without touching its schema
+ * (for backup, restore and check).  On failure prints the error and
+ * returns NULL; *status receives the exit status.
+ */
+fg_store *cli_open_store_as_is(const struct cli_args *args, bool create, int *status);
 
 /*
  * Load the cancer registry's code and rule tables (data/icdo3, data/tnm).

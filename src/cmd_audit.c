@@ -4,30 +4,56 @@
  *	  read it.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "fangai/audit.h"
 #include "output.h"
 
+/* Parse --anchor ID:HASH; false after a usage error. */
+static bool
+parse_anchor(const struct cli_args *args, struct fg_audit_anchor *anchor, bool *given)
+{
+	const char *text = cli_get(args, "anchor");
+	long long id;
+	int used = 0;
+
+	*given = text != NULL;
+	if (text == NULL)
+		return true;
+	if (sscanf(text, "%lld:%64[0-9a-f]%n", &id, anchor->hash, &used) == 2 && text[used] == '\0' &&
+	    id > 0 && strlen(anchor->hash) == FG_SHA256_HEX - 1) {
+		anchor->id = id;
+		return true;
+	}
+	cli_usage_error(args->path, "invalid anchor \"%s\"", text);
+	return false;
+}
+
 static int
 run_verify(struct cli_args *args)
 {
 	struct fg_audit_report report;
+	struct fg_audit_anchor anchor;
 	struct fg_error err;
 	fg_store *store;
+	bool anchored;
 	int status;
 
+	if (!parse_anchor(args, &anchor, &anchored))
+		return EXIT_USAGE;
 	store = cli_open_store(args, false, &status);
 	if (store == NULL)
 		return status;
-	if (fg_audit_verify(store, &report, &err) != FG_OK)
+	if (fg_audit_verify(store, anchored ? &anchor : NULL, &report, &err) != FG_OK)
 		status = cli_report(&err);
 	else if (report.first_bad != 0) {
 		fprintf(stderr, "fangai: error: audit log is broken at row %lld\n  detail: %s.\n",
 			(long long)report.first_bad, report.reason);
 		status = EXIT_REFUSED;
 	} else
-		printf("audit log intact: %lld rows\n", (long long)report.rows);
+		printf("audit log intact: %lld rows\nanchor: %lld:%s\n", (long long)report.rows,
+		       (long long)report.head_id, report.head_id ? report.head_hash : "");
 	fg_store_close(store);
 	return status;
 }
@@ -84,7 +110,11 @@ run_list(struct cli_args *args)
 	return status;
 }
 
-static const struct cli_option verify_options[] = {CLI_OPT_DB, CLI_OPT_END};
+static const struct cli_option verify_options[] = {
+	CLI_OPT_DB,
+	{"anchor", "ID:HASH", "also check that row ID still has HASH (an anchor printed by an earlier verify)"},
+	CLI_OPT_END,
+};
 static const struct cli_option list_options[] = {
 	CLI_OPT_DB, CLI_OPT_FORMAT,
 	{"action", "NAME", "only entries of this action (read, search, create, login ...)"},
@@ -94,7 +124,10 @@ static const struct cli_option list_options[] = {
 };
 
 static const struct command audit_commands[] = {
-	{.name = "verify", .usage = "", .summary = "recompute the hash chain; exit 1 if a row was changed",
+	{.name = "verify", .usage = "[--anchor ID:HASH]",
+	 .summary = "recompute the hash chain; exit 1 if a row was changed, removed or cut off",
+	 .description = "Prints the anchor of the log (its newest row and hash).  Keep it outside the\n"
+			"database; verifying later with --anchor also detects a log cut short.",
 	 .options = verify_options, .run = run_verify},
 	{.name = "list", .usage = "[OPTIONS]", .summary = "show the audit log, newest first",
 	 .options = list_options, .run = run_list},

@@ -1,6 +1,6 @@
 /*
  * cmd_followup.c
- *	  fangai followup plans|enrol|worklist|attempt|record|link-deaths|rates:
+ *	  fangai followup plans|enrol|replan|worklist|attempt|record|link-deaths|rates:
  *	  the follow-up centre.
  */
 #include <stdio.h>
@@ -92,18 +92,49 @@ run_plans(struct cli_args *args)
 	return status;
 }
 
+typedef int (*plans_fn)(fg_store *store, const struct fg_plans *plans, void *ctx);
+
+/* Load the plans, open the database and run fn with both. */
+static int
+with_plans(const struct cli_args *args, plans_fn fn, void *ctx)
+{
+	struct fg_plans plans;
+	struct fg_arena arena;
+	fg_store *store;
+	int status = EXIT_USAGE;
+
+	fg_arena_init(&arena, 0);
+	if (load_plans(&arena, &plans)) {
+		store = cli_open_store(args, false, &status);
+		if (store != NULL) {
+			status = fn(store, &plans, ctx);
+			fg_store_close(store);
+		}
+	}
+	fg_arena_free(&arena);
+	return status;
+}
+
+static int
+enrol(fg_store *store, const struct fg_plans *plans, void *ctx)
+{
+	const struct fg_enrolment *in = ctx;
+	struct fg_error err;
+	int64_t plan_id;
+	size_t visits;
+
+	if (fg_followup_enrol(store, plans, in, &plan_id, &visits, &err) != FG_OK)
+		return cli_report(&err);
+	printf("plan %lld: person %lld follows %s, %zu visits scheduled\n", (long long)plan_id,
+	       (long long)in->person_id, in->plan, visits);
+	return EXIT_OK;
+}
+
 static int
 run_enrol(struct cli_args *args)
 {
 	struct fg_enrolment in = {.institution = cli_get(args, "institution"), .plan = cli_get(args, "plan")};
 	long long person, tumour, years, user;
-	struct fg_plans plans;
-	struct fg_arena arena;
-	struct fg_error err;
-	int64_t plan_id;
-	size_t visits;
-	fg_store *store;
-	int status;
 
 	if (in.plan == NULL || !cli_has(args, "person"))
 		return cli_usage_error(args->path, "followup enrol needs --person and --plan");
@@ -116,22 +147,45 @@ run_enrol(struct cli_args *args)
 	in.tumour_id = tumour;
 	in.years = (int)years;
 	in.assigned_user_id = user;
-	fg_arena_init(&arena, 0);
-	if (!load_plans(&arena, &plans)) {
-		fg_arena_free(&arena);
+	return with_plans(args, enrol, &in);
+}
+
+/* A change of plan: the plan ended, the new code and start. */
+struct replan {
+	int64_t plan_id;
+	const char *code;
+	fg_date start;
+};
+
+static int
+replan(fg_store *store, const struct fg_plans *plans, void *ctx)
+{
+	const struct replan *r = ctx;
+	struct fg_error err;
+	int64_t new_id;
+	size_t visits;
+
+	if (fg_followup_replan(store, plans, r->plan_id, r->code, r->start, fg_date_today(), &new_id, &visits,
+			       &err) != FG_OK)
+		return cli_report(&err);
+	printf("plan %lld ended; plan %lld follows %s, %zu visits scheduled\n", (long long)r->plan_id,
+	       (long long)new_id, r->code, visits);
+	return EXIT_OK;
+}
+
+static int
+run_replan(struct cli_args *args)
+{
+	struct replan r = {.code = cli_get(args, "plan"), .start = FG_DATE_NONE};
+	struct fg_error err;
+
+	if (r.code == NULL)
+		return cli_usage_error(args->path, "followup replan needs --plan CODE");
+	if (fg_parse_int64(args->pos[0], "plan", 1, INT64_MAX, &r.plan_id, &err) != FG_OK)
+		return cli_report(&err);
+	if (cli_has(args, "start") && !date_option(args, "start", &r.start))
 		return EXIT_USAGE;
-	}
-	store = cli_open_store(args, false, &status);
-	if (store != NULL) {
-		if (fg_followup_enrol(store, &plans, &in, &plan_id, &visits, &err) != FG_OK)
-			status = cli_report(&err);
-		else
-			printf("plan %lld: person %lld follows %s, %zu visits scheduled\n", (long long)plan_id,
-			       person, in.plan, visits);
-		fg_store_close(store);
-	}
-	fg_arena_free(&arena);
-	return status;
+	return with_plans(args, replan, &r);
 }
 
 static void
@@ -364,6 +418,13 @@ static const struct cli_option enrol_options[] = {
 	CLI_OPT_END,
 };
 
+static const struct cli_option replan_options[] = {
+	CLI_OPT_DB,
+	{"plan", "CODE", "the new plan"},
+	{"start", "DATE", "start of the new plan (default: the old plan's start)"},
+	CLI_OPT_END,
+};
+
 static const struct cli_option worklist_options[] = {
 	CLI_OPT_DB, CLI_OPT_FORMAT,
 	{"institution", "ID", "only this institution's visits"},
@@ -414,6 +475,9 @@ static const struct command followup_commands[] = {
 	 .description = "Due dates count whole months from the start date: a plan started on 31 January\n"
 			"is due on 30 April, 31 July and so on (the last day when a month is shorter).",
 	 .options = enrol_options, .run = run_enrol},
+	{.name = "replan", .usage = "PLAN --plan CODE [--start DATE]",
+	 .summary = "change a patient's plan: end it and schedule the new plan's visits from today",
+	 .options = replan_options, .min_pos = 1, .max_pos = 1, .run = run_replan},
 	{.name = "worklist", .usage = "[--institution ID] [--user ID] [--as-of DATE] [--overdue]",
 	 .summary = "open visits that are due or overdue, oldest first",
 	 .options = worklist_options, .run = run_worklist},
@@ -437,7 +501,7 @@ static const struct command followup_commands[] = {
 
 const struct command cmd_followup_entry = {
 	.name = "followup",
-	.usage = "plans|enrol|worklist|attempt|record|link-deaths|rates ...",
+	.usage = "plans|enrol|replan|worklist|attempt|record|link-deaths|rates ...",
 	.summary = "the follow-up centre: plans, worklists, contacts and vital status",
 	.subcommands = followup_commands,
 };

@@ -1,7 +1,8 @@
 /*
  * cmd_registry.c
- *	  fangai registry check|stage|mp|code: the cancer registry's coding rules
- *	  run on files of tumours, without a database.
+ *	  fangai registry check|checks|stage|mp|code: the cancer registry's coding
+ *	  rules run on files of tumours, without a database (population import is
+ *	  in cmd_registry_population.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,7 @@ struct csv_field {
 	const char *aliases[5];
 };
 
-enum { F_ID, F_PERSON, F_SEX, F_BIRTH, F_INCIDENCE, F_TOPO, F_MORPH, F_BEH, F_GRADE,
+enum { F_ID, F_PERSON, F_SEX, F_BIRTH, F_AGE, F_INCIDENCE, F_TOPO, F_MORPH, F_BEH, F_GRADE,
        F_BASIS, F_DEATH, F_LAST, NFIELDS };
 
 static const struct csv_field fields[NFIELDS] = {
@@ -27,6 +28,7 @@ static const struct csv_field fields[NFIELDS] = {
 	[F_PERSON] = {"person", {"person_id", "PatientID", "PatientRecordID", NULL}},
 	[F_SEX] = {"sex", {NULL}},
 	[F_BIRTH] = {"birth_date", {"BirthDate", NULL}},
+	[F_AGE] = {"age", {NULL}},
 	[F_INCIDENCE] = {"incidence_date", {"IncidenceDate", NULL}},
 	[F_TOPO] = {"topography", {NULL}},
 	[F_MORPH] = {"morphology", {NULL}},
@@ -44,6 +46,7 @@ static const struct csv_field fields[NFIELDS] = {
 	"  person          person identifier, for multiple primaries [PatientID]\n" \
 	"  sex             1 male, 2 female, 9 not stated (M/F accepted)\n" \
 	"  birth_date      YYYY-MM-DD or YYYYMMDD [BirthDate]\n" \
+	"  age             age at incidence, used when there is no birth date [Age]\n" \
 	"  incidence_date  YYYY-MM-DD or YYYYMMDD [IncidenceDate]\n" \
 	"  topography      ICD-O-3: C34.1, C341 or 341\n" \
 	"  morphology      ICD-O-3: 8140, 8140/3 or 81403\n" \
@@ -87,6 +90,7 @@ row_text(const fg_csv *csv, const int *col, struct fg_tumour_text *t)
 	t->basis = cell(csv, col, F_BASIS);
 	t->sex = cell(csv, col, F_SEX);
 	t->birth_date = cell(csv, col, F_BIRTH);
+	t->age = cell(csv, col, F_AGE);
 	t->incidence_date = cell(csv, col, F_INCIDENCE);
 	t->death_date = cell(csv, col, F_DEATH);
 	t->last_contact = cell(csv, col, F_LAST);
@@ -480,6 +484,25 @@ out:
 	return status;
 }
 
+static int
+run_checks(struct cli_args *args)
+{
+	static const struct out_column columns[] = {{"check", false}, {"what", false}};
+	struct out_table table;
+	struct fg_arena arena;
+	enum out_format fmt;
+
+	if (!out_format_parse(cli_get(args, "format"), &fmt))
+		return cli_usage_error(args->path, "invalid output format \"%s\"", cli_get(args, "format"));
+	fg_arena_init(&arena, 0);
+	out_table_init(&table, &arena, columns, 2);
+	for (const struct fg_check_info *c = fg_registry_checks(); c->code; c++)
+		out_table_add(&table, (const char *[]){c->code, c->what});
+	out_table_print(&table, fmt, stdout);
+	fg_arena_free(&arena);
+	return EXIT_OK;
+}
+
 static const struct cli_option check_options[] = {CLI_OPT_FORMAT, CLI_OPT_END};
 
 static const struct cli_option stage_options[] = {
@@ -514,6 +537,9 @@ static const struct command registry_commands[] = {
 			"behaviour/site; behaviour/histology; grade/histology; basis/histology.\n\n"
 			"Use - to read standard input.\n\n" CSV_HELP,
 	 .options = check_options, .min_pos = 1, .max_pos = 1, .run = run_check},
+	{.name = "checks", .usage = "[--format table|csv|json]",
+	 .summary = "list the IARC/IACR checks and what each verifies",
+	 .options = check_options, .min_pos = 0, .max_pos = 0, .run = run_checks},
 	{.name = "stage", .usage = "--site SITE --edition ED --t T --n N --m M | --csv FILE",
 	 .summary = "TNM stage group (and FIGO 2018 for the cervix) from declarative tables",
 	 .description = "The tables are data/tnm/*.csv, one per site, edition and context; the first\n"
@@ -538,7 +564,7 @@ static const struct command registry_commands[] = {
 
 const struct command cmd_registry_entry = {
 	.name = "registry",
-	.usage = "check|stage|mp|population|code ...",
+	.usage = "check|checks|stage|mp|population|code ...",
 	.summary = "the cancer registry: IARC/IACR checks, TNM stage, multiple primaries, populations",
 	.subcommands = registry_commands,
 };

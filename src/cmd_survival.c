@@ -652,7 +652,10 @@ fit_lifetab(const struct group_view *v, const char *label, struct job *job, stru
 	return rc;
 }
 
-/* Fit each group of the subjects into the job's table and print it. */
+/*
+ * Fit each group of the subjects into the job's table and print it; a group
+ * that --period left empty is skipped.
+ */
 static int
 each_group(const struct cli_args *args, const struct subjects *s, group_fit fit, struct job *job)
 {
@@ -665,7 +668,7 @@ each_group(const struct cli_args *args, const struct subjects *s, group_fit fit,
 		if (!group_view(s, g, &v)) {
 			fg_error_set(&err, FG_NOMEM, NULL, "out of memory for group \"%s\"", s->labels[g]);
 			status = cli_report(&err);
-		} else if (fit(&v, s->labels[g], job, &err) != FG_OK)
+		} else if (v.n > 0 && fit(&v, s->labels[g], job, &err) != FG_OK)
 			status = cli_report(&err);
 		group_view_free(&v);
 	}
@@ -881,6 +884,49 @@ standard_weights(const struct cli_args *args, const struct common *c, double *w)
 	return k;
 }
 
+/* The life table of --ratetable FILE, or of --ratetable-name NAME in the database. */
+static int
+load_ratetable(const struct cli_args *args, struct fg_arena *arena, struct fg_ratetable *rt)
+{
+	const char *name = cli_get(args, "ratetable-name");
+	struct fg_error err;
+	fg_store *store;
+	int status = EXIT_OK;
+
+	if (name == NULL)
+		return fg_ratetable_load(cli_get(args, "ratetable"), arena, rt, &err) == FG_OK ? EXIT_OK
+											: cli_report(&err);
+	store = cli_open_store(args, false, &status);
+	if (store == NULL)
+		return status;
+	if (fg_ratetable_fetch(store, name, arena, rt, &err) != FG_OK)
+		status = cli_report(&err);
+	fg_store_close(store);
+	return status;
+}
+
+static int
+run_import_ratetable(struct cli_args *args)
+{
+	const char *name = cli_get(args, "name");
+	struct fg_error err;
+	fg_store *store;
+	size_t rows;
+	int status;
+
+	if (name == NULL)
+		return cli_usage_error(args->path, "survival ratetable needs --name NAME");
+	store = cli_open_store(args, false, &status);
+	if (store == NULL)
+		return status;
+	if (fg_ratetable_save(store, name, args->pos[0], &rows, &err) != FG_OK)
+		status = cli_report(&err);
+	else
+		printf("life table \"%s\": %zu cells imported\n", name, rows);
+	fg_store_close(store);
+	return status;
+}
+
 static int
 run_net(struct cli_args *args)
 {
@@ -896,8 +942,10 @@ run_net(struct cli_args *args)
 	struct fg_error err;
 	int status, standard;
 
-	if (ratetable == NULL || !cli_has(args, "age") || !cli_has(args, "sex") || !cli_has(args, "diagnosed"))
-		return cli_usage_error(args->path, "survival net needs --ratetable, --age, --sex and --diagnosed");
+	if ((ratetable == NULL) == (cli_get(args, "ratetable-name") == NULL) || !cli_has(args, "age") ||
+	    !cli_has(args, "sex") || !cli_has(args, "diagnosed"))
+		return cli_usage_error(args->path, "survival net needs --ratetable FILE or --ratetable-name NAME,"
+				       " and --age, --sex and --diagnosed");
 	if (!parse_common(args, &c))
 		return EXIT_USAGE;
 	if (cli_has(args, "method") && fg_net_method_parse(cli_get(args, "method"), "method", &method, &err) != FG_OK)
@@ -906,9 +954,10 @@ run_net(struct cli_args *args)
 	if (standard < 0)
 		return EXIT_USAGE;
 	fg_arena_init(&arena, 0);
-	if (fg_ratetable_load(ratetable, &arena, &rt, &err) != FG_OK) {
+	status = load_ratetable(args, &arena, &rt);
+	if (status != EXIT_OK) {
 		fg_arena_free(&arena);
-		return cli_report(&err);
+		return status;
 	}
 	status = read_subjects(args, true, &s);
 	if (status != EXIT_OK) {
@@ -1030,6 +1079,8 @@ static const struct cli_option net_options[] = {
 	OPT_SUBJECTS, OPT_CONF,
 	{"at", "T1,T2,...", "report the curve at these times (days) only"},
 	{"ratetable", "FILE", "population life table: year, sex, age and qx or mx"},
+	{"ratetable-name", "NAME", "a life table imported into the database (see survival ratetable)"},
+	CLI_OPT_DB,
 	{"method", "METHOD", "pohar-perme (default, net survival) or ederer2 (relative survival)"},
 	{"age", "COL", "column of age at diagnosis"},
 	{"age-unit", "UNIT", "years (default) or days"},
@@ -1037,6 +1088,10 @@ static const struct cli_option net_options[] = {
 	{"diagnosed", "COL", "column of the date of diagnosis (YYYY-MM-DD)"},
 	{"standardise", "STD", "age-standardise with ICSS weights icss1, icss2 or icss3 (needs --at)"},
 	CLI_OPT_END,
+};
+
+static const struct cli_option import_options[] = {
+	CLI_OPT_DB, {"name", "NAME", "name to store the life table under"}, CLI_OPT_END,
 };
 
 static const struct cli_option cohort_options[] = {
@@ -1074,6 +1129,11 @@ static const struct command survival_commands[] = {
 			"table gives, by year, sex and single year of age, qx (probability of death)\n"
 			"or mx (annual death rate).",
 	 .options = net_options, .min_pos = 1, .max_pos = 1, .run = run_net},
+	{.name = "ratetable", .usage = "FILE.csv --name NAME [--db PATH]",
+	 .summary = "import a population life table into the database, for net --ratetable-name",
+	 .description = "The file is read as for net --ratetable (year, sex, age and qx or mx) and\n"
+			"checked whole before it replaces any table of the same name.",
+	 .options = import_options, .min_pos = 1, .max_pos = 1, .run = run_import_ratetable},
 	{.name = "cohort", .usage = "[--closing DATE] [--site CODE] [--format csv]",
 	 .summary = "the registry's malignant tumours as survival subjects, for the commands above",
 	 .description = "One row per tumour: follow-up in days from the incidence date to death, to\n"
@@ -1085,7 +1145,7 @@ static const struct command survival_commands[] = {
 
 const struct command cmd_survival_entry = {
 	.name = "survival",
-	.usage = "km|quantiles|logrank|lifetable|net|cohort ...",
+	.usage = "km|quantiles|logrank|lifetable|net|ratetable|cohort ...",
 	.summary = "survival analysis on CSV files: Kaplan-Meier, life tables, net survival",
 	.subcommands = survival_commands,
 };

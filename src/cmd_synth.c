@@ -76,15 +76,17 @@ run_synth(struct cli_args *args)
 	struct fg_synth_report report;
 	struct progress progress;
 	struct fg_error err;
-	long long persons, seed;
+	long long persons, seed, batch;
 	fg_store *store;
 	int status;
 	double took;
 
 	if (!cli_int_option(args, "persons", 0, 100000000, 10000, &persons) ||
-	    !cli_int_option(args, "seed", 0, INT64_MAX, 1, &seed))
+	    !cli_int_option(args, "seed", 0, INT64_MAX, 1, &seed) ||
+	    !cli_int_option(args, "batch", 1, 1000000, 20000, &batch))
 		return EXIT_USAGE;
 	opts.persons = persons;
+	opts.batch = batch;
 	opts.seed = (uint64_t)seed;
 	if (cli_has(args, "as-of")) {
 		if (fg_date_parse(cli_get(args, "as-of"), "as-of", &opts.as_of, &err) != FG_OK)
@@ -119,6 +121,7 @@ static const struct cli_option options[] = {
 	{"seed", "N", "random seed; the same seed gives the same city (default 1)"},
 	{"as-of", "DATE", "the day the city is generated for (default 2025-12-31)"},
 	{"network", NULL, "also the referral network: schedules, slots, bookings, referrals, consultations"},
+	{"batch", "N", "persons per transaction (default 20000)"},
 	{"quiet", NULL, "no progress display"},
 	{"screening", NULL, "also give residents screening histories (data/synth/screening.csv)"},
 	CLI_OPT_END,

@@ -1,6 +1,6 @@
 /*
  * cmd_tumour.c
- *	  fangai tumour add|show|list|treat|confirm: tumour records of the
+ *	  fangai tumour add|show|list|check|treat|confirm: tumour records of the
  *	  cancer registry, checked by the IARC/IACR rules when saved, and their
  *	  first-course treatment.
  */
@@ -16,7 +16,7 @@ static const struct out_column tumour_columns[] = {
 	{"id", true}, {"person_id", true}, {"incidence_date", false}, {"topography", false},
 	{"morphology", false}, {"grade", false}, {"laterality", false}, {"basis", false},
 	{"icd10", false}, {"tnm", false}, {"stage", false}, {"primary_seq", true},
-	{"institution_id", true},
+	{"detection", false}, {"institution_id", true},
 };
 #define NTUMOUR ((int)(sizeof(tumour_columns) / sizeof(tumour_columns[0])))
 
@@ -60,7 +60,7 @@ add_tumour_row(struct out_table *t, const struct fg_tumour *x)
 		snprintf(tnm, sizeof(tnm), "%s %s %s (%s, %s)", x->t, x->n, x->m, x->tnm_edition, x->tnm_context);
 	out_table_add(t, (const char *[]){id, person, fg_date_format(x->incidence, date), x->topography,
 					  morph, grade, x->laterality, basis, x->icd10, tnm, x->stage, seq,
-					  inst});
+					  x->detection, inst});
 }
 
 static bool
@@ -82,7 +82,8 @@ run_add(struct cli_args *args)
 		.grade = cli_get(args, "grade"), .laterality = cli_get(args, "laterality"),
 		.basis = cli_get(args, "basis"), .tnm_edition = cli_get(args, "tnm-edition"),
 		.tnm_context = cli_get(args, "tnm-context"), .t = cli_get(args, "t"), .n = cli_get(args, "n"),
-		.m = cli_get(args, "m"), .source = cli_get(args, "source")};
+		.m = cli_get(args, "m"), .source = cli_get(args, "source"),
+		.detection = cli_get(args, "detection")};
 	struct fg_findings warnings;
 	struct fg_arena arena;
 	struct fg_tumour out;
@@ -262,6 +263,76 @@ run_treat(struct cli_args *args)
 	return status;
 }
 
+static const struct out_column recheck_columns[] = {
+	{"tumour", true}, {"check", false}, {"level", false}, {"field", false}, {"message", false},
+};
+
+/* Add the findings of one stored tumour to the table; counts errors. */
+static fg_rc
+recheck_one(fg_store *store, const fg_registry *reg, const struct fg_tumour *t,
+	    struct out_table *table, long *errors, struct fg_error *err)
+{
+	struct fg_findings found;
+	struct fg_arena scratch;
+	char id[24];
+	fg_rc rc;
+
+	fg_arena_init(&scratch, 0);
+	fg_findings_init(&found, &scratch);
+	snprintf(id, sizeof(id), "%lld", (long long)t->id);
+	rc = fg_tumour_recheck(store, reg, t, &found, err);
+	for (size_t i = 0; rc == FG_OK && i < found.count; i++) {
+		const struct fg_finding *f = &found.items[i];
+
+		out_table_add(table, (const char *[]){id, f->code, fg_finding_level_name(f->level),
+						      f->field, f->message});
+		*errors += f->level == FG_FINDING_ERROR;
+	}
+	fg_arena_free(&scratch);
+	return rc;
+}
+
+static int
+run_check(struct cli_args *args)
+{
+	struct fg_tumour_list list;
+	struct out_table table;
+	struct fg_arena arena;
+	struct fg_error err;
+	enum out_format fmt;
+	long long person;
+	long errors = 0;
+	fg_registry *reg = NULL;
+	fg_store *store;
+	int status;
+	fg_rc rc;
+
+	if (!format_option(args, &fmt) || !cli_int_option(args, "person", 1, INT64_MAX, 0, &person))
+		return EXIT_USAGE;
+	store = cli_open_store(args, false, &status);
+	if (store == NULL)
+		return status;
+	fg_arena_init(&arena, 0);
+	if ((reg = cli_open_registry(&status)) == NULL)
+		goto out;
+	rc = fg_tumour_list(store, person, INT64_MAX, &arena, &list, &err);
+	out_table_init(&table, &arena, recheck_columns, 5);
+	for (size_t i = 0; rc == FG_OK && i < list.count; i++)
+		rc = recheck_one(store, reg, &list.items[i], &table, &errors, &err);
+	if (rc != FG_OK) {
+		status = cli_report(&err);
+		goto out;
+	}
+	out_table_print(&table, fmt, stdout);
+	fprintf(stderr, "tumours checked: %zu; errors: %ld; findings: %zu\n", list.count, errors, table.nrows);
+	status = errors ? EXIT_REFUSED : EXIT_OK;
+out:
+	fg_registry_free(reg);
+	fg_arena_free(&arena);
+	fg_store_close(store);
+	return status;
+}
+
 static const struct cli_option add_options[] = {
 	CLI_OPT_DB,
 	{"person", "REF", "the person: record id or resident ID number"},
@@ -279,6 +350,7 @@ static const struct cli_option add_options[] = {
 	{"tnm-edition", "ED", "TNM edition (default 8; 9 for lung; 2018 FIGO for cervix)"},
 	{"tnm-context", "CTX", "clinical (default) or pathological"},
 	{"source", "TEXT", "source document, e.g. a pathology report number"},
+	{"detection", "MODE", "screen, interval, non_participant or unknown (default)"},
 	CLI_OPT_END,
 };
 
@@ -307,6 +379,12 @@ static const struct cli_option treat_options[] = {
 	CLI_OPT_END,
 };
 
+static const struct cli_option check_options[] = {
+	CLI_OPT_DB, CLI_OPT_FORMAT,
+	{"person", "ID", "only the tumours of this person"},
+	CLI_OPT_END,
+};
+
 static const struct command tumour_commands[] = {
 	{.name = "add", .usage = "--person REF --institution REF --incidence-date D --topography C --morphology M --basis B [OPTIONS]",
 	 .summary = "register a tumour; the IARC/IACR checks run before it is stored",
@@ -320,6 +398,13 @@ static const struct command tumour_commands[] = {
 	 .options = show_options, .min_pos = 1, .max_pos = 1, .run = run_show},
 	{.name = "list", .usage = "[--person ID]", .summary = "list tumours",
 	 .options = list_options, .run = run_list},
+	{.name = "check", .usage = "[--person ID]",
+	 .summary = "run the IARC/IACR checks again on stored tumours",
+	 .description = "Checks each stored tumour with its person's current sex, birth date and date\n"
+			"of death, which may have changed since the tumour was saved (a death recorded\n"
+			"before the incidence date, for instance).  Nothing is changed.  Exit status 1\n"
+			"when any error is found.",
+	 .options = check_options, .run = run_check},
 	{.name = "treat", .usage = "TUMOUR --kind KIND --start DATE [--end DATE]",
 	 .summary = "record a first-course treatment of a tumour",
 	 .options = treat_options, .min_pos = 1, .max_pos = 1, .run = run_treat},
@@ -331,7 +416,7 @@ static const struct command tumour_commands[] = {
 
 const struct command cmd_tumour_entry = {
 	.name = "tumour",
-	.usage = "add|show|list|treat|confirm ...",
+	.usage = "add|show|list|check|treat|confirm ...",
 	.summary = "tumour records of the cancer registry",
 	.subcommands = tumour_commands,
 };

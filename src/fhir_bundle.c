@@ -25,6 +25,14 @@ fhir_paging_read(struct request *req, struct fhir_paging *out)
 	       req_query_int(req, "_offset", 0, INT64_MAX / 2, 0, &out->offset);
 }
 
+bool
+fhir_page_take(const struct fhir_paging *paging, int64_t *total)
+{
+	int64_t n = (*total)++;
+
+	return n >= paging->offset && n < paging->offset + paging->count;
+}
+
 /* Append "&name=value" to buf, percent-encoding the value. */
 static void
 append_param(char *buf, size_t size, const char *name, const char *value)
@@ -42,6 +50,17 @@ append_param(char *buf, size_t size, const char *name, const char *value)
 	buf[n < size ? n : size - 1] = '\0';
 }
 
+const char *
+fhir_base(struct request *req)
+{
+	const char *host = req_header(req, "Host");
+
+	if (host == NULL || *host == '\0' || strlen(host) > 255 ||
+	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") != strlen(host))
+		host = "localhost";
+	return fg_arena_printf(req->arena, "http://%s/fhir", host);
+}
+
 static json_object *
 link(struct request *req, const char *relation, const char *type, const char *params,
      int64_t count, int64_t offset)
@@ -50,8 +69,8 @@ link(struct request *req, const char *relation, const char *type, const char *pa
 
 	json_object_object_add(o, "relation", json_object_new_string(relation));
 	json_object_object_add(o, "url", json_object_new_string(fg_arena_printf(
-		req->arena, "/fhir/%s?%s%s_count=%lld&_offset=%lld", type, params, *params ? "&" : "",
-		(long long)count, (long long)offset)));
+		req->arena, "%s/%s?%s%s_count=%lld&_offset=%lld", fhir_base(req), type, params,
+		*params ? "&" : "", (long long)count, (long long)offset)));
 	return o;
 }
 
@@ -89,7 +108,7 @@ fhir_searchset(struct request *req, const char *type, json_object *resources, in
 
 		json_object_object_get_ex(r, "id", &id);
 		json_object_object_add(e, "fullUrl", json_object_new_string(fg_arena_printf(
-			req->arena, "/fhir/%s/%s", type, json_object_get_string(id))));
+			req->arena, "%s/%s/%s", fhir_base(req), type, json_object_get_string(id))));
 		json_object_object_add(e, "resource", r);
 		json_object_object_add(search, "mode", json_object_new_string("match"));
 		json_object_object_add(e, "search", search);
@@ -152,14 +171,16 @@ capability_resource(const char *type, const char *const *interactions,
 void
 fhir_metadata(struct request *req)
 {
-	static const char *const patient_ia[] = {"read", "search-type", "create", "update", NULL};
+	static const char *const patient_ia[] = {"read", "vread", "search-type", "create", "update", NULL};
 	static const char *const org_ia[] = {"read", "search-type", NULL};
 	static const char *const patient_sp[][2] = {
 		{"identifier", "token"}, {"name", "string"}, {"birthdate", "date"},
 		{"gender", "token"}, {"address-district", "string"}, {NULL, NULL},
 	};
 	static const char *const org_sp[][2] = {{"identifier", "token"}, {"name", "string"}, {NULL, NULL}};
-	static const char *const patient_sp_only[][2] = {{"patient", "reference"}, {NULL, NULL}};
+	static const char *const pract_sp[][2] = {{"name", "string"}, {NULL, NULL}};
+	static const char *const role_sp[][2] = {{"organization", "reference"}, {"role", "token"}, {NULL, NULL}};
+	static const char *const condition_sp[][2] = {{"patient", "reference"}, {NULL, NULL}};
 	static const char *const read_ia[] = {"read", NULL}, *const search_ia[] = {"search-type", NULL};
 	static const char *const no_sp[][2] = {{NULL, NULL}};
 	static const char *const slot_sp[][2] = {{"service-type", "token"}, {"start", "date"}, {NULL, NULL}};
@@ -184,9 +205,11 @@ fhir_metadata(struct request *req)
 	json_object_object_add(rest, "security", sec);
 	json_object_array_add(res, capability_resource("Patient", patient_ia, patient_sp, true));
 	json_object_array_add(res, capability_resource("Organization", org_ia, org_sp, false));
-	json_object_array_add(res, capability_resource("Condition", org_ia, patient_sp_only, false));
-	json_object_array_add(res, capability_resource("ServiceRequest", org_ia, patient_sp_only, false));
-	json_object_array_add(res, capability_resource("Task", org_ia, patient_sp_only, false));
+	json_object_array_add(res, capability_resource("Condition", org_ia, condition_sp, false));
+	json_object_array_add(res, capability_resource("Practitioner", org_ia, pract_sp, false));
+	json_object_array_add(res, capability_resource("PractitionerRole", org_ia, role_sp, false));
+	json_object_array_add(res, capability_resource("ServiceRequest", org_ia, condition_sp, false));
+	json_object_array_add(res, capability_resource("Task", org_ia, condition_sp, false));
 	json_object_array_add(res, capability_resource("Appointment", read_ia, no_sp, false));
 	json_object_array_add(res, capability_resource("Slot", search_ia, slot_sp, false));
 	json_object_object_add(rest, "resource", res);

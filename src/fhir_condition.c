@@ -5,11 +5,13 @@
  *	  ICD-O-3 topography as bodySite and morphology/behaviour in the
  *	  histology extension, the incidence date as onset, and the TNM stage
  *	  group as Condition.stage whose assessment points at contained T, N
- *	  and M Observations (LOINC codes per TNM context).
+ *	  and M Observations (LOINC codes per TNM context).  Read and search by
+ *	  patient within the caller's scope (tumour_read, tumours_of).
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "fangai/util.h"
 #include "fhir.h"
 #include "api_clinical.h"
 
@@ -133,9 +135,8 @@ void
 fhir_condition_read(struct request *req)
 {
 	struct fg_tumour t;
-	int64_t id;
 
-	if (req_param_id(req, 0, "Condition", &id) && tumour_in_scope(req, "Condition", id, &t))
+	if (tumour_read(req, "Condition", &t))
 		reply_json(req, 200, condition_json(&t));
 }
 
@@ -147,13 +148,22 @@ fhir_condition_search(struct request *req)
 	struct fg_tumour_list list;
 	struct fhir_paging paging;
 	json_object *items;
+	int64_t person, total = 0;
 
+	if (!fhir_paging_read(req, &paging))
+		return;
 	if (patient != NULL && strncmp(patient, "Patient/", 8) == 0)
 		patient += 8;
-	if (!fhir_paging_read(req, &paging) || !tumour_list_for(req, "Condition", "patient", patient, &list))
+	if (patient == NULL || fg_parse_int64(patient, "patient", 1, INT64_MAX, &person, NULL) != FG_OK) {
+		reply_error(req, 400, "patient", "a Condition search needs patient", NULL,
+			    "Use patient=Patient/ID or patient=ID.");
+		return;
+	}
+	if (!tumours_of(req, person, "Condition", true, &list))
 		return;
 	items = json_object_new_array();
-	for (int64_t i = paging.offset; i < (int64_t)list.count && i < paging.offset + paging.count; i++)
-		json_object_array_add(items, condition_json(&list.items[i]));
-	reply_json(req, 200, fhir_searchset(req, "Condition", items, (int64_t)list.count, &paging, params));
+	for (size_t i = 0; i < list.count; i++)
+		if (fhir_page_take(&paging, &total))
+			json_object_array_add(items, condition_json(&list.items[i]));
+	reply_json(req, 200, fhir_searchset(req, "Condition", items, total, &paging, params));
 }

@@ -95,9 +95,8 @@ fhir_organization_search(struct request *req)
 	for (size_t i = 0; i < list.count; i++) {
 		if (!matches(&list.items[i], name, identifier))
 			continue;
-		if (total >= paging.offset && total < paging.offset + paging.count)
+		if (fhir_page_take(&paging, &total))
 			json_object_array_add(items, organization_json(&list.items[i]));
-		total++;
 	}
 	reply_json(req, 200, fhir_searchset(req, "Organization", items, total, &paging, params));
 }

@@ -101,8 +101,8 @@ patient_json(const struct fg_person *p, bool unmask)
 	return o;
 }
 
-static void
-reply_patient_error(struct request *req, const struct fg_error *err)
+void
+fhir_patient_error(struct request *req, const struct fg_error *err)
 {
 	struct fg_error e = *err;
 
@@ -120,6 +120,31 @@ fhir_patient_read(struct request *req)
 
 	if (person_read(req, "Patient", &p, &unmask))
 		reply_json(req, 200, patient_json(&p, unmask));
+}
+
+void
+fhir_patient_vread(struct request *req)
+{
+	struct fg_person p;
+	struct fg_error err;
+	int64_t version;
+	bool unmask;
+
+	if (fg_parse_int64(req->params[1], "_history", 1, INT64_MAX, &version, NULL) != FG_OK) {
+		reply_error(req, 404, "_history", "no such version", NULL, NULL);
+		return;
+	}
+	if (!person_read(req, "Patient", &p, &unmask))
+		return;
+	if (p.version != version) {
+		fg_error_set(&err, FG_NOTFOUND, "_history", "version %lld of Patient/%lld is not kept",
+			     (long long)version, (long long)p.id);
+		fg_error_detail(&err, "Only the current version, %lld, can be read.", (long long)p.version);
+		req->nheaders = 0;
+		reply_fg_error(req, &err);
+		return;
+	}
+	reply_json(req, 200, patient_json(&p, unmask));
 }
 
 static const char *const search_params[] = {
@@ -267,9 +292,8 @@ patient_identifier(struct request *req, json_object *body, const char **out)
 	return true;
 }
 
-/* Map a Patient resource to a person input; replies 400 on a structural error. */
-static bool
-patient_input(struct request *req, json_object *body, struct fg_person_input *in)
+bool
+fhir_patient_input(struct request *req, json_object *body, struct fg_person_input *in)
 {
 	json_object *name, *telecom, *address, *org;
 	const char *type, *gender, *ref;
@@ -320,62 +344,19 @@ patient_input(struct request *req, json_object *body, struct fg_person_input *in
 	return true;
 }
 
+static const struct person_format fhir_format = {
+	.kind = "Patient", .collection = "/fhir/Patient", .history = true, .id_member = "id",
+	.input = fhir_patient_input, .error = fhir_patient_error, .json = patient_json,
+};
+
 void
 fhir_patient_create(struct request *req)
 {
-	json_object *body = req_json_body(req);
-	struct fg_person_input in;
-	struct fg_person p;
-	struct fg_error err;
-	bool matched;
-
-	if (body == NULL)
-		return;
-	if (!patient_input(req, body, &in))
-		goto out;
-	if (person_register(req, &in, &p, &matched, &err) != FG_OK) {
-		reply_patient_error(req, &err);
-		goto out;
-	}
-	reply_header(req, "Location", fg_arena_printf(req->arena, "/fhir/Patient/%lld/_history/%lld",
-						      (long long)p.id, (long long)p.version));
-	reply_header(req, "ETag", fg_arena_printf(req->arena, "W/\"%lld\"", (long long)p.version));
-	reply_json(req, 201, patient_json(&p, false));
-out:
-	json_object_put(body);
+	person_create_as(req, &fhir_format);
 }
 
 void
 fhir_patient_update(struct request *req)
 {
-	json_object *body = NULL, *idv;
-	struct fg_person_input in;
-	struct fg_person p;
-	struct fg_error err;
-	int64_t id, version;
-	bool header;
-	fg_rc rc;
-
-	if (!req_param_id(req, 0, "Patient", &id) || (body = req_json_body(req)) == NULL)
-		return;
-	if (!patient_input(req, body, &in))
-		goto out;
-	if (!json_object_object_get_ex(body, "id", &idv) || !json_object_is_type(idv, json_type_string) ||
-	    strcmp(json_object_get_string(idv), req->params[0]) != 0) {
-		reply_error(req, 400, "Patient.id", "Patient.id must equal the id in the URL", NULL, NULL);
-		goto out;
-	}
-	if (!person_expected_version(req, NULL, &version, &header))
-		goto out;
-	rc = person_change(req, id, version, &in, &p, &err);
-	if (rc == FG_CONFLICT && strcmp(err.field, "version") == 0)
-		reply_error(req, 412, "If-Match", err.message, err.detail, err.hint);
-	else if (rc != FG_OK)
-		reply_patient_error(req, &err);
-	else {
-		reply_header(req, "ETag", fg_arena_printf(req->arena, "W/\"%lld\"", (long long)p.version));
-		reply_json(req, 200, patient_json(&p, false));
-	}
-out:
-	json_object_put(body);
+	person_update_as(req, &fhir_format);
 }

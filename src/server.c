@@ -36,6 +36,7 @@ struct conn_ctx {
 };
 
 static atomic_int inflight;
+static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 static const struct server_config *config;
 
 /* Worker stores: opened on a thread's first request, closed after the daemon stops. */
@@ -43,6 +44,18 @@ static _Thread_local fg_store *worker_store;
 static pthread_mutex_t stores_lock = PTHREAD_MUTEX_INITIALIZER;
 static fg_store *stores[MAX_WORKER_STORES];
 static int nstores;
+
+void
+server_write_lock(void)
+{
+	pthread_mutex_lock(&write_lock);
+}
+
+void
+server_write_unlock(void)
+{
+	pthread_mutex_unlock(&write_lock);
+}
 
 /*
  * A worker reads far more than it writes: map the database file into
@@ -225,23 +238,25 @@ static void
 dispatch(struct request *req)
 {
 	const struct route *found = NULL;
-	bool path_known = false;
+	char allow[64] = "";
 
 	for (const struct route *r = server_routes; r->method; r++) {
 		if (!route_match(r->pattern, req->path, req))
 			continue;
-		path_known = true;
 		req->fhir = r->fhir;
 		if (strcmp(r->method, req->method) == 0) {
 			found = r;
 			break;
 		}
+		snprintf(allow + strlen(allow), sizeof(allow) - strlen(allow), "%s%s",
+			 allow[0] ? ", " : "", r->method);
 	}
 	if (found == NULL) {
 		req->fhir = strncmp(req->path, "/fhir/", 6) == 0 || strcmp(req->path, "/fhir") == 0;
-		if (path_known)
+		if (allow[0]) {
 			reply_error(req, 405, NULL, "method not allowed", NULL, NULL);
-		else
+			reply_header(req, MHD_HTTP_HEADER_ALLOW, fg_arena_strdup(req->arena, allow));
+		} else
 			reply_error(req, 404, NULL, "no such resource", NULL, NULL);
 		return;
 	}
@@ -471,6 +486,7 @@ server_run(const struct server_config *cfg)
 	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->port)};
 	const union MHD_DaemonInfo *info;
 	struct MHD_Daemon *daemon = NULL;
+	MHD_socket listener;
 	struct fg_error err;
 	sigset_t stop;
 	unsigned port;
@@ -505,7 +521,9 @@ server_run(const struct server_config *cfg)
 		cfg->address, port, cfg->threads);
 	sigwait(&stop, &sig);
 	fprintf(stderr, "fangai: signal %d: finishing requests in progress\n", sig);
-	MHD_quiesce_daemon(daemon);
+	listener = MHD_quiesce_daemon(daemon);
+	if (listener != MHD_INVALID_SOCKET)
+		close(listener);
 	wait_for_idle();
 	status = 0;
 out:

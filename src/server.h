@@ -22,6 +22,7 @@
 #include "fangai/audit.h"
 #include "fangai/error.h"
 #include "fangai/store.h"
+#include "fangai/tumour.h"
 
 struct server_config {
 	const char *db;
@@ -92,6 +93,14 @@ extern const struct route server_routes[];
 
 /* Run the server until SIGINT or SIGTERM; returns the exit status. */
 int server_run(const struct server_config *config);
+
+/*
+ * Serialise the write transactions of the process.  SQLite has one writer
+ * at a time and makes the others sleep and retry; queueing on a mutex
+ * hands the database over at once.  Reads take no lock.
+ */
+void server_write_lock(void);
+void server_write_unlock(void);
 
 /* --- Reading the request (server_http.c) --- */
 
@@ -166,6 +175,10 @@ void reply_fg_error(struct request *req, const struct fg_error *err);
 void audit_note(struct request *req, const char *action, const char *result,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* Fill e as audit_note would, for requests that write many entries themselves. */
+void audit_fill(const struct request *req, struct fg_audit_entry *e, const char *action,
+		const char *result, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 /*
  * Write the request's audit entries now with its store, inside the
  * caller's transaction if one is open.  Writes use this so that the data
@@ -207,16 +220,25 @@ bool person_read(struct request *req, const char *kind, struct fg_person *out, b
 
 /*
  * Register a person for the request (its own institution unless the scope
- * is the region), in one transaction with the audit entry.  A matched ID
- * number stores nothing and gives FG_CONFLICT.  Shared by the API and FHIR.
+ * is the region) inside the caller's transaction, without audit.  A
+ * matched ID number stores nothing and gives FG_CONFLICT.
  */
-fg_rc person_register(struct request *req, struct fg_person_input *in, struct fg_person *out,
-		      bool *matched, struct fg_error *err);
+fg_rc person_add_in_scope(struct request *req, struct fg_person_input *in, struct fg_person *out,
+			  struct fg_error *err);
+
+/* Update person id if it is in scope and still at version, inside the caller's transaction. */
+fg_rc person_update_in_scope(struct request *req, int64_t id, int64_t version,
+			     const struct fg_person_input *in, struct fg_person *out,
+			     struct fg_error *err);
 
 /*
- * Update person id for the request if it is in scope and still at
- * version, in one transaction with the audit entry.
+ * person_add_in_scope in a transaction of its own with the audit entry.
+ * Shared by the API and FHIR.
  */
+fg_rc person_register(struct request *req, struct fg_person_input *in, struct fg_person *out,
+		      struct fg_error *err);
+
+/* person_update_in_scope in a transaction of its own with the audit entry. */
 fg_rc person_change(struct request *req, int64_t id, int64_t version,
 		    const struct fg_person_input *in, struct fg_person *out, struct fg_error *err);
 
@@ -231,6 +253,48 @@ bool person_expected_version(struct request *req, json_object *body, int64_t *ve
 /* An institution as API JSON (api_institutions.c). */
 struct fg_institution;
 json_object *json_institution(const struct fg_institution *in);
+
+/*
+ * How persons travel in one API: the JSON API's own objects or FHIR
+ * Patients.  Create and update are the same steps in either.
+ */
+struct person_format {
+	const char *kind;		/* "person" or "Patient": audit and error names */
+	const char *collection;		/* "/api/persons": where new ones are */
+	bool history;			/* Location ends in /_history/VERSION */
+	const char *id_member;		/* body member that must repeat the URL id, or NULL */
+	bool version_in_body;		/* "version" in the body may stand for If-Match */
+	/* Map the body to an input; replies 400 and returns false on a structural error. */
+	bool (*input)(struct request *req, json_object *body, struct fg_person_input *in);
+	/* Reply with a library error. */
+	void (*error)(struct request *req, const struct fg_error *err);
+	/* The stored person as a reply body. */
+	json_object *(*json)(const struct fg_person *p, bool unmask);
+};
+
+/* Register the person in the body: 201 with its Location and ETag. */
+void person_create_as(struct request *req, const struct person_format *f);
+
+/* Update the person of the route's {id}: 200 with its ETag; 412 for a stale If-Match. */
+void person_update_as(struct request *req, const struct person_format *f);
+
+/* A tumour of the registry as API JSON (api_tumours.c). */
+json_object *json_tumour(const struct fg_tumour *t);
+
+/*
+ * Read the tumour of the route's {id} if its person is in the request's
+ * scope, with its audit entry; replies 404 alike for a tumour out of scope
+ * and returns false.
+ */
+bool tumour_read(struct request *req, const char *kind, struct fg_tumour *out);
+
+/*
+ * The tumours of person_id if the person is in scope, with the audit
+ * entry of the search.  A person out of scope gives an empty list for a
+ * search, else a 404 reply and false.
+ */
+bool tumours_of(struct request *req, int64_t person_id, const char *kind, bool search,
+		struct fg_tumour_list *out);
 
 /* Handlers, one group per resource file. */
 void api_health(struct request *req);
@@ -248,10 +312,20 @@ void api_stats_summary(struct request *req);
 void api_audit_list(struct request *req);
 void fhir_metadata(struct request *req);
 void fhir_patient_read(struct request *req);
+void fhir_patient_vread(struct request *req);
 void fhir_patient_search(struct request *req);
 void fhir_patient_create(struct request *req);
 void fhir_patient_update(struct request *req);
 void fhir_organization_read(struct request *req);
 void fhir_organization_search(struct request *req);
+void fhir_transaction(struct request *req);
+void api_tumours_get(struct request *req);
+void api_person_tumours(struct request *req);
+void fhir_condition_read(struct request *req);
+void fhir_condition_search(struct request *req);
+void fhir_practitioner_read(struct request *req);
+void fhir_practitioner_search(struct request *req);
+void fhir_practitioner_role_read(struct request *req);
+void fhir_practitioner_role_search(struct request *req);
 
 #endif

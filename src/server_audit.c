@@ -58,7 +58,9 @@ write_batch(const struct job *jobs, size_t n)
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < jobs[i].req->naudit; j++)
 			q.entries[total++] = jobs[i].req->audit[j];
+	server_write_lock();
 	ok = fg_audit_append(q.store, q.entries, total, &err) == FG_OK;
+	server_write_unlock();
 	if (!ok)
 		fg_log(FG_LOG_ERROR, "could not write the audit log: %s %s", err.message, err.detail);
 	for (size_t i = 0; i < n; i++)

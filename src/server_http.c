@@ -279,23 +279,39 @@ reply_fg_error(struct request *req, const struct fg_error *err)
 		reply_header(req, MHD_HTTP_HEADER_RETRY_AFTER, "5");
 }
 
-void
-audit_note(struct request *req, const char *action, const char *result, const char *fmt, ...)
+static void
+audit_fillv(const struct request *req, struct fg_audit_entry *e, const char *action,
+	    const char *result, const char *fmt, va_list ap)
 {
-	struct fg_audit_entry *e;
-	va_list ap;
-
-	if (req->naudit == REQUEST_MAX_AUDIT)
-		return;
-	e = &req->audit[req->naudit++];
 	memset(e, 0, sizeof(*e));
 	e->user_id = req->authenticated ? req->session.user.id : 0;
 	e->institution_id = req->authenticated ? req->session.user.institution_id : 0;
 	fg_strlcpy(e->action, action, sizeof(e->action));
 	fg_strlcpy(e->result, result, sizeof(e->result));
 	fg_strlcpy(e->client, req->client, sizeof(e->client));
-	va_start(ap, fmt);
 	vsnprintf(e->resource, sizeof(e->resource), fmt, ap);
+}
+
+void
+audit_fill(const struct request *req, struct fg_audit_entry *e, const char *action,
+	   const char *result, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	audit_fillv(req, e, action, result, fmt, ap);
+	va_end(ap);
+}
+
+void
+audit_note(struct request *req, const char *action, const char *result, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (req->naudit == REQUEST_MAX_AUDIT)
+		return;
+	va_start(ap, fmt);
+	audit_fillv(req, &req->audit[req->naudit++], action, result, fmt, ap);
 	va_end(ap);
 }
 

@@ -46,14 +46,27 @@ struct fg_audit_report {
 	int64_t rows;			/* rows checked */
 	int64_t first_bad;		/* id of the first broken row; 0 if intact */
 	char reason[128];		/* why it is broken */
+	int64_t head_id;		/* the newest row checked, and its hash: */
+	char head_hash[FG_SHA256_HEX];	/* keep them elsewhere as an anchor */
 };
 
 /*
- * Recompute the chain over the whole log.  Returns FG_OK whether or not
- * it is intact: report->first_bad says.
+ * A row id and hash recorded earlier outside the database.  A chain that
+ * verifies but no longer holds that row with that hash was cut short or
+ * rewritten from there on.
  */
-fg_rc fg_audit_verify(fg_store *store, struct fg_audit_report *report,
-		      struct fg_error *err);
+struct fg_audit_anchor {
+	int64_t id;
+	char hash[FG_SHA256_HEX];
+};
+
+/*
+ * Recompute the chain over the whole log and, if anchor is not NULL,
+ * check that its row is still there with its hash.  Returns FG_OK whether
+ * or not the log is intact: report->first_bad says.
+ */
+fg_rc fg_audit_verify(fg_store *store, const struct fg_audit_anchor *anchor,
+		      struct fg_audit_report *report, struct fg_error *err);
 
 struct fg_audit_query {
 	int64_t user_id;		/* 0: any */

@@ -68,17 +68,31 @@ struct fg_enrolment {
 	fg_date start;			/* end of treatment or enrolment */
 	int years;			/* horizon of the visits generated; 0: 10 */
 	int64_t assigned_user_id;	/* 0: nobody */
+	fg_date not_before;		/* no visits due before this day; 0: from the start */
 };
 
 /*
  * Enrol a person in a plan: a followup_plan row and one followup row per
  * due date, in one transaction.  FG_INVALID for an unknown plan or a start
- * in the future, FG_NOTFOUND for an unknown person, institution or tumour,
- * FG_CONFLICT if the person is recorded dead.
+ * in the future, FG_NOTFOUND for an unknown person, institution, tumour or
+ * staff member, FG_CONFLICT if the person is recorded dead.
  */
 fg_rc fg_followup_enrol(fg_store *store, const struct fg_plans *plans,
 			const struct fg_enrolment *in, int64_t *plan_id,
 			size_t *visits, struct fg_error *err);
+
+/*
+ * Change the plan of a patient: the active plan plan_id ends, its open
+ * visits are cancelled, and the patient is enrolled in plan `code` from the
+ * same start (or `start` when given), for the same tumour and institution,
+ * with visits due from `today` on.  One transaction.  FG_NOTFOUND for an
+ * unknown plan id, FG_CONFLICT if it has ended already, FG_INVALID for an
+ * unknown plan code.
+ */
+fg_rc fg_followup_replan(fg_store *store, const struct fg_plans *plans,
+			 int64_t plan_id, const char *code, fg_date start,
+			 fg_date today, int64_t *new_plan_id, size_t *visits,
+			 struct fg_error *err);
 
 struct fg_visit {
 	int64_t id, plan_id, person_id, institution_id, assigned_user_id;

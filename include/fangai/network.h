@@ -97,11 +97,15 @@ struct fg_booking_indicator {
 	double no_show_rate;		/* no_show / (attended + no_show); NAN when none */
 };
 
-/* Time from a positive screening exam to the first diagnostic test attended. */
+/*
+ * Time from a positive screening exam to the first diagnostic test attended
+ * (an appointment outside the screening episode, or a referral's
+ * attendance) within 180 days.
+ */
 struct fg_screen_indicator {
 	bool available;			/* false: no screening exams recorded */
 	int64_t positive;		/* positive screens */
-	int64_t diagnosed;		/* followed by an attended diagnostic test */
+	int64_t diagnosed;		/* followed by an attended diagnostic test within 180 days */
 	struct fg_net_duration to_test;
 	int64_t within_28_days;
 };

@@ -42,6 +42,7 @@ struct fg_tumour_codes {
 	int grade;		/* ICD-O-3 6th digit 1..9 */
 	int basis;		/* basis of diagnosis 0..9 */
 	char sex;		/* GB/T 2261.1 '1', '2', '0', '9'; '\0' not given */
+	int age;		/* age at incidence when no birth date is given */
 	fg_date birth, incidence, death, last_contact;
 	fg_date today;		/* incidence may not be later */
 };
@@ -55,6 +56,7 @@ struct fg_tumour_text {
 	const char *basis;
 	const char *sex;		/* 1/2/9, M/F, male/female */
 	const char *birth_date;
+	const char *age;		/* completed years at incidence, used without a birth date */
 	const char *incidence_date;
 	const char *death_date;
 	const char *last_contact;

@@ -65,7 +65,12 @@ fg_rc fg_store_commit(fg_store *store, struct fg_error *err);
 /* Roll back the innermost level; never fails in a way callers can mend. */
 void fg_store_rollback(fg_store *store);
 
-/* Run SQL text without parameters or results (DDL, PRAGMA...). */
+/*
+ * Run SQL text without parameters or results (DDL, PRAGMA...).  Open
+ * transactions with fg_store_begin() only: outside one, the store rolls
+ * back any transaction it finds open on the connection (one left by a
+ * rollback that failed) before its next use.
+ */
 fg_rc fg_store_exec(fg_store *store, const char *sql, struct fg_error *err);
 
 /*
@@ -78,7 +83,11 @@ fg_rc fg_store_exec(fg_store *store, const char *sql, struct fg_error *err);
 fg_rc fg_store_prepare(fg_store *store, const char *sql, fg_stmt **out,
 		       struct fg_error *err);
 
-/* Bind parameter idx (1-based).  Text is copied.  NULL text binds NULL. */
+/*
+ * Bind parameter idx (1-based).  Text is copied.  NULL text binds NULL.
+ * A failed bind (out of memory) is also remembered: the next
+ * fg_stmt_step() returns it without running the statement.
+ */
 fg_rc fg_stmt_bind_text(fg_stmt *stmt, int idx, const char *value);
 fg_rc fg_stmt_bind_int64(fg_stmt *stmt, int idx, int64_t value);
 fg_rc fg_stmt_bind_double(fg_stmt *stmt, int idx, double value);

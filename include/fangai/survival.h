@@ -181,6 +181,19 @@ enum fg_rate_kind { FG_RATE_QX, FG_RATE_MX };
 fg_rc fg_ratetable_load(const char *path, struct fg_arena *arena,
 			struct fg_ratetable *out, struct fg_error *err);
 
+/*
+ * Import a life table CSV file (as fg_ratetable_load reads it) into the
+ * store's life_table under `name`, replacing a table of that name, in one
+ * transaction after the whole file has been checked.  *rows receives the
+ * cells stored.
+ */
+fg_rc fg_ratetable_save(fg_store *store, const char *name, const char *path,
+			size_t *rows, struct fg_error *err);
+
+/* Read the life table `name` from the store; FG_NOTFOUND if there is none. */
+fg_rc fg_ratetable_fetch(fg_store *store, const char *name, struct fg_arena *arena,
+			 struct fg_ratetable *out, struct fg_error *err);
+
 enum fg_net_method { FG_NET_EDERER2, FG_NET_POHAR_PERME };
 
 /* Parse "ederer2" or "pohar-perme"; FG_INVALID naming field otherwise. */

@@ -22,6 +22,7 @@ struct fg_synth_options {
 	int64_t persons;		/* residents to generate */
 	fg_date as_of;			/* the day the city is generated for */
 	const char *datadir;		/* NULL: fg_datadir() */
+	int64_t batch;			/* persons per transaction; 0: 20000 */
 	/* Called every few thousand persons; may be NULL. */
 	void (*progress)(int64_t done, int64_t total, void *userdata);
 	void *userdata;

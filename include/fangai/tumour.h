@@ -29,6 +29,7 @@ struct fg_tumour_input {
 	const char *tnm_context;	/* clinical (default) or pathological */
 	const char *t, *n, *m;		/* cervix: the FIGO findings, see data/tnm/cervix-figo2018.csv */
 	const char *source;		/* source document */
+	const char *detection;		/* screen, interval, non_participant or unknown (default) */
 };
 
 struct fg_tumour {
@@ -44,6 +45,7 @@ struct fg_tumour {
 	char stage[16];			/* "" when not derived */
 	int primary_seq;
 	char source[128];
+	char detection[16];
 };
 
 /*
@@ -61,6 +63,15 @@ struct fg_tumour {
 fg_rc fg_tumour_add(fg_store *store, const fg_registry *reg,
 		    const struct fg_tumour_input *in, struct fg_tumour *out,
 		    struct fg_findings *warnings, struct fg_error *err);
+
+/*
+ * Run the IARC/IACR checks again on stored tumour t, with its person's
+ * current sex, birth date and date of death (which may have changed since
+ * the tumour was saved), adding what they find to findings.  Stores
+ * nothing.  FG_NOTFOUND if the person is missing.
+ */
+fg_rc fg_tumour_recheck(fg_store *store, const fg_registry *reg, const struct fg_tumour *t,
+			struct fg_findings *findings, struct fg_error *err);
 
 /* Read tumour `id`; FG_NOTFOUND if absent. */
 fg_rc fg_tumour_get(fg_store *store, int64_t id, struct fg_tumour *out,

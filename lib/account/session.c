@@ -13,6 +13,9 @@
 static const char dummy_hash[] =
 	"$argon2id$v=19$m=65536,t=2,p=1$xTm+pIfxJdBrHSq5WVUzng$PSZ10d/pEIdWQASba+UxdOl04VE/U2RXvY1v4yJgyXw";
 
+/* Failed logins are forgotten this long after the last one (seconds). */
+#define FORGET_FAILURES_AFTER 86400
+
 /* A session is marked used at most this often (seconds). */
 #define TOUCH_INTERVAL 60
 
@@ -70,6 +73,15 @@ record_login(fg_store *store, const char *username, bool success, int64_t now,
 		return rc;
 	fg_stmt_bind_text(st, 1, username);
 	fg_stmt_bind_int64(st, 2, now);
+	rc = fg_stmt_step(st, &row, err);
+	fg_stmt_reset(st);
+	if (rc != FG_OK || success)
+		return rc;
+	/* Failures long past their back-off are forgotten, so that guessed names do not pile up. */
+	rc = fg_store_prepare(store, "DELETE FROM login_failure WHERE last_failure < ?", &st, err);
+	if (rc != FG_OK)
+		return rc;
+	fg_stmt_bind_int64(st, 1, now - FORGET_FAILURES_AFTER);
 	rc = fg_stmt_step(st, &row, err);
 	fg_stmt_reset(st);
 	return rc;
@@ -201,7 +213,7 @@ fg_session_check(fg_store *store, const char *token,
 		 struct fg_session *out, struct fg_error *err)
 {
 	char hash[FG_SHA256_HEX];
-	bool row = false, live;
+	bool row = false;
 	fg_stmt *st;
 	fg_rc rc;
 
@@ -210,7 +222,8 @@ fg_session_check(fg_store *store, const char *token,
 		return fg_error_set(err, FG_NOTFOUND, "session", "session is not valid");
 	fg_sha256_hex(token, strlen(token), hash);
 	rc = fg_store_prepare(store, "SELECT s.id, s.kind, coalesce(s.csrf_token, ''), s.created_at,"
-			      " s.last_seen, s.user_id FROM app_session s"
+			      " s.last_seen, u.id, u.institution_id, u.username, u.display_name, u.role,"
+			      " u.active FROM app_session s JOIN app_user u ON u.id = s.user_id"
 			      " WHERE s.token_hash = ? AND s.ended_at IS NULL", &st, err);
 	if (rc != FG_OK)
 		return rc;
@@ -223,17 +236,17 @@ fg_session_check(fg_store *store, const char *token,
 		out->created_at = fg_stmt_int64(st, 3);
 		out->last_seen = fg_stmt_int64(st, 4);
 		out->user.id = fg_stmt_int64(st, 5);
+		out->user.institution_id = fg_stmt_int64(st, 6);
+		fg_strlcpy(out->user.username, fg_stmt_text(st, 7), sizeof(out->user.username));
+		fg_strlcpy(out->user.display_name, fg_stmt_text(st, 8), sizeof(out->user.display_name));
+		fg_strlcpy(out->user.role, fg_stmt_text(st, 9), sizeof(out->user.role));
+		out->user.active = fg_stmt_int64(st, 10) != 0;
 	}
 	fg_stmt_reset(st);
 	if (rc != FG_OK)
 		return rc;
-	live = row && now - out->last_seen <= policy->idle_seconds &&
-	       now - out->created_at <= policy->absolute_seconds;
-	if (live)
-		rc = fg_user_get(store, out->user.id, &out->user, err);
-	if (rc != FG_OK)
-		return rc;
-	if (!live || !out->user.active)
+	if (!row || !out->user.active || now - out->last_seen > policy->idle_seconds ||
+	    now - out->created_at > policy->absolute_seconds)
 		return fg_error_set(err, FG_NOTFOUND, "session", "session is not valid");
 	if (now - out->last_seen >= TOUCH_INTERVAL) {
 		out->last_seen = now;

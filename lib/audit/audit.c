@@ -166,8 +166,20 @@ check_entry(const struct fg_audit_entry *e, const char *prev, char *reason, size
 	return true;
 }
 
+/* Check the anchor against the row just read; false with a reason if it differs. */
+static bool
+check_anchor(const struct fg_audit_anchor *anchor, const struct fg_audit_entry *e,
+	     char *reason, size_t size)
+{
+	if (anchor == NULL || anchor->id != e->id || strcmp(anchor->hash, e->hash) == 0)
+		return true;
+	snprintf(reason, size, "row %lld differs from its anchor", (long long)e->id);
+	return false;
+}
+
 fg_rc
-fg_audit_verify(fg_store *store, struct fg_audit_report *report, struct fg_error *err)
+fg_audit_verify(fg_store *store, const struct fg_audit_anchor *anchor,
+		struct fg_audit_report *report, struct fg_error *err)
 {
 	char prev[FG_SHA256_HEX] = GENESIS;
 	struct fg_audit_entry e;
@@ -186,13 +198,21 @@ fg_audit_verify(fg_store *store, struct fg_audit_report *report, struct fg_error
 		memset(&e, 0, sizeof(e));
 		read_entry(st, &e);
 		report->rows++;
-		if (!check_entry(&e, prev, report->reason, sizeof(report->reason))) {
+		if (!check_entry(&e, prev, report->reason, sizeof(report->reason)) ||
+		    !check_anchor(anchor, &e, report->reason, sizeof(report->reason))) {
 			report->first_bad = e.id;
 			break;
 		}
 		fg_strlcpy(prev, e.hash, sizeof(prev));
+		report->head_id = e.id;
+		fg_strlcpy(report->head_hash, e.hash, sizeof(report->head_hash));
 	}
 	fg_stmt_reset(st);
+	if (rc == FG_OK && report->first_bad == 0 && anchor != NULL && anchor->id > report->head_id) {
+		report->first_bad = anchor->id;
+		snprintf(report->reason, sizeof(report->reason),
+			 "row %lld of the anchor is missing: the log was cut short", (long long)anchor->id);
+	}
 	return rc;
 }
 

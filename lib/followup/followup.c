@@ -3,6 +3,7 @@
  *	  Enrolment in follow-up plans, worklists, contacts and their effect on
  *	  vital status, passive follow-up from death records, and rates.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +46,24 @@ check_tumour(fg_store *store, int64_t tumour_id, int64_t person_id, struct fg_er
 	return rc;
 }
 
+/* The staff member visits are assigned to must be an active account. */
+static fg_rc
+check_user(fg_store *store, int64_t user, struct fg_error *err)
+{
+	int64_t n = 0;
+	bool found;
+	fg_stmt *st;
+	fg_rc rc = fg_store_prepare(store, "SELECT count(*) FROM app_user WHERE id = ? AND active = 1", &st, err);
+
+	if (rc != FG_OK)
+		return rc;
+	fg_stmt_bind_int64(st, 1, user);
+	rc = fg_stmt_scalar_int64(st, &n, &found, err);
+	if (rc == FG_OK && n == 0)
+		rc = fg_error_set(err, FG_NOTFOUND, "user", "user %lld does not exist or is not active", (long long)user);
+	return rc;
+}
+
 /* Check the enrolment and resolve its person and institution. */
 static fg_rc
 check_enrolment(fg_store *store, const struct fg_plans *plans, const struct fg_enrolment *in,
@@ -77,6 +96,8 @@ check_enrolment(fg_store *store, const struct fg_plans *plans, const struct fg_e
 			return rc;
 		*institution_id = inst.id;
 	}
+	if (in->assigned_user_id > 0 && (rc = check_user(store, in->assigned_user_id, err)) != FG_OK)
+		return rc;
 	return in->tumour_id > 0 ? check_tumour(store, in->tumour_id, person->id, err) : FG_OK;
 }
 
@@ -105,6 +126,18 @@ insert_visits(fg_store *store, const struct fg_person *p, int64_t plan_id, int64
 	return rc;
 }
 
+/* Keep the due dates on or after not_before (0: all); returns how many are left. */
+static size_t
+drop_before(fg_date *due, size_t n, fg_date not_before)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (not_before == 0 || due[i] >= not_before)
+			due[k++] = due[i];
+	return k;
+}
+
 fg_rc
 fg_followup_enrol(fg_store *store, const struct fg_plans *plans, const struct fg_enrolment *in,
 		  int64_t *plan_id, size_t *visits, struct fg_error *err)
@@ -125,6 +158,7 @@ fg_followup_enrol(fg_store *store, const struct fg_plans *plans, const struct fg
 			     due, MAX_VISITS);
 	if (n > MAX_VISITS)
 		return fg_error_set(err, FG_INVALID, "years", "plan \"%s\" gives more than %d visits", in->plan, MAX_VISITS);
+	n = drop_before(due, n, in->not_before);
 	rc = fg_store_begin(store, err);
 	if (rc != FG_OK)
 		return rc;
@@ -253,5 +287,84 @@ fg_followup_rates(fg_store *store, fg_date as_of, int grace_days, struct fg_aren
 		};
 	}
 	fg_stmt_reset(st);
+	return rc;
+}
+
+/* The enrolment behind plan_id, to be repeated with another plan. */
+static fg_rc
+load_plan(fg_store *store, int64_t plan_id, struct fg_enrolment *in, char *inst, size_t instsz,
+	  struct fg_error *err)
+{
+	fg_stmt *st;
+	bool row = false;
+	fg_rc rc = fg_store_prepare(store, "SELECT person_id, institution_id, coalesce(tumour_id, 0), started_on, active"
+				    " FROM followup_plan WHERE id = ?", &st, err);
+
+	if (rc != FG_OK)
+		return rc;
+	fg_stmt_bind_int64(st, 1, plan_id);
+	rc = fg_stmt_step(st, &row, err);
+	if (rc == FG_OK && row) {
+		in->person_id = fg_stmt_int64(st, 0);
+		snprintf(inst, instsz, "%lld", (long long)fg_stmt_int64(st, 1));
+		in->institution = inst;
+		in->tumour_id = fg_stmt_int64(st, 2);
+		if (fg_date_parse(fg_stmt_text(st, 3), "started_on", &in->start, NULL) != FG_OK)
+			in->start = FG_DATE_NONE;
+		if (fg_stmt_int64(st, 4) == 0)
+			rc = fg_error_set(err, FG_CONFLICT, "plan", "follow-up plan %lld has ended", (long long)plan_id);
+	} else if (rc == FG_OK)
+		rc = fg_error_set(err, FG_NOTFOUND, "plan", "follow-up plan %lld does not exist", (long long)plan_id);
+	fg_stmt_reset(st);
+	return rc;
+}
+
+static fg_rc
+end_plan(fg_store *store, int64_t plan_id, const char *code, struct fg_error *err)
+{
+	char note[96];
+	fg_stmt *st;
+	fg_rc rc = fg_store_prepare(store, "UPDATE followup SET outcome = 'cancelled', note = ?"
+				    " WHERE plan_id = ? AND outcome IS NULL", &st, err);
+
+	snprintf(note, sizeof(note), "cancelled: plan changed to %s", code);
+	if (rc == FG_OK) {
+		fg_stmt_bind_text(st, 1, note);
+		fg_stmt_bind_int64(st, 2, plan_id);
+		rc = followup_run(st, err);
+	}
+	if (rc == FG_OK)
+		rc = fg_store_prepare(store, "UPDATE followup_plan SET active = 0 WHERE id = ?", &st, err);
+	if (rc == FG_OK) {
+		fg_stmt_bind_int64(st, 1, plan_id);
+		rc = followup_run(st, err);
+	}
+	return rc;
+}
+
+fg_rc
+fg_followup_replan(fg_store *store, const struct fg_plans *plans, int64_t plan_id, const char *code,
+		   fg_date start, fg_date today, int64_t *new_plan_id, size_t *visits, struct fg_error *err)
+{
+	struct fg_enrolment in = {.plan = code, .not_before = today};
+	char inst[24];
+	fg_rc rc;
+
+	*visits = 0;
+	rc = load_plan(store, plan_id, &in, inst, sizeof(inst), err);
+	if (rc != FG_OK)
+		return rc;
+	if (start != FG_DATE_NONE)
+		in.start = start;
+	rc = fg_store_begin(store, err);
+	if (rc != FG_OK)
+		return rc;
+	rc = end_plan(store, plan_id, code ? code : "", err);
+	if (rc == FG_OK)
+		rc = fg_followup_enrol(store, plans, &in, new_plan_id, visits, err);
+	if (rc == FG_OK)
+		rc = fg_store_commit(store, err);
+	else
+		fg_store_rollback(store);
 	return rc;
 }

@@ -18,6 +18,7 @@
 
 #define NSTEPS 4
 #define SCREEN_TARGET_DAYS 28	/* as the Faster Diagnosis Standard of referral-types.csv */
+#define SCREEN_WINDOW_DAYS 180	/* a later test is not counted as the screen's follow-up */
 
 /* Durations collected for one group, in the arena. */
 struct series {
@@ -433,7 +434,7 @@ screen_indicator(fg_store *store, int64_t from, int64_t to, struct fg_arena *are
 		double days;
 
 		out->positive++;
-		if (first == NULL || !days_between(exam, first, &days))
+		if (first == NULL || !days_between(exam, first, &days) || days > SCREEN_WINDOW_DAYS)
 			continue;
 		out->diagnosed++;
 		if (days <= SCREEN_TARGET_DAYS)

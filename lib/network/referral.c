@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fangai/audit.h"
 #include "fangai/institution.h"
 #include "fangai/util.h"
 #include "network_int.h"
@@ -528,6 +529,24 @@ update_referral(fg_store *store, const struct fg_referral *r, const struct fg_re
 	return rc;
 }
 
+/*
+ * Record in the audit trail that the receiving institution's access to the
+ * person's records begins (grant_access) or ends (end_access,
+ * revoke_access) with referral r, in the caller's transaction.
+ */
+static fg_rc
+audit_access(fg_store *store, const struct fg_referral *r, const char *action, int64_t user_id,
+	     struct fg_error *err)
+{
+	struct fg_audit_entry e = {.user_id = user_id, .institution_id = r->to_institution_id};
+
+	fg_strlcpy(e.action, action, sizeof(e.action));
+	snprintf(e.resource, sizeof(e.resource), "Patient/%lld via referral %lld",
+		 (long long)r->person_id, (long long)r->id);
+	fg_strlcpy(e.result, "ok", sizeof(e.result));
+	return fg_audit_append(store, &e, 1, err);
+}
+
 /* The transition inside the caller's transaction. */
 static fg_rc
 apply_tx(fg_store *store, int64_t id, const struct fg_referral_action *a,
@@ -552,6 +571,10 @@ apply_tx(fg_store *store, int64_t id, const struct fg_referral_action *a,
 		.user_id = a->user_id, .actor = a->actor, .reason = a->reason, .at = c.at,
 	};
 	rc = insert_event(store, &e, err);
+	if (rc == FG_OK && c.access_until)
+		rc = audit_access(store, &r, "grant_access", a->user_id, err);
+	else if (rc == FG_OK && c.t->ends && r.accepted_at[0] && !r.access_revoked_at[0])
+		rc = audit_access(store, &r, "end_access", a->user_id, err);
 	if (rc == FG_OK && out != NULL)
 		rc = fg_referral_get(store, id, arena, out, err);
 	return rc;
@@ -639,6 +662,8 @@ fg_referral_revoke_access(fg_store *store, int64_t id, const char *reason, const
 				   .user_id = user_id, .actor = actor, .reason = reason, .at = when};
 		rc = insert_event(store, &e, err);
 	}
+	if (rc == FG_OK)
+		rc = audit_access(store, &r, "revoke_access", user_id, err);
 	if (rc == FG_OK)
 		rc = fg_store_commit(store, err);
 	else

@@ -17,6 +17,7 @@ static const struct fg_check_info checks[] = {
 	{"date.last_contact", "the incidence date is not after the date of last contact"},
 	{"date.future", "the incidence date is not in the future"},
 	{"date.dco", "a death-certificate-only tumour has its incidence on the date of death"},
+	{"date.age", "an age given agrees with the birth and incidence dates"},
 	{"age.site.histology", "the age is likely for the site and histology"},
 	{"sex.site", "the site exists in a person of that sex"},
 	{"sex.histology", "the histology exists in a person of that sex"},
@@ -47,7 +48,7 @@ fg_findings_errors(const struct fg_findings *findings)
 void
 fg_tumour_codes_init(struct fg_tumour_codes *c, fg_date today)
 {
-	c->topography = c->morphology = c->behaviour = c->grade = c->basis = -1;
+	c->topography = c->morphology = c->behaviour = c->grade = c->basis = c->age = -1;
 	c->sex = '\0';
 	c->birth = c->incidence = c->death = c->last_contact = FG_DATE_NONE;
 	c->today = today;
@@ -172,6 +173,14 @@ parse_small_codes(const struct fg_tumour_text *in, struct fg_tumour_codes *out,
 		out->sex = '\0';
 		rc = invalid(f, "sex", "sex", in->sex);
 	}
+	if (rc == FG_OK && given(in->age)) {
+		int64_t age;
+
+		if (fg_parse_int64(in->age, "age", 0, 130, &age, NULL) == FG_OK)
+			out->age = (int)age;
+		else
+			rc = invalid(f, "age", "age", in->age);
+	}
 	return rc;
 }
 
@@ -220,6 +229,12 @@ check_dates(const struct fg_tumour_codes *c, struct fg_findings *f)
 	if (rc == FG_OK && c->today != FG_DATE_NONE && c->incidence > c->today)
 		rc = fg_findings_add(f, FG_FINDING_ERROR, "date.future", "incidence_date",
 				     "incidence date %s is in the future", fg_date_format(c->incidence, a));
+	if (rc == FG_OK && c->age >= 0 && c->birth != FG_DATE_NONE && c->incidence >= c->birth &&
+	    fg_date_age(c->birth, c->incidence) != c->age)
+		rc = fg_findings_add(f, FG_FINDING_ERROR, "date.age", "age",
+				     "age %d does not agree with birth on %s and incidence on %s (age %d)",
+				     c->age, fg_date_format(c->birth, b), fg_date_format(c->incidence, a),
+				     fg_date_age(c->birth, c->incidence));
 	if (rc == FG_OK && c->basis == 0 && c->death != FG_DATE_NONE && c->incidence != c->death)
 		rc = fg_findings_add(f, FG_FINDING_WARNING, "date.dco", "incidence_date",
 				     "death-certificate-only tumour has incidence date %s, not the date of death %s",
@@ -234,9 +249,12 @@ check_age(const fg_registry *reg, const struct fg_tumour_codes *c, struct fg_fin
 	char t[8];
 	int age;
 
-	if (c->birth == FG_DATE_NONE || c->incidence == FG_DATE_NONE || c->incidence < c->birth)
+	if (c->birth != FG_DATE_NONE && c->incidence != FG_DATE_NONE && c->incidence >= c->birth)
+		age = fg_date_age(c->birth, c->incidence);
+	else if (c->birth == FG_DATE_NONE && c->age >= 0)
+		age = c->age;
+	else
 		return FG_OK;
-	age = fg_date_age(c->birth, c->incidence);
 	r = reg_range_find(&reg->age, age, c->topography, c->morphology);
 	if (r == NULL)
 		return FG_OK;
@@ -308,7 +326,11 @@ check_behaviour(const fg_registry *reg, const struct fg_tumour_codes *c,
 		return fg_findings_add(f, FG_FINDING_ERROR, "behaviour.histology", "behaviour",
 				       "behaviour /%d is not permitted with morphology %04d",
 				       c->behaviour, c->morphology);
-	if (e->rare)
+	if (c->behaviour == 6 || c->behaviour == 9)
+		rc = fg_findings_add(f, FG_FINDING_WARNING, "behaviour.histology", "behaviour",
+				     "behaviour /%d is not registered: code the primary tumour with /3 "
+				     "(C80.9 when its site is unknown)", c->behaviour);
+	else if (e->rare)
 		rc = fg_findings_add(f, FG_FINDING_WARNING, "behaviour.histology", "behaviour",
 				     "behaviour /%d is rare with morphology %04d", c->behaviour, c->morphology);
 	r = reg_range_find(&reg->behaviour_site, 0, c->topography, -1);

@@ -20,7 +20,6 @@ struct range_load {
 	struct fg_registry *reg;
 	struct reg_ranges *out;
 	const char *file;
-	const char *const *slots;	/* NSLOTS column names, NULL for absent */
 	int slot_col[NSLOTS];		/* index into cells, -1 */
 	enum value_kind kind;
 	size_t cap;
@@ -449,7 +448,7 @@ static fg_rc
 load_ranges(struct fg_registry *reg, const char *file, const char *const *slots,
 	    enum value_kind kind, struct reg_ranges *out, struct fg_error *err)
 {
-	struct range_load rl = {.reg = reg, .out = out, .file = file, .slots = slots, .kind = kind};
+	struct range_load rl = {.reg = reg, .out = out, .file = file, .kind = kind};
 	const char *cols[NSLOTS];
 	int n = 0;
 

@@ -38,7 +38,7 @@ set_cell(char *dst, const char *src, const char *file, long line, struct fg_erro
 	int n;
 
 	if (strcmp(src, "*") == 0) {
-		strcpy(dst, "*");
+		fg_strlcpy(dst, "*", STAGE_CELL_MAX);
 		return FG_OK;
 	}
 	n = snprintf(dst, STAGE_CELL_MAX, " %s ", src);

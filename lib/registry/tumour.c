@@ -19,7 +19,7 @@
 	" behaviour, coalesce(grade, ''), coalesce(laterality, ''), basis, coalesce(icd10, '')," \
 	" coalesce(tnm_edition, ''), coalesce(tnm_context, ''), coalesce(tnm_t, '')," \
 	" coalesce(tnm_n, ''), coalesce(tnm_m, ''), coalesce(stage, figo, ''), primary_seq," \
-	" coalesce(source, '')"
+	" coalesce(source, ''), coalesce(detection, 'unknown')"
 
 static bool
 given(const char *s)
@@ -68,6 +68,21 @@ refuse(const struct fg_findings *found, struct fg_error *err)
 }
 
 static fg_rc
+check_detection(const char *text, struct fg_error *err)
+{
+	static const char *const modes[] = {"screen", "interval", "non_participant", "unknown"};
+
+	for (size_t i = 0; given(text) && i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (strcmp(text, modes[i]) == 0)
+			return FG_OK;
+	if (!given(text))
+		return FG_OK;
+	fg_error_set(err, FG_INVALID, "detection", "invalid mode of detection \"%s\"", text);
+	fg_error_hint(err, "Use screen, interval, non_participant or unknown.");
+	return FG_INVALID;
+}
+
+static fg_rc
 check_laterality(const char *text, struct fg_error *err)
 {
 	if (!given(text) || (text[1] == '\0' && strchr("012349", text[0]) != NULL))
@@ -99,7 +114,8 @@ check_codes(const fg_registry *reg, const struct fg_tumour_input *in, const stru
 		return fg_error_set(err, rc, NULL, "out of memory checking the tumour");
 	if (fg_findings_errors(found) > 0)
 		return refuse(found, err);
-	return check_laterality(in->laterality, err);
+	rc = check_laterality(in->laterality, err);
+	return rc == FG_OK ? check_detection(in->detection, err) : rc;
 }
 
 /* Stage group from T, N and M when given; "" when no table applies or no row matches. */
@@ -146,7 +162,32 @@ stored_codes(const struct fg_tumour *t, struct fg_tumour_codes *c)
 	c->topography = fg_topography_parse(t->topography);
 	c->morphology = t->morphology;
 	c->behaviour = t->behaviour;
+	c->grade = t->grade;
+	c->basis = t->basis;
+	c->incidence = t->incidence;
 	return c->topography < 0 ? FG_INTERNAL : FG_OK;
+}
+
+fg_rc
+fg_tumour_recheck(fg_store *store, const fg_registry *reg, const struct fg_tumour *t,
+		  struct fg_findings *findings, struct fg_error *err)
+{
+	struct fg_tumour_codes c;
+	struct fg_person p;
+	fg_rc rc = fg_person_get(store, t->person_id, &p, err);
+
+	if (rc != FG_OK)
+		return rc;
+	if (stored_codes(t, &c) != FG_OK)
+		return fg_error_set(err, FG_INTERNAL, "topography", "tumour %lld has topography \"%s\"",
+				    (long long)t->id, t->topography);
+	c.today = fg_date_today();
+	c.sex = p.sex;
+	c.birth = p.birth_date;
+	c.death = strcmp(p.vital_status, "dead") == 0 ? p.death_date : FG_DATE_NONE;
+	rc = fg_registry_check(reg, &c, findings);
+	return rc == FG_OK ? FG_OK : fg_error_set(err, rc, NULL, "out of memory checking tumour %lld",
+						   (long long)t->id);
 }
 
 /* FG_CONFLICT if the person has a tumour that is the same primary; else the next sequence number. */
@@ -200,8 +241,8 @@ insert_tumour(fg_store *store, struct fg_tumour *t, bool figo, struct fg_error *
 	rc = fg_store_prepare(store,
 			      "INSERT INTO tumour (district, person_id, institution_id, incidence_date, topography,"
 			      " morphology, behaviour, grade, laterality, basis, icd10, tnm_edition, tnm_context,"
-			      " tnm_t, tnm_n, tnm_m, stage, figo, primary_seq, source, created_at)"
-			      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			      " tnm_t, tnm_n, tnm_m, stage, figo, primary_seq, source, created_at, detection)"
+			      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 			      &st, err);
 	if (rc != FG_OK)
 		return rc;
@@ -226,11 +267,12 @@ insert_tumour(fg_store *store, struct fg_tumour *t, bool figo, struct fg_error *
 	bind_text_or_null(st, 14, t->t);
 	bind_text_or_null(st, 15, t->n);
 	bind_text_or_null(st, 16, t->m);
-	bind_text_or_null(st, 17, figo ? NULL : t->stage);
+	bind_text_or_null(st, 17, t->stage);
 	bind_text_or_null(st, 18, figo ? t->stage : NULL);
 	fg_stmt_bind_int64(st, 19, t->primary_seq);
 	bind_text_or_null(st, 20, t->source);
 	fg_stmt_bind_text(st, 21, fg_utc_now(now));
+	fg_stmt_bind_text(st, 22, t->detection[0] ? t->detection : "unknown");
 	return fg_stmt_scalar_int64(st, &t->id, &found, err);
 }
 
@@ -281,6 +323,7 @@ fill_record(const struct fg_tumour_input *in, const struct fg_person *p,
 	out->basis = c->basis;
 	fg_strlcpy(out->laterality, in->laterality, sizeof(out->laterality));
 	fg_strlcpy(out->source, in->source, sizeof(out->source));
+	fg_strlcpy(out->detection, given(in->detection) ? in->detection : "unknown", sizeof(out->detection));
 }
 
 fg_rc
@@ -354,6 +397,7 @@ read_tumour(fg_stmt *st, void *item)
 	fg_strlcpy(t->stage, fg_stmt_text(st, 17), sizeof(t->stage));
 	t->primary_seq = (int)fg_stmt_int64(st, 18);
 	fg_strlcpy(t->source, fg_stmt_text(st, 19), sizeof(t->source));
+	fg_strlcpy(t->detection, fg_stmt_text(st, 20), sizeof(t->detection));
 }
 
 fg_rc

@@ -15,16 +15,23 @@ struct fg_stmt {
 	fg_store *store;
 	void *impl;
 	char *sql;		/* cache key, owned */
+	fg_rc bind_rc;		/* first failed bind since the last reset */
+	int bind_idx;		/* its parameter */
 };
 
 struct fg_store {
 	const struct fg_store_backend *be;
 	void *handle;
 	int depth;		/* open transaction levels */
+	bool doomed;		/* an inner rollback failed: the outermost commit must fail */
 	struct fg_stmt **cache;	/* open-addressing table */
 	size_t cache_size;	/* slots, a power of two */
 	size_t cache_used;
 };
+
+#define ROLLBACK_SQL "ROLLBACK"
+
+static void heal(fg_store *store);
 
 static const struct {
 	const char *prefix;
@@ -58,6 +65,7 @@ fg_store_open(const char *uri, const struct fg_store_options *opts,
 	const struct fg_store_backend *be;
 	const char *target = NULL;
 	fg_store *store = NULL;
+	fg_stmt *rollback;
 	fg_rc rc;
 
 	*out = NULL;
@@ -77,6 +85,13 @@ fg_store_open(const char *uri, const struct fg_store_options *opts,
 	rc = be->open(target, opts ? opts : &defaults, &store->handle, err);
 	if (rc != FG_OK)
 		goto out;
+	/* Prepared now, so that a rollback needs no memory when it matters. */
+	rc = fg_store_prepare(store, ROLLBACK_SQL, &rollback, err);
+	if (rc != FG_OK) {
+		fg_store_close(store);
+		store = NULL;
+		goto out;
+	}
 	*out = store;
 	store = NULL;
 out:
@@ -120,6 +135,13 @@ const char *
 fg_store_backend(const fg_store *store)
 {
 	return store->be->name;
+}
+
+const struct fg_store_backend *
+store_backend_of(fg_store *store, void **handle)
+{
+	*handle = store->handle;
+	return store->be;
 }
 
 static uint64_t
@@ -166,16 +188,20 @@ fg_store_prepare(fg_store *store, const char *sql, fg_stmt **out,
 	fg_rc rc;
 
 	*out = NULL;
-	if (store->cache_used * 2 >= store->cache_size && cache_grow(store) != FG_OK)
-		return fg_error_set(err, FG_NOMEM, NULL, "out of memory preparing a statement");
-	j = hash_sql(sql) & (store->cache_size - 1);
-	while (store->cache[j] != NULL) {
+	/* A cached statement is found without allocating, even out of memory. */
+	for (j = store->cache_size ? hash_sql(sql) & (store->cache_size - 1) : 0;
+	     store->cache_size && store->cache[j] != NULL; j = (j + 1) & (store->cache_size - 1))
 		if (strcmp(store->cache[j]->sql, sql) == 0) {
-			store->be->reset(store->cache[j]->impl);
+			fg_stmt_reset(store->cache[j]);
 			*out = store->cache[j];
 			return FG_OK;
 		}
-		j = (j + 1) & (store->cache_size - 1);
+	if (store->cache_used * 2 >= store->cache_size) {
+		if (cache_grow(store) != FG_OK)
+			return fg_error_set(err, FG_NOMEM, NULL, "out of memory preparing a statement");
+		for (j = hash_sql(sql) & (store->cache_size - 1); store->cache[j] != NULL;
+		     j = (j + 1) & (store->cache_size - 1))
+			;
 	}
 	s = calloc(1, sizeof(*s));
 	if (s == NULL || (s->sql = strdup(sql)) == NULL) {
@@ -197,35 +223,56 @@ out:
 	return rc;
 }
 
+/*
+ * Remember the first failed bind (out of memory copying a text): the next
+ * step reports it instead of running the statement with a parameter
+ * missing, so that callers need not check every bind.
+ */
+static fg_rc
+bound(fg_stmt *stmt, int idx, fg_rc rc)
+{
+	if (rc != FG_OK && stmt->bind_rc == FG_OK) {
+		stmt->bind_rc = rc;
+		stmt->bind_idx = idx;
+	}
+	return rc;
+}
+
 fg_rc
 fg_stmt_bind_text(fg_stmt *stmt, int idx, const char *value)
 {
 	if (value == NULL)
-		return stmt->store->be->bind_null(stmt->impl, idx);
-	return stmt->store->be->bind_text(stmt->impl, idx, value);
+		return bound(stmt, idx, stmt->store->be->bind_null(stmt->impl, idx));
+	return bound(stmt, idx, stmt->store->be->bind_text(stmt->impl, idx, value));
 }
 
 fg_rc
 fg_stmt_bind_int64(fg_stmt *stmt, int idx, int64_t value)
 {
-	return stmt->store->be->bind_int64(stmt->impl, idx, value);
+	return bound(stmt, idx, stmt->store->be->bind_int64(stmt->impl, idx, value));
 }
 
 fg_rc
 fg_stmt_bind_double(fg_stmt *stmt, int idx, double value)
 {
-	return stmt->store->be->bind_double(stmt->impl, idx, value);
+	return bound(stmt, idx, stmt->store->be->bind_double(stmt->impl, idx, value));
 }
 
 fg_rc
 fg_stmt_bind_null(fg_stmt *stmt, int idx)
 {
-	return stmt->store->be->bind_null(stmt->impl, idx);
+	return bound(stmt, idx, stmt->store->be->bind_null(stmt->impl, idx));
 }
 
 fg_rc
 fg_stmt_step(fg_stmt *stmt, bool *row, struct fg_error *err)
 {
+	if (stmt->bind_rc != FG_OK) {
+		*row = false;
+		return fg_error_set(err, stmt->bind_rc, NULL, "could not bind parameter %d of a statement",
+				    stmt->bind_idx);
+	}
+	heal(stmt->store);
 	return stmt->store->be->step(stmt->store->handle, stmt->impl, row, err);
 }
 
@@ -256,19 +303,28 @@ fg_stmt_is_null(fg_stmt *stmt, int col)
 void
 fg_stmt_reset(fg_stmt *stmt)
 {
-	if (stmt != NULL)
-		stmt->store->be->reset(stmt->impl);
+	if (stmt == NULL)
+		return;
+	stmt->store->be->reset(stmt->impl);
+	stmt->bind_rc = FG_OK;
 }
 
 fg_rc
 fg_stmt_scalar_int64(fg_stmt *stmt, int64_t *value, bool *found,
 		     struct fg_error *err)
 {
-	bool row = false;
+	bool row = false, more;
 	fg_rc rc = fg_stmt_step(stmt, &row, err);
 
 	if (rc == FG_OK && row)
 		*value = fg_stmt_int64(stmt, 0);
+	/*
+	 * Run the statement to its end: an INSERT ... RETURNING outside a
+	 * transaction commits only then, and the commit may fail.
+	 */
+	more = row;
+	while (rc == FG_OK && more)
+		rc = fg_stmt_step(stmt, &more, err);
 	if (found != NULL)
 		*found = rc == FG_OK && row;
 	fg_stmt_reset(stmt);
@@ -278,7 +334,43 @@ fg_stmt_scalar_int64(fg_stmt *stmt, int64_t *value, bool *found,
 fg_rc
 fg_store_exec(fg_store *store, const char *sql, struct fg_error *err)
 {
+	heal(store);
 	return store->be->exec(store->handle, sql, err);
+}
+
+/*
+ * Roll the whole transaction back through the statement prepared at open,
+ * which needs no memory; plain text only if that fails.
+ */
+static fg_rc
+rollback_all(fg_store *store)
+{
+	fg_stmt *st = NULL;
+	bool row;
+	fg_rc rc;
+
+	store->doomed = false;
+	rc = fg_store_prepare(store, ROLLBACK_SQL, &st, NULL);
+	if (rc == FG_OK)
+		rc = store->be->step(store->handle, st->impl, &row, NULL);
+	fg_stmt_reset(st);
+	if (rc != FG_OK)
+		rc = store->be->exec(store->handle, ROLLBACK_SQL, NULL);
+	return rc;
+}
+
+/*
+ * Outside any transaction of ours, roll back one the backend still holds:
+ * left open by a rollback that itself failed (SQLite cannot always roll
+ * back while out of memory).  Called before each use of the connection.
+ */
+static void
+heal(fg_store *store)
+{
+	if (store->depth == 0 && store->be->in_transaction(store->handle)) {
+		fg_log(FG_LOG_WARNING, "rolling back a transaction left open by a failed rollback");
+		rollback_all(store);
+	}
 }
 
 fg_rc
@@ -287,6 +379,7 @@ fg_store_begin(fg_store *store, struct fg_error *err)
 	char sql[64];
 	fg_rc rc;
 
+	heal(store);
 	if (store->depth == 0)
 		rc = store->be->exec(store->handle, "BEGIN IMMEDIATE", err);
 	else {
@@ -306,6 +399,11 @@ fg_store_commit(fg_store *store, struct fg_error *err)
 
 	if (store->depth == 0)
 		return fg_error_set(err, FG_MISUSE, NULL, "commit without a transaction");
+	if (store->depth == 1 && store->doomed) {
+		fg_store_rollback(store);
+		return fg_error_set(err, FG_STORE, NULL,
+				    "could not commit: part of the transaction could not be rolled back");
+	}
 	if (store->depth == 1)
 		rc = store->be->exec(store->handle, "COMMIT", err);
 	else {
@@ -329,12 +427,13 @@ fg_store_rollback(fg_store *store)
 		return;
 	store->depth--;
 	if (store->depth == 0) {
-		store->be->exec(store->handle, "ROLLBACK", NULL);
+		rollback_all(store);
 		return;
 	}
 	snprintf(sql, sizeof(sql), "ROLLBACK TO fg_%d; RELEASE fg_%d",
 		 store->depth, store->depth);
-	store->be->exec(store->handle, sql, NULL);
+	if (store->be->exec(store->handle, sql, NULL) != FG_OK)
+		store->doomed = true;
 }
 
 int

@@ -9,8 +9,10 @@
 #ifndef FANGAI_STORE_INT_H
 #define FANGAI_STORE_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
+#include "fangai/finding.h"
 #include "fangai/store.h"
 
 struct fg_migration {
@@ -39,8 +41,42 @@ struct fg_store_backend {
 	double (*dbl)(void *stmt, int col);
 	bool (*is_null)(void *stmt, int col);
 	void (*reset)(void *stmt);
+	/* Is a transaction open on the connection (whatever the store thinks)? */
+	bool (*in_transaction)(void *handle);
 	const struct fg_migration *migrations;	/* ascending, ends with {0} */
+
+	/* Reliability operations (lib/store/backup.c is their caller). */
+	/*
+	 * Write a consistent snapshot of the open database to the new file
+	 * dest while other connections go on writing; the file is complete and
+	 * closed when FG_OK is returned.  (SQLite: the online backup API;
+	 * PostgreSQL: pg_dump.)
+	 */
+	fg_rc (*backup)(void *handle, const char *dest, struct fg_error *err);
+	/*
+	 * Replace the whole contents of the open database with the snapshot
+	 * in the file source, all or nothing; a damaged or foreign file is
+	 * refused (FG_INVALID) before anything changes.
+	 */
+	fg_rc (*restore)(void *handle, const char *source, struct fg_error *err);
+	/* The name of a table holding rows, other than schema_migration, into
+	 * table (size bytes), or "" when the database holds no data. */
+	fg_rc (*holds_data)(void *handle, char *table, size_t size,
+			    struct fg_error *err);
+	/* Append one FG_FINDING_ERROR to problems per inconsistency found by
+	 * the backend's own checks (structure, indexes, foreign keys). */
+	fg_rc (*check)(void *handle, struct fg_findings *problems,
+		       struct fg_error *err);
 };
+
+/* The backend and connection of an open store, for lib/store/backup.c. */
+const struct fg_store_backend *store_backend_of(fg_store *store, void **handle);
+
+/* The SQLite backend's reliability operations (store_sqlite_backup.c). */
+fg_rc sqlite_backup_to(void *handle, const char *dest, struct fg_error *err);
+fg_rc sqlite_restore_from(void *handle, const char *source, struct fg_error *err);
+fg_rc sqlite_holds_data(void *handle, char *table, size_t size, struct fg_error *err);
+fg_rc sqlite_check(void *handle, struct fg_findings *problems, struct fg_error *err);
 
 extern const struct fg_store_backend fg_store_sqlite_backend;
 extern const struct fg_migration fg_sqlite_migrations[];

@@ -182,6 +182,12 @@ sq_reset(void *stmt)
 	sqlite3_clear_bindings(stmt);
 }
 
+static bool
+sq_in_transaction(void *handle)
+{
+	return !sqlite3_get_autocommit(handle);
+}
+
 const struct fg_store_backend fg_store_sqlite_backend = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -199,5 +205,10 @@ const struct fg_store_backend fg_store_sqlite_backend = {
 	.dbl = sq_double,
 	.is_null = sq_is_null,
 	.reset = sq_reset,
+	.in_transaction = sq_in_transaction,
 	.migrations = fg_sqlite_migrations,
+	.backup = sqlite_backup_to,
+	.restore = sqlite_restore_from,
+	.holds_data = sqlite_holds_data,
+	.check = sqlite_check,
 };

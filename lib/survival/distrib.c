@@ -162,10 +162,15 @@ surv_conf_bounds(double p, double se, enum fg_conf_type type, double z,
 	*upper = isfinite(hi) ? hi : NAN;
 }
 
+#define RADIX_BITS 11
+#define RADIX_BUCKETS (1u << RADIX_BITS)
+#define RADIX_DIGITS 6		/* 6 x 11 bits cover 64 */
+
 /*
- * LSD radix sort of the bit patterns, 16 bits a pass; non-negative doubles
- * order as their bits do.  Passes whose digit is the same for every key
- * are skipped, so integral day counts take two passes.
+ * LSD radix sort of the bit patterns, 11 bits a pass (2048 buckets stay
+ * in cache); the histograms of all digits are counted in one read, and a
+ * pass whose digit is the same for every key is skipped, so integral day
+ * counts take two passes.
  */
 bool
 surv_sort_keys(uint64_t *a, size_t n)
@@ -176,30 +181,31 @@ surv_sort_keys(uint64_t *a, size_t n)
 	if (n < 2)
 		return true;
 	b = malloc(n * sizeof(*b));
-	count = malloc(65536 * sizeof(*count));
+	count = calloc((size_t)RADIX_DIGITS * RADIX_BUCKETS, sizeof(*count));
 	if (b == NULL || count == NULL) {
 		free(b);
 		free(count);
 		return false;
 	}
+	for (size_t i = 0; i < n; i++)
+		for (int d = 0; d < RADIX_DIGITS; d++)
+			count[(size_t)d * RADIX_BUCKETS + ((a[i] >> (d * RADIX_BITS)) & (RADIX_BUCKETS - 1))]++;
 	src = a;
 	dst = b;
-	for (int shift = 0; shift < 64; shift += 16) {
-		size_t sum = 0;
+	for (int d = 0; d < RADIX_DIGITS; d++) {
+		size_t *c = count + (size_t)d * RADIX_BUCKETS, sum = 0;
+		int shift = d * RADIX_BITS;
 
-		memset(count, 0, 65536 * sizeof(*count));
-		for (size_t i = 0; i < n; i++)
-			count[(src[i] >> shift) & 0xffff]++;
-		if (count[(src[0] >> shift) & 0xffff] == n)
+		if (c[(src[0] >> shift) & (RADIX_BUCKETS - 1)] == n)
 			continue;
-		for (size_t k = 0; k < 65536; k++) {
-			size_t c = count[k];
+		for (size_t k = 0; k < RADIX_BUCKETS; k++) {
+			size_t v = c[k];
 
-			count[k] = sum;
-			sum += c;
+			c[k] = sum;
+			sum += v;
 		}
 		for (size_t i = 0; i < n; i++)
-			dst[count[(src[i] >> shift) & 0xffff]++] = src[i];
+			dst[c[(src[i] >> shift) & (RADIX_BUCKETS - 1)]++] = src[i];
 		src = dst;
 		dst = (src == a) ? b : a;
 	}

@@ -20,7 +20,8 @@
 
 struct cell {
 	int year, sex, age;
-	double hazard;
+	enum fg_rate_kind kind;
+	double value;		/* qx or mx as given */
 };
 
 struct cells {
@@ -28,16 +29,39 @@ struct cells {
 	size_t count, cap;
 };
 
+/* Up to 15 plain digits, read exactly without strtod (the common case of day counts). */
+static bool
+parse_whole(const char *text, double *out)
+{
+	int64_t v = 0;
+	size_t n = 0;
+
+	for (; text[n] >= '0' && text[n] <= '9'; n++) {
+		if (n == 15)
+			return false;
+		v = v * 10 + (text[n] - '0');
+	}
+	if (n == 0 || text[n] != '\0')
+		return false;
+	*out = (double)v;
+	return true;
+}
+
 fg_rc
 fg_surv_parse_number(const char *text, const char *field, double min, double max,
 		     double *out, struct fg_error *err)
 {
+	bool ok;
 	char *end;
 	double v;
 
-	errno = 0;
-	v = strtod(text, &end);
-	if (end == text || *end != '\0' || errno != 0 || !isfinite(v) || v < min || v > max) {
+	ok = parse_whole(text, &v);
+	if (!ok) {
+		errno = 0;
+		v = strtod(text, &end);
+		ok = end != text && *end == '\0' && errno == 0;
+	}
+	if (!ok || !isfinite(v) || v < min || v > max) {
 		fg_error_set(err, FG_INVALID, field, "invalid %s \"%s\"", field, text);
 		fg_error_detail(err, "A number from %g to %g is expected.", min, max);
 		return FG_INVALID;
@@ -50,6 +74,8 @@ fg_surv_parse_number(const char *text, const char *field, double min, double max
 static double
 daily_hazard(enum fg_rate_kind kind, double value)
 {
+	if (kind == FG_RATE_QX && value >= 1.0)
+		value = 1.0 - 1e-12;	/* the last, open age: death within the year is certain */
 	if (kind == FG_RATE_QX)
 		return -log1p(-value) / FG_DAYS_PER_YEAR;
 	return value / FG_DAYS_PER_YEAR;
@@ -73,9 +99,7 @@ parse_cell(const fg_csv *csv, const int col[4], enum fg_rate_kind kind,
 	if (sex != '1' && sex != '2')
 		return fg_error_set(err, FG_INVALID, "sex", "life tables hold males and females, not sex \"%s\"",
 				    fg_csv_field(csv, (size_t)col[1]));
-	if (kind == FG_RATE_QX && value >= 1.0)
-		value = 1.0 - 1e-12;	/* the last, open age: death within the year is certain */
-	*c = (struct cell){(int)year, sex - '1', (int)age, daily_hazard(kind, value)};
+	*c = (struct cell){(int)year, sex - '1', (int)age, kind, value};
 	return FG_OK;
 }
 
@@ -176,7 +200,7 @@ fill_table(const struct cells *cs, const char *path, struct fg_arena *arena,
 					  path, c->year, c->sex + 1, c->age);
 			goto out;
 		}
-		*h = c->hazard;
+		*h = daily_hazard(c->kind, c->value);
 	}
 	for (size_t i = 0; i < ncells; i++)
 		if (isnan(out->hazard[i])) {
@@ -192,22 +216,20 @@ out:
 	return rc;
 }
 
-fg_rc
-fg_ratetable_load(const char *path, struct fg_arena *arena,
-		  struct fg_ratetable *out, struct fg_error *err)
+/* Read the cells of a life table CSV file into cs (which the caller frees). */
+static fg_rc
+read_cells(const char *path, struct cells *cs, struct fg_error *err)
 {
 	struct fg_csv_options opts = {.comments = true, .header = true};
-	struct cells cs = {0};
 	enum fg_rate_kind kind = FG_RATE_QX;
 	fg_csv *csv = NULL;
 	int col[4];
 	bool row;
 	fg_rc rc;
 
-	memset(out, 0, sizeof(*out));
 	rc = fg_csv_open(path, &opts, &csv, err);
 	if (rc != FG_OK)
-		goto out;
+		return rc;
 	rc = find_columns(csv, path, col, &kind, err);
 	while (rc == FG_OK && (rc = fg_csv_read(csv, &row, err)) == FG_OK && row) {
 		struct cell c;
@@ -216,17 +238,126 @@ fg_ratetable_load(const char *path, struct fg_arena *arena,
 		if (rc != FG_OK)
 			rc = fg_error_at_line(err, path, fg_csv_line(csv));
 		else
-			rc = push_cell(&cs, &c, err);
+			rc = push_cell(cs, &c, err);
 	}
-	if (rc != FG_OK)
-		goto out;
-	if (cs.count == 0) {
+	if (rc == FG_OK && cs->count == 0)
 		rc = fg_error_set(err, FG_INVALID, "file", "life table \"%s\" is empty", path);
-		goto out;
-	}
-	rc = fill_table(&cs, path, arena, out, err);
-out:
-	free(cs.items);
 	fg_csv_close(csv);
+	return rc;
+}
+
+fg_rc
+fg_ratetable_load(const char *path, struct fg_arena *arena,
+		  struct fg_ratetable *out, struct fg_error *err)
+{
+	struct cells cs = {0};
+	fg_rc rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = read_cells(path, &cs, err);
+	if (rc == FG_OK)
+		rc = fill_table(&cs, path, arena, out, err);
+	free(cs.items);
+	return rc;
+}
+
+static fg_rc
+insert_cells(fg_store *store, const char *name, const struct cells *cs, struct fg_error *err)
+{
+	fg_stmt *st;
+	bool row;
+	fg_rc rc = fg_store_prepare(store, "DELETE FROM life_table WHERE name = ?", &st, err);
+
+	if (rc == FG_OK) {
+		fg_stmt_bind_text(st, 1, name);
+		rc = fg_stmt_step(st, &row, err);
+		fg_stmt_reset(st);
+	}
+	if (rc == FG_OK)
+		rc = fg_store_prepare(store, "INSERT INTO life_table (name, year, sex, age, qx, mx)"
+				      " VALUES (?, ?, ?, ?, ?, ?)", &st, err);
+	for (size_t i = 0; rc == FG_OK && i < cs->count; i++) {
+		const struct cell *c = &cs->items[i];
+
+		fg_stmt_bind_text(st, 1, name);
+		fg_stmt_bind_int64(st, 2, c->year);
+		fg_stmt_bind_text(st, 3, c->sex ? "2" : "1");
+		fg_stmt_bind_int64(st, 4, c->age);
+		if (c->kind == FG_RATE_QX) {
+			fg_stmt_bind_double(st, 5, c->value);
+			fg_stmt_bind_null(st, 6);
+		} else {
+			fg_stmt_bind_null(st, 5);
+			fg_stmt_bind_double(st, 6, c->value);
+		}
+		rc = fg_stmt_step(st, &row, err);
+		fg_stmt_reset(st);
+	}
+	return rc;
+}
+
+fg_rc
+fg_ratetable_save(fg_store *store, const char *name, const char *path, size_t *rows,
+		  struct fg_error *err)
+{
+	struct fg_ratetable check;
+	struct fg_arena scratch;
+	struct cells cs = {0};
+	fg_rc rc;
+
+	*rows = 0;
+	fg_arena_init(&scratch, 0);
+	if (name == NULL || *name == '\0' || strlen(name) > 64)
+		rc = fg_error_set(err, FG_INVALID, "name", "invalid life table name \"%s\"", name ? name : "");
+	else
+		rc = read_cells(path, &cs, err);
+	if (rc == FG_OK)
+		rc = fill_table(&cs, path, &scratch, &check, err);	/* complete and without repeats */
+	if (rc == FG_OK)
+		rc = fg_store_begin(store, err);
+	if (rc == FG_OK) {
+		rc = insert_cells(store, name, &cs, err);
+		if (rc == FG_OK)
+			rc = fg_store_commit(store, err);
+		else
+			fg_store_rollback(store);
+	}
+	if (rc == FG_OK)
+		*rows = cs.count;
+	free(cs.items);
+	fg_arena_free(&scratch);
+	return rc;
+}
+
+fg_rc
+fg_ratetable_fetch(fg_store *store, const char *name, struct fg_arena *arena,
+		   struct fg_ratetable *out, struct fg_error *err)
+{
+	struct cells cs = {0};
+	fg_stmt *st;
+	bool row;
+	fg_rc rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = fg_store_prepare(store, "SELECT year, sex, age, qx, mx FROM life_table WHERE name = ?"
+			      " ORDER BY year, sex, age", &st, err);
+	if (rc != FG_OK)
+		return rc;
+	fg_stmt_bind_text(st, 1, name);
+	while (rc == FG_OK && (rc = fg_stmt_step(st, &row, err)) == FG_OK && row) {
+		bool qx = !fg_stmt_is_null(st, 3);
+		struct cell c = {
+			(int)fg_stmt_int64(st, 0), fg_stmt_text(st, 1)[0] == '2', (int)fg_stmt_int64(st, 2),
+			qx ? FG_RATE_QX : FG_RATE_MX, fg_stmt_double(st, qx ? 3 : 4),
+		};
+
+		rc = push_cell(&cs, &c, err);
+	}
+	fg_stmt_reset(st);
+	if (rc == FG_OK && cs.count == 0)
+		rc = fg_error_set(err, FG_NOTFOUND, "ratetable", "life table \"%s\" does not exist", name);
+	if (rc == FG_OK)
+		rc = fill_table(&cs, name, arena, out, err);
+	free(cs.items);
 	return rc;
 }

@@ -18,11 +18,12 @@
 #include "fangai/util.h"
 #include "synth_int.h"
 
-#define BATCH 20000		/* persons per transaction */
+#define BATCH 20000		/* persons per transaction, unless told */
 #define BORN_ELSEWHERE 0.18	/* share of residents born outside the city */
 #define SINGLE_GIVEN 0.22	/* share of one-character given names */
 #define HAS_MOBILE 0.9
 #define MAX_REDRAWS 50
+#define MAX_AGE 120		/* oldest age a pyramid row may reach */
 
 enum { D_CODE, D_NAME, D_SHARE };
 enum { B_CODE, B_WEIGHT };
@@ -51,6 +52,37 @@ centres_of(const struct city *c, const char *district, int64_t *ids, size_t max)
 	return n;
 }
 
+/*
+ * Check the cells the generator builds ID numbers and birth dates from:
+ * district and birthplace codes of six digits, age groups within a life
+ * span.  FG_INVALID naming the file and the value.
+ */
+static fg_rc
+check_tables(const struct city *c, struct fg_error *err)
+{
+	const struct {
+		const struct synth_table *t;
+		size_t col;
+		const char *file;
+	} codes[] = {{&c->districts, D_CODE, "districts.csv"}, {&c->birthplaces, B_CODE, "birthplaces.csv"}};
+	int64_t from, to;
+
+	for (size_t k = 0; k < sizeof(codes) / sizeof(codes[0]); k++)
+		for (size_t i = 0; i < codes[k].t->nrows; i++)
+			if (fg_district_check(synth_cell(codes[k].t, i, codes[k].col), "file", err) != FG_OK) {
+				fg_error_detail(err, "Row %zu of %s.", i + 1, codes[k].file);
+				return FG_INVALID;
+			}
+	for (size_t i = 0; i < c->pyramid.nrows; i++)
+		if (fg_parse_int64(synth_cell(&c->pyramid, i, P_FROM), "file", 0, MAX_AGE, &from, err) != FG_OK ||
+		    fg_parse_int64(synth_cell(&c->pyramid, i, P_TO), "file", from, MAX_AGE, &to, err) != FG_OK) {
+			fg_error_detail(err, "Row %zu of pyramid.csv: ages run from 0 to %d, from before to.",
+					i + 1, MAX_AGE);
+			return FG_INVALID;
+		}
+	return FG_OK;
+}
+
 static fg_rc
 load_tables(struct city *c, const char *dir, struct fg_arena *a, struct fg_error *err)
 {
@@ -76,6 +108,8 @@ load_tables(struct city *c, const char *dir, struct fg_arena *a, struct fg_error
 		rc = synth_table_load(dir, "roads.csv", rcols, 1, NULL, a, &c->roads, err);
 	if (rc == FG_OK)
 		rc = synth_table_load(dir, "institutions.csv", icols, 6, NULL, a, &c->institutions, err);
+	if (rc == FG_OK)
+		rc = check_tables(c, err);
 	if (rc != FG_OK)
 		return rc;
 	c->given_male = synth_weights(&c->given, 1, a);
@@ -301,11 +335,12 @@ static fg_rc
 add_residents(fg_store *store, struct city *c, const struct fg_synth_options *opts,
 	      struct fg_synth_report *report, struct fg_error *err)
 {
+	int64_t batch = opts->batch > 0 ? opts->batch : BATCH;
 	int64_t done = 0;
 	fg_rc rc = FG_OK;
 
 	while (rc == FG_OK && done < opts->persons) {
-		int64_t end = done + BATCH < opts->persons ? done + BATCH : opts->persons;
+		int64_t end = done + batch < opts->persons ? done + batch : opts->persons;
 
 		rc = fg_store_begin(store, err);
 		for (; rc == FG_OK && done < end; done++) {

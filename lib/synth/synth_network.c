@@ -26,6 +26,7 @@
 #define BOOKED_SHARE 0.6	/* screening bookings fill at most this share of the places */
 #define PERSONS_PER_CONSULT 1000
 #define MIN_REFERRALS 20
+#define MAX_SCREEN_REFERRALS 2000	/* referrals of positive screens, at most */
 #define DAY FG_MINUTES_PER_DAY
 
 /* Services each kind of institution publishes, with the places per slot. */
@@ -121,13 +122,14 @@ publish_schedules(struct net *n, struct fg_error *err)
 	return rc;
 }
 
-/* The first slot of service at institution starting after `after` with room; 0 if none. */
+/* The first slot of service at institution with room in the 14 days after `after`; 0 if none. */
 static fg_rc
 free_slot(struct net *n, int64_t institution_id, const char *service, int64_t after,
 	  int64_t *slot_id, int64_t *starts, struct fg_error *err)
 {
 	struct fg_slot_query q = {.service = service, .institution_id = institution_id,
-				  .from = after + 1, .free_only = true, .limit = 1};
+				  .from = after + 1, .to = after + AHEAD_DAYS * DAY, .free_only = true,
+				  .limit = 1};
 	struct fg_slot_list list;
 	fg_rc rc;
 
@@ -289,8 +291,10 @@ schedule_referral(struct net *n, struct drawn *d, int64_t t, int64_t *appointmen
 		return rc;
 	if (slot != 0) {
 		snprintf(slot_ref, sizeof(slot_ref), "%lld", (long long)slot);
-		*booked = true;
-		return step(n, d, "schedule", t, NULL, NULL, slot_ref, err);
+		rc = step(n, d, "schedule", t, NULL, NULL, slot_ref, err);
+		*booked = rc == FG_OK;
+		if (rc != FG_CONFLICT)	/* the person holds that slot already: a time instead */
+			return rc;
 	}
 	*appointment = t + (int64_t)draw_days(n, 1, 10) * DAY;
 	return step(n, d, "schedule", t, NULL, at_text(n, *appointment, when), NULL, err);
@@ -372,40 +376,104 @@ keep(struct fg_arena *arena, struct drawn **list, size_t *cap, size_t *n, const 
 	return true;
 }
 
+/* Request the drawn referral at time t and take it as far as time allows. */
 static fg_rc
-make_referrals(struct net *n, struct drawn **out, size_t *nout, struct fg_error *err)
+request_referral(struct net *n, struct drawn *d, int64_t t, const char *reason,
+		 struct fg_error *err)
+{
+	char person[24], from[24], to[24], at[FG_NET_TIME_MAX];
+	struct fg_referral_input in;
+	struct fg_referral r;
+	fg_rc rc;
+
+	snprintf(person, sizeof(person), "%lld", (long long)d->person_id);
+	snprintf(from, sizeof(from), "%lld", (long long)d->from->id);
+	snprintf(to, sizeof(to), "%lld", (long long)d->to->id);
+	in = (struct fg_referral_input){.person = person, .from = from, .to = to, .kind = d->type,
+					.reason = reason, .actor = "synthetic city",
+					.at = at_text(n, t, at)};
+	rc = fg_referral_request(n->store, &in, n->arena, &r, err);
+	if (rc != FG_OK)
+		return rc;
+	d->id = r.id;
+	n->report->referrals++;
+	return advance(n, d, t, err);
+}
+
+static fg_rc
+make_referrals(struct net *n, struct drawn **out, size_t *nout, size_t *cap,
+	       struct fg_error *err)
 {
 	int64_t count = n->persons / PERSONS_PER_REFERRAL;
-	size_t cap = 0;
 	fg_rc rc = FG_OK;
 
-	*out = NULL;
-	*nout = 0;
 	if (count < MIN_REFERRALS)
 		count = MIN_REFERRALS;
 	for (int64_t i = 0; rc == FG_OK && i < count; i++) {
 		int64_t t = n->start + (int64_t)(draw_days(n, 0, HISTORY_DAYS) * DAY);
-		struct fg_referral_input in = {.kind = NULL};
-		char person[24], from[24], to[24], at[FG_NET_TIME_MAX];
-		struct fg_referral r;
 		struct drawn d;
 
 		if (!draw_referral(n, &d) || t > n->end)
 			continue;
-		snprintf(person, sizeof(person), "%lld", (long long)d.person_id);
-		snprintf(from, sizeof(from), "%lld", (long long)d.from->id);
-		snprintf(to, sizeof(to), "%lld", (long long)d.to->id);
-		in = (struct fg_referral_input){.person = person, .from = from, .to = to, .kind = d.type,
-						.reason = d.service ? "筛查阳性，需进一步检查 (synthetic)"
-								    : "治疗后康复与随访 (synthetic)",
-						.actor = "synthetic city", .at = at_text(n, t, at)};
-		rc = fg_referral_request(n->store, &in, n->arena, &r, err);
-		if (rc != FG_OK)
-			break;
-		d.id = r.id;
-		n->report->referrals++;
-		rc = advance(n, &d, t, err);
-		if (rc == FG_OK && d.accepted_at && !keep(n->arena, out, &cap, nout, &d))
+		rc = request_referral(n, &d, t, d.service ? "筛查阳性，需进一步检查 (synthetic)"
+							  : "治疗后康复与随访 (synthetic)", err);
+		if (rc == FG_OK && d.accepted_at && !keep(n->arena, out, cap, nout, &d))
+			rc = fg_error_set(err, FG_NOMEM, NULL, "out of memory generating referrals");
+	}
+	return rc;
+}
+
+/*
+ * Persons with a positive screening exam (when the city has screening
+ * histories) are referred up by their community centre a few days later,
+ * so that the time from a positive screen to the diagnostic test exists.
+ */
+static fg_rc
+refer_positive_screens(struct net *n, struct drawn **out, size_t *nout, size_t *cap,
+		       struct fg_error *err)
+{
+	struct screen { int64_t person_id, exam; } *list = NULL;
+	size_t count = 0, lcap = 0;
+	char end[FG_NET_TIME_MAX];
+	bool row = true;
+	fg_stmt *st;
+	fg_rc rc;
+
+	rc = fg_store_prepare(n->store, "SELECT person_id, exam_date FROM screening_exam"
+			      " WHERE positive = 1 AND exam_date < ? ORDER BY id LIMIT ?", &st, err);
+	if (rc != FG_OK)
+		return rc;
+	fg_stmt_bind_text(st, 1, fg_net_time_format(n->end - 10 * DAY, end));
+	fg_stmt_bind_int64(st, 2, MAX_SCREEN_REFERRALS);
+	while ((rc = fg_stmt_step(st, &row, err)) == FG_OK && row) {
+		if (count == lcap) {
+			struct screen *bigger = fg_arena_alloc(n->arena, (lcap ? 2 * lcap : 64) * sizeof(*bigger));
+
+			if (bigger == NULL) {
+				rc = fg_error_set(err, FG_NOMEM, NULL, "out of memory reading screening exams");
+				break;
+			}
+			if (count)
+				memcpy(bigger, list, count * sizeof(*bigger));
+			list = bigger;
+			lcap = lcap ? 2 * lcap : 64;
+		}
+		list[count].person_id = fg_stmt_int64(st, 0);
+		if (fg_net_time_parse(fg_stmt_text(st, 1), "exam_date", &list[count].exam, NULL) == FG_OK)
+			count++;
+	}
+	fg_stmt_reset(st);
+	for (size_t i = 0; rc == FG_OK && i < count; i++) {
+		struct drawn d = {.person_id = list[i].person_id, .type = "suspected_cancer"};
+		struct fg_person p;
+
+		if (fg_person_get(n->store, d.person_id, &p, NULL) != FG_OK ||
+		    (d.from = institution(n, p.institution_id)) == NULL ||
+		    (d.to = institution(n, d.from->parent_id)) == NULL || d.to->id == d.from->id)
+			continue;
+		rc = request_referral(n, &d, list[i].exam + (int64_t)(draw_days(n, 1, 10) * DAY),
+				      "筛查阳性，转诊确诊 (synthetic)", err);
+		if (rc == FG_OK && d.accepted_at && !keep(n->arena, out, cap, nout, &d))
 			rc = fg_error_set(err, FG_NOMEM, NULL, "out of memory generating referrals");
 	}
 	return rc;
@@ -520,7 +588,7 @@ fg_synth_network(fg_store *store, const struct fg_synth_options *opts,
 {
 	struct drawn *accepted = NULL;
 	struct fg_arena arena;
-	size_t naccepted = 0;
+	size_t naccepted = 0, cap = 0;
 	int64_t now = fg_net_now();
 	struct net n;
 	fg_rc rc;
@@ -547,7 +615,9 @@ fg_synth_network(fg_store *store, const struct fg_synth_options *opts,
 	if (rc == FG_OK)
 		rc = book_screenings(&n, err);
 	if (rc == FG_OK)
-		rc = make_referrals(&n, &accepted, &naccepted, err);
+		rc = refer_positive_screens(&n, &accepted, &naccepted, &cap, err);
+	if (rc == FG_OK)
+		rc = make_referrals(&n, &accepted, &naccepted, &cap, err);
 	if (rc == FG_OK)
 		rc = make_consultations(&n, accepted, naccepted, err);
 	if (rc == FG_OK)

@@ -22,3 +22,16 @@ expect_equal "the first open visit is closed by record linkage with the cause" \
 expect_equal "no open visit is left" 0 "$(sql "SELECT count(*) FROM followup WHERE outcome IS NULL")"
 expect_status 0 "a second linkage runs" "$F" followup link-deaths --as-of 2026-06-01
 expect_output "and finds nothing more" '^0 person\(s\) found dead'
+
+# Worklists per staff member: visits assigned to a follow-up nurse.
+sql "INSERT INTO app_user (institution_id, username, display_name, role, created_at)
+	VALUES (1, 'nurse.li', '李护士', 'followup', '2026-01-01T00:00:00Z')"
+"$F" person add --institution 1 --name 李建国 --id-number 440106196503151234 >/dev/null
+expect_status 1 "visits cannot be assigned to an unknown staff member" \
+	"$F" followup enrol --person 2 --plan diabetes-t2 --start 2026-01-10 --user 99
+expect_output "the unknown staff member is named" 'user 99 does not exist'
+expect_status 0 "visits are assigned to a staff member" \
+	"$F" followup enrol --person 2 --plan diabetes-t2 --start 2026-01-10 --user 1
+expect_status 0 "the staff member's worklist" "$F" followup worklist --user 1 --format csv
+expect_equal "lists only that member's due visit" "2026-04-10,李建国" \
+	"$(awk -F, 'NR > 1 { print $2 "," $5 }' "$WORK/out")"

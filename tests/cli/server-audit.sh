@@ -50,6 +50,8 @@ server_stop
 
 expect_status 0 "audit verify passes on an intact log" "$F" audit verify
 expect_output "verify counts the rows" "audit log intact: [0-9]+ rows"
+ANCHOR=$(sed -n 's/^anchor: //p' "$WORK/out")
+expect_status 0 "verify passes with its own anchor" "$F" audit verify --anchor "$ANCHOR"
 ! sqlite3 "$FANGAI_DB" "UPDATE audit_log SET result = 'ok' WHERE id = 3" 2>/dev/null; tap $? "the log refuses UPDATE"
 ! sqlite3 "$FANGAI_DB" "DELETE FROM audit_log WHERE id = 3" 2>/dev/null; tap $? "the log refuses DELETE"
 
@@ -64,3 +66,9 @@ expect_output "verify names the row after the gap" "broken at row 7"
 cp "$WORK/copy.db" "$FANGAI_DB"
 sql "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET hash = '$(printf '%064d' 0)' WHERE id = 4"
 expect_status 1 "audit verify detects a replaced hash" "$F" audit verify
+cp "$WORK/copy.db" "$FANGAI_DB"
+sql "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id > 10"
+expect_status 0 "a log cut short still chains" "$F" audit verify
+expect_status 1 "verify with the anchor detects the cut" "$F" audit verify --anchor "$ANCHOR"
+expect_output "verify says the log was cut short" "cut short"
+expect_status 2 "a malformed anchor is a usage error" "$F" audit verify --anchor 12:xyz

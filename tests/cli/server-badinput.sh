@@ -32,6 +32,7 @@ check() {
 while IFS='|' read -r want method path ctype body field; do
 	case "$want" in "#"*|"") continue ;; esac
 	path=${path//OWN/$OWN}
+	body=${body//OWN/$OWN}
 	args=(-H "Authorization: Bearer $T")
 	[ "$ctype" != "-" ] && args+=(-H "Content-Type: $ctype")
 	[ "$method" != GET ] && args+=(--data-binary "$body")

@@ -68,18 +68,23 @@ check_searches() {
 run_matrix() {	# user institution object-ids...
 	local u=$1 inst=$2
 	shift 2
-	local auth="Authorization: Bearer ${TOKEN[$u]}" urls=() unmask=() fhir=() q=() fq=() id idn
+	local auth="Authorization: Bearer ${TOKEN[$u]}" urls=() unmask=() fhir=() vread=() tumours=() q=() fq=() cq=() id idn
 	for id in "$@"; do
 		idn=$(sql "SELECT id_number FROM person WHERE id = $id")
 		urls+=(-o /dev/null "$BASE/api/persons/$id")
 		unmask+=(-o /dev/null "$BASE/api/persons/$id?unmask=1")
 		fhir+=(-o /dev/null "$BASE/fhir/Patient/$id")
+		vread+=(-o /dev/null "$BASE/fhir/Patient/$id/_history/1")
+		tumours+=(-o /dev/null "$BASE/api/persons/$id/tumours")
+		cq+=("$BASE/fhir/Condition?patient=Patient/$id")
 		q+=("$BASE/api/persons?q=$idn")
 		fq+=("$BASE/fhir/Patient?identifier=$idn")
 	done
 	check_statuses "$u GET /api/persons/ID" < <(curl -s -w '%{http_code}\n' -H "$auth" "${urls[@]}")
 	check_statuses "$u GET /api/persons/ID?unmask=1" < <(curl -s -w '%{http_code}\n' -H "$auth" "${unmask[@]}")
 	check_statuses "$u GET /fhir/Patient/ID" < <(curl -s -w '%{http_code}\n' -H "$auth" "${fhir[@]}")
+	check_statuses "$u GET /fhir/Patient/ID/_history/1" < <(curl -s -w '%{http_code}\n' -H "$auth" "${vread[@]}")
+	check_statuses "$u GET /api/persons/ID/tumours" < <(curl -s -w '%{http_code}\n' -H "$auth" "${tumours[@]}")
 	check_statuses "$u PUT /api/persons/ID" < <(curl -s -w '%{http_code}\n' -H "$auth" -X PUT \
 		-H 'Content-Type: application/json' \
 		-d '{"name":"改","sex":"1","birth_date":"1980-01-01","version":1}' "${urls[@]}")
@@ -91,6 +96,7 @@ run_matrix() {	# user institution object-ids...
 	done)
 	check_searches "$u GET /api/persons?q=ID-NUMBER" < <(curl -s -w '\n%{http_code}\n' -H "$auth" "${q[@]}")
 	check_searches "$u GET /fhir/Patient?identifier=ID-NUMBER" < <(curl -s -w '\n%{http_code}\n' -H "$auth" "${fq[@]}")
+	check_searches "$u GET /fhir/Condition?patient=ID" < <(curl -s -w '\n%{http_code}\n' -H "$auth" "${cq[@]}")
 }
 
 for inst in $INSTITUTIONS; do

@@ -97,6 +97,32 @@ http GET /api/stats/summary -H "Authorization: Bearer $TS" >/dev/null
 n=$(sql "SELECT count(*) FROM person WHERE institution_id = 10")
 grep -q "\"persons\":$n" "$WORK/body"; tap $? "a community centre's summary counts only its persons"
 
+# --- tumours of the registry, and FHIR Condition ---
+ADULT=$(sql "SELECT min(id) FROM person WHERE institution_id = 10 AND birth_date < '1970-01-01'")
+FAR=$(sql "SELECT min(id) FROM person WHERE institution_id <> 10 AND birth_date < '1970-01-01'")
+for p in "$ADULT" "$FAR"; do
+	"$F" tumour add --person "$p" --institution 1 --incidence-date 2025-03-01 --topography C34.1 \
+		--morphology 8140/3 --basis 7 --t T2a --n N0 --m M0 >/dev/null || echo "not ok - tumour add for person $p"
+done
+TUM=$(sql "SELECT id FROM tumour WHERE person_id = $ADULT")
+TFAR=$(sql "SELECT id FROM tumour WHERE person_id = $FAR")
+expect_equal "a centre reads the tumours of its person" 200 "$(http GET /api/persons/$ADULT/tumours -H "Authorization: Bearer $TC")"
+grep -q '"topography":"C34.1"' "$WORK/body" && grep -q '"total":1' "$WORK/body"; tap $? "the list holds the tumour"
+expect_equal "and one tumour by id" 200 "$(http GET /api/tumours/$TUM -H "Authorization: Bearer $TC")"
+expect_equal "not a tumour of another centre's person" 404 "$(http GET /api/tumours/$TFAR -H "Authorization: Bearer $TC")"
+expect_equal "nor that person's tumours" 404 "$(http GET /api/persons/$FAR/tumours -H "Authorization: Bearer $TC")"
+expect_equal "the cancer centre reads both" "200 200" "$(http GET /api/tumours/$TUM -H "Authorization: Bearer $T") $(http GET /api/tumours/$TFAR -H "Authorization: Bearer $T")"
+expect_equal "FHIR Condition read" 200 "$(http GET /fhir/Condition/$TUM -H "Authorization: Bearer $TC")"
+grep -q '"system":"http://hl7.org/fhir/sid/icd-10","code":"C341"' "$WORK/body" && grep -q '"code":"8140/3"' "$WORK/body" &&
+	grep -q "\"subject\":{\"reference\":\"Patient/$ADULT\"}" "$WORK/body"; tap $? "the Condition carries ICD-10, ICD-O-3 and its Patient"
+grep -q '"stage":\[{"summary":{"text":"I' "$WORK/body"; tap $? "the Condition carries the derived stage group"
+expect_equal "FHIR Condition out of scope is 404" 404 "$(http GET /fhir/Condition/$TFAR -H "Authorization: Bearer $TC")"
+http GET "/fhir/Condition?patient=Patient/$FAR" -H "Authorization: Bearer $TC" >/dev/null
+grep -q '"total":0' "$WORK/body"; tap $? "a Condition search for a person out of scope finds nothing"
+http GET "/fhir/Condition?patient=$ADULT" -H "Authorization: Bearer $TC" >/dev/null
+grep -q '"total":1' "$WORK/body"; tap $? "a Condition search by patient"
+expect_equal "reading tumours is audited" 1 "$(sql "SELECT count(*) FROM audit_log WHERE action = 'read' AND resource = 'Condition/$TFAR' AND result = 'notfound'")"
+
 # --- optimistic versions ---
 expect_equal "read for update" 200 "$(http GET /api/persons/$OWN -H "Authorization: Bearer $TC")"
 UPD=$(sql "SELECT json_object('name', '改名字', 'address', '新地址1号', 'id_number', id_number, 'phone', phone) FROM person WHERE id = $OWN")
@@ -115,7 +141,7 @@ grep -q '"resourceType":"CapabilityStatement"' "$WORK/body"; tap $? "metadata is
 expect_equal "FHIR Patient read" 200 "$(http GET /fhir/Patient/$OWN -H "Authorization: Bearer $T")"
 grep -q '"system":"urn:oid:2.16.156.10011.1.3"' "$WORK/body"; tap $? "the resident ID number has its OID system"
 expect_equal "FHIR Patient search pages" 200 "$(http GET "/fhir/Patient?_count=5" -H "Authorization: Bearer $T")"
-grep -q '"total":301' "$WORK/body" && grep -q '"relation":"next","url":"/fhir/Patient?_count=5&_offset=5"' "$WORK/body"; tap $? "the searchset has its total and a next link"
+grep -q '"total":301' "$WORK/body" && grep -q "\"relation\":\"next\",\"url\":\"$BASE/fhir/Patient?_count=5&_offset=5\"" "$WORK/body"; tap $? "the searchset has its total and a next link"
 expect_equal "FHIR _total=none leaves the total out" 200 "$(http GET "/fhir/Patient?_count=5&_total=none" -H "Authorization: Bearer $T")"
 ! grep -q '"total"' "$WORK/body"; tap $? "no total with _total=none"
 IDN=$(sql "SELECT id_number FROM person WHERE id = 7")
@@ -130,10 +156,17 @@ code=$(curl -s -D "$WORK/headers" -o "$WORK/body" -w '%{http_code}' -H "Authoriz
 expect_equal "FHIR Patient create" 201 "$code"
 grep -qi '^Location: /fhir/Patient/[0-9]*/_history/1' "$WORK/headers"; tap $? "create answers with a Location"
 NEW=$(json_field id <"$WORK/body")
+expect_equal "vread of the current version" 200 "$(http GET /fhir/Patient/$NEW/_history/1 -H "Authorization: Bearer $TC")"
 PUTB=$(printf '{"resourceType":"Patient","id":"%s","name":[{"text":"赵六六"}],"gender":"male","birthDate":"1990-03-07"}' "$NEW")
 expect_equal "FHIR update with If-Match" 200 "$(http PUT /fhir/Patient/$NEW -H "Authorization: Bearer $TC" -H 'If-Match: W/"1"' -H 'Content-Type: application/fhir+json' -d "$PUTB")"
 expect_equal "FHIR update with a stale If-Match is 412" 412 "$(http PUT /fhir/Patient/$NEW -H "Authorization: Bearer $TC" -H 'If-Match: W/"1"' -H 'Content-Type: application/fhir+json' -d "$PUTB")"
 grep -q '"resourceType":"OperationOutcome"' "$WORK/body"; tap $? "the 412 is an OperationOutcome"
+expect_equal "vread of a version not kept is 404" 404 "$(http GET /fhir/Patient/$NEW/_history/1 -H "Authorization: Bearer $TC")"
+expect_equal "vread of the new version" 200 "$(http GET /fhir/Patient/$NEW/_history/2 -H "Authorization: Bearer $TC")"
+expect_equal "a centre's staff read their own colleagues" 200 "$(http GET /fhir/Practitioner/3 -H "Authorization: Bearer $TS")"
+expect_equal "and not another institution's staff" 404 "$(http GET /fhir/PractitionerRole/1 -H "Authorization: Bearer $TS")"
+http GET "/fhir/Practitioner" -H "Authorization: Bearer $TS" >/dev/null
+grep -q '"total":2' "$WORK/body"; tap $? "a Practitioner search counts only the centre's own staff"
 expect_equal "FHIR Organization read" 200 "$(http GET /fhir/Organization/1 -H "Authorization: Bearer $T")"
 http GET "/fhir/Organization?name=Community" -H "Authorization: Bearer $T" >/dev/null
 grep -q '"total":' "$WORK/body" && ! grep -q '"total":0' "$WORK/body"; tap $? "FHIR Organization search by name"
@@ -145,7 +178,9 @@ head -c 1100000 /dev/zero | tr '\0' a >"$WORK/big"
 expect_equal "a body over the limit is 413" 413 "$(http POST /api/persons -H "Authorization: Bearer $T" -H 'Content-Type: application/json' --data-binary @"$WORK/big")"
 expect_equal "a chunked body over the limit is 413" 413 "$(http POST /api/persons -H "Authorization: Bearer $T" -H 'Transfer-Encoding: chunked' -H 'Content-Type: application/json' --data-binary @"$WORK/big")"
 expect_equal "an unknown path is 404" 404 "$(http GET /api/nothing)"
-expect_equal "a wrong method is 405" 405 "$(http DELETE /api/persons)"
+code=$(curl -s -D "$WORK/headers" -o "$WORK/body" -w '%{http_code}' -X DELETE "$BASE/api/persons")
+expect_equal "a wrong method is 405" 405 "$code"
+grep -qi '^Allow: GET, POST' "$WORK/headers"; tap $? "the 405 names the methods allowed"
 
 # --- password change ends sessions ---
 "$F" user passwd c01.clinician >/dev/null
@@ -156,7 +191,7 @@ expect_equal "SIGTERM stops the server cleanly" 0 "$SERVER_STATUS"
 grep -q "fangai: stopped" "$WORK/server.log"; tap $? "the server says it stopped"
 
 # --- overload: one request in progress is the limit; the next gets 503 ---
-server_start --max-inflight 1
+server_start --max-inflight 1 --timeout 2
 exec 3<>"/dev/tcp/127.0.0.1/${BASE##*:}"
 printf 'POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{' >&3
 sleep 0.3
@@ -166,4 +201,9 @@ grep -qi '^Retry-After: 1' "$WORK/headers"; tap $? "the 503 says when to retry"
 exec 3>&-
 sleep 0.3
 expect_equal "once the request is gone the server answers again" 200 "$(http GET /health)"
+exec 4<>"/dev/tcp/127.0.0.1/${BASE##*:}"
+printf 'GET /health HTTP/1.1\r\n' >&4
+sleep 3
+timeout 2 cat <&4 >/dev/null; tap $? "a connection idle past the timeout is closed"
+exec 4>&-
 server_stop

@@ -114,3 +114,19 @@ expect_equal "the numbers at risk start from each group's size" "138 90" \
 expect_status 2 "an unwritable figure is an error" "$F" survival km "$D/lung.csv" --time time --status status \
 	--event 2 --svg /nonexistent/dir/km.svg
 expect_output "naming the file" 'could not write the figure "/nonexistent/dir/km.svg"'
+
+# Life tables imported into the database give the same net survival as the file.
+"$F" init >/dev/null
+expect_status 0 "a life table is imported" "$F" survival ratetable "$D/slopop.csv" --name slopop
+expect_output "every cell is stored" 'life table "slopop": 9360 cells imported'
+"$F" survival net "$D/colrec.csv" --ratetable-name slopop --method pohar-perme --time time --status stat \
+	--age age --age-unit days --sex sex --diagnosed diag --conf-type log-log --format csv >"$WORK/net.csv"
+same_numbers "net survival from the stored life table equals rs.surv" "$WORK/net.csv" \
+	"$D/net-colrec-pohar-perme.csv" time n_risk n_event surv std_err lower upper
+printf 'year,sex,age,qx\n2020,1,0,0.01\n2020,1,1,0.002\n2020,2,0,0.01\n' >"$WORK/rt.csv"
+expect_status 1 "a life table with a missing cell is refused" "$F" survival ratetable "$WORK/rt.csv" --name partial
+expect_output "the missing cell is named" 'lacks year 2020, sex 2, age 1'
+expect_equal "and nothing of it is stored" 0 "$(sql "SELECT count(*) FROM life_table WHERE name = 'partial'")"
+expect_status 1 "an unknown stored life table is refused" "$F" survival net "$D/rdata.csv" --ratetable-name nowhere \
+	--time time --status cens --age age --sex sex --diagnosed year
+expect_output "naming it" 'life table "nowhere" does not exist'

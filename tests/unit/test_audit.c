@@ -49,7 +49,7 @@ verify(fg_store *store)
 {
 	struct fg_audit_report report;
 
-	assert_int_equal(fg_audit_verify(store, &report, NULL), FG_OK);
+	assert_int_equal(fg_audit_verify(store, NULL, &report, NULL), FG_OK);
 	return report.first_bad;
 }
 
@@ -58,9 +58,35 @@ intact_log_verifies(void **state)
 {
 	struct fg_audit_report report;
 
-	assert_int_equal(fg_audit_verify(*state, &report, NULL), FG_OK);
+	assert_int_equal(fg_audit_verify(*state, NULL, &report, NULL), FG_OK);
 	assert_int_equal(report.rows, ROWS);
 	assert_int_equal(report.first_bad, 0);
+	assert_int_equal(report.head_id, ROWS);
+	assert_int_equal(strlen(report.head_hash), 64);
+}
+
+static void
+anchor_finds_a_cut_log(void **state)
+{
+	struct fg_audit_report report;
+	struct fg_audit_anchor anchor;
+
+	assert_int_equal(fg_audit_verify(*state, NULL, &report, NULL), FG_OK);
+	anchor.id = report.head_id;
+	strcpy(anchor.hash, report.head_hash);
+	assert_int_equal(fg_audit_verify(*state, &anchor, &report, NULL), FG_OK);
+	assert_int_equal(report.first_bad, 0);
+	/* Cutting the tail leaves a valid chain, but not the anchor's row. */
+	assert_int_equal(fg_store_exec(*state, "DROP TRIGGER audit_log_no_delete;"
+				       " DELETE FROM audit_log WHERE id >= 9", NULL), FG_OK);
+	assert_int_equal(fg_audit_verify(*state, NULL, &report, NULL), FG_OK);
+	assert_int_equal(report.first_bad, 0);
+	assert_int_equal(fg_audit_verify(*state, &anchor, &report, NULL), FG_OK);
+	assert_int_equal(report.first_bad, ROWS);
+	anchor.hash[0] = anchor.hash[0] == 'a' ? 'b' : 'a';
+	anchor.id = 8;
+	assert_int_equal(fg_audit_verify(*state, &anchor, &report, NULL), FG_OK);
+	assert_int_equal(report.first_bad, 8);
 }
 
 static void
@@ -121,6 +147,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(intact_log_verifies, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(database_refuses_update_and_delete, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(anchor_finds_a_cut_log, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(changed_row_is_found, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(removed_row_is_found, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(rehashed_row_is_found, setup, fixture_teardown),
