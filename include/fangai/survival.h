@@ -19,6 +19,7 @@
 
 #include "fangai/arena.h"
 #include "fangai/date.h"
+#include "fangai/distrib.h"
 #include "fangai/error.h"
 #include "fangai/store.h"
 
@@ -37,12 +38,6 @@ fg_rc fg_conf_type_parse(const char *text, const char *field,
  */
 fg_rc fg_surv_parse_number(const char *text, const char *field, double min,
 			   double max, double *out, struct fg_error *err);
-
-/* The standard normal quantile of p in (0, 1), to double precision. */
-double fg_qnorm(double p);
-
-/* The upper tail probability of a chi-squared value with df degrees of freedom. */
-double fg_pchisq_upper(double x, int df);
 
 /* One step of a survival curve. */
 struct fg_surv_point {

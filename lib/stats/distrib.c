@@ -1,7 +1,9 @@
 /*
  * distrib.c
- *	  Quantiles of the gamma and Student t distributions, for the Fay-Feuer
- *	  intervals of standardised rates and the interval of a trend (EAPC).
+ *	  The distributions of fangai/distrib.h: the normal quantile (survival
+ *	  curves), the chi-squared tail (log-rank), and the gamma and Student t
+ *	  quantiles (Fay-Feuer intervals of standardised rates, the interval of
+ *	  a trend, EAPC).
  *
  * The gamma density and tail probabilities are computed through Loader's
  * saddle-point form of the Poisson probability (C. Loader, Fast and
@@ -113,7 +115,7 @@ gamma_tails(double a, double x, double *lower, double *upper)
 }
 
 double
-stats_gamma_p(double a, double x)
+fg_gamma_p(double a, double x)
 {
 	double lower, upper;
 
@@ -121,15 +123,47 @@ stats_gamma_p(double a, double x)
 	return lower;
 }
 
-/* Standard normal quantile to about 4.5e-4 (Abramowitz and Stegun 26.2.23): a starting point. */
-static double
-normal_quantile_rough(double p)
+double
+fg_pchisq_upper(double x, int df)
 {
-	double q = p < 0.5 ? p : 1 - p, t = sqrt(-2 * log(q));
-	double z = t - (2.515517 + 0.802853 * t + 0.010328 * t * t) /
-		       (1 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t);
+	double lower, upper;
 
-	return p < 0.5 ? -z : z;
+	if (df <= 0 || isnan(x))
+		return NAN;
+	if (x <= 0)
+		return 1;
+	gamma_tails(df / 2.0, x / 2.0, &lower, &upper);
+	return upper;
+}
+
+/* Abramowitz and Stegun 26.2.23: the upper quantile for 0 < q <= 0.5, error < 4.5e-4. */
+static double
+qnorm_rough(double q)
+{
+	double t = sqrt(-2.0 * log(q));
+
+	return t - (2.515517 + t * (0.802853 + t * 0.010328)) /
+		   (1.0 + t * (1.432788 + t * (0.189269 + t * 0.001308)));
+}
+
+double
+fg_qnorm(double p)
+{
+	double x;
+
+	if (!(p > 0.0 && p < 1.0))
+		return p == 0.0 ? -INFINITY : p == 1.0 ? INFINITY : NAN;
+	if (p > 0.5)
+		return -fg_qnorm(1.0 - p);
+	x = -qnorm_rough(p);
+	/* Halley steps on Phi(x) - p; Phi from erfc is accurate in the lower tail. */
+	for (int i = 0; i < 4; i++) {
+		double e = 0.5 * erfc(-x / M_SQRT2) - p;
+		double u = e * sqrt(2.0 * M_PI) * exp(x * x / 2.0);
+
+		x -= u / (1.0 + x * u / 2.0);
+	}
+	return x;
 }
 
 /*
@@ -179,14 +213,14 @@ gamma_eval(const struct root_fn *fn, double x, double *f, double *df)
 }
 
 double
-stats_gamma_quantile(double a, double p, int upper)
+fg_gamma_quantile(double a, double p, int upper)
 {
 	struct root_fn fn = {.eval = gamma_eval, .a = a, .target = p, .upper = upper};
 	double z, c, x;
 
 	if (!(a > 0) || !(p > 0 && p < 1) || isinf(a))
 		return NAN;
-	z = normal_quantile_rough(upper ? 1 - p : p);
+	z = fg_qnorm(upper ? 1 - p : p);
 	c = 1 / (9 * a);
 	x = a * pow(1 - c + z * sqrt(c), 3);
 	if (!(x > 0)) {
@@ -261,7 +295,7 @@ t_eval(const struct root_fn *fn, double t, double *f, double *df)
 }
 
 double
-stats_t_quantile(double df, double p)
+fg_t_quantile(double df, double p)
 {
 	struct root_fn fn = {.eval = t_eval, .a = df};
 
@@ -270,7 +304,7 @@ stats_t_quantile(double df, double p)
 	if (p == 0.5)
 		return 0;
 	if (p < 0.5)
-		return -stats_t_quantile(df, 1 - p);
+		return -fg_t_quantile(df, 1 - p);
 	fn.target = 1 - p;
-	return solve_increasing(&fn, normal_quantile_rough(p), 0);
+	return solve_increasing(&fn, fg_qnorm(p), 0);
 }

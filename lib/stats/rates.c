@@ -217,12 +217,12 @@ fg_rate_direct(size_t n, const double *count, const double *pop, const double *s
 	if (out->rate > 0) {
 		shape = out->rate * out->rate / out->var;
 		scale = out->var / out->rate;
-		out->lci = scale * stats_gamma_quantile(shape, alpha / 2, 0);
+		out->lci = scale * fg_gamma_quantile(shape, alpha / 2, 0);
 	}
 	if (wm > 0) {
 		shape = (out->rate + wm) * (out->rate + wm) / (out->var + wm * wm);
 		scale = (out->var + wm * wm) / (out->rate + wm);
-		out->uci = scale * stats_gamma_quantile(shape, alpha / 2, 1);
+		out->uci = scale * fg_gamma_quantile(shape, alpha / 2, 1);
 	}
 	return FG_OK;
 }
@@ -302,7 +302,7 @@ fg_eapc_fit(size_t n, const double *year, const double *rate, double conf,
 		rss += r * r;
 	}
 	out->slope_se = sqrt(rss / (double)(n - 2) / sxx);
-	t = stats_t_quantile((double)(n - 2), (1 + conf) / 2);
+	t = fg_t_quantile((double)(n - 2), (1 + conf) / 2);
 	out->eapc = 100 * expm1(out->slope);
 	out->lci = 100 * expm1(out->slope - t * out->slope_se);
 	out->uci = 100 * expm1(out->slope + t * out->slope_se);

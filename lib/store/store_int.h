@@ -59,8 +59,10 @@ struct fg_store_backend {
 	 * refused (FG_INVALID) before anything changes.
 	 */
 	fg_rc (*restore)(void *handle, const char *source, struct fg_error *err);
-	/* The name of a table holding rows, other than schema_migration, into
-	 * table (size bytes), or "" when the database holds no data. */
+	/* The name of a table of institution-owned rows (institution, or one
+	 * with an institution_id column) that holds rows, into table (size
+	 * bytes), or "" when the database holds no data; reference rows
+	 * seeded by migrations do not count. */
 	fg_rc (*holds_data)(void *handle, char *table, size_t size,
 			    struct fg_error *err);
 	/* Append one FG_FINDING_ERROR to problems per inconsistency found by

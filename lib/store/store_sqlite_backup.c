@@ -198,9 +198,12 @@ sqlite_holds_data(void *handle, char *table, size_t size, struct fg_error *err)
 	int rc;
 
 	table[0] = '\0';
-	rc = sqlite3_prepare_v2(db, "SELECT name FROM sqlite_schema WHERE type = 'table'"
-				" AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
-				" AND name <> 'schema_migration' ORDER BY name", -1, &list, NULL);
+	/* The platform's data: every row records its owning institution.  Tables
+	 * without that column hold reference data seeded by the migrations. */
+	rc = sqlite3_prepare_v2(db, "SELECT m.name FROM sqlite_schema m WHERE m.type = 'table'"
+				" AND (m.name = 'institution' OR EXISTS (SELECT 1 FROM"
+				" pragma_table_info(m.name) c WHERE c.name = 'institution_id'))"
+				" ORDER BY m.name", -1, &list, NULL);
 	while (rc == SQLITE_OK && table[0] == '\0' && (rc = sqlite3_step(list)) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(list, 0);
 

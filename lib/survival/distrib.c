@@ -1,8 +1,7 @@
 /*
  * distrib.c
- *	  The normal quantile and chi-squared tail used by the survival
- *	  estimators, the confidence bounds of survival curves, and a radix
- *	  sort for follow-up times.
+ *	  The confidence bounds of survival curves and a radix sort for
+ *	  follow-up times (the distributions are in fangai/distrib.h).
  */
 #include <float.h>
 #include <math.h>
@@ -11,92 +10,6 @@
 #include <string.h>
 
 #include "survival_int.h"
-
-#define GAMMA_ITERATIONS 1000
-
-/* Abramowitz and Stegun 26.2.23: the upper quantile for 0 < q <= 0.5, error < 4.5e-4. */
-static double
-qnorm_rough(double q)
-{
-	double t = sqrt(-2.0 * log(q));
-
-	return t - (2.515517 + t * (0.802853 + t * 0.010328)) /
-		   (1.0 + t * (1.432788 + t * (0.189269 + t * 0.001308)));
-}
-
-double
-fg_qnorm(double p)
-{
-	double x;
-
-	if (!(p > 0.0 && p < 1.0))
-		return p == 0.0 ? -INFINITY : p == 1.0 ? INFINITY : NAN;
-	if (p > 0.5)
-		return -fg_qnorm(1.0 - p);
-	x = -qnorm_rough(p);
-	/* Halley steps on Phi(x) - p; Phi from erfc is accurate in the lower tail. */
-	for (int i = 0; i < 4; i++) {
-		double e = 0.5 * erfc(-x / M_SQRT2) - p;
-		double u = e * sqrt(2.0 * M_PI) * exp(x * x / 2.0);
-
-		x -= u / (1.0 + x * u / 2.0);
-	}
-	return x;
-}
-
-/* Regularised lower incomplete gamma P(a, x) by its series, for x < a + 1. */
-static double
-gamma_p_series(double a, double x)
-{
-	double sum = 1.0 / a, term = sum;
-
-	for (int n = 1; n < GAMMA_ITERATIONS; n++) {
-		term *= x / (a + n);
-		sum += term;
-		if (fabs(term) < fabs(sum) * DBL_EPSILON)
-			break;
-	}
-	return sum * exp(-x + a * log(x) - lgamma(a));
-}
-
-/* Regularised upper incomplete gamma Q(a, x) by its continued fraction (Lentz), x >= a + 1. */
-static double
-gamma_q_fraction(double a, double x)
-{
-	double b = x + 1.0 - a, c = 1.0 / DBL_MIN, d = 1.0 / b, h = d;
-
-	for (int i = 1; i < GAMMA_ITERATIONS; i++) {
-		double an = -i * (i - a), delta;
-
-		b += 2.0;
-		d = an * d + b;
-		if (fabs(d) < DBL_MIN)
-			d = DBL_MIN;
-		c = b + an / c;
-		if (fabs(c) < DBL_MIN)
-			c = DBL_MIN;
-		d = 1.0 / d;
-		delta = d * c;
-		h *= delta;
-		if (fabs(delta - 1.0) < DBL_EPSILON)
-			break;
-	}
-	return exp(-x + a * log(x) - lgamma(a)) * h;
-}
-
-double
-fg_pchisq_upper(double x, int df)
-{
-	double a = df / 2.0, hx = x / 2.0;
-
-	if (df <= 0 || isnan(x))
-		return NAN;
-	if (x <= 0.0)
-		return 1.0;
-	if (hx < a + 1.0)
-		return 1.0 - gamma_p_series(a, hx);
-	return gamma_q_fraction(a, hx);
-}
 
 fg_rc
 fg_conf_type_parse(const char *text, const char *field, enum fg_conf_type *out,

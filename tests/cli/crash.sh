@@ -12,3 +12,5 @@ dir=$(dirname "$0")/../crash
 bash "$dir/../lib/crash-loop" "$dir/writer-person-add" "$cycles" 600
 bash "$dir/../lib/crash-loop" "$dir/writer-synth" "$cycles" auto
 bash "$dir/../lib/crash-loop" "$dir/writer-import" "$cycles" auto
+# The server: started, logged in to and written to over HTTP within the cycle.
+bash "$dir/../lib/crash-loop" "$dir/writer-server" "$cycles" 3000
