@@ -181,6 +181,9 @@ fhir_metadata(struct request *req)
 	static const char *const pract_sp[][2] = {{"name", "string"}, {NULL, NULL}};
 	static const char *const role_sp[][2] = {{"organization", "reference"}, {"role", "token"}, {NULL, NULL}};
 	static const char *const condition_sp[][2] = {{"patient", "reference"}, {NULL, NULL}};
+	static const char *const read_ia[] = {"read", NULL}, *const search_ia[] = {"search-type", NULL};
+	static const char *const no_sp[][2] = {{NULL, NULL}};
+	static const char *const slot_sp[][2] = {{"service-type", "token"}, {"start", "date"}, {NULL, NULL}};
 	static const char *const formats[] = {"application/fhir+json", "json", NULL};
 	json_object *cs = json_object_new_object(), *rest = json_object_new_object();
 	json_object *rests = json_object_new_array(), *res = json_object_new_array();
@@ -205,6 +208,10 @@ fhir_metadata(struct request *req)
 	json_object_array_add(res, capability_resource("Condition", org_ia, condition_sp, false));
 	json_object_array_add(res, capability_resource("Practitioner", org_ia, pract_sp, false));
 	json_object_array_add(res, capability_resource("PractitionerRole", org_ia, role_sp, false));
+	json_object_array_add(res, capability_resource("ServiceRequest", org_ia, condition_sp, false));
+	json_object_array_add(res, capability_resource("Task", org_ia, condition_sp, false));
+	json_object_array_add(res, capability_resource("Appointment", read_ia, no_sp, false));
+	json_object_array_add(res, capability_resource("Slot", search_ia, slot_sp, false));
 	json_object_object_add(rest, "resource", res);
 	json_object_array_add(rests, rest);
 	json_object_object_add(cs, "rest", rests);

@@ -5,6 +5,7 @@
  *	  in this table does not exist; a route without ROUTE_PUBLIC needs a
  *	  live session.
  */
+#include "api_clinical.h"
 #include "server.h"
 
 #define PERSONS_R FG_CAN_READ_PERSONS
@@ -32,6 +33,25 @@ const struct route server_routes[] = {
 	{"POST", "/api/screening/schemes/{name}/classify", api_screening_classify, ROUTE_USER, PERSONS_R, false},
 	{"POST", "/api/import/persons", api_import_persons, ROUTE_USER, PERSONS_W, false},
 	{"GET", "/api/audit", api_audit_list, ROUTE_USER, FG_CAN_READ_AUDIT, false},
+	{"POST", "/api/tumours", api_tumours_create, ROUTE_USER, PERSONS_W, false},
+	{"GET", "/api/referrals", api_referrals_list, ROUTE_USER, PERSONS_R, false},
+	{"POST", "/api/referrals", api_referrals_create, ROUTE_USER, PERSONS_W, false},
+	{"GET", "/api/referrals/{id}", api_referrals_get, ROUTE_USER, PERSONS_R, false},
+	{"POST", "/api/referrals/{id}/{action}", api_referrals_action, ROUTE_USER, PERSONS_W, false},
+	{"GET", "/api/screening/programmes", api_screening_programmes, ROUTE_USER, PERSONS_R, false},
+	{"GET", "/api/screening/schemes/{scheme}", api_screening_scheme, ROUTE_USER, PERSONS_R, false},
+	{"POST", "/api/screening/classify/{scheme}", api_screening_classify, ROUTE_USER, PERSONS_R, false},
+	{"POST", "/api/screening/questionnaires", api_screening_questionnaire, ROUTE_USER, PERSONS_W, false},
+	{"POST", "/api/screening/exams", api_screening_exam, ROUTE_USER, PERSONS_W, false},
+	{"GET", "/api/screening/worklist", api_screening_worklist, ROUTE_USER, PERSONS_R, false},
+	{"GET", "/api/slots", api_slots_find, ROUTE_USER, PERSONS_R, false},
+	{"POST", "/api/appointments", api_appointments_create, ROUTE_USER, PERSONS_W, false},
+	{"GET", "/api/appointments/{id}", api_appointments_get, ROUTE_USER, PERSONS_R, false},
+	{"POST", "/api/appointments/{id}/{action}", api_appointments_action, ROUTE_USER, PERSONS_W, false},
+	{"GET", "/api/followup/worklist", api_followup_worklist, ROUTE_USER, PERSONS_R, false},
+	{"GET", "/api/stats/rates", api_stats_rates, ROUTE_USER, FG_CAN_READ_STATS, false},
+	{"GET", "/api/stats/quality", api_stats_quality, ROUTE_USER, FG_CAN_READ_STATS, false},
+	{"GET", "/api/stats/survival", api_stats_survival, ROUTE_USER, FG_CAN_READ_STATS, false},
 	{"GET", "/fhir/metadata", fhir_metadata, ROUTE_PUBLIC, 0, true},
 	{"POST", "/fhir", fhir_transaction, ROUTE_USER, PERSONS_W, true},
 	{"POST", "/fhir/", fhir_transaction, ROUTE_USER, PERSONS_W, true},
@@ -49,5 +69,11 @@ const struct route server_routes[] = {
 	{"GET", "/fhir/PractitionerRole", fhir_practitioner_role_search, ROUTE_USER, FG_CAN_READ_INSTITUTIONS, true},
 	{"GET", "/fhir/PractitionerRole/{id}", fhir_practitioner_role_read, ROUTE_USER, FG_CAN_READ_INSTITUTIONS,
 	 true},
+	{"GET", "/fhir/ServiceRequest", fhir_servicerequest_search, ROUTE_USER, PERSONS_R, true},
+	{"GET", "/fhir/ServiceRequest/{id}", fhir_servicerequest_read, ROUTE_USER, PERSONS_R, true},
+	{"GET", "/fhir/Task", fhir_task_search, ROUTE_USER, PERSONS_R, true},
+	{"GET", "/fhir/Task/{id}", fhir_task_read, ROUTE_USER, PERSONS_R, true},
+	{"GET", "/fhir/Appointment/{id}", fhir_appointment_read, ROUTE_USER, PERSONS_R, true},
+	{"GET", "/fhir/Slot", fhir_slot_search, ROUTE_USER, PERSONS_R, true},
 	{NULL, NULL, NULL, ROUTE_PUBLIC, 0, false},
 };

@@ -113,7 +113,7 @@ expect_equal "not a tumour of another centre's person" 404 "$(http GET /api/tumo
 expect_equal "nor that person's tumours" 404 "$(http GET /api/persons/$FAR/tumours -H "Authorization: Bearer $TC")"
 expect_equal "the cancer centre reads both" "200 200" "$(http GET /api/tumours/$TUM -H "Authorization: Bearer $T") $(http GET /api/tumours/$TFAR -H "Authorization: Bearer $T")"
 expect_equal "FHIR Condition read" 200 "$(http GET /fhir/Condition/$TUM -H "Authorization: Bearer $TC")"
-grep -q '"system":"http://hl7.org/fhir/sid/icd-10","code":"C341"' "$WORK/body" && grep -q '"code":"8140/3"' "$WORK/body" &&
+grep -q '"system":"http://hl7.org/fhir/sid/icd-10","code":"C34.1"' "$WORK/body" && grep -q '"code":"8140/3"' "$WORK/body" &&
 	grep -q "\"subject\":{\"reference\":\"Patient/$ADULT\"}" "$WORK/body"; tap $? "the Condition carries ICD-10, ICD-O-3 and its Patient"
 grep -q '"stage":\[{"summary":{"text":"I' "$WORK/body"; tap $? "the Condition carries the derived stage group"
 expect_equal "FHIR Condition out of scope is 404" 404 "$(http GET /fhir/Condition/$TFAR -H "Authorization: Bearer $TC")"

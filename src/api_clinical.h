@@ -1,0 +1,147 @@
+/*
+ * api_clinical.h
+ *	  Handlers and shared helpers of the clinical resources of the server:
+ *	  registering tumours (api_tumour_create.c), referrals
+ *	  (api_referrals.c, fhir_servicerequest.c), screening classifiers and
+ *	  records (api_screening*.c), booking (api_booking.c), the follow-up
+ *	  worklist (api_followup.c),
+ *	  the registry's statistics (api_rates.c, api_survival.c), what their
+ *	  writes share (api_write.c) and the FHIR codings (fhir_coding.c).
+ */
+#ifndef FANGAI_API_CLINICAL_H
+#define FANGAI_API_CLINICAL_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "fangai/booking.h"
+#include "fangai/incidence.h"
+#include "fangai/referral.h"
+#include "fangai/screening.h"
+#include "fangai/tumour.h"
+#include "server.h"
+
+/*
+ * Read referral id if the request's institution is one of its two (or the
+ * scope is the region), with the audit entry; replies 404 and returns
+ * false otherwise.  Free text in the request's arena.
+ */
+bool referral_in_scope(struct request *req, const char *kind, int64_t id, struct fg_referral *out);
+
+/*
+ * List the referrals of q that the request may see: box "incoming" (the
+ * default outside the region) lists those received, "outgoing" those
+ * sent.  Replies 400 for a bad box or state and returns false.
+ */
+bool referral_search(struct request *req, const char *kind, const char *box,
+		     struct fg_referral_query *q, struct fg_referral_list *out);
+
+/*
+ * FG_OK if the request may see appointment a: the region, the institution
+ * that booked it or holds its slot, or one that may see its person;
+ * FG_NOTFOUND otherwise (api_booking.c).
+ */
+fg_rc appointment_scope(struct request *req, const struct fg_appointment *a, struct fg_error *err);
+
+/* Read appointment id within scope with its audit entry; replies 404 and returns false. */
+bool appointment_in_scope(struct request *req, const char *kind, int64_t id, struct fg_appointment *out);
+
+/* --- Writes (api_write.c) --- */
+
+/*
+ * Check a write's person (text: a record id) is within the request's scope
+ * (FG_INVALID naming "person" otherwise, out of scope alike) and that
+ * *institution is the caller's own unless the scope is the region
+ * (FG_INVALID naming field).  An absent *institution is set to own, which
+ * receives the caller's institution id.
+ */
+fg_rc write_scope_check(struct request *req, const char *person, const char *field,
+			const char **institution, char *own, size_t ownsz, struct fg_error *err);
+
+/*
+ * Begin a write of the request: take the server's write lock and open a
+ * transaction; on failure the lock is released.  End it with write_finish().
+ */
+fg_rc write_begin(struct request *req, struct fg_error *err);
+
+/*
+ * End a write begun with write_begin() whose result is rc: when FG_OK,
+ * audit action on resource and commit with it; otherwise (or if that
+ * fails) roll back and audit the refusal on refused.  Releases the lock.  Returns the final
+ * code, err filled on failure.
+ */
+fg_rc write_finish(struct request *req, fg_rc rc, const char *action, const char *resource,
+		   const char *refused, struct fg_error *err);
+
+/*
+ * End a read of kind/id whose result is rc (FG_NOTFOUND also for an
+ * object out of scope): audit it, reply 404 with the same message for
+ * both, or the error of err.  Returns rc == FG_OK.
+ */
+bool read_finish(struct request *req, fg_rc rc, const char *kind, int64_t id, const struct fg_error *err);
+
+/* A classification result as API JSON (api_screening.c). */
+json_object *json_screen_result(const struct fg_screen_result *r);
+
+/* --- Registry statistics (api_rates.c) --- */
+
+/*
+ * Check that the request may read region-wide figures (what names them,
+ * plural) and parse its breakdown by_text (NULL: none) into by.  Replies
+ * 403 or 400 naming "by" and returns false.
+ */
+bool stats_region_by(struct request *req, const char *what, const char *by_text, bool by[FG_NDIMS]);
+
+/* --- FHIR codings (fhir_coding.c) --- */
+
+/* {"coding": [{system, code, display}]} (display may be NULL), with text when not NULL. */
+json_object *fhir_codeable(const char *system, const char *code, const char *display, const char *text);
+
+/*
+ * A network time "YYYY-MM-DDTHH:MM" (local time of the region, UTC+8) as a
+ * FHIR dateTime in the arena; NULL for "".
+ */
+json_object *fhir_net_time(struct request *req, const char *at);
+
+/*
+ * FHIR read and search of a resource of type built from a referral by
+ * build (ServiceRequest, Task), within the referral's institutions:
+ * /fhir/TYPE/{id}, and /fhir/TYPE?patient=&box= with paging.
+ */
+void fhir_referral_read(struct request *req, const char *type,
+			json_object *(*build)(struct request *, const struct fg_referral *));
+void fhir_referral_search(struct request *req, const char *type,
+			  json_object *(*build)(struct request *, const struct fg_referral *));
+
+/* The second of the pair of map (n rows) whose first is key, or def. */
+const char *fhir_map(const char *const (*map)[2], size_t n, const char *key, const char *def);
+
+/* Handlers. */
+void api_tumours_create(struct request *req);
+void api_referrals_list(struct request *req);
+void api_referrals_get(struct request *req);
+void api_referrals_create(struct request *req);
+void api_referrals_action(struct request *req);
+void api_screening_classify(struct request *req);
+void api_screening_scheme(struct request *req);
+void api_screening_programmes(struct request *req);
+void api_screening_questionnaire(struct request *req);
+void api_screening_exam(struct request *req);
+void api_screening_worklist(struct request *req);
+void api_followup_worklist(struct request *req);
+void api_stats_rates(struct request *req);
+void api_stats_quality(struct request *req);
+void api_slots_find(struct request *req);
+void api_appointments_get(struct request *req);
+void api_appointments_create(struct request *req);
+void api_appointments_action(struct request *req);
+void api_stats_survival(struct request *req);
+void fhir_servicerequest_read(struct request *req);
+void fhir_servicerequest_search(struct request *req);
+void fhir_task_read(struct request *req);
+void fhir_task_search(struct request *req);
+void fhir_appointment_read(struct request *req);
+void fhir_slot_search(struct request *req);
+
+#endif

@@ -1,0 +1,60 @@
+/*
+ * fhir_task.c
+ *	  FHIR R4 Task over two-way referrals: the workflow of the referral
+ *	  whose ServiceRequest is its focus, owned by the receiving
+ *	  institution, its status following the referral's state
+ *	  (requested, accepted, in-progress, completed, rejected, cancelled)
+ *	  and the state itself as businessStatus.  Read and search as for
+ *	  ServiceRequest.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "fhir.h"
+#include "api_clinical.h"
+
+/* Referral state -> Task.status (R4 task-status). */
+static const char *const status_map[][2] = {
+	{"requested", "requested"}, {"accepted", "accepted"}, {"scheduled", "in-progress"},
+	{"attended", "in-progress"}, {"completed", "completed"}, {"rejected", "rejected"},
+	{"cancelled", "cancelled"},
+};
+
+static const char *
+task_status(const char *state)
+{
+	return fhir_map(status_map, sizeof(status_map) / sizeof(status_map[0]), state, "requested");
+}
+
+static json_object *
+task_json(struct request *req, const struct fg_referral *r)
+{
+	json_object *o = json_object_new_object();
+	char buf[24];
+
+	json_object_object_add(o, "resourceType", json_object_new_string("Task"));
+	snprintf(buf, sizeof(buf), "%lld", (long long)r->id);
+	json_object_object_add(o, "id", json_object_new_string(buf));
+	json_object_object_add(o, "status", json_object_new_string(task_status(r->state)));
+	json_object_object_add(o, "businessStatus", fhir_codeable(NULL, NULL, NULL, r->state));
+	json_object_object_add(o, "intent", json_object_new_string("order"));
+	json_object_object_add(o, "focus", fhir_reference("ServiceRequest", r->id));
+	json_object_object_add(o, "for", fhir_reference("Patient", r->person_id));
+	json_object_object_add(o, "authoredOn", fhir_net_time(req, r->requested_at));
+	json_object_object_add(o, "lastModified", fhir_net_time(req, r->state_at));
+	json_object_object_add(o, "requester", fhir_reference("Organization", r->from_institution_id));
+	json_object_object_add(o, "owner", fhir_reference("Organization", r->to_institution_id));
+	return o;
+}
+
+void
+fhir_task_read(struct request *req)
+{
+	fhir_referral_read(req, "Task", task_json);
+}
+
+void
+fhir_task_search(struct request *req)
+{
+	fhir_referral_search(req, "Task", task_json);
+}
