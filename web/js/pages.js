@@ -273,12 +273,12 @@ const examSchemes = ['lung-rads-2022', 'bi-rads'];
 
 // The input of one classifier field: a select for "one of: ...", else a number box.
 function schemeInput(field) {
-  const m = field.values.match(/^one of: (.*)$/);
+  const m = field.type.match(/^one of: (.*)$/);
   if (m) {
     return h('select', { name: field.name }, h('option', { value: '' }, ''),
       m[1].split(' ').map((v) => h('option', { value: v }, v)));
   }
-  return h('input', { name: field.name, type: 'number', step: 'any', placeholder: field.values });
+  return h('input', { name: field.name, type: 'number', step: 'any', placeholder: field.type });
 }
 
 /*
@@ -312,7 +312,7 @@ export async function examPage(view, params) {
     Object.values(errors).forEach((e) => { e.textContent = ''; });
     Object.values(inputs).forEach((i) => i.classList.remove('bad'));
     try {
-      const r = await api('POST', `/api/screening/schemes/${name}/classify`, body);
+      const r = await api('POST', `/api/screening/classify/${name}`, body);
       if (mine !== seq) return;
       result.className = `msg ${r.positive ? 'err' : 'ok'}`;
       result.replaceChildren(h('b', {}, t('exam.category', { category: r.category })), h('br'),
