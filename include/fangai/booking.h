@@ -164,6 +164,7 @@ struct fg_appointment_query {
 	const char *state;		/* NULL: any */
 	int64_t from, to;		/* slot start in [from, to), minutes; 0: no bound */
 	int64_t limit;			/* 1..10000 */
+	int64_t involving;		/* booked by, taking place at, or referring; 0: any */
 };
 
 struct fg_appointment_list {

@@ -323,6 +323,8 @@ fg_appointment_find(fg_store *store, const struct fg_appointment_query *q,
 			      " WHERE (?1 = 0 OR a.person_id = ?1) AND (?2 = 0 OR s.institution_id = ?2)"
 			      " AND (?3 = 0 OR a.slot_id = ?3) AND (?4 IS NULL OR a.state = ?4)"
 			      " AND (?5 IS NULL OR s.starts_at >= ?5) AND (?6 IS NULL OR s.starts_at < ?6)"
+			      " AND (?8 = 0 OR a.institution_id = ?8 OR s.institution_id = ?8"
+			      "   OR a.referral_id IN (SELECT r.id FROM referral r WHERE r.from_institution_id = ?8))"
 			      " ORDER BY s.starts_at, a.id LIMIT ?7", &st, err);
 	if (rc != FG_OK)
 		return rc;
@@ -333,6 +335,7 @@ fg_appointment_find(fg_store *store, const struct fg_appointment_query *q,
 	bind_time_bound(st, 5, q->from);
 	bind_time_bound(st, 6, q->to);
 	fg_stmt_bind_int64(st, 7, q->limit);
+	fg_stmt_bind_int64(st, 8, q->involving);
 	while ((rc = fg_stmt_step(st, &row, err)) == FG_OK && row) {
 		if (!net_grow(arena, (void **)&out->items, &cap, out->count, sizeof(*out->items))) {
 			rc = fg_error_set(err, FG_NOMEM, NULL, "out of memory listing appointments");

@@ -6,8 +6,13 @@
  *	  /api/appointments/{id} reads one (the person's phone masked unless
  *	  unmasking is asked for and allowed) and POST
  *	  /api/appointments/{id}/{action} cancels it or records attendance or
- *	  a no-show.  An appointment is visible to the institutions that booked
- *	  it or hold the slot, and to those who may see its person.
+ *	  a no-show, or moves it to another slot (reschedule).  GET
+ *	  /api/appointments lists the appointments an institution booked,
+ *	  holds or referred the person to, and /api/appointments/reminders
+ *	  the booked ones of the next days (phones unmasked on request, for
+ *	  those allowed).  An
+ *	  appointment is visible to the institutions that booked it or hold
+ *	  the slot, and to those who may see its person.
  */
 #include <string.h>
 
@@ -16,7 +21,7 @@
 #include "fangai/util.h"
 #include "api_clinical.h"
 
-static json_object *
+json_object *
 json_slot(const struct fg_slot *s)
 {
 	json_object *o = json_object_new_object();
@@ -63,11 +68,8 @@ api_slots_find(struct request *req)
 	q.free_only = req_query_flag(req, "free", &bad);
 	if (bad)
 		return;
-	if (q.service != NULL && !fg_service_valid(q.service)) {
-		reply_error(req, 400, "service", fg_arena_printf(req->arena, "invalid service \"%.32s\"", q.service),
-			    NULL, fg_arena_printf(req->arena, "Use one of %s.", fg_service_names()));
+	if (!schedule_service_arg(req, "service", q.service))
 		return;
-	}
 	if (fg_slot_find(req->store, &q, req->arena, &list, &err) != FG_OK) {
 		reply_fg_error(req, &err);
 		return;
@@ -144,6 +146,74 @@ api_appointments_get(struct request *req)
 		reply_json(req, 200, json_appointment(&a, unmask));
 }
 
+/* The appointments of q the request may see, as a page; audited as a search of kind. */
+static void
+reply_appointments(struct request *req, const char *kind, struct fg_appointment_query *q)
+{
+	static const char *const states[] = {"booked", "attended", "no_show", "cancelled", NULL};
+	struct fg_appointment_list list;
+	struct fg_error err;
+	json_object *items;
+	bool unmask, refused;
+	size_t k = 0;
+	fg_rc rc;
+
+	while (q->state != NULL && states[k] != NULL && strcmp(states[k], q->state) != 0)
+		k++;
+	if (q->state != NULL && states[k] == NULL) {
+		reply_error(req, 400, "state", fg_arena_printf(req->arena, "invalid appointment state \"%.32s\"",
+							       q->state),
+			    NULL, "Use booked, attended, no_show or cancelled.");
+		return;
+	}
+	unmask = req_unmask(req, &refused);
+	if (refused)
+		return;
+	if (!req->scope.region)
+		q->involving = req->scope.institution_id;
+	rc = fg_appointment_find(req->store, q, req->arena, &list, &err);
+	audit_note(req, "search", audit_result(rc), "%s?person=%lld&institution=%lld&state=%s&n=%zu%s", kind,
+		   (long long)q->person_id, (long long)q->institution_id, q->state ? q->state : "",
+		   rc == FG_OK ? list.count : 0, unmask ? "&unmask=1" : "");
+	if (rc != FG_OK) {
+		reply_fg_error(req, &err);
+		return;
+	}
+	items = json_object_new_array();
+	for (size_t i = 0; i < list.count; i++)
+		json_object_array_add(items, json_appointment(&list.items[i], unmask));
+	reply_json(req, 200, json_page(items, (int64_t)list.count, q->limit, 0));
+}
+
+void
+api_appointments_list(struct request *req)
+{
+	struct fg_appointment_query q = {.state = req_query(req, "state")};
+
+	if (!req_query_int(req, "person", 0, INT64_MAX, 0, &q.person_id) ||
+	    !req_query_int(req, "institution", 0, INT64_MAX, 0, &q.institution_id) ||
+	    !req_query_int(req, "slot", 0, INT64_MAX, 0, &q.slot_id) ||
+	    !req_query_int(req, "limit", 1, 10000, 100, &q.limit) || !query_time(req, "from", &q.from) ||
+	    !query_time(req, "to", &q.to))
+		return;
+	reply_appointments(req, "appointment", &q);
+}
+
+void
+api_appointments_reminders(struct request *req)
+{
+	struct fg_appointment_query q = {.state = "booked"};
+	int64_t days;
+
+	if (!req_query_int(req, "days", 1, 60, 2, &days) ||
+	    !req_query_int(req, "institution", 0, INT64_MAX, 0, &q.institution_id) ||
+	    !req_query_int(req, "limit", 1, 10000, 1000, &q.limit))
+		return;
+	q.from = fg_net_now();
+	q.to = q.from + days * 24 * 60;
+	reply_appointments(req, "appointment-reminders", &q);
+}
+
 static const char *const booking_members[] = {"slot", "person", "referral", "episode", "note", NULL};
 
 /* An optional positive id member as text; 0 when absent.  FG_INVALID naming it. */
@@ -199,9 +269,9 @@ out:
 void
 api_appointments_action(struct request *req)
 {
-	static const char *const actions[] = {"cancel", "attend", "no_show", NULL};
-	static const char *const members[] = {"reason", NULL};
-	const char *action = req->params[1], *reason = NULL, *resource;
+	static const char *const actions[] = {"cancel", "attend", "no_show", "reschedule", NULL};
+	static const char *const members[] = {"reason", "slot", NULL};
+	const char *action = req->params[1], *reason = NULL, *slot = NULL, *resource;
 	json_object *body = NULL;
 	struct fg_appointment a;
 	struct fg_error err;
@@ -216,12 +286,13 @@ api_appointments_action(struct request *req)
 	if (actions[k] == NULL) {
 		reply_error(req, 404, "action", fg_arena_printf(req->arena, "appointment action \"%.32s\" does not exist",
 								action),
-			    NULL, "Use cancel, attend or no_show.");
+			    NULL, "Use cancel, attend, no_show or reschedule.");
 		return;
 	}
 	if ((body = req_json_body(req)) == NULL)
 		return;
-	if (!json_only_members(req, body, members) || !json_get_string(req, body, "reason", &reason))
+	if (!json_only_members(req, body, members) || !json_get_string(req, body, "reason", &reason) ||
+	    !json_get_string(req, body, "slot", &slot))
 		goto out;
 	fg_error_clear(&err);
 	resource = fg_arena_printf(req->arena, "appointment/%lld", (long long)id);
@@ -230,7 +301,10 @@ api_appointments_action(struct request *req)
 		rc = fg_appointment_get(req->store, id, &a, &err);
 		if (rc == FG_OK)
 			rc = appointment_scope(req, &a, &err);
-		if (rc == FG_OK)
+		if (rc == FG_OK && strcmp(action, "reschedule") == 0)
+			rc = slot == NULL ? fg_error_set(&err, FG_INVALID, "slot", "slot is missing")
+					  : fg_booking_reschedule(req->store, id, slot, fg_net_now(), &a, &err);
+		else if (rc == FG_OK)
 			rc = fg_booking_close(req->store, id, action, reason, fg_net_now(), &a, &err);
 		rc = write_finish(req, rc, action, resource, resource, &err);
 	}

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "fangai/booking.h"
+#include "fangai/consult.h"
 #include "fangai/incidence.h"
 #include "fangai/referral.h"
 #include "fangai/screening.h"
@@ -46,6 +47,35 @@ fg_rc appointment_scope(struct request *req, const struct fg_appointment *a, str
 
 /* Read appointment id within scope with its audit entry; replies 404 and returns false. */
 bool appointment_in_scope(struct request *req, const char *kind, int64_t id, struct fg_appointment *out);
+
+/* A published slot as API JSON (api_booking.c). */
+json_object *json_slot(const struct fg_slot *s);
+
+/*
+ * True if service is NULL or a service of the platform; otherwise replies
+ * 400 naming field and returns false (api_schedules.c).
+ */
+bool schedule_service_arg(struct request *req, const char *field, const char *service);
+
+/* Read schedule id (any institution's): FG_NOTFOUND when absent (api_schedules.c). */
+fg_rc schedule_find(struct request *req, int64_t id, struct fg_schedule *out, struct fg_error *err);
+
+/*
+ * Read consultation id with its participants (in the request's arena) if
+ * the request's institution requested it or takes part (or the scope is
+ * the region), with the audit entry; replies 404 and returns false
+ * otherwise (api_consultations.c).
+ */
+bool consultation_in_scope(struct request *req, const char *kind, int64_t id, struct fg_consultation *out,
+			   struct fg_consult_participant **parts, size_t *nparts);
+
+/*
+ * List the consultations of q the request may see (those its institution
+ * requested or takes part in, outside the region), audited as a search of
+ * kind.  Replies 400 for a bad state and returns false.
+ */
+bool consultation_search(struct request *req, const char *kind, struct fg_consult_query *q,
+			 struct fg_consult_list *out);
 
 /* --- Writes (api_write.c) --- */
 
@@ -136,6 +166,16 @@ void api_slots_find(struct request *req);
 void api_appointments_get(struct request *req);
 void api_appointments_create(struct request *req);
 void api_appointments_action(struct request *req);
+void api_appointments_list(struct request *req);
+void api_appointments_reminders(struct request *req);
+void api_schedules_list(struct request *req);
+void api_schedules_create(struct request *req);
+void api_schedules_slots_create(struct request *req);
+void api_consultations_list(struct request *req);
+void api_consultations_create(struct request *req);
+void api_consultations_get(struct request *req);
+void api_consultations_action(struct request *req);
+void api_stats_network(struct request *req);
 void api_stats_survival(struct request *req);
 void fhir_servicerequest_read(struct request *req);
 void fhir_servicerequest_search(struct request *req);
@@ -143,5 +183,7 @@ void fhir_task_read(struct request *req);
 void fhir_task_search(struct request *req);
 void fhir_appointment_read(struct request *req);
 void fhir_slot_search(struct request *req);
+void fhir_schedule_read(struct request *req);
+void fhir_schedule_search(struct request *req);
 
 #endif

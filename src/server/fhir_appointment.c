@@ -107,11 +107,8 @@ fhir_slot_search(struct request *req)
 		return;
 	if (service != NULL && strchr(service, '|') != NULL)
 		service = strchr(service, '|') + 1;
-	if (service != NULL && !fg_service_valid(service)) {
-		reply_error(req, 400, "service-type", fg_arena_printf(req->arena, "invalid service \"%.32s\"", service),
-			    NULL, fg_arena_printf(req->arena, "Use one of %s.", fg_service_names()));
+	if (!schedule_service_arg(req, "service-type", service))
 		return;
-	}
 	if (start != NULL && strncmp(start, "ge", 2) == 0)
 		start += 2;
 	if (start != NULL && fg_net_time_parse(start, "start", &q.from, &err) != FG_OK) {
