@@ -324,7 +324,7 @@ fg_appointment_find(fg_store *store, const struct fg_appointment_query *q,
 			      " AND (?3 = 0 OR a.slot_id = ?3) AND (?4 IS NULL OR a.state = ?4)"
 			      " AND (?5 IS NULL OR s.starts_at >= ?5) AND (?6 IS NULL OR s.starts_at < ?6)"
 			      " AND (?8 = 0 OR a.institution_id = ?8 OR s.institution_id = ?8"
-			      "   OR a.referral_id IN (SELECT r.id FROM referral r WHERE r.from_institution_id = ?8))"
+			      "   OR a.referral_id IN (SELECT r.id FROM referral r WHERE r.institution_id = ?8))"
 			      " ORDER BY s.starts_at, a.id LIMIT ?7", &st, err);
 	if (rc != FG_OK)
 		return rc;

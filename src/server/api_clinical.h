@@ -144,6 +144,18 @@ void fhir_referral_read(struct request *req, const char *type,
 void fhir_referral_search(struct request *req, const char *type,
 			  json_object *(*build)(struct request *, const struct fg_referral *));
 
+/*
+ * FHIR for consultations (fhir_consultation.c): whether the path's id is
+ * "consultation-N", whether ?category= asks for consultations, and the
+ * read and search of their ServiceRequest and Task.
+ */
+bool fhir_consultation_id(const struct request *req);
+bool fhir_consultation_category(const struct request *req);
+void fhir_consultation_servicerequest_read(struct request *req);
+void fhir_consultation_task_read(struct request *req);
+void fhir_consultation_servicerequest_search(struct request *req);
+void fhir_consultation_task_search(struct request *req);
+
 /* The second of the pair of map (n rows) whose first is key, or def. */
 const char *fhir_map(const char *const (*map)[2], size_t n, const char *key, const char *def);
 

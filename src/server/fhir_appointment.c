@@ -5,7 +5,8 @@
  *	  participant and the institution holding the slot as location-like
  *	  actor, based on the referral it serves; it is visible as
  *	  /api/appointments is.  Slot search lists the published slots of a
- *	  service from a start date (?service-type=ldct&start=ge2027-03-01),
+ *	  service or schedule from a start date
+ *	  (?service-type=ldct&schedule=Schedule/N&start=ge2027-03-01),
  *	  free or busy by their bookings (the first 1000 from the start).
  */
 #include <stdio.h>
@@ -95,8 +96,9 @@ slot_json(struct request *req, const struct fg_slot *s)
 void
 fhir_slot_search(struct request *req)
 {
-	static const char *const params[] = {"service-type", "start", NULL};
+	static const char *const params[] = {"service-type", "start", "schedule", NULL};
 	const char *service = req_query(req, "service-type"), *start = req_query(req, "start");
+	const char *schedule = req_query(req, "schedule");
 	struct fg_slot_query q = {0};
 	struct fg_slot_list list;
 	struct fhir_paging paging;
@@ -113,6 +115,12 @@ fhir_slot_search(struct request *req)
 		start += 2;
 	if (start != NULL && fg_net_time_parse(start, "start", &q.from, &err) != FG_OK) {
 		reply_error(req, 400, "start", err.message, NULL, "Give start=geYYYY-MM-DD.");
+		return;
+	}
+	if (schedule != NULL && strncmp(schedule, "Schedule/", 9) == 0)
+		schedule += 9;
+	if (schedule != NULL && fg_parse_int64(schedule, "schedule", 1, INT64_MAX, &q.schedule_id, &err) != FG_OK) {
+		reply_error(req, 400, "schedule", err.message, NULL, "Give schedule=Schedule/ID.");
 		return;
 	}
 	q.service = service;

@@ -5,7 +5,9 @@
  *	  type as code, the clinical question as reason; the referral's state
  *	  is mapped to the request's status.  Read and search by patient and
  *	  box, within the institutions of the referral; the read and search
- *	  are shared with the referral's Task (fhir_task.c).
+ *	  are shared with the referral's Task (fhir_task.c).  Consultations
+ *	  are ServiceRequests too (fhir_consultation.c): their ids begin
+ *	  "consultation-" and ?category=consultation searches them.
  */
 #include <stdio.h>
 #include <string.h>
@@ -73,13 +75,19 @@ servicerequest_json(struct request *req, const struct fg_referral *r)
 void
 fhir_servicerequest_read(struct request *req)
 {
-	fhir_referral_read(req, "ServiceRequest", servicerequest_json);
+	if (fhir_consultation_id(req))
+		fhir_consultation_servicerequest_read(req);
+	else
+		fhir_referral_read(req, "ServiceRequest", servicerequest_json);
 }
 
 void
 fhir_servicerequest_search(struct request *req)
 {
-	fhir_referral_search(req, "ServiceRequest", servicerequest_json);
+	if (fhir_consultation_category(req))
+		fhir_consultation_servicerequest_search(req);
+	else
+		fhir_referral_search(req, "ServiceRequest", servicerequest_json);
 }
 
 void

@@ -5,7 +5,7 @@
  *	  institution, its status following the referral's state
  *	  (requested, accepted, in-progress, completed, rejected, cancelled)
  *	  and the state itself as businessStatus.  Read and search as for
- *	  ServiceRequest.
+ *	  ServiceRequest; the Tasks of consultations are fhir_consultation.c's.
  */
 #include <stdio.h>
 #include <string.h>
@@ -50,11 +50,17 @@ task_json(struct request *req, const struct fg_referral *r)
 void
 fhir_task_read(struct request *req)
 {
-	fhir_referral_read(req, "Task", task_json);
+	if (fhir_consultation_id(req))
+		fhir_consultation_task_read(req);
+	else
+		fhir_referral_read(req, "Task", task_json);
 }
 
 void
 fhir_task_search(struct request *req)
 {
-	fhir_referral_search(req, "Task", task_json);
+	if (fhir_consultation_category(req))
+		fhir_consultation_task_search(req);
+	else
+		fhir_referral_search(req, "Task", task_json);
 }
