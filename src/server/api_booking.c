@@ -224,6 +224,26 @@ optional_id(const char *text, const char *field, int64_t *out, struct fg_error *
 	return text == NULL ? FG_OK : fg_parse_int64(text, field, 1, INT64_MAX, out, err);
 }
 
+fg_rc
+appointment_book(struct request *req, struct fg_booking_input *in, struct fg_appointment *out,
+		 struct fg_error *err)
+{
+	char own[24];
+	fg_rc rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = write_scope_check(req, in->person, "institution", &in->institution, own, sizeof(own), err);
+	if (rc == FG_OK && in->slot == NULL)
+		rc = fg_error_set(err, FG_INVALID, "slot", "slot is missing");
+	if (rc == FG_OK && (rc = write_begin(req, err)) == FG_OK) {
+		rc = fg_booking_book(req->store, in, fg_net_now(), out, err);
+		rc = write_finish(req, rc, "create", fg_arena_printf(req->arena, "appointment/%lld", (long long)out->id),
+				  "appointment", err);
+	} else
+		audit_note(req, "create", audit_result(rc), "appointment");
+	return rc;
+}
+
 void
 api_appointments_create(struct request *req)
 {
@@ -232,7 +252,6 @@ api_appointments_create(struct request *req)
 	const char *referral = NULL, *episode = NULL;
 	struct fg_appointment a = {0};
 	struct fg_error err;
-	char own[24];
 	fg_rc rc;
 
 	if (body == NULL)
@@ -243,18 +262,12 @@ api_appointments_create(struct request *req)
 	    !json_get_string(req, body, "episode", &episode) || !json_get_string(req, body, "note", &in.note))
 		goto out;
 	fg_error_clear(&err);
-	rc = write_scope_check(req, in.person, "institution", &in.institution, own, sizeof(own), &err);
-	if (rc == FG_OK)
-		rc = optional_id(referral, "referral", &in.referral_id, &err);
+	rc = optional_id(referral, "referral", &in.referral_id, &err);
 	if (rc == FG_OK)
 		rc = optional_id(episode, "episode", &in.episode_id, &err);
-	if (rc == FG_OK && in.slot == NULL)
-		rc = fg_error_set(&err, FG_INVALID, "slot", "slot is missing");
-	if (rc == FG_OK && (rc = write_begin(req, &err)) == FG_OK) {
-		rc = fg_booking_book(req->store, &in, fg_net_now(), &a, &err);
-		rc = write_finish(req, rc, "create", fg_arena_printf(req->arena, "appointment/%lld", (long long)a.id),
-				  "appointment", &err);
-	} else
+	if (rc == FG_OK)
+		rc = appointment_book(req, &in, &a, &err);
+	else
 		audit_note(req, "create", audit_result(rc), "appointment");
 	if (rc != FG_OK) {
 		reply_fg_error(req, &err);

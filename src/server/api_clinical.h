@@ -45,6 +45,15 @@ bool referral_search(struct request *req, const char *kind, const char *box,
  */
 fg_rc appointment_scope(struct request *req, const struct fg_appointment *a, struct fg_error *err);
 
+/*
+ * Book in->person (a record id in the request's scope) into in->slot for
+ * the caller's institution (in->institution NULL) or the one named, if
+ * the caller may act for it: the write and its audit entry commit
+ * together, a refusal is audited.  *out receives the appointment.
+ */
+fg_rc appointment_book(struct request *req, struct fg_booking_input *in, struct fg_appointment *out,
+		       struct fg_error *err);
+
 /* Read appointment id within scope with its audit entry; replies 404 and returns false. */
 bool appointment_in_scope(struct request *req, const char *kind, int64_t id, struct fg_appointment *out);
 
@@ -194,6 +203,7 @@ void fhir_servicerequest_search(struct request *req);
 void fhir_task_read(struct request *req);
 void fhir_task_search(struct request *req);
 void fhir_appointment_read(struct request *req);
+void fhir_appointment_create(struct request *req);
 void fhir_slot_search(struct request *req);
 void fhir_schedule_read(struct request *req);
 void fhir_schedule_search(struct request *req);

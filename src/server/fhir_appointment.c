@@ -4,7 +4,11 @@
  *	  Appointment (read) is one booking: its slot, the person as patient
  *	  participant and the institution holding the slot as location-like
  *	  actor, based on the referral it serves; it is visible as
- *	  /api/appointments is.  Slot search lists the published slots of a
+ *	  /api/appointments is.  Create (POST /fhir/Appointment) books the
+ *	  Patient participant into the one Slot, basedOn a referral's
+ *	  ServiceRequest if given, with the same guarantee as
+ *	  /api/appointments: never past the slot's capacity, never twice.
+ *	  Slot search lists the published slots of a
  *	  service or schedule from a start date
  *	  (?service-type=ldct&schedule=Schedule/N&start=ge2027-03-01),
  *	  free or busy by their bookings (the first 1000 from the start).
@@ -72,6 +76,123 @@ fhir_appointment_read(struct request *req)
 
 	if (req_param_id(req, 0, "Appointment", &id) && appointment_in_scope(req, "Appointment", id, &a))
 		reply_json(req, 200, appointment_json(req, &a));
+}
+
+/* Library fields -> the Appointment's elements, for OperationOutcome.expression. */
+static const char *const field_paths[][2] = {
+	{"slot", "Appointment.slot"}, {"person", "Appointment.participant"},
+	{"institution", "Appointment.participant"}, {"referral", "Appointment.basedOn"},
+};
+
+/*
+ * The id of the reference "Type/N" in member name of obj (an array's
+ * first element when array), as text into *out (NULL when absent).
+ * Replies 400 naming the element for another shape and returns false.
+ */
+static bool
+reference_id(struct request *req, json_object *obj, const char *name, bool array, const char *type,
+	     const char **out)
+{
+	json_object *v, *ref;
+	const char *text;
+	size_t n = strlen(type);
+
+	*out = NULL;
+	if (!json_object_object_get_ex(obj, name, &v) || v == NULL)
+		return true;
+	if (array && json_object_is_type(v, json_type_array) && json_object_array_length(v) == 1)
+		v = json_object_array_get_idx(v, 0);
+	else if (array)
+		v = NULL;
+	text = v != NULL && json_object_object_get_ex(v, "reference", &ref) && json_object_is_type(ref, json_type_string)
+		       ? json_object_get_string(ref) : NULL;
+	if (text != NULL && strncmp(text, type, n) == 0 && text[n] == '/' && text[n + 1]) {
+		*out = text + n + 1;
+		return true;
+	}
+	reply_error(req, 400, fg_arena_printf(req->arena, "Appointment.%s", name),
+		    fg_arena_printf(req->arena, "Appointment.%s must be %sa reference to a %s", name,
+				    array ? "one " : "", type),
+		    NULL, NULL);
+	return false;
+}
+
+/* The Patient among the participants (its id as text, NULL when none); 400 for a malformed one. */
+static bool
+patient_participant(struct request *req, json_object *body, const char **out)
+{
+	json_object *parts;
+
+	*out = NULL;
+	if (!json_object_object_get_ex(body, "participant", &parts) || !json_object_is_type(parts, json_type_array)) {
+		reply_error(req, 400, "Appointment.participant", "Appointment.participant must list the Patient",
+			    NULL, NULL);
+		return false;
+	}
+	for (size_t i = 0; i < json_object_array_length(parts); i++) {
+		json_object *actor, *ref;
+
+		if (json_object_object_get_ex(json_object_array_get_idx(parts, i), "actor", &actor) &&
+		    json_object_object_get_ex(actor, "reference", &ref) && json_object_is_type(ref, json_type_string) &&
+		    strncmp(json_object_get_string(ref), "Patient/", 8) == 0)
+			return reference_id(req, json_object_array_get_idx(parts, i), "actor", false, "Patient", out);
+	}
+	return true;
+}
+
+/* Map an Appointment to a booking: status booked, one slot, the Patient, basedOn a referral. */
+static bool
+appointment_input(struct request *req, json_object *body, struct fg_booking_input *in, const char **referral)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(body, "resourceType", &v) || !json_object_is_type(v, json_type_string) ||
+	    strcmp(json_object_get_string(v), "Appointment") != 0) {
+		reply_error(req, 400, "resourceType", "resourceType must be Appointment", NULL, NULL);
+		return false;
+	}
+	if (json_object_object_get_ex(body, "status", &v) &&
+	    (!json_object_is_type(v, json_type_string) || strcmp(json_object_get_string(v), "booked") != 0)) {
+		reply_error(req, 422, "Appointment.status", "an appointment is created booked", NULL,
+			    "Send status booked: proposed and pending appointments are not kept.");
+		return false;
+	}
+	return reference_id(req, body, "slot", true, "Slot", &in->slot) && patient_participant(req, body, &in->person) &&
+	       reference_id(req, body, "basedOn", true, "ServiceRequest", referral);
+}
+
+void
+fhir_appointment_create(struct request *req)
+{
+	json_object *body = req_json_body(req);
+	struct fg_booking_input in = {0};
+	struct fg_appointment a = {0};
+	const char *referral = NULL;
+	struct fg_error err;
+	fg_rc rc = FG_OK;
+
+	if (body == NULL || !appointment_input(req, body, &in, &referral))
+		goto out;
+	fg_error_clear(&err);
+	if (in.person == NULL)
+		rc = fg_error_set(&err, FG_INVALID, "person", "the appointment has no Patient participant");
+	if (rc == FG_OK && referral != NULL)
+		rc = fg_parse_int64(referral, "referral", 1, INT64_MAX, &in.referral_id, &err);
+	if (rc == FG_OK)
+		rc = appointment_book(req, &in, &a, &err);
+	else
+		audit_note(req, "create", audit_result(rc), "appointment");
+	if (rc != FG_OK) {
+		for (size_t i = 0; i < sizeof(field_paths) / sizeof(field_paths[0]); i++)
+			if (strcmp(err.field, field_paths[i][0]) == 0)
+				fg_strlcpy(err.field, field_paths[i][1], sizeof(err.field));
+		reply_fg_error(req, &err);
+		goto out;
+	}
+	reply_header(req, "Location", fg_arena_printf(req->arena, "%s/Appointment/%lld", fhir_base(req), (long long)a.id));
+	reply_json(req, 201, appointment_json(req, &a));
+out:
+	json_object_put(body);
 }
 
 static json_object *

@@ -81,6 +81,7 @@ const struct route server_routes[] = {
 	{"GET", "/fhir/Task", fhir_task_search, ROUTE_USER, PERSONS_R, true},
 	{"GET", "/fhir/Task/{id}", fhir_task_read, ROUTE_USER, PERSONS_R, true},
 	{"GET", "/fhir/Appointment/{id}", fhir_appointment_read, ROUTE_USER, PERSONS_R, true},
+	{"POST", "/fhir/Appointment", fhir_appointment_create, ROUTE_USER, PERSONS_W, true},
 	{"GET", "/fhir/Slot", fhir_slot_search, ROUTE_USER, PERSONS_R, true},
 	{"GET", "/fhir/Schedule", fhir_schedule_search, ROUTE_USER, PERSONS_R, true},
 	{"GET", "/fhir/Schedule/{id}", fhir_schedule_read, ROUTE_USER, PERSONS_R, true},

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tests/cli/api-booking-concurrency.sh: the shared appointment platform's
 # guarantee through the server.  50 clients at once book 50 persons into
-# the same three slots (capacity 5, 5 and 2) through POST /api/appointments,
-# each trying every slot and then its first slot again.  Every request is
+# the same three slots (capacity 5, 5 and 2), half through POST
+# /api/appointments and half through POST /fhir/Appointment, each trying
+# every slot and then its first slot again.  Every request is
 # answered 201 or 409, nothing else; the bookings that succeed are exactly
 # the capacity; no slot holds a person twice or more persons than places.
 . "$(dirname "$0")/../lib/server.sh"
@@ -27,13 +28,24 @@ expect_equal "three slots with 12 places are published" "3 12" \
 	"$(sql "SELECT count(*) || ' ' || sum(capacity) FROM slot WHERE schedule_id = $SCHED")"
 PERSONS=($(sql "SELECT id FROM person WHERE vital_status = 'alive' ORDER BY id LIMIT $CLIENTS"))
 
+# book N SLOT PERSON: one booking, through the JSON API for even N, FHIR Appointment for odd.
+book() {
+	if (($1 % 2 == 0)); then
+		curl -s -o /dev/null -w '%{http_code}\n' "${AUTH[@]}" \
+			-d '{"slot":"'"$2"'","person":"'"$3"'"}' "$BASE/api/appointments"
+	else
+		curl -s -o /dev/null -w '%{http_code}\n' "${AUTH[@]}" -d '{"resourceType":"Appointment",
+			"status":"booked","slot":[{"reference":"Slot/'"$2"'"}],
+			"participant":[{"actor":{"reference":"Patient/'"$3"'"},"status":"accepted"}]}' \
+			"$BASE/fhir/Appointment"
+	fi
+}
+
 # client N: book person N into each slot, starting at slot N mod 3, then into that slot again.
 client() {
-	local n=$1 person=${PERSONS[$1]} k slot
+	local n=$1 k
 	for k in 0 1 2 0; do
-		slot=${SLOTS[$(((n + k) % 3))]}
-		curl -s -o /dev/null -w '%{http_code}\n' "${AUTH[@]}" \
-			-d '{"slot":"'"$slot"'","person":"'"$person"'"}' "$BASE/api/appointments"
+		book "$n" "${SLOTS[$(((n + k) % 3))]}" "${PERSONS[$n]}"
 	done >"$WORK/codes.$n"
 }
 pids=()

@@ -249,6 +249,25 @@ expect_body "  is empty" '"total":0'
 expect_equal "a reminder window beyond 60 days is refused" 400 "$(as "$TC" GET "/api/appointments/reminders?days=90")"
 expect_body "  naming days" '"field":"days"'
 
+# --- FHIR Appointment create: the same booking ---
+FA='{"resourceType":"Appointment","status":"booked","slot":[{"reference":"Slot/'$S3'"}],"participant":[{"actor":{"reference":"Patient/'$P'"},"status":"accepted"}]}'
+FJ=(-H 'Content-Type: application/fhir+json')
+fhir_post() { http POST /fhir/Appointment -H "Authorization: Bearer $1" "${FJ[@]}" -d "$2"; }
+expect_equal "a FHIR Appointment without a slot reference is refused" 400 "$(fhir_post "$TC" "${FA/Slot\//Schedule/}")"
+expect_body "  with an OperationOutcome naming Appointment.slot" '"resourceType":"OperationOutcome".*"expression":\["Appointment.slot"\]'
+expect_equal "a FHIR Appointment without a Patient is refused" 422 "$(fhir_post "$TC" "${FA/Patient\//Practitioner/}")"
+expect_body "  naming Appointment.participant" '"expression":\["Appointment.participant"\]'
+expect_equal "a proposed FHIR Appointment is refused" 422 "$(fhir_post "$TC" "${FA/"booked"/"proposed"}")"
+expect_equal "a FHIR Appointment for a person out of scope is refused" 422 "$(fhir_post "$TO" "$FA")"
+expect_equal "FHIR Appointment create books the Patient into the slot" 201 "$(fhir_post "$TC" "$FA")"
+keep appointment-created
+expect_body "  booked, in the slot" '"resourceType":"Appointment","id":"[0-9]+","status":"booked".*"slot":\[\{"reference":"Slot\/'"$S3"'"\}\]'
+A3=$(sed -n 's/.*"resourceType":"Appointment","id":"\([0-9]*\)".*/\1/p' "$WORK/body")
+expect_equal "  audited" 1 "$(audited create "appointment/$A3")"
+expect_equal "  and the slot counts it" 1 "$(sql "SELECT booked FROM slot WHERE id = $S3")"
+expect_equal "the same FHIR Appointment again is a conflict" 409 "$(fhir_post "$TC" "$FA")"
+expect_body "  with an OperationOutcome" '"resourceType":"OperationOutcome"'
+
 # --- After the slots: attendance, no-show, and the indicators ---
 server_stop
 export FANGAI_NOW=2027-03-01T12:00
@@ -263,8 +282,8 @@ expect_equal "the region's network indicators" 200 "$(as "$TR" GET "/api/stats/n
 keep_stats=$(body)
 expect_body "  the consultation turnaround of the centre: 5 days" \
 	'"consultations":\[\{"institution_id":14,[^]]*"requested":1,"concluded":1,"cancelled":0,"open":0,"turnaround":\{"n":1,"median_days":5(\.0)?,'
-expect_body "  the LDCT slots of the hospital: 6 places, 2 booked, one attended, one no-show" \
-	'"bookings":\[\{"institution_id":2,[^}]*"service":"ldct","slots":3,"capacity":6,"booked":2,"attended":1,"no_show":1,"cancelled":0,"utilisation":0\.333[0-9]*,"no_show_rate":0\.5'
+expect_body "  the LDCT slots of the hospital: 6 places, 3 booked, one attended, one no-show" \
+	'"bookings":\[\{"institution_id":2,[^}]*"service":"ldct","slots":3,"capacity":6,"booked":3,"attended":1,"no_show":1,"cancelled":0,"utilisation":0\.5,"no_show_rate":0\.5'
 expect_body "  the referral received by the hospital, attended" '"referrals":\[\{"institution_id":2,[^]]*"referrals":1,"open":1'
 expect_body "  the region's totals and the screen-to-test figure" '"institution_id":null,"institution":.*"screen_to_test":\{"available":true'
 expect_equal "the centre's own indicators" 200 "$(as "$TC" GET "/api/stats/network?from=2027-01-01")"
