@@ -224,24 +224,32 @@ optional_id(const char *text, const char *field, int64_t *out, struct fg_error *
 	return text == NULL ? FG_OK : fg_parse_int64(text, field, 1, INT64_MAX, out, err);
 }
 
+struct booking {
+	const struct fg_booking_input *in;
+	struct fg_appointment *out;
+};
+
+static fg_rc
+create_appointment(struct request *req, void *ctx, int64_t *id, struct fg_error *err)
+{
+	struct booking *b = ctx;
+	fg_rc rc = b->in->slot == NULL ? fg_error_set(err, FG_INVALID, "slot", "slot is missing")
+				       : fg_booking_book(req->store, b->in, fg_net_now(), b->out, err);
+
+	*id = b->out->id;
+	return rc;
+}
+
 fg_rc
 appointment_book(struct request *req, struct fg_booking_input *in, struct fg_appointment *out,
 		 struct fg_error *err)
 {
-	char own[24];
-	fg_rc rc;
+	struct booking b = {in, out};
+	int64_t id;
 
 	memset(out, 0, sizeof(*out));
-	rc = write_scope_check(req, in->person, "institution", &in->institution, own, sizeof(own), err);
-	if (rc == FG_OK && in->slot == NULL)
-		rc = fg_error_set(err, FG_INVALID, "slot", "slot is missing");
-	if (rc == FG_OK && (rc = write_begin(req, err)) == FG_OK) {
-		rc = fg_booking_book(req->store, in, fg_net_now(), out, err);
-		rc = write_finish(req, rc, "create", fg_arena_printf(req->arena, "appointment/%lld", (long long)out->id),
-				  "appointment", err);
-	} else
-		audit_note(req, "create", audit_result(rc), "appointment");
-	return rc;
+	return write_create(req, in->person, "institution", &in->institution, "appointment", create_appointment, &b,
+			    &id, err);
 }
 
 void

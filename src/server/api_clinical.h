@@ -99,6 +99,17 @@ fg_rc write_scope_check(struct request *req, const char *person, const char *fie
 			const char **institution, char *own, size_t ownsz, struct fg_error *err);
 
 /*
+ * Create a record of kind (its id into *id) about person for *institution
+ * as write_scope_check() allows: inside one write, create(req, ctx, id,
+ * err) stores it, and "create" of kind/id is audited with it; a refusal
+ * is rolled back and audited on kind.  Returns create's code or the
+ * check's, err filled.
+ */
+typedef fg_rc (*write_create_fn)(struct request *req, void *ctx, int64_t *id, struct fg_error *err);
+fg_rc write_create(struct request *req, const char *person, const char *field, const char **institution,
+		   const char *kind, write_create_fn create, void *ctx, int64_t *id, struct fg_error *err);
+
+/*
  * Begin a write of the request: take the server's write lock and open a
  * transaction; on failure the lock is released.  End it with write_finish().
  */
@@ -164,6 +175,9 @@ void fhir_consultation_servicerequest_read(struct request *req);
 void fhir_consultation_task_read(struct request *req);
 void fhir_consultation_servicerequest_search(struct request *req);
 void fhir_consultation_task_search(struct request *req);
+
+/* ?patient=N or Patient/N into *out (0 when absent); replies 400 naming it and returns false. */
+bool fhir_patient_arg(struct request *req, int64_t *out);
 
 /* The second of the pair of map (n rows) whose first is key, or def. */
 const char *fhir_map(const char *const (*map)[2], size_t n, const char *key, const char *def);

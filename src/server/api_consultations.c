@@ -207,14 +207,23 @@ static const char *const request_members[] = {
 	"person", "institution", "kind", "question", "tumour", "referral", "at", NULL,
 };
 
+static fg_rc
+create_consultation(struct request *req, void *in, int64_t *id, struct fg_error *err)
+{
+	struct fg_consultation c = {0};
+	fg_rc rc = fg_consult_request(req->store, in, req->arena, &c, err);
+
+	*id = c.id;
+	return rc;
+}
+
 void
 api_consultations_create(struct request *req)
 {
 	json_object *body = req_json_body(req);
 	struct fg_consult_input in = {.actor = req->session.user.username};
-	struct fg_consultation c = {0};
 	struct fg_error err;
-	char own[24];
+	int64_t id;
 	fg_rc rc;
 
 	if (body == NULL)
@@ -228,19 +237,14 @@ api_consultations_create(struct request *req)
 	    !json_get_string(req, body, "referral", &in.referral) || !json_get_string(req, body, "at", &in.at))
 		goto out;
 	fg_error_clear(&err);
-	rc = write_scope_check(req, in.person, "institution", &in.institution, own, sizeof(own), &err);
-	if (rc == FG_OK && (rc = write_begin(req, &err)) == FG_OK) {
-		rc = fg_consult_request(req->store, &in, req->arena, &c, &err);
-		rc = write_finish(req, rc, "create", fg_arena_printf(req->arena, "consultation/%lld", (long long)c.id),
-				  "consultation", &err);
-	} else
-		audit_note(req, "create", audit_result(rc), "consultation");
+	rc = write_create(req, in.person, "institution", &in.institution, "consultation", create_consultation, &in,
+			  &id, &err);
 	if (rc != FG_OK) {
 		reply_fg_error(req, &err);
 		goto out;
 	}
-	reply_header(req, "Location", fg_arena_printf(req->arena, "/api/consultations/%lld", (long long)c.id));
-	reply_consultation(req, 201, c.id);
+	reply_header(req, "Location", fg_arena_printf(req->arena, "/api/consultations/%lld", (long long)id));
+	reply_consultation(req, 201, id);
 out:
 	json_object_put(body);
 }

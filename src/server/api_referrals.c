@@ -163,15 +163,24 @@ static const char *const request_members[] = {
 	"person", "from", "to", "kind", "reason", "report", "tumour", NULL,
 };
 
+static fg_rc
+create_referral(struct request *req, void *in, int64_t *id, struct fg_error *err)
+{
+	struct fg_referral r = {0};
+	fg_rc rc = fg_referral_request(req->store, in, req->arena, &r, err);
+
+	*id = r.id;
+	return rc;
+}
+
 void
 api_referrals_create(struct request *req)
 {
 	json_object *body = req_json_body(req);
 	struct fg_referral_input in = {.user_id = req->scope.user_id,
 				       .actor = req->session.user.username};
-	struct fg_referral r = {0};
 	struct fg_error err;
-	char own[24];
+	int64_t id;
 	fg_rc rc;
 
 	if (body == NULL)
@@ -185,19 +194,13 @@ api_referrals_create(struct request *req)
 	    !json_get_string(req, body, "tumour", &in.tumour))
 		goto out;
 	fg_error_clear(&err);
-	rc = write_scope_check(req, in.person, "from", &in.from, own, sizeof(own), &err);
-	if (rc == FG_OK && (rc = write_begin(req, &err)) == FG_OK) {
-		rc = fg_referral_request(req->store, &in, req->arena, &r, &err);
-		rc = write_finish(req, rc, "create", fg_arena_printf(req->arena, "referral/%lld", (long long)r.id),
-				  "referral", &err);
-	} else
-		audit_note(req, "create", audit_result(rc), "referral");
+	rc = write_create(req, in.person, "from", &in.from, "referral", create_referral, &in, &id, &err);
 	if (rc != FG_OK) {
 		reply_fg_error(req, &err);
 		goto out;
 	}
-	reply_header(req, "Location", fg_arena_printf(req->arena, "/api/referrals/%lld", (long long)r.id));
-	reply_referral(req, 201, r.id);
+	reply_header(req, "Location", fg_arena_printf(req->arena, "/api/referrals/%lld", (long long)id));
+	reply_referral(req, 201, id);
 out:
 	json_object_put(body);
 }

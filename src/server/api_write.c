@@ -36,6 +36,25 @@ write_scope_check(struct request *req, const char *person, const char *field,
 }
 
 fg_rc
+write_create(struct request *req, const char *person, const char *field, const char **institution,
+	     const char *kind, write_create_fn create, void *ctx, int64_t *id, struct fg_error *err)
+{
+	char *own = fg_arena_alloc(req->arena, 24);
+	fg_rc rc;
+
+	*id = 0;
+	rc = own == NULL ? fg_error_set(err, FG_NOMEM, NULL, "out of memory creating %s", kind)
+			 : write_scope_check(req, person, field, institution, own, 24, err);
+	if (rc == FG_OK && (rc = write_begin(req, err)) == FG_OK) {
+		rc = create(req, ctx, id, err);
+		return write_finish(req, rc, "create", fg_arena_printf(req->arena, "%s/%lld", kind, (long long)*id),
+				    kind, err);
+	}
+	audit_note(req, "create", audit_result(rc), "%s", kind);
+	return rc;
+}
+
+fg_rc
 write_begin(struct request *req, struct fg_error *err)
 {
 	fg_rc rc;

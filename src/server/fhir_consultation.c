@@ -195,7 +195,6 @@ consultation_search_as(struct request *req, const char *type,
 		       json_object *(*build)(struct request *, const struct consult_view *))
 {
 	static const char *const params[] = {"patient", "category", NULL};
-	const char *patient = req_query(req, "patient");
 	struct fg_consult_query q = {.limit = 1000};
 	struct fg_consult_list list;
 	struct fhir_paging paging;
@@ -203,15 +202,8 @@ consultation_search_as(struct request *req, const char *type,
 	json_object *items;
 	int64_t total = 0;
 
-	if (!fhir_paging_read(req, &paging))
-		return;
-	if (patient != NULL && strncmp(patient, "Patient/", 8) == 0)
-		patient += 8;
-	if (patient != NULL && fg_parse_int64(patient, "patient", 1, INT64_MAX, &q.person_id, &err) != FG_OK) {
-		reply_error(req, 400, "patient", err.message, NULL, "Give the Patient id.");
-		return;
-	}
-	if (!consultation_search(req, type, &q, &list))
+	if (!fhir_paging_read(req, &paging) || !fhir_patient_arg(req, &q.person_id) ||
+	    !consultation_search(req, type, &q, &list))
 		return;
 	items = json_object_new_array();
 	for (size_t i = 0; i < list.count; i++) {

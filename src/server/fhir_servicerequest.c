@@ -103,28 +103,35 @@ fhir_referral_read(struct request *req, const char *type,
 	reply_json(req, 200, build(req, &r));
 }
 
+bool
+fhir_patient_arg(struct request *req, int64_t *out)
+{
+	const char *patient = req_query(req, "patient");
+	struct fg_error err;
+
+	*out = 0;
+	if (patient == NULL)
+		return true;
+	if (strncmp(patient, "Patient/", 8) == 0)
+		patient += 8;
+	if (fg_parse_int64(patient, "patient", 1, INT64_MAX, out, &err) == FG_OK)
+		return true;
+	reply_error(req, 400, "patient", err.message, NULL, "Give the Patient id.");
+	return false;
+}
+
 void
 fhir_referral_search(struct request *req, const char *type,
 		     json_object *(*build)(struct request *, const struct fg_referral *))
 {
 	static const char *const params[] = {"patient", "box", NULL};
-	const char *patient = req_query(req, "patient");
 	struct fg_referral_query q = {0};
 	struct fg_referral_list list;
 	struct fhir_paging paging;
-	struct fg_error err;
 	json_object *items;
 
-	if (!fhir_paging_read(req, &paging))
+	if (!fhir_paging_read(req, &paging) || !fhir_patient_arg(req, &q.person_id))
 		return;
-	if (patient != NULL) {
-		if (strncmp(patient, "Patient/", 8) == 0)
-			patient += 8;
-		if (fg_parse_int64(patient, "patient", 1, INT64_MAX, &q.person_id, &err) != FG_OK) {
-			reply_error(req, 400, "patient", err.message, NULL, "Give the Patient id.");
-			return;
-		}
-	}
 	q.limit = paging.count;
 	q.offset = paging.offset;
 	if (!referral_search(req, type, req_query(req, "box"), &q, &list))

@@ -8,6 +8,7 @@
 # and audit entries.  A referral opens its person, tumour and Condition to
 # the receiving hospital once accepted and closes them when it ends.
 . "$(dirname "$0")/../lib/server.sh"
+. "$(dirname "$0")/../lib/api.sh"
 
 city 300
 P=$(sql "SELECT min(id) FROM person WHERE institution_id = 14 AND birth_date < '1975-01-01' AND vital_status = 'alive'")
@@ -18,26 +19,6 @@ TH=$(token h02 "$(new_user 2 h02 clinician)")	# hospital 2, receives the referra
 TO=$(token c10 "$(new_user 10 c10 clinician)")	# community health centre 10, never involved
 J=(-H 'Content-Type: application/json')
 
-# as TOKEN METHOD PATH [BODY]: the status; the body in $WORK/body.
-as() {
-	if [ $# -ge 4 ]; then
-		http "$2" "$3" -H "Authorization: Bearer $1" "${J[@]}" -d "$4"
-	else
-		http "$2" "$3" -H "Authorization: Bearer $1"
-	fi
-}
-body() { cat "$WORK/body"; }
-# expect_body NAME PATTERN: the last reply's body matches the grep -E pattern.
-expect_body() {
-	if grep -qE -- "$2" "$WORK/body"; then
-		echo "ok - $1"
-	else
-		echo "not ok - $1 (no match for /$2/)"
-		sed 's/^/#   /' "$WORK/body" | head -c 2000
-		echo
-	fi
-}
-audited() { sql "SELECT count(*) FROM audit_log WHERE action = '$1' AND resource = '$2' AND result = '${3:-ok}'"; }
 
 # --- Tumours ---
 TUMOUR='{"person":"'$P'","incidence_date":"2025-03-02","topography":"C34.1","morphology":"8070","behaviour":"3","basis":"7","t":"T2a","n":"N0","m":"M0"}'

@@ -9,6 +9,7 @@
 # network's indicators (/api/stats/network).  Every refusal names its
 # field; out-of-scope objects are 404; reads of personal data are audited.
 . "$(dirname "$0")/../lib/server.sh"
+. "$(dirname "$0")/../lib/api.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 
 city 300
@@ -20,27 +21,8 @@ TC=$(token c14 "$(new_user 14 c14 clinician)")	# community health centre 14, own
 TH=$(token h02 "$(new_user 2 h02 clinician)")	# hospital 2, invited expert; holds the slots
 TO=$(token c10 "$(new_user 10 c10 clinician)")	# community health centre 10, never involved
 TR=$(token cc01 "$(new_user 1 cc01 screening)")	# the cancer centre: the region
-J=(-H 'Content-Type: application/json')
 mkdir -p "$WORK/fhir"
 
-as() {
-	if [ $# -ge 4 ]; then
-		http "$2" "$3" -H "Authorization: Bearer $1" "${J[@]}" -d "$4"
-	else
-		http "$2" "$3" -H "Authorization: Bearer $1"
-	fi
-}
-body() { cat "$WORK/body"; }
-expect_body() {
-	if grep -qE -- "$2" "$WORK/body"; then
-		echo "ok - $1"
-	else
-		echo "not ok - $1 (no match for /$2/)"
-		sed 's/^/#   /' "$WORK/body" | head -c 2000
-		echo
-	fi
-}
-audited() { sql "SELECT count(*) FROM audit_log WHERE action = '$1' AND resource = '$2' AND result = '${3:-ok}'"; }
 keep() { cp "$WORK/body" "$WORK/fhir/$1.json"; }
 
 # --- Remote consultation and MDT ---
