@@ -161,30 +161,55 @@ get_open(fg_store *store, int64_t id, const char *what, struct fg_arena *arena,
 	return FG_CONFLICT;
 }
 
-fg_rc
-fg_consult_invite(fg_store *store, int64_t id, const char *institution, const char *expert,
-		  const char *specialty, const char *at_text, int64_t *participant_id,
-		  struct fg_error *err)
+/* How many participants of institution_id consultation id has. */
+static fg_rc
+institution_participants(fg_store *store, int64_t id, int64_t institution_id, int64_t *n,
+			 struct fg_error *err)
 {
+	fg_stmt *st;
+	fg_rc rc = fg_store_prepare(store, "SELECT count(*) FROM consultation_participant"
+				    " WHERE consultation_id = ? AND institution_id = ?", &st, err);
+
+	if (rc != FG_OK)
+		return rc;
+	fg_stmt_bind_int64(st, 1, id);
+	fg_stmt_bind_int64(st, 2, institution_id);
+	return fg_stmt_scalar_int64(st, n, NULL, err);
+}
+
+struct invitation {
+	int64_t id;
+	const char *institution, *expert, *specialty, *at;
+	int64_t *participant_id;
+};
+
+/* The invitation inside a transaction; the first expert of another institution grants it access. */
+static fg_rc
+invite_tx(fg_store *store, void *ctx, struct fg_error *err)
+{
+	const struct invitation *v = ctx;
+	const char *expert = v->expert, *specialty = v->specialty;
 	struct fg_consultation c;
 	struct fg_institution inst;
 	struct fg_arena arena;
 	char when[FG_NET_TIME_MAX];
 	bool inserted = false;
-	int64_t at = 0;
+	int64_t at = 0, id = v->id, before = 0;
 	fg_stmt *st;
 	fg_rc rc;
 
 	fg_arena_init(&arena, 0);
 	rc = get_open(store, id, "invite an expert to", &arena, &c, err);
 	if (rc == FG_OK)
-		rc = fg_institution_find(store, institution, "institution", &inst, err);
+		rc = fg_institution_find(store, v->institution, "institution", &inst, err);
 	if (rc == FG_OK)
 		rc = net_text_check(expert, "expert", true, 63, err);
 	if (rc == FG_OK)
 		rc = net_text_check(specialty, "specialty", false, 63, err);
 	if (rc == FG_OK)
-		rc = event_time(at_text, c.requested_at, &at, err);
+		rc = event_time(v->at, c.requested_at, &at, err);
+	if (rc == FG_OK)
+		rc = institution_participants(store, id, inst.id, &before, err);
 	if (rc == FG_OK)
 		rc = fg_store_prepare(store, "INSERT INTO consultation_participant (district,"
 				      " consultation_id, institution_id, expert, specialty, invited_at)"
@@ -202,14 +227,25 @@ fg_consult_invite(fg_store *store, int64_t id, const char *institution, const ch
 	fg_stmt_bind_int64(st, 7, id);
 	fg_stmt_bind_int64(st, 8, inst.id);
 	fg_stmt_bind_text(st, 9, expert);
-	rc = fg_stmt_scalar_int64(st, participant_id, &inserted, err);
+	rc = fg_stmt_scalar_int64(st, v->participant_id, &inserted, err);
 	if (rc == FG_OK && !inserted)
 		rc = fg_error_set(err, FG_CONFLICT, "expert",
 				  "expert \"%s\" of institution %lld is invited to consultation %lld already",
 				  expert, (long long)inst.id, (long long)id);
+	if (rc == FG_OK && before == 0 && inst.id != c.institution_id)
+		rc = net_audit_access(store, inst.id, c.person_id, "consultation", id, "grant_access", 0, err);
 out:
 	fg_arena_free(&arena);
 	return rc;
+}
+
+fg_rc
+fg_consult_invite(fg_store *store, int64_t id, const char *institution, const char *expert,
+		  const char *specialty, const char *at, int64_t *participant_id, struct fg_error *err)
+{
+	struct invitation v = {id, institution, expert, specialty, at, participant_id};
+
+	return net_in_transaction(store, invite_tx, &v, err);
 }
 
 fg_rc
@@ -288,12 +324,52 @@ out:
 	return rc;
 }
 
-/* Close an open consultation as concluded (with its conclusion) or cancelled. */
+/* Audit the end of the access of each institution taking part in consultation c. */
 static fg_rc
-close_consultation(fg_store *store, int64_t id, const char *state, const char *text,
-		   const char *at_text, struct fg_error *err)
+end_access(fg_store *store, const struct fg_consultation *c, struct fg_arena *arena, struct fg_error *err)
 {
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+	bool row = true;
+	fg_stmt *st;
+	fg_rc rc;
+
+	rc = fg_store_prepare(store, "SELECT DISTINCT institution_id FROM consultation_participant"
+			      " WHERE consultation_id = ? AND institution_id <> ? ORDER BY institution_id", &st, err);
+	if (rc != FG_OK)
+		return rc;
+	fg_stmt_bind_int64(st, 1, c->id);
+	fg_stmt_bind_int64(st, 2, c->institution_id);
+	while ((rc = fg_stmt_step(st, &row, err)) == FG_OK && row) {
+		if (!net_grow(arena, (void **)&ids, &cap, n, sizeof(*ids))) {
+			rc = fg_error_set(err, FG_NOMEM, NULL, "out of memory ending consultation %lld", (long long)c->id);
+			break;
+		}
+		ids[n++] = fg_stmt_int64(st, 0);
+	}
+	fg_stmt_reset(st);
+	for (size_t i = 0; rc == FG_OK && i < n; i++)
+		rc = net_audit_access(store, ids[i], c->person_id, "consultation", c->id, "end_access", 0, err);
+	return rc;
+}
+
+struct closing {
+	int64_t id;
+	const char *state, *text, *at;
+};
+
+/*
+ * Close an open consultation as concluded (with its conclusion) or
+ * cancelled, inside a transaction; the access of the experts' institutions
+ * ends with it.
+ */
+static fg_rc
+close_tx(fg_store *store, void *ctx, struct fg_error *err)
+{
+	const struct closing *k = ctx;
+	const char *state = k->state, *text = k->text, *at_text = k->at;
 	bool conclude = strcmp(state, "concluded") == 0;
+	int64_t id = k->id;
 	struct fg_consultation c;
 	struct fg_arena arena;
 	char when[FG_NET_TIME_MAX], now[32];
@@ -332,6 +408,8 @@ close_consultation(fg_store *store, int64_t id, const char *state, const char *t
 		fg_stmt_bind_int64(st, 5, id);
 		rc = net_exec(st, err);
 	}
+	if (rc == FG_OK)
+		rc = end_access(store, &c, &arena, err);
 	fg_arena_free(&arena);
 	return rc;
 }
@@ -340,14 +418,18 @@ fg_rc
 fg_consult_conclude(fg_store *store, int64_t id, const char *conclusion, const char *at,
 		    struct fg_error *err)
 {
-	return close_consultation(store, id, "concluded", conclusion, at, err);
+	struct closing k = {id, "concluded", conclusion, at};
+
+	return net_in_transaction(store, close_tx, &k, err);
 }
 
 fg_rc
 fg_consult_cancel(fg_store *store, int64_t id, const char *reason, const char *at,
 		  struct fg_error *err)
 {
-	return close_consultation(store, id, "cancelled", reason, at, err);
+	struct closing k = {id, "cancelled", reason, at};
+
+	return net_in_transaction(store, close_tx, &k, err);
 }
 
 static fg_rc

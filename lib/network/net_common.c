@@ -4,9 +4,11 @@
  *	  times, free text, lists growing in an arena, medians.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fangai/audit.h"
 #include "fangai/util.h"
 #include "network_int.h"
 
@@ -191,4 +193,33 @@ net_median(double *v, size_t n)
 		return NAN;
 	qsort(v, n, sizeof(*v), cmp_double);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+fg_rc
+net_audit_access(fg_store *store, int64_t institution_id, int64_t person_id, const char *source,
+		 int64_t source_id, const char *action, int64_t user_id, struct fg_error *err)
+{
+	struct fg_audit_entry e = {.user_id = user_id, .institution_id = institution_id};
+
+	fg_strlcpy(e.action, action, sizeof(e.action));
+	snprintf(e.resource, sizeof(e.resource), "Patient/%lld via %s %lld", (long long)person_id, source,
+		 (long long)source_id);
+	fg_strlcpy(e.result, "ok", sizeof(e.result));
+	return fg_audit_append(store, &e, 1, err);
+}
+
+fg_rc
+net_in_transaction(fg_store *store, fg_rc (*fn)(fg_store *, void *, struct fg_error *), void *ctx,
+		   struct fg_error *err)
+{
+	fg_rc rc = fg_store_begin(store, err);
+
+	if (rc != FG_OK)
+		return rc;
+	rc = fn(store, ctx, err);
+	if (rc == FG_OK)
+		rc = fg_store_commit(store, err);
+	else
+		fg_store_rollback(store);
+	return rc;
 }

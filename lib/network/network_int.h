@@ -73,6 +73,22 @@ typedef fg_rc (*net_row_reader)(fg_stmt *st, struct fg_arena *arena, void *out,
 fg_rc net_fetch_one(fg_store *store, const char *sql, int64_t id, const char *what,
 		    net_row_reader read, struct fg_arena *arena, void *out, struct fg_error *err);
 
+/*
+ * Record in the audit trail that institution_id's access to person_id's
+ * records begins (grant_access) or ends (end_access, revoke_access) with
+ * its source ("referral" or "consultation" source_id), in the caller's
+ * transaction: the entry reads "Patient/P via SOURCE N".
+ */
+fg_rc net_audit_access(fg_store *store, int64_t institution_id, int64_t person_id, const char *source,
+		       int64_t source_id, const char *action, int64_t user_id, struct fg_error *err);
+
+/*
+ * Run fn(store, ctx, err) in a transaction (nested in the caller's if one
+ * is open): committed when it returns FG_OK, rolled back otherwise.
+ */
+fg_rc net_in_transaction(fg_store *store, fg_rc (*fn)(fg_store *, void *, struct fg_error *), void *ctx,
+			 struct fg_error *err);
+
 /* Book inside the caller's transaction (see fg_booking_book). */
 fg_rc net_booking_book_tx(fg_store *store, const struct fg_booking_input *in, int64_t now,
 			  struct fg_appointment *out, struct fg_error *err);

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fangai/audit.h"
 #include "fangai/institution.h"
 #include "fangai/util.h"
 #include "network_int.h"
@@ -538,13 +537,8 @@ static fg_rc
 audit_access(fg_store *store, const struct fg_referral *r, const char *action, int64_t user_id,
 	     struct fg_error *err)
 {
-	struct fg_audit_entry e = {.user_id = user_id, .institution_id = r->to_institution_id};
-
-	fg_strlcpy(e.action, action, sizeof(e.action));
-	snprintf(e.resource, sizeof(e.resource), "Patient/%lld via referral %lld",
-		 (long long)r->person_id, (long long)r->id);
-	fg_strlcpy(e.result, "ok", sizeof(e.result));
-	return fg_audit_append(store, &e, 1, err);
+	return net_audit_access(store, r->to_institution_id, r->person_id, "referral", r->id, action, user_id,
+				err);
 }
 
 /* The transition inside the caller's transaction. */

@@ -62,8 +62,14 @@ PART=$(body | sed -n 's/.*"participants":\[{"id":\([0-9]*\).*/\1/p')
 expect_body "  who is listed, and the hospital is granted access" \
 	'"expert":"Dr Wang","specialty":"thoracic surgery".*"access":\[\{"institution_id":2,"granted_at":"2027-02-10T09:00","ends_at":null\}\]'
 expect_equal "the invitation is audited" 1 "$(audited invite "consultation/$C")"
+expect_equal "  and the grant of access is audited for the hospital" 1 \
+	"$(sql "SELECT count(*) FROM audit_log WHERE action = 'grant_access' AND resource = 'Patient/$P via consultation $C' AND institution_id = 2")"
 expect_equal "the same expert cannot be invited twice" 409 \
 	"$(as "$TC" POST "/api/consultations/$C/invite" '{"institution":"2","expert":"Dr Wang"}')"
+expect_equal "a second expert of the hospital is invited" 200 \
+	"$(as "$TC" POST "/api/consultations/$C/invite" '{"institution":"2","expert":"Dr Li","specialty":"oncology"}')"
+expect_body "  the hospital holds one grant" '"access":\[\{"institution_id":2,[^]]*\}\]'
+expect_equal "  which is not granted again" 1 "$(sql "SELECT count(*) FROM audit_log WHERE action = 'grant_access'")"
 expect_equal "the invited hospital reads the consultation" 200 "$(as "$TH" GET "/api/consultations/$C")"
 expect_equal "  and the person's record (API)" 200 "$(as "$TH" GET "/api/persons/$P")"
 expect_equal "  and through FHIR Patient" 200 "$(as "$TH" GET "/fhir/Patient/$P")"
@@ -107,6 +113,8 @@ expect_equal "the centre concludes" 200 \
 	"$(as "$TC" POST "/api/consultations/$C/conclude" '{"conclusion":"Refer for lobectomy.","at":"2027-02-15T09:00"}')"
 expect_body "  concluded, and the access is gone" '"state":"concluded".*"concluded_at":"2027-02-15T09:00".*"access":\[\]'
 expect_equal "the conclusion is audited" 1 "$(audited conclude "consultation/$C")"
+expect_equal "  with the end of the hospital's access" 1 \
+	"$(sql "SELECT count(*) FROM audit_log WHERE action = 'end_access' AND resource = 'Patient/$P via consultation $C' AND institution_id = 2")"
 expect_equal "the ended consultation closes the person to the hospital (API)" 404 "$(as "$TH" GET "/api/persons/$P")"
 expect_equal "  and through FHIR" 404 "$(as "$TH" GET "/fhir/Patient/$P")"
 expect_equal "the hospital still reads the consultation it took part in" 200 "$(as "$TH" GET "/api/consultations/$C")"
