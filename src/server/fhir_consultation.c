@@ -9,7 +9,9 @@
  *	  requester whose outputs are the experts' opinions and the
  *	  conclusion.  Read /fhir/ServiceRequest/consultation-N and
  *	  /fhir/Task/consultation-N; search with ?category=consultation
- *	  [&patient=].  Visible as /api/consultations is.
+ *	  [&patient=].  Visible as /api/consultations is, and audited as its
+ *	  reads and searches are (consultation/N), not to be taken for the
+ *	  referral of the same number.
  */
 #include <stdio.h>
 #include <string.h>
@@ -174,7 +176,7 @@ consultation_read(struct request *req, const char *type,
 							    req->params[0]), NULL, NULL);
 		return;
 	}
-	if (consultation_in_scope(req, type, id, &v.c, &v.parts, &v.nparts))
+	if (consultation_in_scope(req, "consultation", id, &v.c, &v.parts, &v.nparts))
 		reply_json(req, 200, build(req, &v));
 }
 
@@ -203,7 +205,7 @@ consultation_search_as(struct request *req, const char *type,
 	int64_t total = 0;
 
 	if (!fhir_paging_read(req, &paging) || !fhir_patient_arg(req, &q.person_id) ||
-	    !consultation_search(req, type, &q, &list))
+	    !consultation_search(req, "consultation", &q, &list))
 		return;
 	items = json_object_new_array();
 	for (size_t i = 0; i < list.count; i++) {
