@@ -1,6 +1,7 @@
 /*
  * fangai/import.h
- *	  Bulk import of CSV files into the registry: persons and death records.
+ *	  Bulk import of CSV files into the registry: persons, death records,
+ *	  tumours and their first-course treatments.
  *
  * A file is read as a stream in constant memory, in UTF-8 or GB18030/GBK
  * (detected, or named), with or without a byte-order mark.  Its column
@@ -27,7 +28,7 @@
 #include "fangai/error.h"
 #include "fangai/store.h"
 
-enum fg_import_kind { FG_IMPORT_PERSONS, FG_IMPORT_DEATHS };
+enum fg_import_kind { FG_IMPORT_PERSONS, FG_IMPORT_DEATHS, FG_IMPORT_TUMOURS, FG_IMPORT_TREATMENTS };
 
 /* A refused row, or a file-level problem (row 0). */
 struct fg_import_problem {
@@ -72,7 +73,7 @@ struct fg_import_report {
 	int64_t inserted, matched, updated, unchanged, rejected;
 };
 
-/* The kind named by text ("persons", "deaths"); false if none. */
+/* The kind named by text ("persons", "deaths", "tumours", "treatments"); false if none. */
 bool fg_import_kind_parse(const char *text, enum fg_import_kind *out);
 
 /*

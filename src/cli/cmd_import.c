@@ -1,6 +1,6 @@
 /*
  * cmd_import.c
- *	  fangai import persons|deaths FILE.csv: bulk import with a report of
+ *	  fangai import persons|deaths|tumours|treatments FILE.csv: bulk import with a report of
  *	  refused rows and a progress bar on a terminal.
  */
 #include <stdio.h>
@@ -94,7 +94,8 @@ run_import(struct cli_args *args)
 	fg_rc rc;
 
 	if (!fg_import_kind_parse(args->pos[0], &opts.kind))
-		return cli_usage_error(args->path, "cannot import \"%s\": use persons or deaths", args->pos[0]);
+		return cli_usage_error(args->path, "cannot import \"%s\": use persons, deaths, tumours or treatments",
+				       args->pos[0]);
 	if (!cli_int_option(args, "batch-rows", 1, 1000000, 5000, &batch))
 		return EXIT_USAGE;
 	opts.batch_rows = (int)batch;
@@ -141,8 +142,8 @@ static const struct cli_option options[] = {
 
 const struct command cmd_import_entry = {
 	.name = "import",
-	.usage = "persons|deaths FILE.csv [OPTIONS]",
-	.summary = "import persons or death records from a CSV file",
+	.usage = "persons|deaths|tumours|treatments FILE.csv [OPTIONS]",
+	.summary = "import persons, death records, tumours or treatments from a CSV file",
 	.description =
 		"Reads UTF-8 or GB18030/GBK (detected), with or without a byte-order mark; column\n"
 		"headings in Chinese or English are mapped to fields by data/import/KIND.csv.\n"
