@@ -120,4 +120,33 @@ fg_rc fg_text_check(const fg_text *t, struct fg_error *err);
 /* Close the file.  Accepts NULL. */
 void fg_text_close(fg_text *t);
 
+/* ---- Export of the registry's lists ---- */
+
+struct fg_export_column {
+	const char *name;
+	bool numeric;		/* a number (written as one in a workbook) */
+};
+
+/*
+ * Called for each row of a list with its cells ("" for a missing value),
+ * valid until it returns; a result other than FG_OK stops the export and is
+ * returned by fg_export_run().
+ */
+typedef fg_rc (*fg_export_row_fn)(const char *const *cells, int ncells, void *userdata,
+				  struct fg_error *err);
+
+/* Name of the i-th list (persons, tumours, ... canreg5); NULL past the last. */
+const char *fg_export_list_name(size_t i);
+
+/* The columns of list `name`, static, and their number; NULL if no such list. */
+const struct fg_export_column *fg_export_columns(const char *name, int *ncolumns);
+
+/*
+ * Stream list `name` row by row to fn, in a stable order, keeping the rows
+ * of districts that start with `district` (NULL or "": all).  FG_INVALID
+ * naming "list" for an unknown list; else what the store or fn returned.
+ */
+fg_rc fg_export_run(fg_store *store, const char *name, const char *district,
+		    fg_export_row_fn fn, void *userdata, struct fg_error *err);
+
 #endif

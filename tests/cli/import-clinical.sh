@@ -45,3 +45,16 @@ expect_output "an unknown tumour key" '^4,5,tumour_key,K9,"no tumour was importe
 expect_output "a start before the incidence date" '^5,6,start_date,2025-01-01,treatment start 2025-01-01 is before the incidence date 2025-04-01,'
 expect_equal "the treatments stored, on the breast tumour" "surgery 2025-03-20|chemotherapy 2025-04-10" \
 	"$(sql "SELECT group_concat(kind || ' ' || start_date, '|') FROM (SELECT * FROM treatment ORDER BY id)")"
+
+# Export: CanReg5's standard variables, CSV streamed, a workbook.
+expect_status 0 "tumours exported in CanReg5's layout" "$F" export canreg5
+expect_output "dates yyyyMMdd, topography three digits, age at incidence, sequence" \
+	'^1,10001,闫秀芳,,2,19770427,47,20250302,504,8500,3,9,7,C504,IIA,440106,1,1,1$'
+expect_output "the second primary of a person" '^2,20002,张伟,,1,19600501,64,20250401,619,8140,3,9,7,C61,,440106,1,2,1$'
+expect_status 0 "treatments as CSV" "$F" export treatments --district 4401
+expect_equal "a header and two rows" "3" "$(wc -l <"$WORK/out")"
+expect_status 0 "no rows outside the district" "$F" export treatments --district 4402
+expect_equal "the header only" "1" "$(wc -l <"$WORK/out")"
+expect_status 0 "persons as an Excel workbook" "$F" export persons --format xlsx --output "$WORK/p.xlsx"
+expect_equal "a zip container holding the sheet" "PK" "$(head -c 2 "$WORK/p.xlsx")"
+expect_status 2 "an unknown list" "$F" export nope
