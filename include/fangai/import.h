@@ -1,7 +1,8 @@
 /*
  * fangai/import.h
  *	  Bulk import of CSV files into the registry: persons, death records,
- *	  tumours and their first-course treatments.
+ *	  tumours and their first-course treatments row by row; population
+ *	  denominators and life tables as whole tables.
  *
  * A file is read as a stream in constant memory, in UTF-8 or GB18030/GBK
  * (detected, or named), with or without a byte-order mark.  Its column
@@ -28,7 +29,10 @@
 #include "fangai/error.h"
 #include "fangai/store.h"
 
-enum fg_import_kind { FG_IMPORT_PERSONS, FG_IMPORT_DEATHS, FG_IMPORT_TUMOURS, FG_IMPORT_TREATMENTS };
+enum fg_import_kind {
+	FG_IMPORT_PERSONS, FG_IMPORT_DEATHS, FG_IMPORT_TUMOURS, FG_IMPORT_TREATMENTS,
+	FG_IMPORT_POPULATIONS, FG_IMPORT_LIFE_TABLES,
+};
 
 /* A refused row, or a file-level problem (row 0). */
 struct fg_import_problem {
@@ -52,7 +56,8 @@ struct fg_import_options {
 	const char *path;
 	const char *encoding;		/* "UTF-8", "GB18030", "GBK"; NULL detects */
 	const char *mapping;		/* heading mapping file; NULL: data/import/<kind>.csv */
-	const char *source;		/* source system; NULL: the file's base name */
+	const char *source;		/* source system (life tables: the table's name);
+					   NULL: the file's base name */
 	const char *institution;	/* owner (id or USCC) unless the file names one per row */
 	bool skip_bad_rows;
 	int batch_rows;			/* rows per transaction; 0: 5000 */
@@ -73,7 +78,10 @@ struct fg_import_report {
 	int64_t inserted, matched, updated, unchanged, rejected;
 };
 
-/* The kind named by text ("persons", "deaths", "tumours", "treatments"); false if none. */
+/*
+ * The kind named by text ("persons", "deaths", "tumours", "treatments",
+ * "populations", "life-tables"); false if none.
+ */
 bool fg_import_kind_parse(const char *text, enum fg_import_kind *out);
 
 /*
@@ -82,6 +90,9 @@ bool fg_import_kind_parse(const char *text, enum fg_import_kind *out);
  * been checked and reported, and nothing is stored.  FG_IO for an
  * unreadable file or undecodable bytes (naming the byte offset);
  * FG_INVALID for a heading mapping that lacks a required field.
+ * Populations and life tables are checked and stored whole by their
+ * library (fg_population_import, replacing the cells given; fg_ratetable_save
+ * under the name opts->source): all or nothing, whatever skip_bad_rows.
  */
 fg_rc fg_import_run(fg_store *store, const struct fg_import_options *opts,
 		    struct fg_import_report *report, struct fg_error *err);

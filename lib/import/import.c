@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "fangai/csv.h"
 #include "fangai/import.h"
@@ -43,6 +44,8 @@ static const struct import_kind *const kinds[] = {
 	[FG_IMPORT_DEATHS] = &import_deaths,
 	[FG_IMPORT_TUMOURS] = &import_tumours,
 	[FG_IMPORT_TREATMENTS] = &import_treatments,
+	[FG_IMPORT_POPULATIONS] = &import_populations,
+	[FG_IMPORT_LIFE_TABLES] = &import_life_tables,
 };
 
 bool
@@ -548,6 +551,88 @@ write_all(struct run *r, struct fg_error *err)
 	return rc;
 }
 
+/* ---- whole tables ---- */
+
+/* Write one CSV cell, quoted when it must be. */
+static void
+put_cell(FILE *f, const char *v, bool first)
+{
+	if (!first)
+		fputc(',', f);
+	if (strpbrk(v, ",\"\r\n") == NULL) {
+		fputs(v, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *v; v++) {
+		if (*v == '"')
+			fputc('"', f);
+		fputc(*v, f);
+	}
+	fputc('"', f);
+}
+
+/* Copy the mapped columns of the file, decoded, to out under their field names. */
+static fg_rc
+copy_mapped(struct run *r, FILE *out, struct fg_error *err)
+{
+	bool more = true, first = true;
+	fg_rc rc;
+
+	for (int f = 0; f < r->nfields; f++)
+		if (r->col[f] >= 0) {
+			put_cell(out, r->kind->fields[f], first);
+			first = false;
+		}
+	fputc('\n', out);
+	while ((rc = fg_csv_read(r->csv, &more, err)) == FG_OK && more) {
+		first = true;
+		for (int f = 0; f < r->nfields; f++)
+			if (r->col[f] >= 0) {
+				put_cell(out, field_value(r, f), first);
+				first = false;
+			}
+		fputc('\n', out);
+	}
+	r->report->rows = fg_csv_record(r->csv);
+	if (rc == FG_OK)
+		rc = import_source_check(&r->src, err);
+	if (rc == FG_OK && (fflush(out) != 0 || ferror(out)))
+		rc = fg_error_set(err, FG_IO, NULL, "could not write a temporary copy of \"%s\"", r->opts->path);
+	return rc;
+}
+
+/*
+ * A table the library imports whole: the file, decoded and with its
+ * headings mapped, goes through a temporary UTF-8 copy.
+ */
+static fg_rc
+import_whole(struct run *r, struct fg_error *err)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[1024];
+	FILE *out = NULL;
+	int fd;
+	fg_rc rc;
+
+	snprintf(path, sizeof(path), "%s/fangai-import-XXXXXX.csv", dir && *dir ? dir : "/tmp");
+	fd = mkstemps(path, 4);
+	if (fd < 0 || (out = fdopen(fd, "w")) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return fg_error_set(err, FG_IO, NULL, "could not create a temporary file in \"%s\"",
+				    dir && *dir ? dir : "/tmp");
+	}
+	rc = open_file(r, err);
+	if (rc == FG_OK)
+		rc = copy_mapped(r, out, err);
+	fclose(out);
+	if (rc == FG_OK)
+		rc = r->kind->whole(r->store, path, r->opts->path, r->opts, r->report, err);
+	unlink(path);
+	return rc;
+}
+
 static void
 source_name(const struct fg_import_options *opts, char *out, size_t outsz)
 {
@@ -566,6 +651,11 @@ fg_import_run(fg_store *store, const struct fg_import_options *opts,
 
 	memset(report, 0, sizeof(*report));
 	source_name(opts, r.source, sizeof(r.source));
+	if (r.kind->whole) {
+		rc = import_whole(&r, err);
+		close_file(&r);
+		return rc;
+	}
 	rc = r.kind->open ? r.kind->open(&r.ctx, err) : FG_OK;
 	if (rc == FG_OK)
 		rc = open_file(&r, err);

@@ -78,9 +78,19 @@ struct import_kind {
 	fg_rc (*store)(fg_store *store, void *ctx, const struct import_row *row, int64_t existing,
 		       int64_t *target, char *district, int64_t *institution,
 		       enum import_outcome *outcome, struct fg_error *err);
+	/*
+	 * Instead of rows: a table the library imports whole (populations, life
+	 * tables).  path is the file as UTF-8 CSV with the fields as headings,
+	 * file the name to give in messages.  Sets report->inserted; each
+	 * problem found goes to opts->problem.
+	 */
+	fg_rc (*whole)(fg_store *store, const char *path, const char *file,
+		       const struct fg_import_options *opts, struct fg_import_report *report,
+		       struct fg_error *err);
 };
 
-extern const struct import_kind import_persons, import_deaths, import_tumours, import_treatments;
+extern const struct import_kind import_persons, import_deaths, import_tumours, import_treatments,
+	import_populations, import_life_tables;
 
 /*
  * The record a key of `source` imported as `kind` (persons, tumours...)
