@@ -7,8 +7,8 @@
  *	  same source (person_key); a treatment names its tumour by id or by the
  *	  key of a tumour imported from the same source (tumour_key).
  *
- *	  A record is checked by storing it inside a savepoint that is rolled
- *	  back, so that the check is exactly the library's.  A stored tumour or
+ *	  A record is checked by storing it inside the check's transaction,
+ *	  which is rolled back, so that the check is exactly the library's.  A stored tumour or
  *	  treatment is not rewritten by a changed row: such rows are refused, and
  *	  the correction is made in the registry, where its findings and
  *	  confirmations live.
@@ -25,7 +25,12 @@ typedef fg_rc (*store_fn)(fg_store *store, void *ctx, const struct import_row *r
 			  int64_t existing, int64_t *target, char *district, int64_t *institution,
 			  enum import_outcome *outcome, struct fg_error *err);
 
-/* Check a row by storing it in a savepoint rolled back at once. */
+/*
+ * Check a row by storing it in a savepoint: a refused row is rolled back at
+ * once; an accepted one stays in the check's transaction (rolled back
+ * whole after the check), so that a later row of the file repeating it
+ * (the same primary tumour) is refused in the check, not while writing.
+ */
 static fg_rc
 check_by_storing(fg_store *store, void *ctx, const struct import_row *row, store_fn fn,
 		 struct fg_error *err)
@@ -39,6 +44,8 @@ check_by_storing(fg_store *store, void *ctx, const struct import_row *row, store
 	if (rc != FG_OK)
 		return rc;
 	rc = fn(store, ctx, row, 0, &target, district, &institution, &outcome, err);
+	if (rc == FG_OK)
+		return fg_store_commit(store, err);
 	fg_store_rollback(store);
 	return rc;
 }

@@ -34,6 +34,13 @@ sed 's/^K2,H2,2025-04-01/K2,H2,2025-04-02/' "$WORK/t.csv" >"$WORK/t2.csv"
 expect_status 0 "a changed tumour row" "$F" import tumours "$WORK/t2.csv" --institution 1 --source his --skip-bad-rows
 expect_output "is refused, not rewritten" '^2,3,source_key,K2,"tumour [0-9]+ imported from record ""K2"" has changed since"'
 
+# The same primary twice in one file: the check stores each accepted row until it ends.
+printf '%s\n' '报告卡编号,病案号,诊断日期,部位编码,形态学编码,诊断依据' 'K7,H1,2025-05-01,C18.7,8140/3,7' \
+	'K8,H1,2025-05-02,C18.7,8140/3,7' >"$WORK/twice.csv"
+expect_status 1 "a file repeating a primary tumour is refused whole" "$F" import tumours "$WORK/twice.csv" --institution 1 --source his
+expect_output "the repeat is reported in the check" '^2,3,'
+expect_equal "nothing of it stored" "3" "$(sql "SELECT count(*) FROM tumour")"
+
 # Treatments in GB18030, naming their tumours by report card number.
 printf '%s\n' '治疗编号,报告卡编号,治疗方式,治疗开始日期,治疗结束日期' 'R1,K1,surgery,2025-03-20,' \
 	'R2,K1,chemotherapy,2025-04-10,2025-08-01' 'R3,K2,手术,2025-04-20,' 'R4,K9,surgery,2025-04-20,' \
