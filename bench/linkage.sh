@@ -2,7 +2,8 @@
 # bench/linkage.sh: bulk import and deduplication at scale.
 #   - import of BENCH_IMPORT_ROWS persons (default 200,000) from CSV with fangai import
 #     (every row validated through the person registry), beside the sqlite3 shell's
-#     .import of the same file into a bare table;
+#     .import of the same file into a bare table, and the same rows inserted by SQL into
+#     the person table of an empty fangai database (the floor its indexes set);
 #   - deduplication of BENCH_DEDUP_PERSONS persons (default 1,000,000 records: 909,091
 #     persons, a tenth of them recorded twice) with fangai link dedup on 2 threads, with
 #     its precision and recall against the known truth.
@@ -36,6 +37,17 @@ t0=$(now)
 timed sqlite3 "$W/plain.db" ".mode csv" ".import $W/import.csv person"
 t1=$(now)
 echo "sqlite3 .import of the same file (bare table): $(rate "$rows" "$t0" "$t1"); $(cpu "$W/cpu")"
+# The floor set by the person table's indexes: the same rows inserted by SQL into an empty
+# fangai database's person table (six indexes, foreign keys; no validation, no source keys).
+rm -f "$W/floor.db"*
+"$F" init --db "$W/floor.db" >/dev/null && "$F" synth --db "$W/floor.db" --persons 0 --quiet >/dev/null
+t0=$(now)
+timed sqlite3 "$W/floor.db" "PRAGMA foreign_keys = ON" ".mode csv" ".import $W/import.csv raw" \
+	"INSERT INTO person (district, institution_id, id_number, name, name_key, sex, birth_date, phone,
+	 address, created_at, updated_at) SELECT '440103', 1, id_number, name, name, sex, birth_date,
+	 nullif(phone, ''), address, '2026-06-30T00:00:00Z', '2026-06-30T00:00:00Z' FROM raw"
+t1=$(now)
+echo "sqlite3 of the same rows into person (indexes): $(rate "$rows" "$t0" "$t1"); $(cpu "$W/cpu")"
 
 persons=$((records * 10 / 11))
 "$F" link synth --persons "$persons" --duplicates 0.1 --seed 9 >"$W/dedup.csv"

@@ -1,6 +1,8 @@
 /*
  * fangai/import.h
- *	  Bulk import of CSV files into the registry: persons and death records.
+ *	  Bulk import of CSV files into the registry: persons, death records,
+ *	  tumours and their first-course treatments row by row; population
+ *	  denominators and life tables as whole tables.
  *
  * A file is read as a stream in constant memory, in UTF-8 or GB18030/GBK
  * (detected, or named), with or without a byte-order mark.  Its column
@@ -27,7 +29,10 @@
 #include "fangai/error.h"
 #include "fangai/store.h"
 
-enum fg_import_kind { FG_IMPORT_PERSONS, FG_IMPORT_DEATHS };
+enum fg_import_kind {
+	FG_IMPORT_PERSONS, FG_IMPORT_DEATHS, FG_IMPORT_TUMOURS, FG_IMPORT_TREATMENTS,
+	FG_IMPORT_POPULATIONS, FG_IMPORT_LIFE_TABLES,
+};
 
 /* A refused row, or a file-level problem (row 0). */
 struct fg_import_problem {
@@ -51,7 +56,8 @@ struct fg_import_options {
 	const char *path;
 	const char *encoding;		/* "UTF-8", "GB18030", "GBK"; NULL detects */
 	const char *mapping;		/* heading mapping file; NULL: data/import/<kind>.csv */
-	const char *source;		/* source system; NULL: the file's base name */
+	const char *source;		/* source system (life tables: the table's name);
+					   NULL: the file's base name */
 	const char *institution;	/* owner (id or USCC) unless the file names one per row */
 	bool skip_bad_rows;
 	int batch_rows;			/* rows per transaction; 0: 5000 */
@@ -72,7 +78,10 @@ struct fg_import_report {
 	int64_t inserted, matched, updated, unchanged, rejected;
 };
 
-/* The kind named by text ("persons", "deaths"); false if none. */
+/*
+ * The kind named by text ("persons", "deaths", "tumours", "treatments",
+ * "populations", "life-tables"); false if none.
+ */
 bool fg_import_kind_parse(const char *text, enum fg_import_kind *out);
 
 /*
@@ -81,6 +90,9 @@ bool fg_import_kind_parse(const char *text, enum fg_import_kind *out);
  * been checked and reported, and nothing is stored.  FG_IO for an
  * unreadable file or undecodable bytes (naming the byte offset);
  * FG_INVALID for a heading mapping that lacks a required field.
+ * Populations and life tables are checked and stored whole by their
+ * library (fg_population_import, replacing the cells given; fg_ratetable_save
+ * under the name opts->source): all or nothing, whatever skip_bad_rows.
  */
 fg_rc fg_import_run(fg_store *store, const struct fg_import_options *opts,
 		    struct fg_import_report *report, struct fg_error *err);
@@ -118,5 +130,34 @@ fg_rc fg_text_check(const fg_text *t, struct fg_error *err);
 
 /* Close the file.  Accepts NULL. */
 void fg_text_close(fg_text *t);
+
+/* ---- Export of the registry's lists ---- */
+
+struct fg_export_column {
+	const char *name;
+	bool numeric;		/* a number (written as one in a workbook) */
+};
+
+/*
+ * Called for each row of a list with its cells ("" for a missing value),
+ * valid until it returns; a result other than FG_OK stops the export and is
+ * returned by fg_export_run().
+ */
+typedef fg_rc (*fg_export_row_fn)(const char *const *cells, int ncells, void *userdata,
+				  struct fg_error *err);
+
+/* Name of the i-th list (persons, tumours, ... canreg5); NULL past the last. */
+const char *fg_export_list_name(size_t i);
+
+/* The columns of list `name`, static, and their number; NULL if no such list. */
+const struct fg_export_column *fg_export_columns(const char *name, int *ncolumns);
+
+/*
+ * Stream list `name` row by row to fn, in a stable order, keeping the rows
+ * of districts that start with `district` (NULL or "": all).  FG_INVALID
+ * naming "list" for an unknown list; else what the store or fn returned.
+ */
+fg_rc fg_export_run(fg_store *store, const char *name, const char *district,
+		    fg_export_row_fn fn, void *userdata, struct fg_error *err);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "fangai/csv.h"
 #include "fangai/import.h"
@@ -35,11 +36,16 @@ struct run {
 	char source[128];
 	int64_t batch_id;
 	int64_t done;			/* rows committed */
+	void *ctx;			/* what the kind's checks need */
 };
 
 static const struct import_kind *const kinds[] = {
 	[FG_IMPORT_PERSONS] = &import_persons,
 	[FG_IMPORT_DEATHS] = &import_deaths,
+	[FG_IMPORT_TUMOURS] = &import_tumours,
+	[FG_IMPORT_TREATMENTS] = &import_treatments,
+	[FG_IMPORT_POPULATIONS] = &import_populations,
+	[FG_IMPORT_LIFE_TABLES] = &import_life_tables,
 };
 
 bool
@@ -175,6 +181,7 @@ read_row(const struct run *r, struct import_row *row, char *keybuf, size_t keysz
 		}
 	}
 	snprintf(row->hash, sizeof(row->hash), "%016llx", (unsigned long long)h);
+	row->source = r->source;
 	row->institution = field_value(r, import_field(r->kind, "institution"));
 	if (*row->institution == '\0')
 		row->institution = r->opts->institution;
@@ -272,8 +279,8 @@ validate_all(struct run *r, struct fg_error *err)
 
 		read_row(r, &row, key, sizeof(key));
 		fg_error_clear(&e);
-		rc = r->kind->validate(r->store, &row, &e);
-		if (rc == FG_INVALID)
+		rc = r->kind->validate(r->store, r->ctx, &row, &e);
+		if (rc == FG_INVALID || rc == FG_CONFLICT)
 			rc = refuse(r, &e, err);
 		else if (rc != FG_OK)
 			return fg_error_set(err, e.code, e.field, "%s", e.message);
@@ -389,29 +396,48 @@ save_batch(struct run *r, bool finished, struct fg_error *err)
 	return fg_stmt_scalar_int64(st, NULL, NULL, err);
 }
 
-/* The target and row hash of a source key, if it was imported before. */
+/* The target and row hash (17 bytes, may be NULL) of a source key; 0 if unknown. */
 static fg_rc
-lookup_key(struct run *r, const char *key, int64_t *target, char *hash, struct fg_error *err)
+find_source_key(fg_store *store, const char *source, const char *kind, const char *key,
+		int64_t *target, char *hash, struct fg_error *err)
 {
 	fg_stmt *st;
 	bool row = false;
 	fg_rc rc;
 
 	*target = 0;
-	rc = fg_store_prepare(r->store, "SELECT target_id, row_hash FROM source_record"
+	rc = fg_store_prepare(store, "SELECT target_id, row_hash FROM source_record"
 			      " WHERE source = ? AND kind = ? AND source_key = ?", &st, err);
 	if (rc != FG_OK)
 		return rc;
-	fg_stmt_bind_text(st, 1, r->source);
-	fg_stmt_bind_text(st, 2, r->kind->name);
+	fg_stmt_bind_text(st, 1, source);
+	fg_stmt_bind_text(st, 2, kind);
 	fg_stmt_bind_text(st, 3, key);
 	rc = fg_stmt_step(st, &row, err);
 	if (rc == FG_OK && row) {
 		*target = fg_stmt_int64(st, 0);
-		fg_strlcpy(hash, fg_stmt_text(st, 1), 17);
+		if (hash)
+			fg_strlcpy(hash, fg_stmt_text(st, 1), 17);
 	}
 	fg_stmt_reset(st);
 	return rc;
+}
+
+fg_rc
+import_source_target(fg_store *store, const char *source, const char *kind, const char *key,
+		     int64_t *target, struct fg_error *err)
+{
+	return find_source_key(store, source, kind, key, target, NULL, err);
+}
+
+fg_rc
+import_need_institution(const struct import_row *row, struct fg_error *err)
+{
+	if (row->institution != NULL && *row->institution != '\0')
+		return FG_OK;
+	fg_error_set(err, FG_INVALID, "institution", "institution is missing");
+	fg_error_hint(err, "Give the owning institution with --institution, or an institution column.");
+	return FG_INVALID;
 }
 
 static fg_rc
@@ -455,7 +481,7 @@ import_row(struct run *r, struct fg_error *err)
 	fg_rc rc;
 
 	read_row(r, &row, key, sizeof(key));
-	rc = lookup_key(r, row.key, &existing, old_hash, err);
+	rc = find_source_key(r->store, r->source, r->kind->name, row.key, &existing, old_hash, err);
 	if (rc != FG_OK)
 		return rc;
 	if (existing && strcmp(old_hash, row.hash) == 0) {
@@ -463,7 +489,7 @@ import_row(struct run *r, struct fg_error *err)
 		return FG_OK;
 	}
 	fg_error_clear(&e);
-	rc = r->kind->store(r->store, &row, existing, &target, district, &institution, &outcome, &e);
+	rc = r->kind->store(r->store, r->ctx, &row, existing, &target, district, &institution, &outcome, &e);
 	if (rc == FG_INVALID || rc == FG_CONFLICT) {
 		if (!r->opts->skip_bad_rows) {
 			*err = e;
@@ -525,6 +551,88 @@ write_all(struct run *r, struct fg_error *err)
 	return rc;
 }
 
+/* ---- whole tables ---- */
+
+/* Write one CSV cell, quoted when it must be. */
+static void
+put_cell(FILE *f, const char *v, bool first)
+{
+	if (!first)
+		fputc(',', f);
+	if (strpbrk(v, ",\"\r\n") == NULL) {
+		fputs(v, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *v; v++) {
+		if (*v == '"')
+			fputc('"', f);
+		fputc(*v, f);
+	}
+	fputc('"', f);
+}
+
+/* Copy the mapped columns of the file, decoded, to out under their field names. */
+static fg_rc
+copy_mapped(struct run *r, FILE *out, struct fg_error *err)
+{
+	bool more = true, first = true;
+	fg_rc rc;
+
+	for (int f = 0; f < r->nfields; f++)
+		if (r->col[f] >= 0) {
+			put_cell(out, r->kind->fields[f], first);
+			first = false;
+		}
+	fputc('\n', out);
+	while ((rc = fg_csv_read(r->csv, &more, err)) == FG_OK && more) {
+		first = true;
+		for (int f = 0; f < r->nfields; f++)
+			if (r->col[f] >= 0) {
+				put_cell(out, field_value(r, f), first);
+				first = false;
+			}
+		fputc('\n', out);
+	}
+	r->report->rows = fg_csv_record(r->csv);
+	if (rc == FG_OK)
+		rc = import_source_check(&r->src, err);
+	if (rc == FG_OK && (fflush(out) != 0 || ferror(out)))
+		rc = fg_error_set(err, FG_IO, NULL, "could not write a temporary copy of \"%s\"", r->opts->path);
+	return rc;
+}
+
+/*
+ * A table the library imports whole: the file, decoded and with its
+ * headings mapped, goes through a temporary UTF-8 copy.
+ */
+static fg_rc
+import_whole(struct run *r, struct fg_error *err)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[1024];
+	FILE *out = NULL;
+	int fd;
+	fg_rc rc;
+
+	snprintf(path, sizeof(path), "%s/fangai-import-XXXXXX.csv", dir && *dir ? dir : "/tmp");
+	fd = mkstemps(path, 4);
+	if (fd < 0 || (out = fdopen(fd, "w")) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return fg_error_set(err, FG_IO, NULL, "could not create a temporary file in \"%s\"",
+				    dir && *dir ? dir : "/tmp");
+	}
+	rc = open_file(r, err);
+	if (rc == FG_OK)
+		rc = copy_mapped(r, out, err);
+	fclose(out);
+	if (rc == FG_OK)
+		rc = r->kind->whole(r->store, path, r->opts->path, r->opts, r->report, err);
+	unlink(path);
+	return rc;
+}
+
 static void
 source_name(const struct fg_import_options *opts, char *out, size_t outsz)
 {
@@ -543,7 +651,14 @@ fg_import_run(fg_store *store, const struct fg_import_options *opts,
 
 	memset(report, 0, sizeof(*report));
 	source_name(opts, r.source, sizeof(r.source));
-	rc = open_file(&r, err);
+	if (r.kind->whole) {
+		rc = import_whole(&r, err);
+		close_file(&r);
+		return rc;
+	}
+	rc = r.kind->open ? r.kind->open(&r.ctx, err) : FG_OK;
+	if (rc == FG_OK)
+		rc = open_file(&r, err);
 	if (rc == FG_OK)
 		rc = find_resumable(&r, err);
 	if (rc == FG_OK && strcmp(fg_store_backend(store), "sqlite") == 0)
@@ -568,5 +683,7 @@ fg_import_run(fg_store *store, const struct fg_import_options *opts,
 		rc = write_all(&r, err);
 	report->batch_id = r.batch_id;
 	close_file(&r);
+	if (r.kind->close)
+		r.kind->close(r.ctx);
 	return rc;
 }

@@ -41,13 +41,14 @@ fg_rc import_source_check(const struct import_source *s, struct fg_error *err);
 
 void import_source_close(struct import_source *s);
 
-#define IMPORT_MAX_FIELDS 16
+#define IMPORT_MAX_FIELDS 24
 
 /* A row as mapped fields: value[f] is "" when the file has no such column. */
 struct import_row {
 	const char *value[IMPORT_MAX_FIELDS];
 	const char *institution;	/* the row's owner: its column or the option */
 	const char *key;		/* source key */
+	const char *source;		/* source system of the file */
 	char hash[17];			/* of the mapped values */
 };
 
@@ -59,19 +60,47 @@ struct import_kind {
 	const char *const *fields;		/* NULL-terminated; "source_key" and "institution" too */
 	const char *const *required;		/* fields whose column must exist */
 	const char *key_field;			/* field used as key when there is no source_key */
-	/* Check a row without storing it. */
-	fg_rc (*validate)(fg_store *store, const struct import_row *row, struct fg_error *err);
+	/* Load what the kind's checks need into *ctx (may be NULL: none). */
+	fg_rc (*open)(void **ctx, struct fg_error *err);
+	/* Free *ctx of open(); may be NULL. */
+	void (*close)(void *ctx);
 	/*
-	 * Store a row: existing is the target of its source key (0: none) and
-	 * changed whether the row differs from what that stored.  Sets
-	 * *target, *outcome, and the owner's district (8 bytes) and id.
+	 * Check a row without storing it: FG_INVALID (or FG_CONFLICT) refuses
+	 * the row, naming the field in err.
 	 */
-	fg_rc (*store)(fg_store *store, const struct import_row *row, int64_t existing,
+	fg_rc (*validate)(fg_store *store, void *ctx, const struct import_row *row,
+			  struct fg_error *err);
+	/*
+	 * Store a row: existing is the target of its source key (0: none); the
+	 * row differs from what that stored.  Sets *target, *outcome, and the
+	 * owner's district (8 bytes) and id.
+	 */
+	fg_rc (*store)(fg_store *store, void *ctx, const struct import_row *row, int64_t existing,
 		       int64_t *target, char *district, int64_t *institution,
 		       enum import_outcome *outcome, struct fg_error *err);
+	/*
+	 * Instead of rows: a table the library imports whole (populations, life
+	 * tables).  path is the file as UTF-8 CSV with the fields as headings,
+	 * file the name to give in messages.  Sets report->inserted; each
+	 * problem found goes to opts->problem.
+	 */
+	fg_rc (*whole)(fg_store *store, const char *path, const char *file,
+		       const struct fg_import_options *opts, struct fg_import_report *report,
+		       struct fg_error *err);
 };
 
-extern const struct import_kind import_persons, import_deaths;
+extern const struct import_kind import_persons, import_deaths, import_tumours, import_treatments,
+	import_populations, import_life_tables;
+
+/*
+ * The record a key of `source` imported as `kind` (persons, tumours...)
+ * became: *target its id, 0 when the key is unknown.
+ */
+fg_rc import_source_target(fg_store *store, const char *source, const char *kind,
+			   const char *key, int64_t *target, struct fg_error *err);
+
+/* FG_INVALID naming "institution" when the row has no owning institution. */
+fg_rc import_need_institution(const struct import_row *row, struct fg_error *err);
 
 /* Index of field `name` in kind->fields, or -1. */
 int import_field(const struct import_kind *kind, const char *name);

@@ -25,16 +25,6 @@ static const char *const person_fields[] = {
 };
 static const char *const person_required[] = {"name", NULL};
 
-static fg_rc
-need_institution(const struct import_row *row, struct fg_error *err)
-{
-	if (row->institution != NULL && *row->institution != '\0')
-		return FG_OK;
-	fg_error_set(err, FG_INVALID, "institution", "institution is missing");
-	fg_error_hint(err, "Give the owning institution with --institution, or an institution column.");
-	return FG_INVALID;
-}
-
 static struct fg_person_input
 person_input(const struct import_row *row)
 {
@@ -48,12 +38,12 @@ person_input(const struct import_row *row)
 }
 
 static fg_rc
-validate_person(fg_store *store, const struct import_row *row, struct fg_error *err)
+validate_person(fg_store *store, void *ctx, const struct import_row *row, struct fg_error *err)
 {
 	struct fg_person_input in = person_input(row);
 	struct fg_person p;
 
-	if (need_institution(row, err) != FG_OK)
+	if (import_need_institution(row, err) != FG_OK)
 		return FG_INVALID;
 	return fg_person_validate(store, &in, &p, err);
 }
@@ -87,7 +77,7 @@ check_id_free(fg_store *store, const struct fg_person *p, int64_t id, struct fg_
 }
 
 static fg_rc
-store_person(fg_store *store, const struct import_row *row, int64_t existing, int64_t *target,
+store_person(fg_store *store, void *ctx, const struct import_row *row, int64_t existing, int64_t *target,
 	     char *district, int64_t *institution, enum import_outcome *outcome, struct fg_error *err)
 {
 	struct fg_person_input in = person_input(row);
@@ -95,7 +85,7 @@ store_person(fg_store *store, const struct import_row *row, int64_t existing, in
 	bool matched;
 	fg_rc rc;
 
-	if (need_institution(row, err) != FG_OK)
+	if (import_need_institution(row, err) != FG_OK)
 		return FG_INVALID;
 	if (existing) {
 		rc = fg_person_validate(store, &in, &p, err);
@@ -210,7 +200,7 @@ check_death(fg_store *store, const struct import_row *row, struct death *d, stru
 	struct fg_institution inst;
 	fg_rc rc;
 
-	if (need_institution(row, err) != FG_OK || death_identity(row, d, err) != FG_OK ||
+	if (import_need_institution(row, err) != FG_OK || death_identity(row, d, err) != FG_OK ||
 	    death_dates(row, d, err) != FG_OK ||
 	    parse_icd10(row->value[D_CAUSE], d->cause, sizeof(d->cause), err) != FG_OK)
 		return err->code ? err->code : FG_INVALID;
@@ -229,7 +219,7 @@ check_death(fg_store *store, const struct import_row *row, struct death *d, stru
 }
 
 static fg_rc
-validate_death(fg_store *store, const struct import_row *row, struct fg_error *err)
+validate_death(fg_store *store, void *ctx, const struct import_row *row, struct fg_error *err)
 {
 	struct death d;
 
@@ -237,7 +227,7 @@ validate_death(fg_store *store, const struct import_row *row, struct fg_error *e
 }
 
 static fg_rc
-store_death(fg_store *store, const struct import_row *row, int64_t existing, int64_t *target,
+store_death(fg_store *store, void *ctx, const struct import_row *row, int64_t existing, int64_t *target,
 	    char *district, int64_t *institution, enum import_outcome *outcome, struct fg_error *err)
 {
 	char birth[FG_DATE_TEXT_MAX], death[FG_DATE_TEXT_MAX];

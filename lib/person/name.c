@@ -5,6 +5,7 @@
  */
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,6 +115,65 @@ fold_key(const char *simplified, char *out, size_t outsz, struct fg_error *err)
 	return FG_OK;
 }
 
+/*
+ * Keys of recent names.  OpenCC takes microseconds a name and a bulk import
+ * checks each name twice, so the keys of short names are kept in a
+ * direct-mapped cache (allocated on first use, guarded by opencc_lock).
+ */
+#define KEY_CACHE_SLOTS 16384
+#define KEY_CACHE_TEXT 48
+
+struct key_slot {
+	char name[KEY_CACHE_TEXT];
+	char key[KEY_CACHE_TEXT];
+};
+
+static struct key_slot *key_cache;
+
+static struct key_slot *
+key_slot(const char *name)
+{
+	uint32_t h = 2166136261u;
+
+	if (key_cache == NULL)
+		key_cache = calloc(KEY_CACHE_SLOTS, sizeof(*key_cache));
+	if (key_cache == NULL || strlen(name) >= KEY_CACHE_TEXT)
+		return NULL;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return &key_cache[h % KEY_CACHE_SLOTS];
+}
+
+/* The cached key of name into out; false if not cached (or out is too small). */
+static bool
+cached_key(const char *name, char *out, size_t outsz)
+{
+	struct key_slot *slot;
+	bool hit;
+
+	pthread_mutex_lock(&opencc_lock);
+	slot = key_slot(name);
+	hit = slot && slot->name[0] && strcmp(slot->name, name) == 0 && strlen(slot->key) < outsz;
+	if (hit)
+		memcpy(out, slot->key, strlen(slot->key) + 1);
+	pthread_mutex_unlock(&opencc_lock);
+	return hit;
+}
+
+static void
+cache_key(const char *name, const char *key)
+{
+	struct key_slot *slot;
+
+	pthread_mutex_lock(&opencc_lock);
+	slot = key_slot(name);
+	if (slot && strlen(key) < KEY_CACHE_TEXT) {
+		memcpy(slot->name, name, strlen(name) + 1);
+		memcpy(slot->key, key, strlen(key) + 1);
+	}
+	pthread_mutex_unlock(&opencc_lock);
+}
+
 fg_rc
 fg_name_key(const char *normalised, char *out, size_t outsz,
 	    struct fg_error *err)
@@ -128,6 +188,8 @@ fg_name_key(const char *normalised, char *out, size_t outsz,
 		fg_error_hint(err, "Install the Debian package libopencc-data.");
 		return FG_INTERNAL;
 	}
+	if (cached_key(normalised, out, outsz))
+		return FG_OK;
 	pthread_mutex_lock(&opencc_lock);
 	simplified = opencc_convert_utf8(t2s, normalised, strlen(normalised));
 	pthread_mutex_unlock(&opencc_lock);
@@ -135,5 +197,7 @@ fg_name_key(const char *normalised, char *out, size_t outsz,
 		return fg_error_set(err, FG_NOMEM, NULL, "could not convert a name to simplified characters");
 	rc = fold_key(simplified, out, outsz, err);
 	opencc_convert_utf8_free(simplified);
+	if (rc == FG_OK)
+		cache_key(normalised, out);
 	return rc;
 }

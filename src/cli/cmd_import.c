@@ -1,7 +1,7 @@
 /*
  * cmd_import.c
- *	  fangai import persons|deaths FILE.csv: bulk import with a report of
- *	  refused rows and a progress bar on a terminal.
+ *	  fangai import persons|deaths|tumours|treatments|populations|life-tables FILE.csv: bulk
+ *	  import with a report of refused rows and a progress bar on a terminal.
  */
 #include <stdio.h>
 #include <string.h>
@@ -94,7 +94,9 @@ run_import(struct cli_args *args)
 	fg_rc rc;
 
 	if (!fg_import_kind_parse(args->pos[0], &opts.kind))
-		return cli_usage_error(args->path, "cannot import \"%s\": use persons or deaths", args->pos[0]);
+		return cli_usage_error(args->path, "cannot import \"%s\": use persons, deaths, tumours,"
+				       " treatments, populations or life-tables",
+				       args->pos[0]);
 	if (!cli_int_option(args, "batch-rows", 1, 1000000, 5000, &batch))
 		return EXIT_USAGE;
 	opts.batch_rows = (int)batch;
@@ -111,6 +113,9 @@ run_import(struct cli_args *args)
 		fputc('\n', stderr);
 	if (rc != FG_OK)
 		status = cli_report(&err);
+	else if (rep.batch_id == 0)
+		printf("imported %s (%s) whole: %lld rows, %lld stored\n", opts.path, rep.encoding,
+		       (long long)rep.rows, (long long)rep.inserted);
 	else
 		printf("imported %s (%s) into batch %lld%s: %lld rows, %lld inserted, %lld matched by ID"
 		       " number, %lld updated, %lld unchanged, %lld refused\n", opts.path, rep.encoding,
@@ -141,8 +146,8 @@ static const struct cli_option options[] = {
 
 const struct command cmd_import_entry = {
 	.name = "import",
-	.usage = "persons|deaths FILE.csv [OPTIONS]",
-	.summary = "import persons or death records from a CSV file",
+	.usage = "persons|deaths|tumours|treatments|populations|life-tables FILE.csv [OPTIONS]",
+	.summary = "import persons, deaths, tumours, treatments, populations or life tables from CSV",
 	.description =
 		"Reads UTF-8 or GB18030/GBK (detected), with or without a byte-order mark; column\n"
 		"headings in Chinese or English are mapped to fields by data/import/KIND.csv.\n"
@@ -151,7 +156,12 @@ const struct command cmd_import_entry = {
 		"stores nothing. Each record is remembered by its key in the source system (the\n"
 		"source_key column, else the resident ID number), so importing it again updates\n"
 		"it instead of adding a duplicate. An interrupted import resumes where its last\n"
-		"batch was committed when run again on the same file.",
+		"batch was committed when run again on the same file.\n"
+		"Tumours name their person by id, resident ID number or person_key (the source key\n"
+		"of a person imported from the same --source); treatments their tumour by id or\n"
+		"tumour_key. Populations and life tables are checked and stored whole (all or\n"
+		"nothing): populations replace the cells given; a life table is stored under the\n"
+		"name --source (default: the file name without .csv), replacing one of that name.",
 	.options = options,
 	.min_pos = 2,
 	.max_pos = 2,

@@ -1,0 +1,159 @@
+/*
+ * export.c
+ *	  The registry's lists for export: persons, tumours, treatments, death
+ *	  records, populations, and tumours in the layout of CanReg5.  Each
+ *	  list is a row of a declarative table: its columns and the query that
+ *	  gives them, row by row, so that an export streams in constant memory.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "fangai/import.h"
+#include "fangai/util.h"
+
+#define MAX_COLUMNS 24
+
+struct export_list {
+	const char *name;
+	const struct fg_export_column *columns;	/* ended by a NULL name */
+	const char *sql;	/* the columns in order; ?1 a district prefix ("" for all) */
+};
+
+static const struct fg_export_column person_columns[] = {
+	{"id", true}, {"district", false}, {"institution_id", true}, {"id_type", false},
+	{"id_number", false}, {"name", false}, {"sex", false}, {"birth_date", false},
+	{"phone", false}, {"address", false}, {"vital_status", false}, {"death_date", false},
+	{NULL, false},
+};
+
+static const struct fg_export_column tumour_columns[] = {
+	{"id", true}, {"person_id", true}, {"district", false}, {"institution_id", true},
+	{"incidence_date", false}, {"topography", false}, {"morphology", false},
+	{"behaviour", false}, {"grade", false}, {"laterality", false}, {"basis", false},
+	{"icd10", false}, {"tnm_edition", false}, {"t", false}, {"n", false}, {"m", false},
+	{"stage", false}, {"detection", false}, {"primary_seq", true}, {NULL, false},
+};
+
+static const struct fg_export_column treatment_columns[] = {
+	{"id", true}, {"tumour_id", true}, {"person_id", true}, {"district", false},
+	{"institution_id", true}, {"kind", false}, {"start_date", false}, {"end_date", false},
+	{NULL, false},
+};
+
+static const struct fg_export_column death_columns[] = {
+	{"id", true}, {"person_id", true}, {"district", false}, {"institution_id", true},
+	{"id_number", false}, {"name", false}, {"sex", false}, {"birth_date", false},
+	{"death_date", false}, {"cause_icd10", false}, {NULL, false},
+};
+
+static const struct fg_export_column population_columns[] = {
+	{"district", false}, {"year", true}, {"sex", false}, {"age_group", true},
+	{"population", true}, {NULL, false},
+};
+
+/*
+ * CanReg5's standard variables (necessary, recommended and the system
+ * variables of identity and sequence), as listed in the CanReg5
+ * documentation (IARC-CSU/CanReg5, "Standard variables in CanReg5"): dates
+ * yyyyMMdd, topography as its three digits, morphology as four, age at
+ * incidence with 999 for unknown, vital status 1 alive, 2 dead, 9 unknown
+ * (the CanReg5 TRN dictionary, /work/shared/reference/icdo3/canreg5).  The
+ * whole name goes in Surname: a Chinese name is not split.
+ */
+static const struct fg_export_column canreg5_columns[] = {
+	{"PatientID", false}, {"TumourID", false}, {"Surname", false}, {"FirstName", false},
+	{"Sex", false}, {"BirthDate", false}, {"Age", true}, {"IncidenceDate", false},
+	{"Topography", false}, {"Morphology", false}, {"Behaviour", false}, {"Grade", false},
+	{"BasisDiagnosis", false}, {"ICD10", false}, {"Stage", false}, {"AddressCode", false},
+	{"VitalStatus", false}, {"MultPrimSeq", true}, {"Source1", false}, {NULL, false},
+};
+
+#define IN_DISTRICT(col) " WHERE " col " LIKE ?1 || '%'"
+
+static const struct export_list lists[] = {
+	{"persons", person_columns,
+	 "SELECT id, district, institution_id, id_type, id_number, name, sex, birth_date, phone,"
+	 " address, vital_status, death_date FROM person" IN_DISTRICT("district")
+	 " AND merged_into IS NULL ORDER BY id"},
+	{"tumours", tumour_columns,
+	 "SELECT id, person_id, district, institution_id, incidence_date, topography, morphology,"
+	 " behaviour, grade, laterality, basis, icd10, tnm_edition, tnm_t, tnm_n, tnm_m, stage,"
+	 " detection, primary_seq FROM tumour" IN_DISTRICT("district") " ORDER BY id"},
+	{"treatments", treatment_columns,
+	 "SELECT id, tumour_id, person_id, district, institution_id, kind, start_date, end_date"
+	 " FROM treatment" IN_DISTRICT("district") " ORDER BY id"},
+	{"deaths", death_columns,
+	 "SELECT id, person_id, district, institution_id, id_number, name, sex, birth_date,"
+	 " death_date, cause_icd10 FROM death_record" IN_DISTRICT("district") " ORDER BY id"},
+	{"populations", population_columns,
+	 "SELECT district, year, sex, age_group, count FROM population" IN_DISTRICT("district")
+	 " ORDER BY district, year, sex, age_group"},
+	{"canreg5", canreg5_columns,
+	 "SELECT p.id, p.id * 10000 + t.primary_seq, p.name, '', p.sex, replace(p.birth_date, '-', ''),"
+	 " CASE WHEN p.birth_date IS NULL THEN 999 ELSE"
+	 " CAST(substr(t.incidence_date, 1, 4) AS INTEGER) - CAST(substr(p.birth_date, 1, 4) AS INTEGER)"
+	 " - CASE WHEN substr(t.incidence_date, 6, 5) < substr(p.birth_date, 6, 5) THEN 1 ELSE 0 END END,"
+	 " replace(t.incidence_date, '-', ''), replace(substr(t.topography, 2), '.', ''), t.morphology,"
+	 " t.behaviour, coalesce(t.grade, '9'), t.basis, t.icd10, t.stage, t.district,"
+	 " CASE p.vital_status WHEN 'alive' THEN '1' WHEN 'dead' THEN '2' ELSE '9' END,"
+	 " t.primary_seq, t.institution_id"
+	 " FROM tumour t JOIN person p ON p.id = t.person_id" IN_DISTRICT("t.district")
+	 " ORDER BY p.id, t.primary_seq"},
+};
+
+static const struct export_list *
+find_list(const char *name)
+{
+	for (size_t i = 0; name && i < sizeof(lists) / sizeof(lists[0]); i++)
+		if (strcmp(lists[i].name, name) == 0)
+			return &lists[i];
+	return NULL;
+}
+
+const char *
+fg_export_list_name(size_t i)
+{
+	return i < sizeof(lists) / sizeof(lists[0]) ? lists[i].name : NULL;
+}
+
+const struct fg_export_column *
+fg_export_columns(const char *name, int *ncolumns)
+{
+	const struct export_list *l = find_list(name);
+	int n = 0;
+
+	while (l && l->columns[n].name)
+		n++;
+	*ncolumns = n;
+	return l ? l->columns : NULL;
+}
+
+fg_rc
+fg_export_run(fg_store *store, const char *name, const char *district, fg_export_row_fn fn,
+	      void *userdata, struct fg_error *err)
+{
+	const struct export_list *l = find_list(name);
+	const char *cells[MAX_COLUMNS];
+	int n = 0;
+	bool row = true;
+	fg_stmt *st;
+	fg_rc rc;
+
+	if (l == NULL) {
+		fg_error_set(err, FG_INVALID, "list", "list \"%s\" does not exist", name ? name : "");
+		fg_error_hint(err, "Export persons, tumours, treatments, deaths, populations or canreg5.");
+		return FG_INVALID;
+	}
+	fg_export_columns(name, &n);
+	rc = fg_store_prepare(store, l->sql, &st, err);
+	if (rc != FG_OK)
+		return rc;
+	fg_stmt_bind_text(st, 1, district ? district : "");
+	while (rc == FG_OK && (rc = fg_stmt_step(st, &row, err)) == FG_OK && row) {
+		for (int i = 0; i < n; i++)
+			cells[i] = fg_stmt_is_null(st, i) ? "" : fg_stmt_text(st, i);
+		rc = fn(cells, n, userdata, err);
+	}
+	fg_stmt_reset(st);
+	return rc;
+}
