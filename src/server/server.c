@@ -20,6 +20,7 @@
 #include "fangai/util.h"
 #include "server.h"
 #include "server_audit.h"
+#include "server_session.h"
 
 #define MAX_WORKER_STORES 256
 #define ARENA_CAP (64u << 20)
@@ -58,15 +59,20 @@ server_write_unlock(void)
 }
 
 /*
- * A worker reads far more than it writes: map the database file into
- * memory and keep a larger page cache, so that reads skip system calls.
+ * A worker reads far more than it writes: keep a larger page cache, and
+ * leave checkpoints to the checkpointer.  No memory map: SQLite drops a
+ * connection's pages (and its map) whenever another connection has
+ * committed, which the audit writer does many times a second, and
+ * unmapping costs more than reading the few pages of a lookup again.
  */
 static fg_rc
 tune_store(fg_store *store, struct fg_error *err)
 {
 	if (strcmp(fg_store_backend(store), "sqlite") != 0)
 		return FG_OK;
-	return fg_store_exec(store, "PRAGMA mmap_size = 4294967296; PRAGMA cache_size = -32768", err);
+	if (audit_no_autocheckpoint(store, err) != FG_OK)
+		return err->code;
+	return fg_store_exec(store, "PRAGMA cache_size = -32768", err);
 }
 
 static fg_store *
@@ -200,6 +206,7 @@ authenticate(struct request *req)
 	bool cookie;
 	const char *token = req_session_token(req, &cookie);
 	const char *csrf;
+	unsigned gen;
 	fg_rc rc;
 
 	if (token == NULL) {
@@ -207,12 +214,18 @@ authenticate(struct request *req)
 			    "Log in with POST /api/login and send the session cookie or a bearer token.");
 		return false;
 	}
-	rc = fg_session_check(req->store, token, &req->config->policy, (int64_t)time(NULL),
-			      &req->session, &err);
+	if (session_cache_get(token, &gen, &req->session, &req->scope))
+		rc = FG_OK;
+	else {
+		rc = fg_session_check(req->store, token, &req->config->policy, (int64_t)time(NULL),
+				      &req->session, &err);
+		if (rc == FG_OK)
+			rc = fg_scope_for(req->store, &req->session.user, &req->scope, &err);
+		if (rc == FG_OK)
+			session_cache_put(token, gen, &req->session, &req->scope);
+	}
 	if (rc == FG_OK && strcmp(req->session.kind, cookie ? "cookie" : "bearer") != 0)
 		rc = fg_error_set(&err, FG_NOTFOUND, "session", "session is not valid");
-	if (rc == FG_OK)
-		rc = fg_scope_for(req->store, &req->session.user, &req->scope, &err);
 	if (rc == FG_NOTFOUND) {
 		reply_error(req, 401, "session", "session is not valid", "It has ended, expired or never existed.",
 			    "Log in again.");
@@ -505,7 +518,7 @@ server_run(const struct server_config *cfg)
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
-	if (audit_queue_start(cfg->db, &err) != FG_OK) {
+	if (audit_queue_start(cfg->db, cfg->audit_sync_os, &err) != FG_OK) {
 		fprintf(stderr, "fangai: error: %s\n", err.message);
 		return 2;
 	}

@@ -36,6 +36,7 @@ struct server_config {
 	size_t max_body;		/* bytes; larger bodies get 413 */
 	size_t max_head;		/* request line and headers: 414/431 beyond */
 	struct fg_session_policy policy;
+	bool audit_sync_os;		/* reply once audit entries reach the OS, not the disk */
 	const char *port_file;		/* write the bound port here once listening */
 	const char *web_dir;		/* the web UI's static files; NULL: none */
 	const char *vendor_dir;		/* npm modules for /vendor/ (server_static.c) */
