@@ -59,20 +59,16 @@ server_write_unlock(void)
 }
 
 /*
- * A worker reads far more than it writes: keep a larger page cache, and
- * leave checkpoints to the checkpointer.  No memory map: SQLite drops a
- * connection's pages (and its map) whenever another connection has
- * committed, which the audit writer does many times a second, and
- * unmapping costs more than reading the few pages of a lookup again.
+ * Workers leave checkpoints to the checkpointer (server_audit.c), so that
+ * no request waits for one.  No memory map: SQLite drops a connection's
+ * pages (and unmaps its map) whenever another connection has committed,
+ * which the audit writer does many times a second, and unmapping costs
+ * more than reading the few pages of a lookup again.
  */
 static fg_rc
 tune_store(fg_store *store, struct fg_error *err)
 {
-	if (strcmp(fg_store_backend(store), "sqlite") != 0)
-		return FG_OK;
-	if (audit_no_autocheckpoint(store, err) != FG_OK)
-		return err->code;
-	return fg_store_exec(store, "PRAGMA cache_size = -32768", err);
+	return audit_no_autocheckpoint(store, err);
 }
 
 static fg_store *
