@@ -103,6 +103,12 @@ $(B)/fuzz/fuzz_cli: $(CLI_PARTS) $(B)/gen/commands.def
 $(B)/fuzz/fuzz_cli: FUZZ_LINK = $(CLI_PARTS)
 $(B)/fuzz/fuzz_cli: CPPFLAGS_ALL += -I$(B)/gen
 
+# The server's harnesses run requests through its routing: they link src/server.
+SERVER_PARTS := $(filter $(B)/src/server/%,$(CLI_OBJ))
+SERVER_FUZZ := $(addprefix $(B)/fuzz/fuzz_,api_json fhir_resource fhir_search http_path)
+$(SERVER_FUZZ): $(SERVER_PARTS) tests/fuzz/fuzz_server.h
+$(SERVER_FUZZ): FUZZ_LINK = $(SERVER_PARTS)
+
 $(B)/fuzz/%: tests/fuzz/%.c $(B)/libfangai.a
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"

@@ -185,7 +185,20 @@ req_session_token(const struct request *req, bool *cookie)
 	if (auth != NULL && strncasecmp(auth, "Bearer ", 7) == 0)
 		return auth + 7;
 	*cookie = true;
-	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, "fg_session");
+	return req->lookup(req, REQUEST_COOKIE, "fg_session");
+}
+
+/* The lookup of requests that came over HTTP: libmicrohttpd parsed them. */
+static const char *
+connection_value(const struct request *req, enum request_value kind, const char *name)
+{
+	static const enum MHD_ValueKind kinds[] = {
+		[REQUEST_HEADER] = MHD_HEADER_KIND,
+		[REQUEST_QUERY] = MHD_GET_ARGUMENT_KIND,
+		[REQUEST_COOKIE] = MHD_COOKIE_KIND,
+	};
+
+	return MHD_lookup_connection_value(req->conn, kinds[kind], name);
 }
 
 static bool
@@ -244,8 +257,8 @@ authenticate(struct request *req)
 	return true;
 }
 
-static void
-dispatch(struct request *req)
+void
+server_dispatch(struct request *req)
 {
 	const struct route *found = NULL;
 	char allow[64] = "";
@@ -342,6 +355,7 @@ ctx_new(struct MHD_Connection *conn, const char *url, const char *method)
 	fg_arena_init(&ctx->arena, ARENA_CAP);
 	ctx->req.config = config;
 	ctx->req.conn = conn;
+	ctx->req.lookup = connection_value;
 	ctx->req.arena = &ctx->arena;
 	ctx->req.method = fg_arena_strdup(&ctx->arena, method);
 	ctx->req.path = fg_arena_strdup(&ctx->arena, url);
@@ -433,7 +447,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		reply_header(req, MHD_HTTP_HEADER_RETRY_AFTER, "5");
 		return send_early(ctx, 503, NULL, "database is unavailable", NULL);
 	}
-	dispatch(req);
+	server_dispatch(req);
 	if (req->naudit == 0 || req->audit_written)
 		return send_request_reply(ctx);
 	MHD_suspend_connection(conn);
