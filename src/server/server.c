@@ -34,9 +34,18 @@ struct conn_ctx {
 	bool too_large;
 	atomic_bool ready;		/* the audit is written; the reply may go */
 	bool audit_failed;
+	bool working;			/* counted in `working` */
 };
 
+/*
+ * Requests begun (headers read, until the reply is sent), which a graceful
+ * stop waits for; and requests at work (their body read, being handled or
+ * waiting for their audit entry), which --max-inflight limits.  A body
+ * still arriving holds no working slot, so slow uploads cannot starve the
+ * others: they are bounded by the connection limits and the timeout.
+ */
 static atomic_int inflight;
+static atomic_int working;
 static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 static const struct server_config *config;
 
@@ -315,6 +324,8 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 	if (ctx == NULL)
 		return;
+	if (ctx->working)
+		atomic_fetch_sub(&working, 1);
 	ctx_free(ctx);
 	*con_cls = NULL;
 	atomic_fetch_sub(&inflight, 1);
@@ -368,6 +379,13 @@ ctx_new(struct MHD_Connection *conn, const char *url, const char *method)
 	return ctx;
 }
 
+static enum MHD_Result
+send_busy(struct conn_ctx *ctx)
+{
+	reply_header(&ctx->req, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+	return send_early(ctx, 503, NULL, "server is busy", "Retry after a second.");
+}
+
 /* First call for a request: answer overload and oversized bodies before reading them. */
 static enum MHD_Result
 on_headers(struct conn_ctx *ctx)
@@ -375,10 +393,9 @@ on_headers(struct conn_ctx *ctx)
 	const char *length = req_header(&ctx->req, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	int64_t n = 0;
 
-	if (atomic_fetch_add(&inflight, 1) >= (int)config->max_inflight) {
-		reply_header(&ctx->req, MHD_HTTP_HEADER_RETRY_AFTER, "1");
-		return send_early(ctx, 503, NULL, "server is busy", "Retry after a second.");
-	}
+	atomic_fetch_add(&inflight, 1);
+	if (atomic_load(&working) >= (int)config->max_inflight)
+		return send_busy(ctx);
 	if (length != NULL && (fg_parse_int64(length, "Content-Length", 0, INT64_MAX, &n, NULL) != FG_OK ||
 			       (uint64_t)n > config->max_body)) {
 		ctx->too_large = true;
@@ -440,6 +457,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	}
 	if (ctx->too_large)
 		return send_early(ctx, 413, "body", "request body is too large", NULL);
+	ctx->working = true;
+	if (atomic_fetch_add(&working, 1) >= (int)config->max_inflight)
+		return send_busy(ctx);
 	req->body = ctx->body;
 	req->body_len = ctx->body_len;
 	req->store = thread_store();
