@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "fangai/log.h"
 #include "server_audit.h"
@@ -28,6 +29,7 @@
 #define RING 16384
 #define BATCH 1024
 #define CHECKPOINT_MS 250
+#define GROUP_US 1000		/* at most one commit a millisecond */
 
 struct job {
 	struct request *req;
@@ -91,17 +93,37 @@ write_batch(const struct job *jobs, size_t n)
 		jobs[i].done(jobs[i].req, ok);
 }
 
+static int64_t
+monotonic_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/*
+ * Commit at most once every GROUP_US: when a commit was quicker (entries
+ * handed to the operating system, or a fast disk), the requests arriving
+ * meanwhile join the next one.  Fewer commits write fewer pages, and make
+ * the workers' connections drop their page caches less often.
+ */
 static void *
 writer(void *arg)
 {
 	static struct job jobs[BATCH];
+	int64_t began, spent;
 	size_t n;
 
 	for (;;) {
 		n = take_batch(jobs);
 		if (n == 0)
 			break;
+		began = monotonic_us();
 		write_batch(jobs, n);
+		spent = monotonic_us() - began;
+		if (spent < GROUP_US)
+			usleep((useconds_t)(GROUP_US - spent));
 	}
 	return NULL;
 }
