@@ -4,7 +4,7 @@
 #   make run      create the demo city under var/, its accounts, and serve it
 #   make check    every test, built with AddressSanitizer and UBSan
 #   make check-long  the long reliability runs: 200 crash-loop cycles per writer,
-#                 and fault injection at every SQLite allocation
+#                 fault injection at every SQLite allocation, 30 s overload floods
 #   make bench    the benchmarks under bench/, on the release build
 #
 # Sources are found by wildcard: a new lib/<subsystem>/*.c, src/{cli,server}/*.c or
@@ -103,6 +103,12 @@ $(B)/fuzz/fuzz_cli: $(CLI_PARTS) $(B)/gen/commands.def
 $(B)/fuzz/fuzz_cli: FUZZ_LINK = $(CLI_PARTS)
 $(B)/fuzz/fuzz_cli: CPPFLAGS_ALL += -I$(B)/gen
 
+# The server's harnesses run requests through its routing: they link src/server.
+SERVER_PARTS := $(filter $(B)/src/server/%,$(CLI_OBJ))
+SERVER_FUZZ := $(addprefix $(B)/fuzz/fuzz_,api_json fhir_resource fhir_search http_path)
+$(SERVER_FUZZ): $(SERVER_PARTS) tests/fuzz/fuzz_server.h
+$(SERVER_FUZZ): FUZZ_LINK = $(SERVER_PARTS)
+
 $(B)/fuzz/%: tests/fuzz/%.c $(B)/libfangai.a
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
@@ -123,6 +129,7 @@ check-long:
 	@$(MAKE) -s --no-print-directory VARIANT=asan unit-tests
 	@CRASH_CYCLES=$(CRASH_CYCLES) FANGAI_BUILD=build/asan tests/run cli/crash
 	@FANGAI_FAULT_STRIDE=1 FANGAI_BUILD=build/asan VERBOSE=1 tests/run unit/test_faults
+	@OVERLOAD_SECONDS=30 FANGAI_BUILD=build/asan VERBOSE=1 tests/run cli/server-overload
 
 FUZZ_SECONDS ?= 300
 fuzz:

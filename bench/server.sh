@@ -3,11 +3,15 @@
 # over a synthetic city of BENCH_PERSONS (default 1,000,000) persons, with
 # wrk on loopback: requests per second and latency percentiles.  Every
 # request is authenticated, scoped and written to the audit log (group
-# commit, synchronous=FULL) before its reply, as in production.  Beside it,
-# nginx serving one such Patient as a static file, when nginx is installed.
-# Then transaction Bundle ingest: BENCH_BUNDLES (default 40) Bundles of 500
-# new Patients each, four clients at once, each Bundle one transaction
-# with its audit entries.
+# commit) before its reply, as in production: once with the entry synced to
+# disk before the reply (--audit-sync disk, the default), once handed to the
+# operating system (--audit-sync os), and with four times the connections.
+# Beside it, nginx serving one such Patient as a static file (an unprivileged
+# process with its own configuration), when nginx is installed.  Then
+# transaction Bundle ingest: BENCH_BUNDLES (default 40) Bundles of 500 new
+# Patients each, four clients at once, each Bundle one transaction with its
+# audit entries.  Each figure is printed with the load average (1 minute)
+# before and after it: the cores may be shared.
 #
 # BENCH_SERVER_DB reuses a database made before (it must hold the city).
 set -u
@@ -33,11 +37,15 @@ fi
 PERSONS=$(sqlite3 "$DB" "SELECT count(*) FROM person")
 user="bench.$$"
 pw=$("$F" user add --db "$DB" --institution 1 --username "$user" --role registry | sed -n 's/^password: //p')
-rm -f "$WORK/port"
-"$F" serve --db "$DB" --port 0 --port-file "$WORK/port" --threads "$THREADS" 2>"$WORK/server.log" &
-SERVER_PID=$!
-for _ in $(seq 1 100); do [ -s "$WORK/port" ] && break; sleep 0.1; done
-BASE="http://127.0.0.1:$(cat "$WORK/port")"
+start_server() {	# extra options of fangai serve
+	[ -n "$SERVER_PID" ] && kill -TERM "$SERVER_PID" && wait "$SERVER_PID"
+	rm -f "$WORK/port"
+	"$F" serve --db "$DB" --port 0 --port-file "$WORK/port" --threads "$THREADS" "$@" 2>"$WORK/server.log" &
+	SERVER_PID=$!
+	for _ in $(seq 1 100); do [ -s "$WORK/port" ] && break; sleep 0.1; done
+	BASE="http://127.0.0.1:$(cat "$WORK/port")"
+}
+start_server
 token=$(curl -s -H 'Content-Type: application/json' \
 	-d "{\"username\":\"$user\",\"password\":\"$pw\",\"client\":\"api\"}" "$BASE/api/login" |
 	sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
@@ -52,19 +60,87 @@ request = function()
 end
 LUA
 
-report() {	# label, wrk output file
+load() { cut -d' ' -f1 /proc/loadavg; }
+
+report() {	# label, wrk output file, load average before
 	local rps p50 p99
 	rps=$(sed -n 's/^Requests\/sec: *//p' "$2")
 	p50=$(awk '$1 == "50%" {print $2}' "$2")
 	p99=$(awk '$1 == "99%" {print $2}' "$2")
-	printf '%-44s %10s req/s   p50 %-8s p99 %s\n' "$1" "$rps" "$p50" "$p99"
+	printf '%-46s %10s req/s   p50 %-8s p99 %-8s load %s..%s\n' "$1" "$rps" "$p50" "$p99" "$3" "$(load)"
 	grep -E 'Non-2xx|Socket errors' "$2" | sed 's/^/    /'
 }
 
+read_run() {	# label, connections
+	local before
+	before=$(load)
+	wrk -t2 -c"$2" -d"${DURATION}s" --latency -s "$WORK/read.lua" "$BASE" >"$WORK/wrk.txt" 2>&1
+	report "$1" "$WORK/wrk.txt" "$before"
+}
+
 echo "FHIR read by id, $PERSONS patients, $CONNECTIONS connections, ${DURATION}s, $THREADS server threads, $(nproc) cores"
-wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$WORK/read.lua" "$BASE" >"$WORK/wrk.txt" 2>&1
-report "fangai GET /fhir/Patient/{id} (audited)" "$WORK/wrk.txt"
+read_run "fangai GET /fhir/Patient/{id}, audit on disk" "$CONNECTIONS"
+read_run "  the same, $((CONNECTIONS * 4)) connections" "$((CONNECTIONS * 4))"
 echo "audit entries written: $(( $(sqlite3 "$DB" "SELECT count(*) FROM audit_log") - audit_before ))"
+start_server --audit-sync os
+read_run "fangai, audit handed to the OS (--audit-sync os)" "$CONNECTIONS"
+start_server
+
+# nginx serving the bytes of one Patient as a static file: its own
+# configuration and directory, as an unprivileged user (nobody when this
+# runs as root), two workers like the two cores.
+nginx_run() {
+	local dir as=() port
+	port=$((20000 + RANDOM % 20000))
+	while ss -Hltn "sport = :$port" | grep -q .; do port=$((port + 1)); done
+	dir=$(mktemp -d "${TMPDIR:-/tmp}/fangai-nginx.XXXXXX")
+	chmod 755 "$dir"
+	mkdir -p "$dir/www" "$dir/tmp"
+	curl -s -H "Authorization: Bearer $token" "$BASE/fhir/Patient/1" >"$dir/www/patient.json"
+	cat >"$dir/nginx.conf" <<CONF
+worker_processes 2;
+daemon off;
+pid $dir/nginx.pid;
+error_log $dir/error.log;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	client_body_temp_path $dir/tmp/body;
+	proxy_temp_path $dir/tmp/proxy;
+	fastcgi_temp_path $dir/tmp/fastcgi;
+	uwsgi_temp_path $dir/tmp/uwsgi;
+	scgi_temp_path $dir/tmp/scgi;
+	types { application/fhir+json json; }
+	server { listen 127.0.0.1:$port; root $dir/www; }
+}
+CONF
+	if [ "$(id -u)" -eq 0 ]; then
+		chown -R nobody "$dir"
+		as=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+	fi
+	"${as[@]}" nginx -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf" &
+	local pid=$! up=
+	for _ in $(seq 1 50); do
+		curl -sf -o /dev/null "http://127.0.0.1:$port/patient.json" && up=1 && break
+		sleep 0.1
+	done
+	if [ -z "$up" ]; then
+		echo "nginx did not start: $(tail -1 "$dir/error.log")"
+	else
+		local before
+		before=$(load)
+		wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$port/patient.json" >"$WORK/wrk-nginx.txt" 2>&1
+		report "nginx, the same bytes as a static file" "$WORK/wrk-nginx.txt" "$before"
+	fi
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	rm -rf "$dir"
+}
+if command -v nginx >/dev/null; then
+	nginx_run
+else
+	echo "nginx is not installed (scripts/bootstrap installs nginx-light): no static-file comparison"
+fi
 
 # bundles FIRST COUNT SIZE DIR: write COUNT transaction Bundles of SIZE new
 # Patients with valid resident ID numbers of district 650102 (not used by
@@ -106,33 +182,14 @@ mkdir -p "$WORK/bundles"
 first=$(sqlite3 "$DB" "SELECT count(*) FROM person WHERE id_number LIKE '650102%'")
 bundles "$first" "$BUNDLES" 500 "$WORK/bundles"
 before=$(sqlite3 "$DB" "SELECT count(*) FROM person")
+lb=$(load)
 start=$(date +%s.%N)
 ls "$WORK"/bundles/bundle-*.json | xargs -P 4 -I{} curl -s -o /dev/null -w '%{http_code}\n' \
 	-H "Authorization: Bearer $token" -H 'Content-Type: application/fhir+json' \
 	--data-binary @{} "$BASE/fhir" >"$WORK/codes"
 end=$(date +%s.%N)
 stored=$(( $(sqlite3 "$DB" "SELECT count(*) FROM person") - before ))
-awk -v n="$stored" -v s="$start" -v e="$end" -v b="$BUNDLES" 'BEGIN {
-	printf "%-44s %10.0f resources/s (%d Bundles of 500 in %.2f s)\n", "transaction Bundle ingest, 4 clients", n / (e - s), b, e - s }'
+awk -v n="$stored" -v s="$start" -v e="$end" -v b="$BUNDLES" -v l="$lb..$(load)" 'BEGIN {
+	printf "%-46s %10.0f resources/s (%d Bundles of 500 in %.2f s)   load %s\n", "transaction Bundle ingest, 4 clients", n / (e - s), b, e - s, l }'
 grep -vc '^200$' "$WORK/codes" | awk '$1 > 0 {print "    " $1 " Bundles refused"}'
 
-if command -v nginx >/dev/null; then
-	mkdir -p "$WORK/nginx/www"
-	curl -s -H "Authorization: Bearer $token" "$BASE/fhir/Patient/1" >"$WORK/nginx/www/patient.json"
-	cat >"$WORK/nginx/nginx.conf" <<CONF
-worker_processes 2;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log;
-events { worker_connections 1024; }
-http {
-	access_log off;
-	server { listen 127.0.0.1:18089; root $WORK/nginx/www; }
-}
-CONF
-	nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" && sleep 0.5
-	wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:18089/patient.json" >"$WORK/wrk-nginx.txt" 2>&1
-	report "nginx, the same bytes as a static file" "$WORK/wrk-nginx.txt"
-	kill "$(cat "$WORK/nginx/nginx.pid")"
-else
-	echo "nginx is not installed: no static-file comparison"
-fi

@@ -24,6 +24,8 @@ static const struct cli_option serve_options[] = {
 	{"max-head", "BYTES", "room for the request line and headers (default 16384)"},
 	{"idle-timeout", "SECONDS", "end sessions unused this long (default 1800)"},
 	{"session-lifetime", "SECONDS", "end sessions this long after login (default 43200)"},
+	{"audit-sync", "disk|os", "answer a read once its audit entry is on disk (default) or handed to the\n"
+	 "operating system (synced within a quarter of a second)"},
 	{"web", "DIR", "serve the web UI from DIR (default: web/ beside data/; \"none\" for no UI)"},
 	{"vendor", "DIR", "npm modules for /vendor/ (default: node_modules/ beside web/)"},
 	CLI_OPT_END,
@@ -74,6 +76,19 @@ web_dirs(struct cli_args *args, struct server_config *cfg)
 	}
 }
 
+/* --audit-sync disk (the default) or os. */
+static bool
+audit_sync_option(struct cli_args *args, struct server_config *cfg)
+{
+	const char *v = cli_get(args, "audit-sync");
+
+	cfg->audit_sync_os = v != NULL && strcmp(v, "os") == 0;
+	if (v == NULL || strcmp(v, "disk") == 0 || cfg->audit_sync_os)
+		return true;
+	cli_usage_error("serve", "invalid value \"%s\" for --audit-sync: use disk or os", v);
+	return false;
+}
+
 static int
 run_serve(struct cli_args *args)
 {
@@ -99,6 +114,8 @@ run_serve(struct cli_args *args)
 	if (cli_has(args, "listen"))
 		cfg.address = cli_get(args, "listen");
 	cfg.port_file = cli_get(args, "port-file");
+	if (!audit_sync_option(args, &cfg))
+		return EXIT_USAGE;
 	web_dirs(args, &cfg);
 	/* Open once to check the database and bring its schema up to date. */
 	store = cli_open_store(args, false, &status);

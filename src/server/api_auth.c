@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "server.h"
+#include "server_session.h"
 
 static json_object *
 json_user(const struct fg_user *u)
@@ -130,6 +131,7 @@ api_logout(struct request *req)
 	fg_rc rc;
 
 	rc = fg_session_close(req->store, token, (int64_t)time(NULL), &err);
+	session_cache_forget_all();
 	audit_note(req, "logout", audit_result(rc), "session/%lld", (long long)req->session.id);
 	if (rc != FG_OK) {
 		reply_fg_error(req, &err);

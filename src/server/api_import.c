@@ -129,6 +129,8 @@ api_import_persons(struct request *req)
 	opts.institution = inst;
 	rc = fg_import_run(req->store, &opts, &report, &err);
 	unlink(path);
+	if (rc == FG_IO && strcmp(err.field, "encoding") == 0)
+		rc = err.code = FG_INVALID;	/* the upload's bytes are at fault, not the server */
 	if (rc != FG_OK) {
 		hide_path(err.message, sizeof(err.message), path);
 		hide_path(err.detail, sizeof(err.detail), path);

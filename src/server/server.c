@@ -20,6 +20,7 @@
 #include "fangai/util.h"
 #include "server.h"
 #include "server_audit.h"
+#include "server_session.h"
 
 #define MAX_WORKER_STORES 256
 #define ARENA_CAP (64u << 20)
@@ -33,9 +34,18 @@ struct conn_ctx {
 	bool too_large;
 	atomic_bool ready;		/* the audit is written; the reply may go */
 	bool audit_failed;
+	bool working;			/* counted in `working` */
 };
 
+/*
+ * Requests begun (headers read, until the reply is sent), which a graceful
+ * stop waits for; and requests at work (their body read, being handled or
+ * waiting for their audit entry), which --max-inflight limits.  A body
+ * still arriving holds no working slot, so slow uploads cannot starve the
+ * others: they are bounded by the connection limits and the timeout.
+ */
 static atomic_int inflight;
+static atomic_int working;
 static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 static const struct server_config *config;
 
@@ -58,15 +68,16 @@ server_write_unlock(void)
 }
 
 /*
- * A worker reads far more than it writes: map the database file into
- * memory and keep a larger page cache, so that reads skip system calls.
+ * Workers leave checkpoints to the checkpointer (server_audit.c), so that
+ * no request waits for one.  No memory map: SQLite drops a connection's
+ * pages (and unmaps its map) whenever another connection has committed,
+ * which the audit writer does many times a second, and unmapping costs
+ * more than reading the few pages of a lookup again.
  */
 static fg_rc
 tune_store(fg_store *store, struct fg_error *err)
 {
-	if (strcmp(fg_store_backend(store), "sqlite") != 0)
-		return FG_OK;
-	return fg_store_exec(store, "PRAGMA mmap_size = 4294967296; PRAGMA cache_size = -32768", err);
+	return audit_no_autocheckpoint(store, err);
 }
 
 static fg_store *
@@ -183,7 +194,20 @@ req_session_token(const struct request *req, bool *cookie)
 	if (auth != NULL && strncasecmp(auth, "Bearer ", 7) == 0)
 		return auth + 7;
 	*cookie = true;
-	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, "fg_session");
+	return req->lookup(req, REQUEST_COOKIE, "fg_session");
+}
+
+/* The lookup of requests that came over HTTP: libmicrohttpd parsed them. */
+static const char *
+connection_value(const struct request *req, enum request_value kind, const char *name)
+{
+	static const enum MHD_ValueKind kinds[] = {
+		[REQUEST_HEADER] = MHD_HEADER_KIND,
+		[REQUEST_QUERY] = MHD_GET_ARGUMENT_KIND,
+		[REQUEST_COOKIE] = MHD_COOKIE_KIND,
+	};
+
+	return MHD_lookup_connection_value(req->conn, kinds[kind], name);
 }
 
 static bool
@@ -200,6 +224,7 @@ authenticate(struct request *req)
 	bool cookie;
 	const char *token = req_session_token(req, &cookie);
 	const char *csrf;
+	unsigned gen;
 	fg_rc rc;
 
 	if (token == NULL) {
@@ -207,12 +232,18 @@ authenticate(struct request *req)
 			    "Log in with POST /api/login and send the session cookie or a bearer token.");
 		return false;
 	}
-	rc = fg_session_check(req->store, token, &req->config->policy, (int64_t)time(NULL),
-			      &req->session, &err);
+	if (session_cache_get(token, &gen, &req->session, &req->scope))
+		rc = FG_OK;
+	else {
+		rc = fg_session_check(req->store, token, &req->config->policy, (int64_t)time(NULL),
+				      &req->session, &err);
+		if (rc == FG_OK)
+			rc = fg_scope_for(req->store, &req->session.user, &req->scope, &err);
+		if (rc == FG_OK)
+			session_cache_put(token, gen, &req->session, &req->scope);
+	}
 	if (rc == FG_OK && strcmp(req->session.kind, cookie ? "cookie" : "bearer") != 0)
 		rc = fg_error_set(&err, FG_NOTFOUND, "session", "session is not valid");
-	if (rc == FG_OK)
-		rc = fg_scope_for(req->store, &req->session.user, &req->scope, &err);
 	if (rc == FG_NOTFOUND) {
 		reply_error(req, 401, "session", "session is not valid", "It has ended, expired or never existed.",
 			    "Log in again.");
@@ -235,8 +266,8 @@ authenticate(struct request *req)
 	return true;
 }
 
-static void
-dispatch(struct request *req)
+void
+server_dispatch(struct request *req)
 {
 	const struct route *found = NULL;
 	char allow[64] = "";
@@ -293,6 +324,8 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 	if (ctx == NULL)
 		return;
+	if (ctx->working)
+		atomic_fetch_sub(&working, 1);
 	ctx_free(ctx);
 	*con_cls = NULL;
 	atomic_fetch_sub(&inflight, 1);
@@ -333,6 +366,7 @@ ctx_new(struct MHD_Connection *conn, const char *url, const char *method)
 	fg_arena_init(&ctx->arena, ARENA_CAP);
 	ctx->req.config = config;
 	ctx->req.conn = conn;
+	ctx->req.lookup = connection_value;
 	ctx->req.arena = &ctx->arena;
 	ctx->req.method = fg_arena_strdup(&ctx->arena, method);
 	ctx->req.path = fg_arena_strdup(&ctx->arena, url);
@@ -345,6 +379,13 @@ ctx_new(struct MHD_Connection *conn, const char *url, const char *method)
 	return ctx;
 }
 
+static enum MHD_Result
+send_busy(struct conn_ctx *ctx)
+{
+	reply_header(&ctx->req, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+	return send_early(ctx, 503, NULL, "server is busy", "Retry after a second.");
+}
+
 /* First call for a request: answer overload and oversized bodies before reading them. */
 static enum MHD_Result
 on_headers(struct conn_ctx *ctx)
@@ -352,10 +393,9 @@ on_headers(struct conn_ctx *ctx)
 	const char *length = req_header(&ctx->req, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	int64_t n = 0;
 
-	if (atomic_fetch_add(&inflight, 1) >= (int)config->max_inflight) {
-		reply_header(&ctx->req, MHD_HTTP_HEADER_RETRY_AFTER, "1");
-		return send_early(ctx, 503, NULL, "server is busy", "Retry after a second.");
-	}
+	atomic_fetch_add(&inflight, 1);
+	if (atomic_load(&working) >= (int)config->max_inflight)
+		return send_busy(ctx);
 	if (length != NULL && (fg_parse_int64(length, "Content-Length", 0, INT64_MAX, &n, NULL) != FG_OK ||
 			       (uint64_t)n > config->max_body)) {
 		ctx->too_large = true;
@@ -417,6 +457,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	}
 	if (ctx->too_large)
 		return send_early(ctx, 413, "body", "request body is too large", NULL);
+	ctx->working = true;
+	if (atomic_fetch_add(&working, 1) >= (int)config->max_inflight)
+		return send_busy(ctx);
 	req->body = ctx->body;
 	req->body_len = ctx->body_len;
 	req->store = thread_store();
@@ -424,7 +467,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		reply_header(req, MHD_HTTP_HEADER_RETRY_AFTER, "5");
 		return send_early(ctx, 503, NULL, "database is unavailable", NULL);
 	}
-	dispatch(req);
+	server_dispatch(req);
 	if (req->naudit == 0 || req->audit_written)
 		return send_request_reply(ctx);
 	MHD_suspend_connection(conn);
@@ -505,7 +548,7 @@ server_run(const struct server_config *cfg)
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
-	if (audit_queue_start(cfg->db, &err) != FG_OK) {
+	if (audit_queue_start(cfg->db, cfg->audit_sync_os, &err) != FG_OK) {
 		fprintf(stderr, "fangai: error: %s\n", err.message);
 		return 2;
 	}

@@ -36,6 +36,7 @@ struct server_config {
 	size_t max_body;		/* bytes; larger bodies get 413 */
 	size_t max_head;		/* request line and headers: 414/431 beyond */
 	struct fg_session_policy policy;
+	bool audit_sync_os;		/* reply once audit entries reach the OS, not the disk */
 	const char *port_file;		/* write the bound port here once listening */
 	const char *web_dir;		/* the web UI's static files; NULL: none */
 	const char *vendor_dir;		/* npm modules for /vendor/ (server_static.c) */
@@ -45,9 +46,18 @@ struct server_config {
 #define REQUEST_MAX_AUDIT 4
 #define REQUEST_MAX_HEADERS 6
 
+/* What a request carries besides its path and body. */
+enum request_value {
+	REQUEST_HEADER,			/* names compare without case */
+	REQUEST_QUERY,			/* query-string arguments, decoded */
+	REQUEST_COOKIE,
+};
+
 struct request {
 	const struct server_config *config;
 	void *conn;			/* the MHD connection, for the core only */
+	/* A header, query argument or cookie, or NULL: the core reads conn; harnesses their own. */
+	const char *(*lookup)(const struct request *req, enum request_value kind, const char *name);
 	const char *method;
 	const char *path;
 	const char *params[REQUEST_MAX_PARAMS];	/* {placeholders} of the route, in order */
@@ -95,6 +105,14 @@ extern const struct route server_routes[];
 
 /* Run the server until SIGINT or SIGTERM; returns the exit status. */
 int server_run(const struct server_config *config);
+
+/*
+ * Route req (method, path, lookup, store, arena and config set) through
+ * the route table: session, capabilities, handler, or a static file.  The
+ * reply is left in req; audit entries noted are not written.  The core
+ * calls it for every request, the fuzz harnesses directly.
+ */
+void server_dispatch(struct request *req);
 
 /*
  * Serialise the write transactions of the process.  SQLite has one writer

@@ -16,13 +16,13 @@
 const char *
 req_query(const struct request *req, const char *name)
 {
-	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+	return req->lookup(req, REQUEST_QUERY, name);
 }
 
 const char *
 req_header(const struct request *req, const char *name)
 {
-	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+	return req->lookup(req, REQUEST_HEADER, name);
 }
 
 bool

@@ -184,23 +184,21 @@ grep -qi '^Allow: GET, POST' "$WORK/headers"; tap $? "the 405 names the methods 
 
 # --- password change ends sessions ---
 "$F" user passwd c01.clinician >/dev/null
+sleep 1.1	# the server trusts a session it checked for up to a second
 expect_equal "a new password ends the user's sessions" 401 "$(http GET /api/me -H "Authorization: Bearer $TC")"
 
 server_stop
 expect_equal "SIGTERM stops the server cleanly" 0 "$SERVER_STATUS"
 grep -q "fangai: stopped" "$WORK/server.log"; tap $? "the server says it stopped"
 
-# --- overload: one request in progress is the limit; the next gets 503 ---
+# --- a body still arriving holds no working slot (overload: tests/cli/server-overload.sh) ---
 server_start --max-inflight 1 --timeout 2
 exec 3<>"/dev/tcp/127.0.0.1/${BASE##*:}"
 printf 'POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{' >&3
 sleep 0.3
-code=$(curl -s -D "$WORK/headers" -o "$WORK/body" -w '%{http_code}' "$BASE/health")
-expect_equal "beyond the requests in progress the server answers 503" 503 "$code"
-grep -qi '^Retry-After: 1' "$WORK/headers"; tap $? "the 503 says when to retry"
+expect_equal "a slow upload does not take the one working slot" 200 "$(http GET /health)"
 exec 3>&-
 sleep 0.3
-expect_equal "once the request is gone the server answers again" 200 "$(http GET /health)"
 exec 4<>"/dev/tcp/127.0.0.1/${BASE##*:}"
 printf 'GET /health HTTP/1.1\r\n' >&4
 sleep 3
