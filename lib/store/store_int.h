@@ -23,6 +23,7 @@ struct fg_migration {
 
 struct fg_store_backend {
 	const char *name;
+	const char *begin_sql;	/* opens the outermost transaction */
 	/* Open target (backend-specific locator); *handle receives the connection. */
 	fg_rc (*open)(const char *target, const struct fg_store_options *opts,
 		      void **handle, struct fg_error *err);
@@ -44,6 +45,9 @@ struct fg_store_backend {
 	/* Is a transaction open on the connection (whatever the store thinks)? */
 	bool (*in_transaction)(void *handle);
 	const struct fg_migration *migrations;	/* ascending, ends with {0} */
+	/* Turn a migration's SQL into the backend's dialect (*out malloc'd);
+	 * NULL when the migrations run as written. */
+	fg_rc (*translate)(const char *sql, char **out, struct fg_error *err);
 
 	/* Reliability operations (lib/store/backup.c is their caller). */
 	/*
@@ -81,6 +85,7 @@ fg_rc sqlite_holds_data(void *handle, char *table, size_t size, struct fg_error 
 fg_rc sqlite_check(void *handle, struct fg_findings *problems, struct fg_error *err);
 
 extern const struct fg_store_backend fg_store_sqlite_backend;
+extern const struct fg_store_backend fg_store_pg_backend;
 extern const struct fg_migration fg_sqlite_migrations[];
 
 #endif
