@@ -539,3 +539,69 @@ fg_store_migrate(fg_store *store, int *applied, struct fg_error *err)
 		*applied = count;
 	return rc;
 }
+
+static bool
+identifier(const char *s)
+{
+	if (s == NULL || !(*s == '_' || (*s >= 'a' && *s <= 'z')) || strlen(s) > 63)
+		return false;
+	for (; *s; s++)
+		if (!(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
+			return false;
+	return true;
+}
+
+/* fg_store_copy through one prepared INSERT, under a savepoint. */
+static fg_rc
+copy_by_insert(fg_store *store, const char *sql, int ncolumns, const char *const *values,
+	       size_t nrows, struct fg_error *err)
+{
+	fg_stmt *st;
+	bool row;
+	fg_rc rc = fg_store_begin(store, err);
+
+	if (rc != FG_OK)
+		return rc;
+	rc = fg_store_prepare(store, sql, &st, err);
+	for (size_t r = 0; rc == FG_OK && r < nrows; r++) {
+		for (int c = 0; c < ncolumns; c++)
+			fg_stmt_bind_text(st, c + 1, values[r * (size_t)ncolumns + (size_t)c]);
+		rc = fg_stmt_step(st, &row, err);
+		fg_stmt_reset(st);
+	}
+	if (rc == FG_OK)
+		return fg_store_commit(store, err);
+	fg_store_rollback(store);
+	return rc;
+}
+
+fg_rc
+fg_store_copy(fg_store *store, const char *table, const char *const *columns, int ncolumns,
+	      const char *const *values, size_t nrows, struct fg_error *err)
+{
+	char sql[2048];
+	size_t n;
+
+	if (!identifier(table))
+		return fg_error_set(err, FG_INVALID, "table", "invalid table name \"%s\"",
+				    table ? table : "");
+	for (int c = 0; c < ncolumns; c++)
+		if (!identifier(columns[c]))
+			return fg_error_set(err, FG_INVALID, "columns", "invalid column name \"%s\"",
+					    columns[c] ? columns[c] : "");
+	if (ncolumns < 1 || nrows == 0)
+		return FG_OK;
+	heal(store);
+	if (store->be->copy_rows != NULL)
+		return store->be->copy_rows(store->handle, table, columns, ncolumns, values, nrows, err);
+	n = (size_t)snprintf(sql, sizeof(sql), "INSERT INTO %s (", table);
+	for (int c = 0; c < ncolumns && n < sizeof(sql); c++)
+		n += (size_t)snprintf(sql + n, sizeof(sql) - n, "%s%s", c ? ", " : "", columns[c]);
+	for (int c = 0; c < ncolumns && n < sizeof(sql); c++)
+		n += (size_t)snprintf(sql + n, sizeof(sql) - n, "%s", c ? ", ?" : ") VALUES (?");
+	if (n + 2 >= sizeof(sql))
+		return fg_error_set(err, FG_INVALID, "columns", "too many columns (%d) for table \"%s\"",
+				    ncolumns, table);
+	snprintf(sql + n, sizeof(sql) - n, ")");
+	return copy_by_insert(store, sql, ncolumns, values, nrows, err);
+}

@@ -73,6 +73,11 @@ struct fg_store_backend {
 	 * the backend's own checks (structure, indexes, foreign keys). */
 	fg_rc (*check)(void *handle, struct fg_findings *problems,
 		       struct fg_error *err);
+	/* Bulk append of fg_store_copy() (NULL: one prepared INSERT per row);
+	 * the names are checked identifiers. */
+	fg_rc (*copy_rows)(void *handle, const char *table, const char *const *columns,
+			   int ncolumns, const char *const *values, size_t nrows,
+			   struct fg_error *err);
 };
 
 /* The backend and connection of an open store, for lib/store/backup.c. */

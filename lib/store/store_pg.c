@@ -49,7 +49,6 @@ pg_result_error(const PGresult *res, PGconn *conn, struct fg_error *err, const c
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 
-	if (getenv("FG_PG_DEBUG")) fprintf(stderr, "PGDEBUG %s: %s\n", state ? state : "", msg ? msg : PQerrorMessage(conn));
 	if (msg == NULL)
 		msg = PQerrorMessage(conn);
 	if (state != NULL && strncmp(state, "23", 2) == 0) {
@@ -171,11 +170,32 @@ next_type(const PGresult *res, Oid current)
 	return 0;
 }
 
+/*
+ * PQprepare, inside a transaction under a savepoint: a statement the
+ * server refuses must not abort the caller's transaction.
+ */
+static PGresult *
+prepare_once(struct pg_stmt *s, const char *text, const Oid *types)
+{
+	PGconn *conn = s->conn->conn;
+	bool guard = PQtransactionStatus(conn) == PQTRANS_INTRANS;
+	PGresult *res;
+
+	if (guard)
+		PQclear(PQexec(conn, "SAVEPOINT fg_prepare"));
+	res = PQprepare(conn, s->name, text, s->nparams, types);
+	if (guard && PQresultStatus(res) != PGRES_COMMAND_OK)
+		PQclear(PQexec(conn, "ROLLBACK TO fg_prepare"));
+	if (guard)
+		PQclear(PQexec(conn, "RELEASE fg_prepare"));
+	return res;
+}
+
 /* Prepare text as s->name, giving parameters types where the server asks. */
 static PGresult *
 prepare_typed(struct pg_stmt *s, const char *text, Oid *types)
 {
-	PGresult *res = PQprepare(s->conn->conn, s->name, text, s->nparams, types);
+	PGresult *res = prepare_once(s, text, types);
 	int last = 0;		/* the parameter typed last */
 
 	for (int tries = 0; tries < 3 * s->nparams; tries++) {
@@ -192,7 +212,7 @@ prepare_typed(struct pg_stmt *s, const char *text, Oid *types)
 		types[n - 1] = next;
 		last = n;
 		PQclear(res);
-		res = PQprepare(s->conn->conn, s->name, text, s->nparams, types);
+		res = prepare_once(s, text, types);
 	}
 	return res;
 }
@@ -221,7 +241,7 @@ pg_prepare(void *handle, const char *sql, void **out, struct fg_error *err)
 	res = prepare_typed(s, text, types);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		rc = pg_result_error(res, c->conn, err, "prepare a database statement");
-		fg_error_hint(err, "Statement: %.200s", sql); if (getenv("FG_PG_DEBUG")) fprintf(stderr, "PGSQL %s\n", sql);
+		fg_error_hint(err, "Statement: %.200s", sql);
 		goto out;
 	}
 	*out = s;
@@ -542,4 +562,5 @@ const struct fg_store_backend fg_store_pg_backend = {
 	.restore = pg_restore_from,
 	.holds_data = pg_holds_data,
 	.check = pg_check,
+	.copy_rows = pg_copy_rows,
 };

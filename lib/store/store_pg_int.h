@@ -44,6 +44,6 @@ fg_rc pg_restore_from(void *handle, const char *source, struct fg_error *err);
 fg_rc pg_holds_data(void *handle, char *table, size_t size, struct fg_error *err);
 fg_rc pg_check(void *handle, struct fg_findings *problems, struct fg_error *err);
 fg_rc pg_copy_rows(void *handle, const char *table, const char *const *columns,
-		   int ncolumns, const char *const *values, int nrows, struct fg_error *err);
+		   int ncolumns, const char *const *values, size_t nrows, struct fg_error *err);
 
 #endif

@@ -62,7 +62,7 @@ expect_equal "in situ tumours are not counted" \
 	"$(($(wc -l <"$WORK/cases.csv") - 1))" \
 	"$("$F" stats rates --format csv | awk -F, 'NR == 2 { print $1 }')"
 
-rm -f "$FANGAI_DB"
+reset_db
 "$F" init >/dev/null && "$F" synth --persons 20 --seed 7 --quiet >/dev/null
 expect_status 1 "rates over a database without population are refused" "$F" stats rates
 expect_output "with a hint to import it" 'registry population import'

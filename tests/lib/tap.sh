@@ -70,3 +70,22 @@ sql() {
 	*) sqlite3 "$FANGAI_DB" "$1" ;;
 	esac
 }
+
+# sql_csv QUERY: the result as CSV with a header line.
+sql_csv() {
+	case "$FANGAI_DB" in
+	postgresql://*) psql -X -q --csv -v ON_ERROR_STOP=1 -d "$FANGAI_DB" -c "$1" ;;
+	*) sqlite3 -csv -header "$FANGAI_DB" "$1" ;;
+	esac
+}
+
+# reset_db: make the test database empty again (a new file, or a new schema).
+reset_db() {
+	case "$FANGAI_DB" in
+	postgresql://*)
+		psql -X -q -v ON_ERROR_STOP=1 -d "$FANGAI_DB" \
+			-c "DROP SCHEMA public CASCADE; CREATE SCHEMA public" >/dev/null 2>&1
+		;;
+	*) rm -f "$FANGAI_DB" ;;
+	esac
+}
