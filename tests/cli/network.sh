@@ -2,6 +2,7 @@
 # seed gives the same network; every generated row obeys the rules (state machine,
 # capacity, access); and the referral indicators agree with an independent computation
 # in R (tests/data/network/indicators.R, expected values checked in).
+# backends: sqlite postgresql
 . "$(dirname "$0")/../lib/tap.sh"
 D=$(cd "$(dirname "$0")/../data/network" && pwd)
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/cli/registry.sh: duplicates inside the person registry -- scan, review queue,
 # merge with a record of what moved, and un-merge.
+# backends: sqlite postgresql
 . "$(dirname "$0")/../lib/tap.sh"
 
 "$F" init >/dev/null && "$F" synth --persons 0 --quiet >/dev/null

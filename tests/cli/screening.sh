@@ -3,6 +3,7 @@
 # command: enrolment of a district, questionnaires, exams, outcomes,
 # worklists, indicators, programme versions, and every refusal storing
 # nothing.  Today is fixed at 2026-06-30.
+# backends: sqlite postgresql
 . "$(dirname "$0")/../lib/tap.sh"
 
 "$F" init >/dev/null

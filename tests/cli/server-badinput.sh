@@ -3,6 +3,7 @@
 # few built here: invalid UTF-8, a NUL byte, an oversized body, a garbled
 # If-Match) gets its 4xx with a field-level error, never a 5xx, and
 # stores nothing.
+# backends: sqlite postgresql
 . "$(dirname "$0")/../lib/server.sh"
 
 city 100
