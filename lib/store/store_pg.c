@@ -278,21 +278,18 @@ pg_reset(void *stmt)
 	clear_values(s);
 }
 
+/*
+ * The store finalizes its statements when it closes the connection, which
+ * ends their server-side prepared statements too: no DEALLOCATE round trips.
+ */
 static void
 pg_finalize(void *stmt)
 {
 	struct pg_stmt *s = stmt;
-	char sql[48];
 
 	if (s == NULL)
 		return;
 	pg_reset(s);
-	/* Deallocate only on a live connection outside a failed transaction. */
-	if (PQstatus(s->conn->conn) == CONNECTION_OK &&
-	    PQtransactionStatus(s->conn->conn) == PQTRANS_IDLE) {
-		snprintf(sql, sizeof(sql), "DEALLOCATE %s", s->name);
-		PQclear(PQexec(s->conn->conn, sql));
-	}
 	free(s->values);
 	free(s);
 }
