@@ -13,7 +13,7 @@
 VARIANT ?= release
 B := build/$(VARIANT)
 
-PKGS := sqlite3 libutf8proc opencc json-c libmicrohttpd libsodium xlsxwriter
+PKGS := sqlite3 libutf8proc opencc json-c libmicrohttpd libsodium xlsxwriter libpq
 CC ?= cc
 WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
         -Wno-unused-parameter -Wvla

@@ -4,7 +4,8 @@
  *
  * A store is opened from a URI ("sqlite:PATH", a plain path, or ":memory:")
  * and speaks portable SQL: `?` placeholders, RETURNING for generated keys,
- * ISO-8601 text for dates.  The backend (SQLite today) is chosen by the URI;
+ * ISO-8601 text for dates.  The backend (SQLite or PostgreSQL) is chosen by
+ * the URI ("postgresql://..." for PostgreSQL);
  * callers never see it.  Prepared statements are cached by the store and
  * owned by it: callers never free them.
  *
@@ -111,6 +112,19 @@ bool fg_stmt_is_null(fg_stmt *stmt, int col);
 
 /* Finish this use of the statement: reset it and clear its bindings. */
 void fg_stmt_reset(fg_stmt *stmt);
+
+/*
+ * Append nrows rows to table in one bulk operation: values holds nrows x
+ * ncolumns texts, row after row (NULL for SQL NULL), for the columns named
+ * (plain identifiers).  PostgreSQL streams them with COPY FROM STDIN;
+ * SQLite inserts them through one prepared INSERT.  Nothing is returned
+ * per row: give the keys in the rows when the caller needs them.  Inside a
+ * transaction a failed call leaves none of its rows and the transaction
+ * usable.  FG_CONFLICT when a row violates a constraint, FG_INVALID for a
+ * name that is not an identifier, FG_STORE otherwise.
+ */
+fg_rc fg_store_copy(fg_store *store, const char *table, const char *const *columns,
+		    int ncolumns, const char *const *values, size_t nrows, struct fg_error *err);
 
 /*
  * Convenience: step a statement expected to yield at most one row and

@@ -80,7 +80,7 @@ count_ages(fg_store *store, struct fg_summary *out, struct fg_error *err)
 	fg_rc rc;
 
 	rc = fg_store_prepare(store,
-			      "SELECT sex, birth_date, count(*), sum(vital_status = 'dead')"
+			      "SELECT sex, birth_date, count(*), sum(CASE WHEN vital_status = 'dead' THEN 1 ELSE 0 END)"
 			      " FROM person WHERE merged_into IS NULL GROUP BY sex, birth_date",
 			      &st, err);
 	while (rc == FG_OK && (rc = fg_stmt_step(st, &row, err)) == FG_OK && row) {
@@ -118,7 +118,8 @@ count_districts(fg_store *store, struct fg_arena *arena, struct fg_summary *out,
 	if (out->districts == NULL)
 		return fg_error_set(err, FG_NOMEM, NULL, "out of memory summarising districts");
 	rc = fg_store_prepare(store,
-			      "SELECT district, count(*), sum(sex = '1'), sum(sex = '2') FROM person"
+			      "SELECT district, count(*), sum(CASE WHEN sex = '1' THEN 1 ELSE 0 END),"
+			      " sum(CASE WHEN sex = '2' THEN 1 ELSE 0 END) FROM person"
 			      " WHERE merged_into IS NULL GROUP BY district ORDER BY district",
 			      &st, err);
 	while (rc == FG_OK && (rc = fg_stmt_step(st, &row, err)) == FG_OK && row) {

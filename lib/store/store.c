@@ -36,8 +36,11 @@ static void heal(fg_store *store);
 static const struct {
 	const char *prefix;
 	const struct fg_store_backend *backend;
+	bool whole_uri;		/* the backend is given the URI with its prefix */
 } backends[] = {
-	{"sqlite:", &fg_store_sqlite_backend},
+	{"sqlite:", &fg_store_sqlite_backend, false},
+	{"postgresql://", &fg_store_pg_backend, true},
+	{"postgres://", &fg_store_pg_backend, true},
 };
 
 static const struct fg_store_backend *
@@ -47,7 +50,7 @@ backend_for(const char *uri, const char **target)
 		size_t n = strlen(backends[i].prefix);
 
 		if (strncmp(uri, backends[i].prefix, n) == 0) {
-			*target = uri + n;
+			*target = backends[i].whole_uri ? uri : uri + n;
 			return backends[i].backend;
 		}
 	}
@@ -75,7 +78,7 @@ fg_store_open(const char *uri, const struct fg_store_options *opts,
 	if (be == NULL) {
 		fg_error_set(err, FG_INVALID, "db",
 			     "unsupported database location \"%s\"", uri);
-		fg_error_hint(err, "Give a file path or sqlite:PATH.");
+		fg_error_hint(err, "Give a file path, sqlite:PATH or postgresql://HOST/DATABASE.");
 		return FG_INVALID;
 	}
 	store = calloc(1, sizeof(*store));
@@ -381,7 +384,7 @@ fg_store_begin(fg_store *store, struct fg_error *err)
 
 	heal(store);
 	if (store->depth == 0)
-		rc = store->be->exec(store->handle, "BEGIN IMMEDIATE", err);
+		rc = store->be->exec(store->handle, store->be->begin_sql, err);
 	else {
 		snprintf(sql, sizeof(sql), "SAVEPOINT fg_%d", store->depth);
 		rc = store->be->exec(store->handle, sql, err);
@@ -473,14 +476,22 @@ apply_migration(fg_store *store, const struct fg_migration *m,
 		struct fg_error *err)
 {
 	char stamp[32];
+	char *sql = NULL;
+	bool begun = false, row;
 	fg_stmt *st;
-	bool row;
-	fg_rc rc;
+	fg_rc rc = FG_OK;
 
+	if (store->be->translate != NULL &&
+	    (rc = store->be->translate(m->sql, &sql, err)) != FG_OK) {
+		fg_error_detail(err, "Migration %04d (%s) has no %s translation.", m->version,
+				m->name, store->be->name);
+		goto out;
+	}
 	rc = fg_store_begin(store, err);
 	if (rc != FG_OK)
-		return rc;
-	rc = fg_store_exec(store, m->sql, err);
+		goto out;
+	begun = true;
+	rc = fg_store_exec(store, sql ? sql : m->sql, err);
 	if (rc != FG_OK) {
 		fg_error_detail(err, "Migration %04d (%s) failed.", m->version, m->name);
 		goto out;
@@ -498,12 +509,14 @@ apply_migration(fg_store *store, const struct fg_migration *m,
 	fg_stmt_reset(st);
 	if (rc != FG_OK)
 		goto out;
+	begun = false;
 	rc = fg_store_commit(store, err);
 	if (rc == FG_OK)
 		fg_log(FG_LOG_INFO, "applied migration %04d %s", m->version, m->name);
-	return rc;
 out:
-	fg_store_rollback(store);
+	if (begun)
+		fg_store_rollback(store);
+	free(sql);
 	return rc;
 }
 
@@ -525,4 +538,70 @@ fg_store_migrate(fg_store *store, int *applied, struct fg_error *err)
 	if (applied != NULL)
 		*applied = count;
 	return rc;
+}
+
+static bool
+identifier(const char *s)
+{
+	if (s == NULL || !(*s == '_' || (*s >= 'a' && *s <= 'z')) || strlen(s) > 63)
+		return false;
+	for (; *s; s++)
+		if (!(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
+			return false;
+	return true;
+}
+
+/* fg_store_copy through one prepared INSERT, under a savepoint. */
+static fg_rc
+copy_by_insert(fg_store *store, const char *sql, int ncolumns, const char *const *values,
+	       size_t nrows, struct fg_error *err)
+{
+	fg_stmt *st;
+	bool row;
+	fg_rc rc = fg_store_begin(store, err);
+
+	if (rc != FG_OK)
+		return rc;
+	rc = fg_store_prepare(store, sql, &st, err);
+	for (size_t r = 0; rc == FG_OK && r < nrows; r++) {
+		for (int c = 0; c < ncolumns; c++)
+			fg_stmt_bind_text(st, c + 1, values[r * (size_t)ncolumns + (size_t)c]);
+		rc = fg_stmt_step(st, &row, err);
+		fg_stmt_reset(st);
+	}
+	if (rc == FG_OK)
+		return fg_store_commit(store, err);
+	fg_store_rollback(store);
+	return rc;
+}
+
+fg_rc
+fg_store_copy(fg_store *store, const char *table, const char *const *columns, int ncolumns,
+	      const char *const *values, size_t nrows, struct fg_error *err)
+{
+	char sql[2048];
+	size_t n;
+
+	if (!identifier(table))
+		return fg_error_set(err, FG_INVALID, "table", "invalid table name \"%s\"",
+				    table ? table : "");
+	for (int c = 0; c < ncolumns; c++)
+		if (!identifier(columns[c]))
+			return fg_error_set(err, FG_INVALID, "columns", "invalid column name \"%s\"",
+					    columns[c] ? columns[c] : "");
+	if (ncolumns < 1 || nrows == 0)
+		return FG_OK;
+	heal(store);
+	if (store->be->copy_rows != NULL)
+		return store->be->copy_rows(store->handle, table, columns, ncolumns, values, nrows, err);
+	n = (size_t)snprintf(sql, sizeof(sql), "INSERT INTO %s (", table);
+	for (int c = 0; c < ncolumns && n < sizeof(sql); c++)
+		n += (size_t)snprintf(sql + n, sizeof(sql) - n, "%s%s", c ? ", " : "", columns[c]);
+	for (int c = 0; c < ncolumns && n < sizeof(sql); c++)
+		n += (size_t)snprintf(sql + n, sizeof(sql) - n, "%s", c ? ", ?" : ") VALUES (?");
+	if (n + 2 >= sizeof(sql))
+		return fg_error_set(err, FG_INVALID, "columns", "too many columns (%d) for table \"%s\"",
+				    ncolumns, table);
+	snprintf(sql + n, sizeof(sql) - n, ")");
+	return copy_by_insert(store, sql, ncolumns, values, nrows, err);
 }

@@ -23,6 +23,7 @@ struct fg_migration {
 
 struct fg_store_backend {
 	const char *name;
+	const char *begin_sql;	/* opens the outermost transaction */
 	/* Open target (backend-specific locator); *handle receives the connection. */
 	fg_rc (*open)(const char *target, const struct fg_store_options *opts,
 		      void **handle, struct fg_error *err);
@@ -44,6 +45,9 @@ struct fg_store_backend {
 	/* Is a transaction open on the connection (whatever the store thinks)? */
 	bool (*in_transaction)(void *handle);
 	const struct fg_migration *migrations;	/* ascending, ends with {0} */
+	/* Turn a migration's SQL into the backend's dialect (*out malloc'd);
+	 * NULL when the migrations run as written. */
+	fg_rc (*translate)(const char *sql, char **out, struct fg_error *err);
 
 	/* Reliability operations (lib/store/backup.c is their caller). */
 	/*
@@ -69,6 +73,11 @@ struct fg_store_backend {
 	 * the backend's own checks (structure, indexes, foreign keys). */
 	fg_rc (*check)(void *handle, struct fg_findings *problems,
 		       struct fg_error *err);
+	/* Bulk append of fg_store_copy() (NULL: one prepared INSERT per row);
+	 * the names are checked identifiers. */
+	fg_rc (*copy_rows)(void *handle, const char *table, const char *const *columns,
+			   int ncolumns, const char *const *values, size_t nrows,
+			   struct fg_error *err);
 };
 
 /* The backend and connection of an open store, for lib/store/backup.c. */
@@ -81,6 +90,7 @@ fg_rc sqlite_holds_data(void *handle, char *table, size_t size, struct fg_error 
 fg_rc sqlite_check(void *handle, struct fg_findings *problems, struct fg_error *err);
 
 extern const struct fg_store_backend fg_store_sqlite_backend;
+extern const struct fg_store_backend fg_store_pg_backend;
 extern const struct fg_migration fg_sqlite_migrations[];
 
 #endif

@@ -190,6 +190,7 @@ sq_in_transaction(void *handle)
 
 const struct fg_store_backend fg_store_sqlite_backend = {
 	.name = "sqlite",
+	.begin_sql = "BEGIN IMMEDIATE",
 	.open = sq_open,
 	.close = sq_close,
 	.exec = sq_exec,

@@ -7,6 +7,7 @@
 # empty with total 0), field-level 4xx for bad input with nothing stored,
 # and audit entries.  A referral opens its person, tumour and Condition to
 # the receiving hospital once accepted and closes them when it ends.
+# backends: sqlite postgresql
 . "$(dirname "$0")/../lib/server.sh"
 . "$(dirname "$0")/../lib/api.sh"
 

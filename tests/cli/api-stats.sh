@@ -6,6 +6,7 @@
 # counts its subjects and deaths as the database does.  Only the region's
 # users (the cancer centre) get these figures; bad parameters are 400
 # naming the parameter; every request is audited.
+# backends: sqlite postgresql
 . "$(dirname "$0")/../lib/server.sh"
 . "$(dirname "$0")/../lib/population.sh"
 

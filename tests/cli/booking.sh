@@ -3,6 +3,7 @@
 # timeout); the successful bookings must equal the capacity exactly, every refusal must
 # be "full" (exit 1), and no person may hold a slot twice.  Also the help of the network
 # commands.
+# backends: sqlite postgresql
 . "$(dirname "$0")/../lib/tap.sh"
 
 for cmd in referral schedule slot booking consult network; do

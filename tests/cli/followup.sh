@@ -2,6 +2,7 @@
 # record linked to a patient with open visits closes the first of them as
 # "dead" by record linkage, records the death on the person and cancels the
 # rest; a second run finds nothing more to do.
+# backends: sqlite postgresql
 . "$(dirname "$0")/../lib/tap.sh"
 
 "$F" init >/dev/null && "$F" synth --persons 0 --seed 1 >/dev/null

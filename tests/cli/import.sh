@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/cli/import.sh: fangai import end to end -- encodings and headings, idempotent
 # re-import, and an import killed midway (SIGKILL) then run again: nothing lost or doubled.
+# backends: sqlite postgresql
 . "$(dirname "$0")/../lib/tap.sh"
 
 "$F" init >/dev/null && "$F" synth --persons 0 --quiet >/dev/null

@@ -2,14 +2,15 @@
 # seed gives the same network; every generated row obeys the rules (state machine,
 # capacity, access); and the referral indicators agree with an independent computation
 # in R (tests/data/network/indicators.R, expected values checked in).
+# backends: sqlite postgresql
 . "$(dirname "$0")/../lib/tap.sh"
 D=$(cd "$(dirname "$0")/../data/network" && pwd)
 
 expect_status 0 "synth --network" "$F" synth --persons 8000 --seed 11 --network --quiet
 expect_output "synth reports the network" "^referral network: 45 schedules, 3375 slots, [0-9]+ bookings, 80 referrals, 8 consultations"
 
-export_referrals() { sqlite3 -csv -header "$FANGAI_DB" "SELECT id, to_institution_id, state, kind, requested_at FROM referral ORDER BY id"; }
-export_events() { sqlite3 -csv -header "$FANGAI_DB" "SELECT referral_id, action, at FROM referral_event ORDER BY id"; }
+export_referrals() { sql_csv "SELECT id, to_institution_id, state, kind, requested_at FROM referral ORDER BY id"; }
+export_events() { sql_csv "SELECT referral_id, action, at FROM referral_event ORDER BY id"; }
 expect_equal "the same seed gives the same referrals" "$(md5sum <"$D/referrals.csv" | cut -c1-32)" \
 	"$(export_referrals | md5sum | cut -c1-32)"
 expect_equal "the same seed gives the same referral events" "$(md5sum <"$D/events.csv" | cut -c1-32)" \

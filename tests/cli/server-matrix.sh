@@ -5,6 +5,7 @@
 # the same users still reach their own persons; a referral opens a person
 # to the hospital it is referred to and to no one else.  Every request is
 # in the audit log.
+# backends: sqlite postgresql
 . "$(dirname "$0")/../lib/server.sh"
 
 city 400

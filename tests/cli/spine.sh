@@ -1,6 +1,7 @@
 # tests/cli/spine.sh: the fangai command end to end: help and exit statuses of
 # every command, an uninitialised database, and the synthetic city (size,
 # determinism, valid data).
+# backends: sqlite postgresql
 . "$(dirname "$0")/../lib/tap.sh"
 
 expect_status 0 "fangai help" "$F" help
@@ -33,7 +34,7 @@ expect_output "says how to initialise it" 'Create it first with "fangai init"'
 expect_status 0 "init" "$F" init
 expect_status 0 "init again is harmless" "$F" init
 expect_status 0 "migrate" "$F" migrate
-expect_output "migrate reports the schema version" "^database ready: schema version [0-9]+ \(sqlite\)"
+expect_output "migrate reports the schema version" "^database ready: schema version [0-9]+ \((sqlite|postgresql)\)"
 
 # The synthetic city: deterministic for a seed, and every record valid.
 expect_status 0 "synth 3000 persons" "$F" synth --db "$WORK/a.db" --persons 3000 --seed 42 --quiet

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/cli/stats-quality-db.sh: `fangai stats quality` over the database's
 # tumours and death records gives the table the same records give as CSV files.
+# backends: sqlite postgresql
 . "$(dirname "$0")/../lib/tap.sh"
 
 "$F" init >/dev/null && "$F" synth --persons 300 --seed 11 --quiet >/dev/null

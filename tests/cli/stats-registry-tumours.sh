@@ -2,6 +2,7 @@
 # tests/cli/stats-registry-tumours.sh: tumours registered with `fangai tumour
 # add` (the registry's own coding and ICD-10 conversion) count in the rates
 # and quality indicators of the database: invasive ones as cases, in situ not.
+# backends: sqlite postgresql
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/population.sh"
 

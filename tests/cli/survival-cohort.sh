@@ -2,6 +2,7 @@
 # who died ends at the date of death (an event), one lost to follow-up at the
 # last contact that found them alive, the others at the closing date; the
 # cohort then feeds the survival commands.
+# backends: sqlite postgresql
 . "$(dirname "$0")/../lib/tap.sh"
 
 "$F" init >/dev/null && "$F" synth --persons 0 --seed 1 >/dev/null

@@ -1,6 +1,7 @@
 # survival.sh: fangai survival on CSV files, end to end: the command's CSV
 # output equals R's (tests/r/data, written by tests/r/survival-expected.R)
 # to 1e-6, and bad input is refused naming file, line, field and value.
+# backends: sqlite postgresql
 . "$(dirname "$0")/../lib/tap.sh"
 D=$(cd "$(dirname "$0")/../r/data" && pwd)
 

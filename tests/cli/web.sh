@@ -4,6 +4,7 @@
 # role, and runs tests/web/*.mjs (playwright-core driving Debian's
 # chromium), which print TAP lines.  Screenshots go to build/web-shots/.
 # Skipped, with a reason, only when chromium or the npm modules are missing.
+# backends: sqlite postgresql
 . "$(dirname "$0")/../lib/server.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CHROMIUM=/usr/bin/chromium

@@ -16,6 +16,7 @@
 
 #include "fangai/linkage.h"
 #include "fangai/synth.h"
+#include "store_fixture.h"
 
 /* Reference values of Winkler (1990), as listed in the record linkage literature. */
 static void
@@ -212,7 +213,6 @@ ignore_pair(const struct fg_link_pair *p, void *userdata, struct fg_error *err)
 static void
 test_registry_check(void **state)
 {
-	struct fg_store_options so = {.create = true};
 	struct fg_synth_options city = {.seed = 2, .persons = 300, .as_of = fg_date_from_ymd(2025, 12, 31)};
 	struct fg_link_synth_options lso = {.seed = 3, .persons = 3000, .duplicates = 0.2,
 					    .as_of = city.as_of};
@@ -234,7 +234,7 @@ test_registry_check(void **state)
 	fg_link_data_free(c.data);
 	free(c.truth);
 
-	assert_int_equal(fg_store_open(":memory:", &so, &store, &err), FG_OK);
+	assert_int_equal(fixture_open(&store), FG_OK);
 	assert_int_equal(fg_store_migrate(store, NULL, &err), FG_OK);
 	assert_int_equal(fg_synth_city(store, &city, &rep, &err), FG_OK);
 	for (int64_t id = 1; ; id++) {

@@ -15,6 +15,7 @@
 
 #include "fangai/institution.h"
 #include "fangai/person.h"
+#include "store_fixture.h"
 
 struct fixture {
 	fg_store *store;
@@ -32,7 +33,7 @@ setup(void **state)
 	struct fg_institution out;
 
 	setenv("FANGAI_TODAY", "2026-06-30", 1);
-	if (f == NULL || fg_store_open(":memory:", NULL, &f->store, NULL) != FG_OK ||
+	if (f == NULL || fixture_open(&f->store) != FG_OK ||
 	    fg_store_migrate(f->store, NULL, NULL) != FG_OK ||
 	    fg_institution_add(f->store, &in, &out, NULL) != FG_OK)
 		return -1;

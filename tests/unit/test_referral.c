@@ -16,6 +16,7 @@
 
 #include "fangai/network.h"
 #include "fangai/synth.h"
+#include "store_fixture.h"
 
 static const char *const actions[] = {"accept", "reject", "schedule", "attend", "complete", "cancel"};
 static const char *const states[] = {"requested", "accepted", "rejected", "scheduled",
@@ -43,7 +44,7 @@ setup(void **state)
 
 	setenv("FANGAI_TODAY", "2026-06-30", 1);
 	o.as_of = fg_date_from_ymd(2025, 12, 31);
-	if (fg_store_open(":memory:", NULL, &store, NULL) != FG_OK ||
+	if (fixture_open(&store) != FG_OK ||
 	    fg_store_migrate(store, NULL, NULL) != FG_OK)
 		return -1;
 	if (fg_synth_city(store, &o, &r, NULL) != FG_OK)

@@ -1,7 +1,8 @@
 /*
  * test_store.c
- *	  Unit tests of the storage interface on SQLite: migrations, the
- *	  statement cache, nested transactions and constraint mapping.
+ *	  Unit tests of the storage interface, on SQLite or on PostgreSQL
+ *	  (store_fixture.h): migrations, the statement cache, nested
+ *	  transactions and constraint mapping.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,14 +13,17 @@
 #include <cmocka.h>
 
 #include "fangai/store.h"
+#include "store_fixture.h"
 
 static int
 setup(void **state)
 {
 	fg_store *store = NULL;
 
-	if (fg_store_open(":memory:", NULL, &store, NULL) != FG_OK)
+	if (fixture_open(&store) != FG_OK) {
+		fg_store_close(store);
 		return -1;
+	}
 	*state = store;
 	return 0;
 }
@@ -54,8 +58,11 @@ test_migrate_is_idempotent(void **state)
 	assert_int_equal(applied, 0);
 	assert_int_equal(fg_store_schema_version(store, &version, NULL), FG_OK);
 	assert_int_equal(version, fg_store_schema_latest(store));
-	assert_int_equal(scalar(store, "PRAGMA foreign_keys"), 1);
-	assert_string_equal(fg_store_backend(store), "sqlite");
+	if (fixture_pg_uri() == NULL) {
+		assert_int_equal(scalar(store, "PRAGMA foreign_keys"), 1);
+		assert_string_equal(fg_store_backend(store), "sqlite");
+	} else
+		assert_string_equal(fg_store_backend(store), "postgresql");
 }
 
 static void
@@ -137,13 +144,44 @@ test_statement_cache_and_columns(void **state)
 }
 
 static void
+test_copy_rows(void **state)
+{
+	fg_store *store = *state;
+	const char *cols[] = {"x", "t"};
+	const char *rows[] = {"1", "陈\tA\\b\nc", "2", NULL, "3", ""};
+	const char *dup[] = {"4", "d", "1", "again"};
+	struct fg_error err;
+	fg_stmt *st;
+	bool row;
+
+	assert_int_equal(fg_store_exec(store, "CREATE TABLE c (x INTEGER UNIQUE, t TEXT)", NULL), FG_OK);
+	assert_int_equal(fg_store_copy(store, "c", cols, 2, rows, 3, &err), FG_OK);
+	assert_int_equal(scalar(store, "SELECT count(*) FROM c WHERE t IS NULL"), 1);
+	assert_int_equal(fg_store_prepare(store, "SELECT t FROM c WHERE x = ?", &st, NULL), FG_OK);
+	fg_stmt_bind_int64(st, 1, 1);
+	assert_int_equal(fg_stmt_step(st, &row, NULL), FG_OK);
+	assert_true(row);
+	assert_string_equal(fg_stmt_text(st, 0), "陈\tA\\b\nc");
+	fg_stmt_reset(st);
+	/* A refused copy keeps none of its rows, and the transaction goes on. */
+	assert_int_equal(fg_store_begin(store, NULL), FG_OK);
+	assert_int_equal(fg_store_copy(store, "c", cols, 2, dup, 2, &err), FG_CONFLICT);
+	assert_int_equal(scalar(store, "SELECT count(*) FROM c"), 3);
+	assert_int_equal(fg_store_copy(store, "c", cols, 2, dup, 1, &err), FG_OK);
+	assert_int_equal(fg_store_commit(store, NULL), FG_OK);
+	assert_int_equal(scalar(store, "SELECT sum(x) FROM c"), 10);
+	assert_int_equal(fg_store_copy(store, "c; DROP TABLE c", cols, 2, dup, 1, &err), FG_INVALID);
+	assert_string_equal(err.field, "table");
+}
+
+static void
 test_open_errors(void **state)
 {
 	struct fg_store_options no_create = {.create = false};
 	struct fg_error err;
 	fg_store *store = (fg_store *)1;
 
-	assert_int_equal(fg_store_open("postgresql://localhost/x", NULL, &store, &err), FG_INVALID);
+	assert_int_equal(fg_store_open("mysql://localhost/x", NULL, &store, &err), FG_INVALID);
 	assert_null(store);
 	assert_string_equal(err.field, "db");
 	assert_int_equal(fg_store_open("/nonexistent/dir/x.db", &no_create, &store, &err), FG_IO);
@@ -159,6 +197,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_nested_transactions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_constraint_is_conflict, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_statement_cache_and_columns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copy_rows, setup, teardown),
 		cmocka_unit_test(test_open_errors),
 	};
 

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# bench/pg.sh: bulk load into PostgreSQL 15, on a throw-away server of its own
+# (tests/lib/pg.sh):
+#   - BENCH_PG_ROWS person rows (default 200,000, taken from a synthetic city)
+#     appended through fg_store_copy (COPY FROM STDIN, bench_pg), beside psql's
+#     \copy of the same rows into the same table: the ratio is the figure to watch
+#     (target 70% or more);
+#   - fangai import of BENCH_PG_IMPORT_ROWS of them (default 20,000) from CSV on
+#     PostgreSQL and on SQLite: every row validated and matched through the person
+#     registry, one statement at a time.
+# Prints wall time; never fails on a timing.
+echo "load average: $(cut -d" " -f1-3 /proc/loadavg)"
+set -u
+cd "$(dirname "$0")/.."
+. tests/lib/pg.sh
+F=${FANGAI_BIN:?FANGAI_BIN is not set}
+B=$(dirname "$F")
+W=${BENCH_WORK:-$(mktemp -d)}
+export FANGAI_TODAY=${FANGAI_TODAY:-2026-06-30}
+rows=${BENCH_PG_ROWS:-200000}
+import_rows=${BENCH_PG_IMPORT_ROWS:-20000}
+if ! pg_available; then
+	echo "(PostgreSQL 15 is not installed: run scripts/bootstrap)"
+	exit 0
+fi
+pg_start || exit 1
+trap 'pg_stop' EXIT
+now() { date +%s.%N; }
+rate() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.2f s, %.0f rows/s", b - a, n / (b - a) }'; }
+cols="district, institution_id, id_type, id_number, name, name_key, sex, birth_date, phone,
+	address, vital_status, created_at, updated_at"
+
+# The rows: a synthetic city generated into SQLite (quicker), its persons in COPY text format.
+"$F" init --db "$W/city.db" >/dev/null && "$F" synth --db "$W/city.db" --persons "$rows" --quiet >/dev/null
+sqlite3 -separator $'\t' -nullvalue '\N' "$W/city.db" "SELECT $cols FROM person ORDER BY id" >"$W/persons.txt"
+sqlite3 -separator $'\t' -nullvalue '\N' "$W/city.db" "SELECT * FROM institution ORDER BY id" >"$W/institutions.txt"
+n=$(wc -l <"$W/persons.txt")
+
+# fresh NAME: a database with the schema and the institutions of the city; prints its URI.
+fresh() {
+	local uri
+	uri=$(pg_createdb "$1") && "$F" init --db "$uri" >/dev/null &&
+		psql -X -q -d "$uri" -c "\\copy institution FROM '$W/institutions.txt'" && echo "$uri"
+}
+
+uri=$(fresh bench_psql) || exit 1
+t0=$(now)
+psql -X -q -d "$uri" -c "\\copy person ($(echo $cols)) FROM '$W/persons.txt'"
+t1=$(now)
+psql_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+echo "psql \\copy of $n persons:                   $(rate "$n" "$t0" "$t1")"
+
+uri=$(fresh bench_copy) || exit 1
+t0=$(now)
+out=$(FANGAI_BENCH_PG="$uri" "$B/bench/bench_pg" "$W/persons.txt")
+t1=$(now)
+echo "$out"
+awk -v a="$t0" -v b="$t1" -v p="$psql_s" \
+	'BEGIN { printf "  fg_store_copy runs at %.0f%% of psql \\copy (wall time, process start included)\n", 100 * p / (b - a) }'
+
+# fangai import, validated row by row, of the first rows as CSV.
+head -n "$import_rows" "$W/persons.txt" | awk -F'\t' -v OFS=, '
+	BEGIN { print "source_key,id_type,id_number,name,sex,birth_date,phone,address,district" }
+	{ for (i = 1; i <= NF; i++) if ($i == "\\N") $i = ""
+	  print "P" NR, $3, $4, $5, $7, $8, $9, $10, $1 }' >"$W/import.csv"
+uri=$(fresh bench_import) || exit 1
+t0=$(now)
+"$F" import persons "$W/import.csv" --db "$uri" --institution 1 --quiet >/dev/null
+t1=$(now)
+echo "fangai import of $import_rows validated persons, PostgreSQL: $(rate "$import_rows" "$t0" "$t1")"
+rm -f "$W/import.db"*
+"$F" init --db "$W/import.db" >/dev/null && "$F" synth --db "$W/import.db" --persons 0 --quiet >/dev/null
+t0=$(now)
+"$F" import persons "$W/import.csv" --db "$W/import.db" --institution 1 --quiet >/dev/null
+t1=$(now)
+echo "fangai import of $import_rows validated persons, SQLite:     $(rate "$import_rows" "$t0" "$t1")"
+rm -f "$W/persons.txt" "$W/institutions.txt" "$W/import.csv" "$W"/*.db*
