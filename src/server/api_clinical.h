@@ -130,6 +130,8 @@ void api_screening_questionnaire(struct request *req);
 void api_screening_exam(struct request *req);
 void api_screening_worklist(struct request *req);
 void api_followup_worklist(struct request *req);
+void api_followup_contact(struct request *req);
+void api_stats_followup(struct request *req);
 void api_stats_rates(struct request *req);
 void api_stats_quality(struct request *req);
 void api_slots_find(struct request *req);

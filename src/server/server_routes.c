@@ -46,6 +46,8 @@ const struct route server_routes[] = {
 	{"GET", "/api/appointments/{id}", api_appointments_get, ROUTE_USER, PERSONS_R, false},
 	{"POST", "/api/appointments/{id}/{action}", api_appointments_action, ROUTE_USER, PERSONS_W, false},
 	{"GET", "/api/followup/worklist", api_followup_worklist, ROUTE_USER, PERSONS_R, false},
+	{"POST", "/api/followup/visits/{id}/{action}", api_followup_contact, ROUTE_USER, PERSONS_W, false},
+	{"GET", "/api/stats/followup", api_stats_followup, ROUTE_USER, FG_CAN_READ_STATS, false},
 	{"GET", "/api/stats/rates", api_stats_rates, ROUTE_USER, FG_CAN_READ_STATS, false},
 	{"GET", "/api/stats/quality", api_stats_quality, ROUTE_USER, FG_CAN_READ_STATS, false},
 	{"GET", "/api/stats/survival", api_stats_survival, ROUTE_USER, FG_CAN_READ_STATS, false},

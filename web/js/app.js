@@ -3,7 +3,17 @@
 import { api, logout } from './api.js';
 import { loadCatalogue, t, toggleLang, translate } from './i18n.js';
 import { h } from './ui.js';
-import * as pages from './pages.js';
+import { loginPage } from './pages/login.js';
+import { homePage } from './pages/home.js';
+import { personsPage } from './pages/persons.js';
+import { personPage } from './pages/person.js';
+import { registerPage } from './pages/register.js';
+import { examPage } from './pages/exam.js';
+import { importPage } from './pages/import.js';
+import { dashboardPage } from './pages/dashboard.js';
+import { worklistPage } from './pages/worklist.js';
+import { institutionsPage } from './pages/institutions.js';
+import { auditPage } from './pages/audit.js';
 
 const view = document.getElementById('view');
 let me = null;
@@ -20,16 +30,16 @@ const navOf = {
 };
 
 const routes = [
-  [/^#\/home$/, () => pages.homePage(view, me)],
-  [/^#\/persons(\?.*)?$/, (m) => pages.personsPage(view, new URLSearchParams((m[1] || '').slice(1)))],
-  [/^#\/person\/(\d+)$/, (m) => pages.personPage(view, m[1])],
-  [/^#\/register$/, () => pages.registerPage(view)],
-  [/^#\/exam(\?.*)?$/, (m) => pages.examPage(view, new URLSearchParams((m[1] || '').slice(1)))],
-  [/^#\/import$/, () => pages.importPage(view)],
-  [/^#\/dashboard$/, () => pages.dashboardPage(view)],
-  [/^#\/worklist$/, () => pages.worklistPage(view)],
-  [/^#\/institutions$/, () => pages.institutionsPage(view)],
-  [/^#\/audit$/, () => pages.auditPage(view)],
+  [/^#\/home$/, () => homePage(view, me)],
+  [/^#\/persons(\?.*)?$/, (m) => personsPage(view, new URLSearchParams((m[1] || '').slice(1)))],
+  [/^#\/person\/(\d+)$/, (m) => personPage(view, m[1])],
+  [/^#\/register$/, () => registerPage(view)],
+  [/^#\/exam(\?.*)?$/, (m) => examPage(view, new URLSearchParams((m[1] || '').slice(1)))],
+  [/^#\/import$/, () => importPage(view)],
+  [/^#\/dashboard$/, () => dashboardPage(view)],
+  [/^#\/worklist$/, () => worklistPage(view)],
+  [/^#\/institutions$/, () => institutionsPage(view)],
+  [/^#\/audit$/, () => auditPage(view)],
 ];
 
 function renderChrome() {
@@ -50,7 +60,7 @@ function renderChrome() {
 async function route() {
   if (!me) {
     renderChrome();
-    pages.loginPage(view, async () => { me = await api('GET', '/api/me'); location.hash = '#/home'; route(); });
+    loginPage(view, async () => { me = await api('GET', '/api/me'); location.hash = '#/home'; route(); });
     return;
   }
   const hash = location.hash || '#/home';
