@@ -132,6 +132,7 @@ void api_screening_worklist(struct request *req);
 void api_followup_worklist(struct request *req);
 void api_followup_contact(struct request *req);
 void api_stats_followup(struct request *req);
+void api_tables_xlsx(struct request *req);
 void api_stats_rates(struct request *req);
 void api_stats_quality(struct request *req);
 void api_slots_find(struct request *req);

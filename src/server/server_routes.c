@@ -51,6 +51,7 @@ const struct route server_routes[] = {
 	{"GET", "/api/stats/rates", api_stats_rates, ROUTE_USER, FG_CAN_READ_STATS, false},
 	{"GET", "/api/stats/quality", api_stats_quality, ROUTE_USER, FG_CAN_READ_STATS, false},
 	{"GET", "/api/stats/survival", api_stats_survival, ROUTE_USER, FG_CAN_READ_STATS, false},
+	{"POST", "/api/tables/xlsx", api_tables_xlsx, ROUTE_USER, FG_CAN_READ_STATS, false},
 	{"GET", "/fhir/metadata", fhir_metadata, ROUTE_PUBLIC, 0, true},
 	{"POST", "/fhir", fhir_transaction, ROUTE_USER, PERSONS_W, true},
 	{"POST", "/fhir/", fhir_transaction, ROUTE_USER, PERSONS_W, true},

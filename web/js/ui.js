@@ -55,7 +55,12 @@ export function downloadCsv(name, header, rows) {
     return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   const text = [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
-  const url = URL.createObjectURL(new Blob(['\ufeff', text], { type: 'text/csv;charset=utf-8' }));
+  downloadBlob(name, new Blob(['\ufeff', text], { type: 'text/csv;charset=utf-8' }));
+}
+
+// Save a Blob as a file named name.
+export function downloadBlob(name, blob) {
+  const url = URL.createObjectURL(blob);
   const a = h('a', { href: url, download: name });
   document.body.append(a);
   a.click();
@@ -78,6 +83,7 @@ const reasons = [
   [/in the future/i, 'future'],
   [/out of range|must be between|at most|at least|too (long|large|small|big)|exceeds/i, 'range'],
   [/version|stale|changed/i, 'version'],
+  [/impossible|unlikely|implausible/i, 'implausible'],
   [/already|conflict|full|duplicate/i, 'conflict'],
   [/cannot|may not|not allowed|only/i, 'forbidden'],
   [/invalid|must be|not a |unknown|has no/i, 'invalid'],
@@ -149,7 +155,7 @@ export function fieldForm(id, fields, buttons) {
     Object.entries(inputs).forEach(([k, i]) => { if (i.value.trim()) values[k] = i.value.trim(); });
     try {
       const shown = await submit(values);
-      status.replaceChildren(shown instanceof Node ? shown : message('ok', shown));
+      status.replaceChildren(shown == null ? '' : (shown instanceof Node ? shown : message('ok', shown)));
     } catch (e) {
       if (e.status === undefined) throw e;
       fail(e);

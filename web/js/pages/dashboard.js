@@ -1,22 +1,9 @@
 // dashboard.js: the screening and registry charts (ECharts), each downloadable as a table.
 import { api } from '../api.js';
 import { t } from '../i18n.js';
-import { card, downloadCsv, h, message } from '../ui.js';
+import { chartCard } from '../charts.js';
+import { card, h, message } from '../ui.js';
 import { summaryKpis } from './home.js';
-
-// A chart card with a CSV download of the table behind it.
-function chartCard(titleKey, id, option, header, rows) {
-  const box = h('div', { class: 'chart', id });
-  const button = h('button', { type: 'button', class: 'csv', 'data-chart': id,
-    onclick: () => downloadCsv(`${id}.csv`, header, rows) }, t('dash.csv'));
-  const section = card(titleKey, box, button);
-  requestAnimationFrame(() => {
-    const chart = window.echarts.init(box);
-    chart.setOption({ animation: false, tooltip: {}, ...option });
-    window.addEventListener('resize', () => chart.resize());
-  });
-  return section;
-}
 
 const funnelSteps = ['invited', 'assessed', 'high_risk', 'screened', 'positive', 'referred', 'detected', 'early'];
 const percent = (v) => (v === null || v === undefined ? '' : (v * 100).toFixed(1));

@@ -47,9 +47,8 @@ export const go = (hash) => { location.hash = hash; };
 export const personTable = (params) => pagedTable(personColumns,
   (limit, offset) => api('GET', `/api/persons${qs({ ...params, limit, offset })}`),
   { onRow: (r) => go(`#/person/${r.id}`) });
-export const worklistTable = () => pagedTable(visitColumns,
-  (limit, offset) => api('GET', `/api/followup/worklist${qs({ limit, offset })}`),
-  { onRow: (r) => go(`#/person/${r.person_id}`) });
+export const worklistTable = (onRow = (r) => go(`#/person/${r.person_id}`)) => pagedTable(visitColumns,
+  (limit, offset) => api('GET', `/api/followup/worklist${qs({ limit, offset })}`), { onRow });
 export const institutionTable = () => pagedTable(institutionColumns,
   (limit, offset) => api('GET', `/api/institutions${qs({ limit, offset })}`));
 export const auditTable = () => pagedTable(auditColumns,
