@@ -2,7 +2,7 @@
 // comes from GET /api/me; the navigation shows the pages the role may use.
 import { api, logout } from './api.js';
 import { loadCatalogue, t, toggleLang, translate } from './i18n.js';
-import { h } from './ui.js';
+import { h, setToday } from './ui.js';
 import { loginPage } from './pages/login.js';
 import { homePage } from './pages/home.js';
 import { personsPage } from './pages/persons.js';
@@ -74,6 +74,7 @@ function renderChrome() {
 }
 
 async function route() {
+  if (me) setToday(me.today);
   if (!me) {
     renderChrome();
     loginPage(view, async () => { me = await api('GET', '/api/me'); location.hash = '#/home'; route(); });

@@ -20,10 +20,17 @@ export function chartCard(titleKey, id, option, header, rows) {
   const section = card(titleKey, box,
     h('button', { type: 'button', class: 'csv', 'data-chart': id, onclick: () => downloadCsv(`${id}.csv`, header, rows) }, t('dash.csv')),
     ' ', h('button', { type: 'button', class: 'xlsx', 'data-xlsx': id, onclick: xlsx }, t('dash.xlsx')), status);
-  requestAnimationFrame(() => {
+  // Drawn once the card is on the page (a detached box has no size).
+  let frames = 0;
+  const draw = () => {
+    if (!box.isConnected) {
+      if (frames++ < 600) requestAnimationFrame(draw);
+      return;
+    }
     const chart = window.echarts.init(box);
     chart.setOption({ animation: false, tooltip: {}, ...option });
     window.addEventListener('resize', () => chart.resize());
-  });
+  };
+  requestAnimationFrame(draw);
   return section;
 }

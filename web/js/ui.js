@@ -2,6 +2,14 @@
 // server-paged tables and CSV downloads.
 import { t } from './i18n.js';
 
+let serverToday = null;
+
+// Remember the server's day (GET /api/me): forms default to it, not to the browser's clock.
+export function setToday(day) { serverToday = day; }
+
+// The day of the server as YYYY-MM-DD, else the browser's.
+export function today() { return serverToday || new Date().toISOString().slice(0, 10); }
+
 // Create an element: h('td', {class: 'x'}, 'text', child...).
 export function h(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);

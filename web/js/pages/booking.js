@@ -4,7 +4,7 @@
 // actions: cancel, attended, no-show.
 import { api, qs } from '../api.js';
 import { t } from '../i18n.js';
-import { card, fieldForm, h, message } from '../ui.js';
+import { card, fieldForm, h, message, today } from '../ui.js';
 
 // The services of lib/network/booking.c.
 const services = ['ldct', 'endoscopy', 'colonoscopy', 'mammography', 'ultrasound', 'clinic'];
@@ -24,7 +24,7 @@ function appointmentCard(a) {
       const r = await api('POST', `/api/appointments/${a.id}/${action}`, action === 'cancel' ? { reason: v.reason } : {});
       return t('book.state', { id: r.id, state: t(`state.${r.state}`) });
     }]));
-  return h('div', {}, card('book.appointment', h('p', { id: 'appointment', 'data-id': a.id },
+  return h('div', {}, card('book.appointment', h('p', { id: 'appointment-info', 'data-id': a.id },
     t('book.booked', { id: a.id, at: a.starts_at, service: t(`svc.${a.service}`), state: t(`state.${a.state}`) }))), f.form, f.status);
 }
 
@@ -61,7 +61,7 @@ export function bookingPage(view, params) {
   const search = fieldForm('slot-search', [
     { name: 'service', label: 'book.service', options: services.map((s) => [s, t(`svc.${s}`)]) },
     { name: 'institution', label: 'col.institution' },
-    { name: 'from', label: 'book.from', type: 'date', value: params.get('from') || new Date().toISOString().slice(0, 10) },
+    { name: 'from', label: 'book.from', type: 'date', value: params.get('from') || today() },
   ], [['book.search', async (v) => {
     await show({ ...v, from: v.from ? `${v.from}T00:00` : undefined });
     return null;

@@ -3,7 +3,7 @@
 // server records it in the person's open episode and decides the risk.
 import { api } from '../api.js';
 import { t } from '../i18n.js';
-import { fieldForm, h, message, schemeField } from '../ui.js';
+import { fieldForm, h, message, schemeField, today } from '../ui.js';
 import { go } from './tables.js';
 
 // Items the server fills in from the person itself.
@@ -24,14 +24,16 @@ export async function questionnairePage(view, params) {
   const items = prog.questionnaire.fields.filter((f) => !fromPerson.has(f.name)).map(schemeField);
   const fields = [
     { name: 'person', label: 'form.person', value: params.get('person') || '' },
-    { name: 'date', label: 'form.date', type: 'date', value: new Date().toISOString().slice(0, 10) },
+    { name: 'date', label: 'form.date', type: 'date', value: today() },
     ...items,
   ];
   const f = fieldForm('questionnaire', fields, [['form.save', async (v) => {
     const answers = {};
     items.forEach((i) => { if (v[i.name] !== undefined) answers[i.name] = v[i.name]; });
     const r = await api('POST', '/api/screening/questionnaires', { programme: code, person: v.person, date: v.date, answers });
-    return message(r.high_risk ? 'err' : 'ok', t(r.high_risk ? 'q.high_risk' : 'q.low_risk', { person: r.person_id }));
+    const m = message('ok', t(r.high_risk ? 'q.high_risk' : 'q.low_risk', { person: r.person_id }));
+    m.id = 'q-result';
+    return m;
   }]]);
   view.replaceChildren(h('h1', {}, t('nav.questionnaire')),
     h('p', {}, h('label', {}, t('col.programme'), ' ', chooser), ' ', h('span', { class: 'muted' }, prog.questionnaire.title)),

@@ -9,6 +9,8 @@ import { t } from '../i18n.js';
 import { chartCard } from '../charts.js';
 import { card, h, message } from '../ui.js';
 
+// A registry site group (data/registry/site-groups.csv, names in the catalogues as site.*).
+const siteName = (code) => `${code} ${t(`site.${code}`)}`;
 const fixed = (v, n = 2) => (v === null || v === undefined ? '' : Number(v).toFixed(n));
 const axis = { tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { top: 40, left: 60, right: 20 } };
 const rateStates = ['requested', 'accepted', 'scheduled', 'attended', 'completed', 'rejected', 'cancelled'];
@@ -44,7 +46,7 @@ async function ratesByYear() {
 // Incidence by site group: the ASR (Chinese standard 2000) as bars, the table with crude and Segi.
 async function ratesBySite() {
   const r = await api('GET', '/api/stats/rates?by=site&standard=china2000,segi');
-  const rows = r.items.map((x) => [x.site, x.cases, fixed(x.crude), fixed(x.asr.china2000.rate), fixed(x.asr.china2000.lci),
+  const rows = r.items.map((x) => [siteName(x.site), x.cases, fixed(x.crude), fixed(x.asr.china2000.rate), fixed(x.asr.china2000.lci),
     fixed(x.asr.china2000.uci), fixed(x.asr.segi.rate)]);
   const header = ['col.site', 'col.cases', 'rate.crude', 'rate.asr_china', 'rate.lci', 'rate.uci', 'rate.asr_segi'].map((k) => t(k));
   return chartCard('stats.rates_site', 'rates-site', {
@@ -54,9 +56,15 @@ async function ratesBySite() {
   }, header, rows);
 }
 
+// The corners of a step function (a value holds until the next time) through points [x, y].
+function steps(points) {
+  return points.flatMap(([x, y], i) => (i + 1 < points.length ? [[x, y], [points[i + 1][0], y]] : [[x, y]]));
+}
+
 /*
- * Kaplan-Meier survival in years with its confidence band: the lower
- * limit as an invisible stacked base and the width above it filled.
+ * Kaplan-Meier survival in years with its 95% confidence band, drawn as
+ * one polygon (the upper limit's steps and the lower limit's back); a
+ * limit the server leaves empty (null) keeps the previous one.
  */
 async function survival(site) {
   const s = await api('GET', `/api/stats/survival${qs({ site })}`);
@@ -64,22 +72,23 @@ async function survival(site) {
   const points = [{ time: 0, n_risk: s.n, n_event: 0, surv: 1, lower: 1, upper: 1 }, ...s.points];
   const rows = points.map((p) => [p.time, years(p.time), p.n_risk, p.n_event, fixed(p.surv, 4), fixed(p.lower, 4), fixed(p.upper, 4)]);
   const header = ['surv.days', 'surv.years', 'surv.n_risk', 'surv.n_event', 'surv.surv', 'rate.lci', 'rate.uci'].map((k) => t(k));
-  const step = (f) => points.map((p) => [years(p.time), f(p)]);
+  let lo = 1, hi = 1;
+  const limits = points.map((p) => { lo = p.lower ?? lo; hi = p.upper ?? hi; return [years(p.time), lo, hi]; });
+  const upper = steps(limits.map(([x, , u]) => [x, u])), lower = steps(limits.map(([x, l]) => [x, l]));
+  const band = {
+    type: 'custom', name: t('surv.band'), silent: true, data: [0], z: 1,
+    renderItem: (params, x) => ({ type: 'polygon', shape: { points: [...upper, ...lower.reverse()].map((p) => x.coord(p)) },
+      style: { fill: 'rgba(84, 112, 198, 0.2)' } }),
+  };
   return chartCard('stats.survival', 'survival', {
-    ...axis, tooltip: { trigger: 'axis' },
-    xAxis: { type: 'value', name: t('surv.years'), min: 0 }, yAxis: { type: 'value', min: 0, max: 1, name: t('surv.surv') },
-    series: [
-      { type: 'line', step: 'end', name: t('rate.lci'), data: step((p) => p.lower ?? 0), stack: 'band', symbol: 'none', lineStyle: { opacity: 0 } },
-      { type: 'line', step: 'end', name: t('surv.band'), data: step((p) => (p.upper ?? 1) - (p.lower ?? 0)), stack: 'band', symbol: 'none',
-        lineStyle: { opacity: 0 }, areaStyle: { opacity: 0.25 } },
-      { type: 'line', step: 'end', name: t('surv.surv'), data: step((p) => p.surv), symbol: 'none', lineStyle: { width: 2 } },
-    ],
+    ...axis, xAxis: { type: 'value', name: t('surv.years'), min: 0 }, yAxis: { type: 'value', min: 0, max: 1, name: t('surv.surv') },
+    series: [band, { type: 'line', step: 'end', name: t('surv.surv'), data: points.map((p) => [years(p.time), p.surv]), symbol: 'none', lineStyle: { width: 2 }, z: 2 }],
   }, header, rows);
 }
 
 async function quality() {
   const r = await api('GET', '/api/stats/quality?by=site');
-  const rows = r.items.map((x) => [x.site, x.cases, fixed(x.mv_percent, 1), fixed(x.dco_percent, 1), fixed(x.unknown_basis_percent, 1),
+  const rows = r.items.map((x) => [siteName(x.site), x.cases, fixed(x.mv_percent, 1), fixed(x.dco_percent, 1), fixed(x.unknown_basis_percent, 1),
     fixed(x.unknown_site_percent, 1), fixed(x.morphology_nos_percent, 1), x.deaths, fixed(x.mi_ratio)]);
   const header = ['col.site', 'col.cases', 'q.mv', 'q.dco', 'q.unknown_basis', 'q.unknown_site', 'q.nos', 'q.deaths', 'q.mi'].map((k) => t(k));
   return chartCard('stats.quality', 'quality', {

@@ -4,7 +4,7 @@
 // person's vital status is shown.
 import { api } from '../api.js';
 import { t } from '../i18n.js';
-import { card, fieldForm, h } from '../ui.js';
+import { card, fieldForm, h, today } from '../ui.js';
 import { worklistTable } from './tables.js';
 
 const methods = ['phone', 'visit', 'message'];
@@ -16,7 +16,7 @@ export function worklistPage(view) {
   function chooseVisit(v) {
     const f = fieldForm('contact-form', [
       { name: 'visit', label: 'fu.visit', value: `${v.id} · ${v.person_name} · ${v.due}`, readonly: true },
-      { name: 'date', label: 'form.date', type: 'date', value: new Date().toISOString().slice(0, 10) },
+      { name: 'date', label: 'form.date', type: 'date', value: today() },
       { name: 'method', label: 'fu.method', options: methods.map((m) => [m, t(`fu.method.${m}`)]) },
       { name: 'outcome', label: 'fu.outcome', options: outcomes.map((o) => [o, t(`state.${o}`)]) },
       { name: 'death_date', label: 'fu.death_date', type: 'date' },
