@@ -125,10 +125,15 @@ record_contact(struct request *req, int64_t id, bool attempt, const char *const 
 	if (rc != FG_OK)
 		return rc;
 	if (attempt)
-		return fg_followup_attempt(req->store, id, c.on, c.method, c.note, err);
-	if (c.outcome == NULL)
-		return fg_error_set(err, FG_INVALID, "outcome", "outcome is required");
-	return fg_followup_record(req->store, &c, effect, err);
+		rc = fg_followup_attempt(req->store, id, c.on, c.method, c.note, err);
+	else if (c.outcome == NULL)
+		rc = fg_error_set(err, FG_INVALID, "outcome", "outcome is required");
+	else
+		rc = fg_followup_record(req->store, &c, effect, err);
+	/* The library names the day after its columns; the body calls it "date". */
+	if (rc != FG_OK && (strcmp(err->field, "contact_date") == 0 || strcmp(err->field, "attempted_on") == 0))
+		fg_strlcpy(err->field, "date", sizeof(err->field));
+	return rc;
 }
 
 /*

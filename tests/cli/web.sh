@@ -22,9 +22,9 @@ TUMOUR_PERSON=$(sql "SELECT min(id) FROM person WHERE institution_id = 10")
 "$F" tumour add --person "$TUMOUR_PERSON" --institution 2 --incidence-date 2026-02-03 --topography C34.1 \
 	--morphology 8140/3 --basis 7 --t T1b --n N0 --m M0 >/dev/null || echo "not ok - a tumour for the timeline"
 
-# The registry's statistics: the population of 2023-2025, 45 tumours of three
+# The registry's statistics: the population of 2023-2026, 45 tumours of three
 # sites registered by the cancer centre (1), and the deaths of a quarter of them.
-population_csv 2023 2024 2025 >"$WORK/pop.csv"
+population_csv 2023 2024 2025 2026 >"$WORK/pop.csv"
 "$F" registry population import "$WORK/pop.csv" >/dev/null || echo "not ok - the population is imported"
 n=0
 for p in $(sql "SELECT id FROM person WHERE vital_status = 'alive' AND birth_date < '1970-01-01'

@@ -40,6 +40,9 @@ async function questionnaire(context) {
   await check('questionnaire: 400 pack-years is refused beside the field, in Chinese',
     () => refusedBeside(page, 'questionnaire', 'button[type=submit]', 'pack_years'));
   await page.fill('#questionnaire input[name=pack_years]', '40');
+  for (const item of ['years_since_quit', 'passive_smoking_years', 'occupational_exposure_years']) {
+    await page.fill(`#questionnaire input[name=${item}]`, '0');
+  }
   await page.selectOption('#questionnaire select[name=copd]', 'no');
   await page.selectOption('#questionnaire select[name=family_history]', 'no');
   await page.click('#questionnaire button[type=submit]');

@@ -7,7 +7,7 @@
 import { api, qs } from '../api.js';
 import { t } from '../i18n.js';
 import { chartCard } from '../charts.js';
-import { card, h, message } from '../ui.js';
+import { card, errorText, h, message } from '../ui.js';
 
 // A registry site group (data/registry/site-groups.csv, names in the catalogues as site.*).
 const siteName = (code) => `${code} ${t(`site.${code}`)}`;
@@ -15,11 +15,12 @@ const fixed = (v, n = 2) => (v === null || v === undefined ? '' : Number(v).toFi
 const axis = { tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { top: 40, left: 60, right: 20 } };
 const rateStates = ['requested', 'accepted', 'scheduled', 'attended', 'completed', 'rejected', 'cancelled'];
 
-// Failures of one section stay in its card.
+// Failures of one section stay in its card, with the reason (e.g. no population for a year).
 async function section(titleKey, build) {
   try { return await build(); } catch (e) {
-    return card(titleKey, e.status === 422 || e.status === 404 ? h('p', { class: 'muted' }, t('stats.no_data'))
-      : message('err', t('err.load', { message: e.message })));
+    if (e.status === undefined) throw e;
+    const why = h('p', { class: 'muted', title: e.message }, t('stats.unavailable', { reason: errorText(e) }));
+    return card(titleKey, e.status === 422 || e.status === 404 ? why : message('err', t('err.load', { message: errorText(e) })));
   }
 }
 
