@@ -26,7 +26,7 @@ const referralColumns = [
   { key: 'id', label: 'col.id' },
   { key: 'person_id', label: 'col.person' },
   { key: 'from_institution_id', label: 'ref.from' },
-  { key: 'to_institution_id', label: 'ref.to' },
+  { key: 'to_institution_id', label: 'ref.to_col' },
   { key: 'kind', label: 'col.kind', format: (r) => t(`rkind.${r.kind}`) },
   { key: 'state', label: 'col.state', format: (r) => t(`state.${r.state}`) },
   { key: 'requested_at', label: 'ref.requested_at' },
