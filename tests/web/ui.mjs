@@ -20,7 +20,7 @@ async function screening(context, profile) {
   await check('screening: the home lists only persons the API lets the centre see',
     () => ids.length > 0 && ids.every((id) => visible.has(id)));
   await check('screening: the pager shows the server total',
-    async () => (await page.locator('main .pager .info').innerText()).includes(String(api.body.total)));
+    async () => (await page.locator('main .pager .info').first().innerText()).includes(String(api.body.total)));
 
   await page.goto(`${BASE}/#/person/${OTHER_PERSON}`);
   await page.waitForSelector('main .msg.err');
@@ -194,7 +194,7 @@ async function admin(context) {
   await check('admin: the home page is in Chinese', () => chinese(page));
   const api = await apiGet(page, '/api/institutions?limit=1000');
   await check('admin: the institutions listed are those of the API',
-    async () => (await page.locator('main .pager .info').innerText()).includes(String(api.body.total)));
+    async () => (await page.locator('main .pager .info').first().innerText()).includes(String(api.body.total)));
   await page.close();
 }
 

@@ -65,8 +65,12 @@ export async function loginAs(context, user) {
 
 export async function shot(page, name) { await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true }); }
 
-// The rows of the paged table in main (first column texts).
-export async function firstColumn(page) { return page.locator('main table tbody tr td:first-child').allInnerTexts(); }
+// The first column of the first server-paged table in main, once it has rows.
+export async function firstColumn(page) {
+  const table = page.locator('main .paged').first();
+  await table.locator('table tbody tr').first().waitFor();
+  return table.locator('table tbody tr td:first-child').allInnerTexts();
+}
 
 // A POST to the API with the page's session and CSRF token.
 export async function apiPost(page, path, body) {

@@ -58,7 +58,7 @@ export async function dashboardPage(view) {
     view.replaceChildren(message('err', t('err.load', { message: e.message })));
     return;
   }
-  const head = s.scope === 'region' ? [h('p', { class: 'muted' }, t('dash.as_of', { date: s.as_of })), summaryKpis()]
+  const head = s.scope === 'region' ? [h('p', { class: 'muted' }, t('dash.as_of', { date: s.as_of })), summaryKpis(s)]
     : [message('ok', t('dash.institution_only', { n: s.persons }))];
   view.replaceChildren(h('h1', {}, t('dash.title')), ...head, ...screeningCharts(byProgramme, byInstitution),
     ...(s.scope === 'region' ? summaryCharts(s) : []));

@@ -2,12 +2,13 @@
 import { api } from '../api.js';
 import { t } from '../i18n.js';
 import { card, h, message } from '../ui.js';
-import { auditTable, institutionTable, personTable, worklistTable } from './tables.js';
+import { auditTable, institutionTable, personTable, referralTable, worklistTable } from './tables.js';
 
 // The home page of each role: the lists its work starts from.
 const homeSections = {
-  screening: (me) => [card('home.persons', personTable({}))],
-  clinician: (me) => [card('home.persons', personTable({}))],
+  screening: (me) => [card('home.persons', personTable({})), card('ref.incoming', referralTable('incoming'))],
+  clinician: (me) => [card('home.persons', personTable({})), card('ref.incoming', referralTable('incoming')),
+    card('ref.outgoing', referralTable('outgoing'))],
   followup: (me) => [card('home.worklist', worklistTable())],
   registry: (me) => [card('home.summary', summaryKpis())],
   institution_admin: (me) => [card('home.institutions', institutionTable())],
@@ -24,9 +25,10 @@ export function homePage(view, me) {
     ...make(me));
 }
 
-export function summaryKpis() {
+// The region's key figures; summary is GET /api/stats/summary when the caller has it already.
+export function summaryKpis(summary) {
   const box = h('div', { class: 'kpis' }, t('loading'));
-  api('GET', '/api/stats/summary').then((s) => {
+  (summary ? Promise.resolve(summary) : api('GET', '/api/stats/summary')).then((s) => {
     if (s.scope !== 'region') {
       box.replaceChildren(h('div', { class: 'kpi' }, t('dash.institution_only', { n: s.persons })));
       return;

@@ -2,9 +2,10 @@
 // the inbox and outbox paged by the server, and one referral with its
 // events and the actions of its state (accept, reject, schedule, attend,
 // complete, cancel), each sent with the version it was read at.
-import { api, qs } from '../api.js';
+import { api } from '../api.js';
 import { t } from '../i18n.js';
-import { card, fieldForm, h, message, pagedTable } from '../ui.js';
+import { card, fieldForm, h, message } from '../ui.js';
+import { referralTable } from './tables.js';
 
 // The types of data/network/referral-types.csv.
 const kinds = ['suspected_cancer', 'diagnosis', 'treatment', 'rehabilitation', 'followup'];
@@ -22,15 +23,6 @@ const actionFields = [
   { name: 'appointment_at', label: 'ref.appointment_at', type: 'datetime-local' },
 ];
 
-const referralColumns = [
-  { key: 'id', label: 'col.id' },
-  { key: 'person_id', label: 'col.person' },
-  { key: 'from_institution_id', label: 'ref.from' },
-  { key: 'to_institution_id', label: 'ref.to_col' },
-  { key: 'kind', label: 'col.kind', format: (r) => t(`rkind.${r.kind}`) },
-  { key: 'state', label: 'col.state', format: (r) => t(`state.${r.state}`) },
-  { key: 'requested_at', label: 'ref.requested_at' },
-];
 
 // One referral: its facts, events and the action form of its state.
 async function referralDetail(box, id) {
@@ -68,9 +60,7 @@ export function referralsPage(view, params) {
   }]]);
   const tabs = h('p', { class: 'tabs' }, ['incoming', 'outgoing'].map((b) =>
     h('a', { href: `#/referrals?box=${b}`, class: b === box ? 'on' : '' }, t(`ref.${b}`))));
-  const table = pagedTable(referralColumns,
-    (limit, offset) => api('GET', `/api/referrals${qs({ box, limit, offset })}`),
-    { onRow: (r) => referralDetail(detail, r.id) });
+  const table = referralTable(box, (r) => referralDetail(detail, r.id));
   view.replaceChildren(h('h1', {}, t('nav.referrals')), tabs, card(`ref.${box}`, table), detail,
     h('h2', {}, t('ref.new')), f.form, f.status);
   if (params.get('id')) referralDetail(detail, params.get('id'));

@@ -25,6 +25,16 @@ const visitColumns = [
   { key: 'attempts', label: 'col.attempts' },
 ];
 
+const referralColumns = [
+  { key: 'id', label: 'col.id' },
+  { key: 'person_id', label: 'col.person' },
+  { key: 'from_institution_id', label: 'ref.from' },
+  { key: 'to_institution_id', label: 'ref.to_col' },
+  { key: 'kind', label: 'col.kind', format: (r) => t(`rkind.${r.kind}`) },
+  { key: 'state', label: 'col.state', format: (r) => t(`state.${r.state}`) },
+  { key: 'requested_at', label: 'ref.requested_at' },
+];
+
 const institutionColumns = [
   { key: 'id', label: 'col.id' },
   { key: 'uscc', label: 'col.code' },
@@ -53,3 +63,6 @@ export const institutionTable = () => pagedTable(institutionColumns,
   (limit, offset) => api('GET', `/api/institutions${qs({ limit, offset })}`));
 export const auditTable = () => pagedTable(auditColumns,
   (limit, offset) => api('GET', `/api/audit${qs({ limit, offset })}`));
+// The referrals received (box incoming) or sent (outgoing), newest first; a row opens the referral.
+export const referralTable = (box, onRow = (r) => go(`#/referrals?box=${box}&id=${r.id}`)) => pagedTable(referralColumns,
+  (limit, offset) => api('GET', `/api/referrals${qs({ box, limit, offset })}`), { onRow });
