@@ -106,7 +106,11 @@ contact_date(const char *text, const char *field, bool required, fg_date *out, s
 	return fg_date_parse(text, field, out, err);
 }
 
-/* Record the contact or attempt of body on visit id (inside a write). */
+/*
+ * Record the contact or attempt on visit id (inside a write); v holds the
+ * body's members in the order of api_followup_contact()'s list: date,
+ * method, outcome, death_date, cause_icd10, lost_reason, note.
+ */
 static fg_rc
 record_contact(struct request *req, int64_t id, bool attempt, const char *const *v,
 	       struct fg_contact_effect *effect, struct fg_error *err)

@@ -80,6 +80,10 @@ table_write(const char *path, const char *sheet, json_object *header, json_objec
 	if (wb == NULL)
 		return LXW_ERROR_CREATING_XLSX_FILE;
 	ws = workbook_add_worksheet(wb, sheet);
+	if (ws == NULL) {
+		workbook_close(wb);
+		return LXW_ERROR_SHEETNAME_LENGTH_EXCEEDED;
+	}
 	bold = workbook_add_format(wb);
 	format_set_bold(bold);
 	for (size_t j = 0; rc == LXW_NO_ERROR && j < json_object_array_length(header); j++)
@@ -120,23 +124,35 @@ reply_file(struct request *req, const char *path)
 	return ok;
 }
 
+/* The sheet name from name: at most 31 characters (not bytes) and none of []:*?/\\ (Excel's rule). */
+static void
+sheet_name(json_object *name, char *out, size_t outsz)
+{
+	const char *text = json_object_get_string(name);
+	size_t chars = 0;
+
+	if (!json_object_is_type(name, json_type_string) || text[0] == '\0' || strpbrk(text, "[]:*?/\\") != NULL)
+		return;
+	for (const char *c = text; *c; c++)
+		chars += ((unsigned char)*c & 0xC0) != 0x80;
+	if (chars <= 31)
+		fg_strlcpy(out, text, outsz);
+}
+
 void
 api_tables_xlsx(struct request *req)
 {
 	json_object *body = req_json_body(req), *header = NULL, *rows = NULL, *name;
 	const char *tmp = getenv("TMPDIR");
-	char path[512], sheet[32] = "table";
+	char path[512], sheet[128] = "table";
 	int fd;
 
 	if (body == NULL)
 		return;
 	if (!table_check(req, body, &header, &rows))
 		goto out;
-	/* A sheet name has at most 31 characters and none of []:*?/\ (Excel's rule). */
-	if (json_object_object_get_ex(body, "name", &name) && json_object_is_type(name, json_type_string) &&
-	    strpbrk(json_object_get_string(name), "[]:*?/\\") == NULL && json_object_get_string_len(name) < 31 &&
-	    json_object_get_string_len(name) > 0)
-		fg_strlcpy(sheet, json_object_get_string(name), sizeof(sheet));
+	if (json_object_object_get_ex(body, "name", &name))
+		sheet_name(name, sheet, sizeof(sheet));
 	snprintf(path, sizeof(path), "%s/fangai-table-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
 	if ((fd = mkstemp(path)) < 0) {
 		reply_error(req, 500, NULL, "could not create a temporary file for the workbook", NULL, NULL);
