@@ -19,8 +19,23 @@ if [ ! -x /usr/bin/chromium ] || [ ! -d "$ROOT/node_modules/playwright-core" ]; 
 fi
 if [ ! -f "$DB" ]; then
 	start=$(date +%s)
-	"$F" init --db "$DB" >/dev/null && "$F" synth --db "$DB" --persons "$PERSONS" --seed 2026 --network >/dev/null || exit 1
-	echo "demo city of $PERSONS persons made in $(( $(date +%s) - start )) s"
+	"$F" init --db "$DB" >/dev/null &&
+		"$F" synth --db "$DB" --persons "$PERSONS" --seed 2026 --network --screening --quiet >/dev/null || exit 1
+	# The registry's statistics: populations of 2023-2025 and 300 tumours, a quarter of them fatal.
+	sql() { sqlite3 "$DB" "$@"; }
+	. "$ROOT/tests/lib/population.sh"
+	population_csv 2023 2024 2025 >"$WORK/web-pop.csv"
+	"$F" registry population import --db "$DB" "$WORK/web-pop.csv" >/dev/null || exit 1
+	n=0
+	for p in $(sql "SELECT id FROM person WHERE vital_status = 'alive' AND birth_date < '1970-01-01' ORDER BY id LIMIT 300"); do
+		set -- C34.1:8070/3 C16.9:8140/3 C22.0:8170/3 C18.7:8140/3
+		shift $((n % 4))
+		"$F" tumour add --db "$DB" --person "$p" --institution 1 --incidence-date "$((2023 + n % 3))-0$((1 + n % 9))-1$((n % 10))" \
+			--topography "${1%%:*}" --morphology "${1#*:}" --basis 7 >/dev/null
+		[ $((n % 4)) = 0 ] && sql "UPDATE person SET vital_status = 'dead', death_date = '2026-0$((1 + n % 9))-01' WHERE id = $p"
+		n=$((n + 1))
+	done
+	echo "demo city of $PERSONS persons (screening, network, 300 tumours) made in $(( $(date +%s) - start )) s"
 fi
 ACCOUNTS="$WORK/web-accounts.json"
 {

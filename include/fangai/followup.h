@@ -192,6 +192,39 @@ fg_rc fg_followup_rates(fg_store *store, fg_date as_of, int grace_days,
 			struct fg_arena *arena, struct fg_followup_rates_list *out,
 			struct fg_error *err);
 
+/* One visit of a plan as stored: due, and the contact that closed it if any. */
+struct fg_visit_record {
+	int64_t id, plan_id, person_id, institution_id;
+	char plan_code[FG_PLAN_CODE_MAX];
+	int seq;
+	fg_date due;
+	fg_date contacted;		/* FG_DATE_NONE while open */
+	char method[16];		/* "" while open */
+	char outcome[16];		/* alive, recurrence, metastasis, dead, lost, cancelled; "" while open */
+	char cause_icd10[8];		/* dead: the cause */
+	int attempts;			/* unsuccessful contact attempts */
+};
+
+struct fg_visit_records {
+	struct fg_visit_record *items;	/* in the arena */
+	size_t count;
+};
+
+/*
+ * Read visit id.  FG_NOTFOUND naming "visit" when it does not exist.
+ */
+fg_rc fg_followup_visit_get(fg_store *store, int64_t id, struct fg_visit_record *out,
+			    struct fg_error *err);
+
+/*
+ * The visits of a person, oldest due first: those closed by a contact or
+ * due by `until` (FG_DATE_NONE: every one), at most max.  The list is in
+ * the caller's arena; FG_NOMEM or a store error otherwise.
+ */
+fg_rc fg_followup_visits_of(fg_store *store, int64_t person_id, fg_date until, size_t max,
+			    struct fg_arena *arena, struct fg_visit_records *out,
+			    struct fg_error *err);
+
 /* Validate an ICD-10 code such as C34, C34.9 or I21.0; FG_INVALID naming field. */
 fg_rc fg_icd10_check(const char *code, const char *field, struct fg_error *err);
 

@@ -432,4 +432,32 @@ fg_rc fg_screen_indicators_compute(const struct fg_screen_facts *facts, unsigned
 				   struct fg_screen_indicators **rows, size_t *count,
 				   struct fg_error *err);
 
+/* ---- a person's screening history ---- */
+
+/* One episode, questionnaire or exam of a person, for the timeline. */
+struct fg_screen_event {
+	char kind[16];			/* episode, questionnaire, exam */
+	int64_t id, episode_id, institution_id;
+	char programme[32];		/* programme code */
+	fg_date on;			/* started, answered or examined */
+	fg_date closed;			/* episode: closed on, else FG_DATE_NONE */
+	char state[24];			/* episode: state, then end code after a space */
+	char exam_type[32];		/* exam */
+	char category[FG_SCREEN_CATEGORY_MAX];	/* exam: the classified category */
+	int flag;			/* exam: positive; questionnaire: high risk; -1 unknown */
+};
+
+struct fg_screen_events {
+	struct fg_screen_event *items;	/* in the arena */
+	size_t count;
+};
+
+/*
+ * The screening episodes of a person with their questionnaires and exams,
+ * at most max, in date order.  The list is in the caller's arena; FG_NOMEM
+ * or a store error otherwise.
+ */
+fg_rc fg_screen_history(fg_store *store, int64_t person_id, size_t max, struct fg_arena *arena,
+			struct fg_screen_events *out, struct fg_error *err);
+
 #endif

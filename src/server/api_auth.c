@@ -148,8 +148,10 @@ void
 api_me(struct request *req)
 {
 	json_object *o = json_object_new_object();
+	char today[FG_DATE_TEXT_MAX];
 
 	json_object_object_add(o, "user", json_user(&req->session.user));
+	json_object_object_add(o, "today", json_object_new_string(fg_date_format(fg_date_today(), today)));
 	json_object_object_add(o, "region", json_object_new_boolean(req->scope.region));
 	json_object_object_add(o, "may_unmask", json_object_new_boolean(fg_scope_can(&req->scope, FG_CAN_UNMASK)));
 	reply_json(req, 200, o);

@@ -184,6 +184,8 @@ api_screening_programmes(struct request *req)
 			json_object_array_add(exams, x);
 		}
 		json_object_object_add(o, "exams", exams);
+		if (info->questionnaire != NULL)
+			json_object_object_add(o, "questionnaire", json_scheme(info->questionnaire));
 		json_object_array_add(items, o);
 	}
 	reply_json(req, 200, json_page(items, (int64_t)n, (int64_t)n, 0));

@@ -1,8 +1,10 @@
 /*
  * api_timeline.c
  *	  GET /api/persons/{id}/timeline: a person's history for the web UI,
- *	  oldest first: tumours with their stage and treatments, referrals,
- *	  consultations, appointments and the vital status.  The person must
+ *	  oldest first: screening episodes with their questionnaires and
+ *	  exams, tumours with their stage and treatments, referrals,
+ *	  consultations, appointments, follow-up visits due or done with their
+ *	  outcome, and the vital status.  The person must
  *	  be within the request's scope (404 otherwise, as for the person).
  */
 #include <stdlib.h>
@@ -10,7 +12,9 @@
 
 #include "fangai/booking.h"
 #include "fangai/consult.h"
+#include "fangai/followup.h"
 #include "fangai/referral.h"
+#include "fangai/screening.h"
 #include "fangai/tumour.h"
 #include "server.h"
 
@@ -108,6 +112,58 @@ add_network(struct request *req, int64_t person, json_object *events, struct fg_
 	return rc;
 }
 
+static fg_rc
+add_screening(struct request *req, int64_t person, json_object *events, struct fg_error *err)
+{
+	struct fg_screen_events sl;
+	char date[FG_DATE_TEXT_MAX];
+	fg_rc rc = fg_screen_history(req->store, person, TIMELINE_MAX, req->arena, &sl, err);
+
+	for (size_t i = 0; rc == FG_OK && i < sl.count; i++) {
+		const struct fg_screen_event *e = &sl.items[i];
+		json_object *o = add_event(events, fg_date_format(e->on, date), e->kind, e->id);
+
+		add_text(o, "programme", e->programme);
+		add_text(o, "state", e->state);
+		add_text(o, "exam_type", e->exam_type);
+		add_text(o, "category", e->category);
+		if (e->closed != FG_DATE_NONE)
+			add_text(o, "closed", fg_date_format(e->closed, date));
+		if (e->flag >= 0)
+			json_object_object_add(o, strcmp(e->kind, "exam") == 0 ? "positive" : "high_risk",
+					       json_object_new_boolean(e->flag));
+		json_object_object_add(o, "episode_id", json_object_new_int64(e->episode_id));
+		json_object_object_add(o, "institution_id", json_object_new_int64(e->institution_id));
+	}
+	return rc;
+}
+
+/* The follow-up visits closed or due by today: on the contact day when closed, else the due day. */
+static fg_rc
+add_followup(struct request *req, int64_t person, json_object *events, struct fg_error *err)
+{
+	struct fg_visit_records vl;
+	char date[FG_DATE_TEXT_MAX];
+	fg_rc rc = fg_followup_visits_of(req->store, person, fg_date_today(), TIMELINE_MAX, req->arena, &vl, err);
+
+	for (size_t i = 0; rc == FG_OK && i < vl.count; i++) {
+		const struct fg_visit_record *v = &vl.items[i];
+		bool open = v->contacted == FG_DATE_NONE;
+		json_object *o = add_event(events, fg_date_format(open ? v->due : v->contacted, date), "followup",
+					   v->id);
+
+		add_text(o, "plan", v->plan_code);
+		json_object_object_add(o, "seq", json_object_new_int(v->seq));
+		add_text(o, "due", fg_date_format(v->due, date));
+		add_text(o, "state", open ? "open" : v->outcome);
+		add_text(o, "method", v->method);
+		add_text(o, "cause_icd10", v->cause_icd10);
+		json_object_object_add(o, "attempts", json_object_new_int(v->attempts));
+		json_object_object_add(o, "institution_id", json_object_new_int64(v->institution_id));
+	}
+	return rc;
+}
+
 static int
 by_date(const void *a, const void *b)
 {
@@ -133,7 +189,8 @@ api_persons_timeline(struct request *req)
 	add_event(events, fg_date_format(p.birth_date, date), "birth", p.id);
 	if (p.death_date != FG_DATE_NONE)
 		add_event(events, fg_date_format(p.death_date, date), "death", p.id);
-	if (add_tumours(req, p.id, events, &err) != FG_OK || add_network(req, p.id, events, &err) != FG_OK) {
+	if (add_screening(req, p.id, events, &err) != FG_OK || add_tumours(req, p.id, events, &err) != FG_OK ||
+	    add_network(req, p.id, events, &err) != FG_OK || add_followup(req, p.id, events, &err) != FG_OK) {
 		json_object_put(events);
 		reply_fg_error(req, &err);
 		return;

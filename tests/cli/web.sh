@@ -6,10 +6,11 @@
 # Skipped, with a reason, only when chromium or the npm modules are missing.
 # backends: sqlite postgresql
 . "$(dirname "$0")/../lib/server.sh"
+. "$(dirname "$0")/../lib/population.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CHROMIUM=/usr/bin/chromium
 
-"$F" init >/dev/null && "$F" synth --persons 1500 --seed 11 --screening --quiet >/dev/null
+"$F" init >/dev/null && "$F" synth --persons 1500 --seed 11 --screening --network --quiet >/dev/null
 # Follow-up visits for the follow-up staff of the community centre (10) and the hospital (2).
 for inst in 10 2; do
 	for p in $(sql "SELECT id FROM person WHERE institution_id = $inst AND vital_status = 'alive' ORDER BY id LIMIT 3"); do
@@ -21,6 +22,34 @@ done
 TUMOUR_PERSON=$(sql "SELECT min(id) FROM person WHERE institution_id = 10")
 "$F" tumour add --person "$TUMOUR_PERSON" --institution 2 --incidence-date 2026-02-03 --topography C34.1 \
 	--morphology 8140/3 --basis 7 --t T1b --n N0 --m M0 >/dev/null || echo "not ok - a tumour for the timeline"
+
+# The registry's statistics: the population of 2023-2026, 45 tumours of three
+# sites registered by the cancer centre (1), and the deaths of a quarter of them.
+population_csv 2023 2024 2025 2026 >"$WORK/pop.csv"
+"$F" registry population import "$WORK/pop.csv" >/dev/null || echo "not ok - the population is imported"
+n=0
+for p in $(sql "SELECT id FROM person WHERE vital_status = 'alive' AND birth_date < '1970-01-01'
+	AND institution_id NOT IN (2, 10) ORDER BY id LIMIT 45"); do
+	set -- C34.1:8070/3 C16.9:8140/3 C22.0:8170/3
+	shift $((n % 3))
+	"$F" tumour add --person "$p" --institution 1 --incidence-date "$((2023 + n % 3))-0$((1 + n % 9))-1$((n % 10))" \
+		--topography "${1%%:*}" --morphology "${1#*:}" --basis 7 >/dev/null || echo "not ok - tumour $n is registered"
+	[ $((n % 4)) = 0 ] && sql "UPDATE person SET vital_status = 'dead', death_date = '2026-0$((1 + n % 9))-01' WHERE id = $p"
+	n=$((n + 1))
+done
+
+# Free low-dose CT slots of the hospital (2) from 2027-01-04 for the booking page.
+SCHEDULE=$("$F" schedule add --institution 2 --service ldct --name "低剂量螺旋CT 上午" | sed -n "s/^schedule \([0-9]*\) .*/\1/p")
+"$F" slot add --schedule "$SCHEDULE" --start 2027-01-04T08:00 --capacity 2 --count 30 >/dev/null ||
+	echo "not ok - slots are published"
+# A person of the community centre invited to lung screening (for the questionnaire), and one to refer.
+Q_PERSON=$(sql "SELECT e.person_id FROM screening_episode e JOIN screening_programme pr ON pr.id = e.programme_id
+	JOIN person p ON p.id = e.person_id WHERE p.institution_id = 10 AND e.closed_on IS NULL AND pr.code = 'lung'
+	AND e.state = 'invited' ORDER BY e.person_id LIMIT 1")
+REF_PERSON=$(sql "SELECT id FROM person WHERE institution_id = 10 AND vital_status = 'alive' AND id NOT IN
+	(SELECT person_id FROM followup) AND id NOT IN (SELECT person_id FROM referral) ORDER BY id DESC LIMIT 1")
+EXAM_PERSON=$(sql "SELECT x.person_id FROM screening_exam x JOIN person p ON p.id = x.person_id
+	WHERE p.institution_id = 10 ORDER BY x.person_id LIMIT 1")
 
 ACCOUNTS="$WORK/accounts.json"
 {
@@ -78,7 +107,8 @@ fi
 OTHER=$(sql "SELECT id FROM person WHERE institution_id = 11 AND id NOT IN
 	(SELECT person_id FROM access_grant WHERE institution_id IN (2, 10)) ORDER BY id LIMIT 1")
 mkdir -p "$ROOT/build/web-shots"
-for t in "$ROOT"/tests/web/*.mjs; do
+for t in "$ROOT"/tests/web/${WEB_TEST:-*}.mjs; do
 	BASE="$BASE" ACCOUNTS="$ACCOUNTS" OTHER_PERSON="$OTHER" TUMOUR_PERSON="$TUMOUR_PERSON" CHROMIUM="$CHROMIUM" \
+		Q_PERSON="$Q_PERSON" REF_PERSON="$REF_PERSON" EXAM_PERSON="$EXAM_PERSON" \
 		SHOTS="$ROOT/build/web-shots" node "$t" || echo "not ok - $(basename "$t") ran to its end"
 done

@@ -2,73 +2,14 @@
 // Logs in as each role, does the main task of its pages, checks the result
 // through the API, saves screenshots, and checks that the text is Chinese
 // and that another institution's person never appears.  Prints TAP lines.
-// Environment (set by tests/cli/web.sh): BASE, ACCOUNTS, OTHER_PERSON, CHROMIUM, SHOTS.
-import { chromium } from 'playwright-core';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Environment (set by tests/cli/web.sh): BASE, ACCOUNTS, OTHER_PERSON, TUMOUR_PERSON, CHROMIUM, SHOTS.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BASE, apiGet, check, chinese, firstColumn, loginAs, residentId, runFlows, shot } from './lib/browser.mjs';
 
-const { BASE, ACCOUNTS, OTHER_PERSON, TUMOUR_PERSON, CHROMIUM, SHOTS } = process.env;
-const accounts = JSON.parse(readFileSync(ACCOUNTS, 'utf8'));
-const CJK = /[\u4e00-\u9fff]/;
-const UNTRANSLATED = /\b(app|nav|login|role|home|persons|col|sex|vital|page|person|form|dash|inst|err|reg|tl|prog|fun|exam|field|import)\.[a-z0-9_]+\b/;
+const { OTHER_PERSON, TUMOUR_PERSON } = process.env;
 
-// A resident ID number: 17 digits and the GB 11643-1999 check character.
-function residentId(base17) {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...base17].reduce((s, d, i) => s + Number(d) * w[i], 0);
-  return base17 + '10X98765432'[sum % 11];
-}
-
-function tap(ok, name, detail) {
-  console.log(`${ok ? 'ok' : 'not ok'} - ${name}`);
-  if (!ok && detail) console.log(`#   ${String(detail).split('\n').join('\n#   ')}`);
-}
-
-// Run one check; an exception is a failure with its message.
-async function check(name, fn) {
-  try {
-    const r = await fn();
-    tap(r !== false, name, r === false ? 'condition false' : '');
-  } catch (e) {
-    tap(false, name, e.message);
-  }
-}
-
-// Every text of the page is Chinese: some CJK, no message key left untranslated.
-async function chinese(page) {
-  const text = await page.locator('body').innerText();
-  if (!CJK.test(text)) throw new Error('no Chinese text');
-  const m = text.match(UNTRANSLATED);
-  if (m) throw new Error(`untranslated message key ${m[0]}`);
-  return true;
-}
-
-// An API call with the page's session cookie.
-async function apiGet(page, path) {
-  return page.evaluate(async (p) => {
-    const r = await fetch(p, { headers: { Accept: 'application/json' } });
-    return { status: r.status, body: await r.json() };
-  }, path);
-}
-
-async function loginAs(context, user) {
-  await context.clearCookies();
-  const page = await context.newPage();
-  await page.goto(`${BASE}/`);
-  await page.fill('#login input[name=username]', user);
-  await page.fill('#login input[name=password]', accounts[user].password);
-  await page.click('#login button[type=submit]');
-  await page.waitForSelector('main h1:has-text("您好")', { timeout: 10000 });
-  return page;
-}
-
-async function shot(page, name) { await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true }); }
-
-// The rows of the paged table in main (first column texts).
-async function firstColumn(page) { return page.locator('main table tbody tr td:first-child').allInnerTexts(); }
-
-async function screening(context) {
+async function screening(context, profile) {
   const page = await loginAs(context, 'c01.screening');
   await page.waitForSelector('main table tbody tr');
   await shot(page, 'home-screening');
@@ -79,7 +20,7 @@ async function screening(context) {
   await check('screening: the home lists only persons the API lets the centre see',
     () => ids.length > 0 && ids.every((id) => visible.has(id)));
   await check('screening: the pager shows the server total',
-    async () => (await page.locator('main .pager .info').innerText()).includes(String(api.body.total)));
+    async () => (await page.locator('main .pager .info').first().innerText()).includes(String(api.body.total)));
 
   await page.goto(`${BASE}/#/person/${OTHER_PERSON}`);
   await page.waitForSelector('main .msg.err');
@@ -253,7 +194,7 @@ async function admin(context) {
   await check('admin: the home page is in Chinese', () => chinese(page));
   const api = await apiGet(page, '/api/institutions?limit=1000');
   await check('admin: the institutions listed are those of the API',
-    async () => (await page.locator('main .pager .info').innerText()).includes(String(api.body.total)));
+    async () => (await page.locator('main .pager .info').first().innerText()).includes(String(api.body.total)));
   await page.close();
 }
 
@@ -266,22 +207,4 @@ async function auditor(context) {
   await page.close();
 }
 
-const profile = mkdtempSync(join(tmpdir(), 'fangai-chromium-'));
-let context;
-try {
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    acceptDownloads: true,
-    locale: 'zh-CN',
-    viewport: { width: 1280, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  for (const role of [screening, clinician, followup, registry, admin, auditor]) {
-    try { await role(context); } catch (e) { tap(false, `${role.name}: the page flow completes`, e.message); }
-  }
-} finally {
-  if (context) await context.close();
-  rmSync(profile, { recursive: true, force: true });
-}
+await runFlows([screening, clinician, followup, registry, admin, auditor]);

@@ -29,6 +29,16 @@ export async function api(method, path, body) {
   return data;
 }
 
+// POST body as JSON and resolve to the reply as a Blob (for files the server makes).
+export async function apiBlob(path, body) {
+  const resp = await fetch(path, {
+    method: 'POST', credentials: 'same-origin', body: JSON.stringify(body),
+    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+  });
+  if (!resp.ok) throw new ApiError(resp.status, await resp.json().catch(() => null));
+  return resp.blob();
+}
+
 // Log in with a cookie session; keeps the CSRF token for later writes.
 export async function login(username, password) {
   const r = await api('POST', '/api/login', { username, password, client: 'browser' });

@@ -2,34 +2,60 @@
 // comes from GET /api/me; the navigation shows the pages the role may use.
 import { api, logout } from './api.js';
 import { loadCatalogue, t, toggleLang, translate } from './i18n.js';
-import { h } from './ui.js';
-import * as pages from './pages.js';
+import { h, setToday } from './ui.js';
+import { loginPage } from './pages/login.js';
+import { homePage } from './pages/home.js';
+import { personsPage } from './pages/persons.js';
+import { personPage } from './pages/person.js';
+import { registerPage } from './pages/register.js';
+import { examPage } from './pages/exam.js';
+import { importPage } from './pages/import.js';
+import { dashboardPage } from './pages/dashboard.js';
+import { worklistPage } from './pages/worklist.js';
+import { institutionsPage } from './pages/institutions.js';
+import { auditPage } from './pages/audit.js';
+import { questionnairePage } from './pages/questionnaire.js';
+import { tumourPage } from './pages/tumour.js';
+import { referralsPage } from './pages/referrals.js';
+import { bookingPage } from './pages/booking.js';
+import { statsPage } from './pages/stats.js';
 
 const view = document.getElementById('view');
 let me = null;
 
 // The navigation of each role: [route, message key].
 const navOf = {
-  screening: [['#/home', 'nav.home'], ['#/persons', 'nav.persons'], ['#/register', 'nav.register'], ['#/exam', 'nav.exam'], ['#/import', 'nav.import'], ['#/dashboard', 'nav.dashboard']],
-  clinician: [['#/home', 'nav.home'], ['#/persons', 'nav.persons'], ['#/exam', 'nav.exam'], ['#/register', 'nav.register']],
-  followup: [['#/home', 'nav.home'], ['#/worklist', 'nav.worklist'], ['#/persons', 'nav.persons']],
-  registry: [['#/home', 'nav.home'], ['#/dashboard', 'nav.dashboard'], ['#/persons', 'nav.persons'], ['#/register', 'nav.register'], ['#/import', 'nav.import']],
+  screening: [['#/home', 'nav.home'], ['#/persons', 'nav.persons'], ['#/register', 'nav.register'], ['#/questionnaire', 'nav.questionnaire'],
+    ['#/exam', 'nav.exam'], ['#/referrals', 'nav.referrals'], ['#/booking', 'nav.booking'], ['#/import', 'nav.import'], ['#/dashboard', 'nav.dashboard'], ['#/stats', 'nav.stats']],
+  clinician: [['#/home', 'nav.home'], ['#/persons', 'nav.persons'], ['#/exam', 'nav.exam'], ['#/tumour', 'nav.tumour'], ['#/referrals', 'nav.referrals'],
+    ['#/booking', 'nav.booking'], ['#/register', 'nav.register'], ['#/stats', 'nav.stats']],
+  followup: [['#/home', 'nav.home'], ['#/worklist', 'nav.worklist'], ['#/persons', 'nav.persons'], ['#/stats', 'nav.stats']],
+  registry: [['#/home', 'nav.home'], ['#/dashboard', 'nav.dashboard'], ['#/stats', 'nav.stats'], ['#/persons', 'nav.persons'], ['#/tumour', 'nav.tumour'],
+    ['#/register', 'nav.register'], ['#/import', 'nav.import']],
   institution_admin: [['#/home', 'nav.home'], ['#/institutions', 'nav.institutions'], ['#/persons', 'nav.persons'], ['#/dashboard', 'nav.dashboard']],
-  system_admin: [['#/home', 'nav.home'], ['#/institutions', 'nav.institutions'], ['#/dashboard', 'nav.dashboard']],
+  system_admin: [['#/home', 'nav.home'], ['#/institutions', 'nav.institutions'], ['#/dashboard', 'nav.dashboard'], ['#/stats', 'nav.stats']],
   auditor: [['#/home', 'nav.home'], ['#/audit', 'nav.audit'], ['#/institutions', 'nav.institutions']],
 };
 
+// The parameters after ? of a matched route.
+const query = (m) => new URLSearchParams((m[1] || '').slice(1));
+
 const routes = [
-  [/^#\/home$/, () => pages.homePage(view, me)],
-  [/^#\/persons(\?.*)?$/, (m) => pages.personsPage(view, new URLSearchParams((m[1] || '').slice(1)))],
-  [/^#\/person\/(\d+)$/, (m) => pages.personPage(view, m[1])],
-  [/^#\/register$/, () => pages.registerPage(view)],
-  [/^#\/exam(\?.*)?$/, (m) => pages.examPage(view, new URLSearchParams((m[1] || '').slice(1)))],
-  [/^#\/import$/, () => pages.importPage(view)],
-  [/^#\/dashboard$/, () => pages.dashboardPage(view)],
-  [/^#\/worklist$/, () => pages.worklistPage(view)],
-  [/^#\/institutions$/, () => pages.institutionsPage(view)],
-  [/^#\/audit$/, () => pages.auditPage(view)],
+  [/^#\/home$/, () => homePage(view, me)],
+  [/^#\/persons(\?.*)?$/, (m) => personsPage(view, query(m))],
+  [/^#\/person\/(\d+)$/, (m) => personPage(view, m[1])],
+  [/^#\/register$/, () => registerPage(view)],
+  [/^#\/exam(\?.*)?$/, (m) => examPage(view, query(m))],
+  [/^#\/import$/, () => importPage(view)],
+  [/^#\/dashboard$/, () => dashboardPage(view)],
+  [/^#\/worklist$/, () => worklistPage(view)],
+  [/^#\/institutions$/, () => institutionsPage(view)],
+  [/^#\/audit$/, () => auditPage(view)],
+  [/^#\/questionnaire(\?.*)?$/, (m) => questionnairePage(view, query(m))],
+  [/^#\/tumour(\?.*)?$/, (m) => tumourPage(view, query(m))],
+  [/^#\/referrals(\?.*)?$/, (m) => referralsPage(view, query(m))],
+  [/^#\/booking(\?.*)?$/, (m) => bookingPage(view, query(m))],
+  [/^#\/stats(\?.*)?$/, (m) => statsPage(view, me, query(m))],
 ];
 
 function renderChrome() {
@@ -42,15 +68,16 @@ function renderChrome() {
     return;
   }
   nav.replaceChildren(...(navOf[me.user.role] || []).map(([href, key]) =>
-    h('a', { href, class: location.hash.startsWith(href) ? 'on' : '' }, t(key))));
+    h('a', { href, class: location.hash === href || location.hash.startsWith(`${href}?`) ? 'on' : '' }, t(key))));
   who.replaceChildren(`${me.user.username} · ${t(`role.${me.user.role}`)} `,
     h('button', { type: 'button', id: 'logout', onclick: async () => { await logout(); me = null; location.hash = '#/login'; } }, t('nav.logout')));
 }
 
 async function route() {
+  if (me) setToday(me.today);
   if (!me) {
     renderChrome();
-    pages.loginPage(view, async () => { me = await api('GET', '/api/me'); location.hash = '#/home'; route(); });
+    loginPage(view, async () => { me = await api('GET', '/api/me'); location.hash = '#/home'; route(); });
     return;
   }
   const hash = location.hash || '#/home';

@@ -2,6 +2,14 @@
 // server-paged tables and CSV downloads.
 import { t } from './i18n.js';
 
+let serverToday = null;
+
+// Remember the server's day (GET /api/me): forms default to it, not to the browser's clock.
+export function setToday(day) { serverToday = day; }
+
+// The day of the server as YYYY-MM-DD, else the browser's.
+export function today() { return serverToday || new Date().toISOString().slice(0, 10); }
+
 // Create an element: h('td', {class: 'x'}, 'text', child...).
 export function h(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
@@ -55,10 +63,115 @@ export function downloadCsv(name, header, rows) {
     return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   const text = [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
-  const url = URL.createObjectURL(new Blob(['\ufeff', text], { type: 'text/csv;charset=utf-8' }));
+  downloadBlob(name, new Blob(['\ufeff', text], { type: 'text/csv;charset=utf-8' }));
+}
+
+// Save a Blob as a file named name.
+export function downloadBlob(name, blob) {
+  const url = URL.createObjectURL(blob);
   const a = h('a', { href: url, download: name });
   document.body.append(a);
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+// The label of a field named by the server: its catalogue entry, else the name.
+export function fieldLabel(name) {
+  const key = `field.${name}`;
+  const text = t(key);
+  return text === key ? name : text;
+}
+
+// Kinds of refusal recognised in the server's (English) messages, most specific first.
+const reasons = [
+  [/is required|missing|needs? (a |an )?\w+/i, 'required'],
+  [/does not exist|not found/i, 'notfound'],
+  [/check (digit|character)/i, 'check'],
+  [/in the future/i, 'future'],
+  [/out of range|must be between|at most|at least|too (long|large|small|big)|exceeds/i, 'range'],
+  [/version|stale|changed/i, 'version'],
+  [/impossible|unlikely|implausible/i, 'implausible'],
+  [/already|conflict|full|duplicate/i, 'conflict'],
+  [/cannot|may not|not allowed|only/i, 'forbidden'],
+  [/invalid|must be|not a |unknown|has no/i, 'invalid'],
+];
+
+/*
+ * A server error in the catalogue's language: the field (its label) and
+ * the kind of refusal read from the message, else the HTTP status.  The
+ * server's own words stay available as the element's title.
+ */
+export function errorText(e) {
+  const why = reasons.find(([re]) => re.test(e.message || ''));
+  const reason = why ? t(`why.${why[1]}`) : t(`status.${e.status || 0}`);
+  return e.field ? t('err.field', { field: fieldLabel(e.field), reason }) : reason;
+}
+
+// The input of a described field: a select of options [[value, label]], else an input.
+export function fieldInput(f) {
+  if (f.options) {
+    return h('select', { name: f.name }, f.required ? '' : h('option', { value: '' }, ''),
+      f.options.map(([v, label]) => h('option', { value: v, selected: String(f.value ?? '') === String(v) }, label)));
+  }
+  if (f.type === 'textarea') return h('textarea', { name: f.name, rows: 2 }, f.value ?? '');
+  return h('input', { name: f.name, type: f.type || 'text', value: f.value ?? '', step: f.step, placeholder: f.placeholder,
+    maxlength: f.maxlength, readonly: f.readonly });
+}
+
+// The input of a classifier or questionnaire field: a select for "one of: ...", else a number box.
+export function schemeField(field) {
+  const m = field.type.match(/^one of: (.*)$/);
+  const optionLabel = (v) => { const k = `opt.${v}`; return t(k) === k ? v : t(k); };
+  return m ? { name: field.name, label: `field.${field.name}`, options: m[1].split(' ').map((v) => [v, optionLabel(v)]) }
+    : { name: field.name, label: `field.${field.name}`, type: 'number', step: 'any', placeholder: field.type };
+}
+
+/*
+ * A form of fields [{name, label (a message key), type, options, value}]
+ * that shows the server's field-level error beside the field it names.
+ * submit(values, button) sends the non-empty values and resolves to what to
+ * show on success (text or a node); buttons: [[key, submit]] (the first
+ * is the form's own).  Returns {form, status, inputs, fail}.
+ */
+export function fieldForm(id, fields, buttons) {
+  const inputs = {}, errors = {};
+  const status = h('div', { class: 'form-status' });
+  const form = h('form', { class: 'grid card', id, novalidate: true });
+  fields.forEach((f) => {
+    inputs[f.name] = fieldInput(f);
+    errors[f.name] = h('span', { class: 'field-error', 'data-field': f.name });
+    form.append(h('label', { for: f.name }, f.label ? t(f.label) : fieldLabel(f.name)), inputs[f.name], errors[f.name]);
+  });
+  const clear = () => {
+    Object.values(errors).forEach((e) => { e.textContent = ''; e.removeAttribute('title'); });
+    Object.values(inputs).forEach((i) => i.classList.remove('bad'));
+  };
+  const fail = (e) => {
+    if (e.field && errors[e.field]) {
+      errors[e.field].textContent = errorText(e);
+      errors[e.field].title = e.message;
+      inputs[e.field].classList.add('bad');
+    }
+    const m = message('err', t('form.error', { message: errorText(e) }));
+    m.title = e.message;
+    status.replaceChildren(m);
+  };
+  const run = async (submit) => {
+    clear();
+    const values = {};
+    Object.entries(inputs).forEach(([k, i]) => { if (i.value.trim()) values[k] = i.value.trim(); });
+    try {
+      const shown = await submit(values);
+      status.replaceChildren(shown == null ? '' : (shown instanceof Node ? shown : message('ok', shown)));
+    } catch (e) {
+      if (e.status === undefined) throw e;
+      fail(e);
+    }
+  };
+  const row = h('p', { class: 'buttons' }, buttons.map(([key, submit], i) =>
+    h('button', { type: i === 0 ? 'submit' : 'button', 'data-action': key, onclick: i === 0 ? undefined : () => run(submit) }, t(key))));
+  form.append(h('span'), row, h('span'));
+  form.addEventListener('submit', (ev) => { ev.preventDefault(); run(buttons[0][1]); });
+  return { form, status, inputs, fail, clear };
 }
