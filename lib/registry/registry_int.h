@@ -76,7 +76,8 @@ struct fg_registry {
 
 /*
  * Call fn on every record of the data file datadir/name, with the cells of
- * the listed columns in that order (missing columns are an error).  fn
+ * the listed columns in that order (a missing column is an error, unless
+ * its name is written with a leading '?': then its cells read as "").  fn
  * returns FG_OK to go on; its error stops the read.  Errors name the file
  * and line.
  */

@@ -118,6 +118,29 @@ check_codes(const fg_registry *reg, const struct fg_tumour_input *in, const stru
 	return rc == FG_OK ? check_detection(in->detection, err) : rc;
 }
 
+/*
+ * AJCC 8th ed. location of an oesophageal tumour (chapter 16: upper = cervical
+ * oesophagus to the lower border of the azygos vein, middle, lower = to the
+ * stomach) from its ICD-O-3 subsite; thoracic NOS (C15.1), overlapping and NOS
+ * subsites are X.
+ */
+static const char *
+oesophagus_location(int topography)
+{
+	static const struct { int topography; const char *location; } map[] = {
+		{150, "upper"},		/* C15.0 cervical oesophagus */
+		{153, "upper"},		/* C15.3 upper third */
+		{154, "middle"},	/* C15.4 middle third */
+		{155, "lower"},		/* C15.5 lower third */
+		{152, "lower"},		/* C15.2 abdominal oesophagus */
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (map[i].topography == topography)
+			return map[i].location;
+	return "X";
+}
+
 /* Stage group from T, N and M when given; "" when no table applies or no row matches. */
 static fg_rc
 derive_stage(const fg_registry *reg, const struct fg_tumour_input *in,
@@ -126,6 +149,7 @@ derive_stage(const fg_registry *reg, const struct fg_tumour_input *in,
 	const char *edition = NULL, *site;
 	struct fg_stage_result res;
 	struct fg_stage_input st;
+	char grade[2] = "";
 	fg_rc rc;
 
 	if (!given(in->t) && !given(in->n) && !given(in->m))
@@ -142,8 +166,10 @@ derive_stage(const fg_registry *reg, const struct fg_tumour_input *in,
 		return fg_error_set(err, FG_INVALID, "tnm_context", "invalid staging context \"%s\"", out->tnm_context);
 	if (site == NULL)
 		return FG_OK;
+	grade[0] = codes->grade >= 1 && codes->grade <= 4 ? (char)('0' + codes->grade) : 'X';
 	st = (struct fg_stage_input){.site = site, .edition = out->tnm_edition, .context = out->tnm_context,
-				     .t = in->t, .n = in->n, .m = in->m};
+				     .t = in->t, .n = in->n, .m = in->m, .grade = grade,
+				     .location = oesophagus_location(codes->topography)};
 	rc = fg_registry_stage(reg, &st, &res, err);
 	if (rc == FG_OK)
 		fg_strlcpy(out->stage, res.stage, sizeof(out->stage));
