@@ -563,6 +563,11 @@ static const struct command registry_commands[] = {
 	 .description = cmd_registry_population_description,
 	 .options = cmd_registry_population_options, .min_pos = 2, .max_pos = 2,
 	 .run = cmd_registry_population_run},
+	{.name = "deaths", .usage = "[FILE.csv] [--institution REF]",
+	 .summary = "import and link death records; vital status and DCO tumours",
+	 .description = cmd_registry_deaths_description,
+	 .options = cmd_registry_deaths_options, .min_pos = 0, .max_pos = 1,
+	 .run = cmd_registry_deaths_run},
 	{.name = "code", .usage = "--topography C --morphology M [--sex S]",
 	 .summary = "labels of ICD-O-3 codes and their ICD-10 conversion",
 	 .options = code_options, .min_pos = 0, .max_pos = 0, .run = run_code},
@@ -571,7 +576,7 @@ static const struct command registry_commands[] = {
 
 const struct command cmd_registry_entry = {
 	.name = "registry",
-	.usage = "check|checks|stage|mp|population|code ...",
-	.summary = "the cancer registry: IARC/IACR checks, TNM stage, multiple primaries, populations",
+	.usage = "check|checks|stage|mp|population|deaths|code ...",
+	.summary = "the cancer registry: IARC/IACR checks, TNM stage, multiple primaries, populations, deaths",
 	.subcommands = registry_commands,
 };
