@@ -14,6 +14,7 @@
 #include "fangai/survival.h"
 #include "fangai/util.h"
 #include "output.h"
+#include "output_xlsx.h"
 #include "svg_curve.h"
 
 #define MAX_GROUPS 64
@@ -454,6 +455,8 @@ parse_times(const char *text, double *times, int *n)
 /* Options shared by the estimating subcommands. */
 struct common {
 	enum out_format format;
+	enum out_extra extra;		/* xlsx: a workbook to --output */
+	const char *output;
 	struct fg_km_options km;
 	double at[MAX_TIMES];
 	int nat;
@@ -466,8 +469,9 @@ parse_common(const struct cli_args *args, struct common *c)
 	struct fg_error err;
 
 	memset(c, 0, sizeof(*c));
-	if (!out_format_parse(cli_get(args, "format"), &c->format))
+	if (!out_format_parse_extra(cli_get(args, "format"), &c->format, &c->extra) || c->extra == OUT_EXTRA_SVG)
 		return USAGE_FALSE(args->path, "invalid output format \"%s\"", cli_get(args, "format"));
+	c->output = cli_get(args, "output");
 	if (cli_has(args, "conf-type") &&
 	    fg_conf_type_parse(cli_get(args, "conf-type"), "conf-type", &c->km.conf_type, &err) != FG_OK) {
 		cli_report(&err);
@@ -522,9 +526,12 @@ add_curve(struct out_table *t, const char *label, const struct fg_surv_point *pt
 	}
 }
 
-/* Print a table, leaving out the group column when the data are not grouped. */
-static void
-print_table(struct out_table *t, bool grouped, enum out_format format)
+/*
+ * Print a table (or write it as a workbook with --format xlsx), leaving out
+ * the group column when the data are not grouped.  Returns the exit status.
+ */
+static int
+print_table(struct out_table *t, bool grouped, const struct common *c, const char *sheet)
 {
 	if (!grouped) {
 		t->columns++;
@@ -532,7 +539,7 @@ print_table(struct out_table *t, bool grouped, enum out_format format)
 		for (size_t i = 0; i < t->nrows; i++)
 			t->rows[i]++;
 	}
-	out_table_print(t, format, stdout);
+	return out_table_emit(t, c->format, c->extra, c->output, sheet);
 }
 
 static void
@@ -599,6 +606,7 @@ struct job {
 	struct svg_curve curves[MAX_GROUPS];	/* for --svg */
 	int ncurves;
 	bool quantiles;
+	const char *sheet;			/* the worksheet with --format xlsx */
 	double breaks[MAX_TIMES];
 	size_t nbreaks;
 	struct fg_arena arena;
@@ -673,7 +681,7 @@ each_group(const struct cli_args *args, const struct subjects *s, group_fit fit,
 		group_view_free(&v);
 	}
 	if (status == EXIT_OK)
-		print_table(&job->table, cli_has(args, "by"), job->c.format);
+		status = print_table(&job->table, cli_has(args, "by"), &job->c, job->sheet);
 	return status;
 }
 
@@ -720,7 +728,7 @@ run_grouped(struct cli_args *args, struct job *job, const struct out_column *col
 static int
 run_km(struct cli_args *args)
 {
-	struct job job = {0};
+	struct job job = {.sheet = "kaplan-meier"};
 
 	return run_grouped(args, &job, curve_columns, NCURVE, fit_km, false);
 }
@@ -731,7 +739,7 @@ run_quantiles(struct cli_args *args)
 	static const struct out_column columns[] = {
 		{"group", false}, {"p", true}, {"time", true}, {"lower", true}, {"upper", true},
 	};
-	struct job job = {.quantiles = true};
+	struct job job = {.quantiles = true, .sheet = "quantiles"};
 
 	return run_grouped(args, &job, columns, 5, fit_km, false);
 }
@@ -744,7 +752,7 @@ run_lifetable(struct cli_args *args)
 		{"at_risk", true}, {"events", true}, {"surv", true}, {"std_err", true}, {"lower", true},
 		{"upper", true}, {"pdf", true}, {"hazard", true}, {"se_pdf", true}, {"se_hazard", true},
 	};
-	struct job job = {0};
+	struct job job = {.sheet = "life table"};
 
 	return run_grouped(args, &job, columns, 15, fit_lifetab, true);
 }
@@ -787,7 +795,7 @@ run_logrank(struct cli_args *args)
 		out_table_add(&t, cells);
 	}
 	if (status == EXIT_OK)
-		out_table_print(&t, c.format, stdout);
+		status = out_table_emit(&t, c.format, c.extra, c.output, "logrank");
 	fg_arena_free(&arena);
 	subjects_free(&s);
 	return status;
@@ -978,7 +986,7 @@ run_net(struct cli_args *args)
 		curves[g] = (struct svg_curve){s.labels[g], net.points, net.npoints};
 	}
 	if (status == EXIT_OK)
-		print_table(&t, cli_has(args, "by"), c.format);
+		status = print_table(&t, cli_has(args, "by"), &c, method == FG_NET_EDERER2 ? "ederer2" : "pohar-perme");
 	if (status == EXIT_OK && standard == 0)
 		status = write_svg(args, curves, s.ngroups,
 				   method == FG_NET_EDERER2 ? "Relative survival (Ederer II)" : "Net survival (Pohar Perme)");
@@ -1051,7 +1059,8 @@ run_cohort(struct cli_args *args)
 	{"status", "COL", "column of status: 1 event, 0 censored (or see --event)"}, \
 	{"event", "VALUE", "the status value that marks an event; any other is censored"}, \
 	{"by", "COL", "column whose values split the subjects into groups"}, \
-	CLI_OPT_FORMAT
+	{"format", "FMT", "output as table (default), csv, json or xlsx"}, \
+	{"output", "FILE", "the workbook to write with --format xlsx"}
 #define OPT_CONF \
 	{"conf-type", "TYPE", "confidence interval: log (default), log-log or plain"}, \
 	{"conf-level", "P", "confidence level (default 0.95)"}, \
