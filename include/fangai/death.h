@@ -70,7 +70,8 @@ struct fg_death_report {
  * which no DCO tumour was made before, add a DCO tumour: incidence on the
  * date of death, basis 0, topography and morphology from the cause by
  * data/registry/dco-icd10.csv, through fg_tumour_add() and its checks.
- * Running it again does nothing new.  Each step commits on its own.
+ * Running it again does nothing new.  Linkage commits, then vital status
+ * and DCO tumours commit together; a failure rolls back its step.
  */
 fg_rc fg_death_process(fg_store *store, const fg_registry *reg, fg_date today,
 		       struct fg_death_report *report, struct fg_error *err);

@@ -485,6 +485,40 @@ make_dco(fg_store *store, const fg_registry *reg, struct fg_death_report *rep, s
 	return rc;
 }
 
+/* Run step in a transaction of its own: committed if it succeeds, rolled back if not. */
+static fg_rc
+in_transaction(fg_store *store, const fg_registry *reg, fg_date today, struct fg_death_report *rep,
+	       fg_rc (*step)(fg_store *, const fg_registry *, fg_date, struct fg_death_report *, struct fg_error *),
+	       struct fg_error *err)
+{
+	fg_rc rc = fg_store_begin(store, err);
+
+	if (rc != FG_OK)
+		return rc;
+	rc = step(store, reg, today, rep, err);
+	if (rc == FG_OK)
+		return fg_store_commit(store, err);
+	fg_store_rollback(store);
+	return rc;
+}
+
+static fg_rc
+step_link_id(fg_store *store, const fg_registry *reg, fg_date today, struct fg_death_report *rep,
+	     struct fg_error *err)
+{
+	return link_by_id_number(store, rep, err);
+}
+
+/* Vital status, then DCO tumours: one transaction, so that a large batch commits once. */
+static fg_rc
+step_dead_and_dco(fg_store *store, const fg_registry *reg, fg_date today, struct fg_death_report *rep,
+		  struct fg_error *err)
+{
+	fg_rc rc = record_dead(store, today, rep, err);
+
+	return rc == FG_OK ? make_dco(store, reg, rep, err) : rc;
+}
+
 fg_rc
 fg_death_process(fg_store *store, const fg_registry *reg, fg_date today, struct fg_death_report *report,
 		 struct fg_error *err)
@@ -492,18 +526,10 @@ fg_death_process(fg_store *store, const fg_registry *reg, fg_date today, struct 
 	fg_rc rc;
 
 	memset(report, 0, sizeof(*report));
-	if ((rc = fg_store_begin(store, err)) != FG_OK)
-		return rc;
-	rc = link_by_id_number(store, report, err);
-	if (rc == FG_OK)
-		rc = fg_store_commit(store, err);
-	else
-		fg_store_rollback(store);
+	rc = in_transaction(store, reg, today, report, step_link_id, err);
 	if (rc == FG_OK)
 		rc = link_probabilistic(store, report, err);
 	if (rc == FG_OK)
-		rc = record_dead(store, today, report, err);
-	if (rc == FG_OK)
-		rc = make_dco(store, reg, report, err);
+		rc = in_transaction(store, reg, today, report, step_dead_and_dco, err);
 	return rc;
 }
