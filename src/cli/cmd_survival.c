@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "fangai/csv.h"
@@ -27,7 +28,8 @@
 /* The subjects of a CSV file: one array per column, grouped by --by. */
 struct subjects {
 	size_t n, cap;
-	bool has_entry;		/* delayed entry (--entry or --period) */
+	bool has_entry;		/* delayed entry (--entry or --period): entry allocated */
+	bool has_population;	/* net survival: age, sex and diagnosed allocated */
 	double *entry, *time, *age;
 	unsigned char *event, *sex;
 	fg_date *diagnosed;
@@ -59,29 +61,54 @@ subjects_free(struct subjects *s)
 		free(s->labels[g]);
 }
 
+/* Grow an array of n elements of size bytes to cap elements; false (unchanged) if out of memory. */
 static bool
-subjects_grow(struct subjects *s)
+grow_array(void **array, size_t cap, size_t size)
 {
-	size_t cap = s->cap ? s->cap * 2 : 4096;
-	void *p[7] = {
-		realloc(s->time, cap * sizeof(double)), realloc(s->age, cap * sizeof(double)),
-		realloc(s->event, cap), realloc(s->sex, cap),
-		realloc(s->diagnosed, cap * sizeof(fg_date)), realloc(s->group, cap * sizeof(int)),
-		realloc(s->entry, cap * sizeof(double)),
-	};
+	void *p = realloc(*array, cap * size);
 
-	s->time = p[0] ? p[0] : s->time;
-	s->age = p[1] ? p[1] : s->age;
-	s->event = p[2] ? p[2] : s->event;
-	s->sex = p[3] ? p[3] : s->sex;
-	s->diagnosed = p[4] ? p[4] : s->diagnosed;
-	s->group = p[5] ? p[5] : s->group;
-	s->entry = p[6] ? p[6] : s->entry;
-	for (int k = 0; k < 7; k++)
-		if (p[k] == NULL)
-			return false;
+	if (p != NULL)
+		*array = p;
+	return p != NULL;
+}
+
+/*
+ * Make room for at least `want` subjects (0: twice the present capacity),
+ * in the arrays the analysis uses only: the entry times with delayed entry,
+ * age, sex and date of diagnosis for net survival.
+ */
+static bool
+subjects_grow(struct subjects *s, size_t want)
+{
+	size_t cap = want > s->cap ? want : s->cap ? s->cap * 2 : 4096;
+
+	if (!grow_array((void **)&s->time, cap, sizeof(double)) || !grow_array((void **)&s->event, cap, 1) ||
+	    !grow_array((void **)&s->group, cap, sizeof(int)))
+		return false;
+	if (s->has_entry && !grow_array((void **)&s->entry, cap, sizeof(double)))
+		return false;
+	if (s->has_population && (!grow_array((void **)&s->age, cap, sizeof(double)) ||
+				  !grow_array((void **)&s->sex, cap, 1) ||
+				  !grow_array((void **)&s->diagnosed, cap, sizeof(fg_date))))
+		return false;
 	s->cap = cap;
 	return true;
+}
+
+/*
+ * A first capacity for the subjects of a file: its size over four bytes (the
+ * shortest record, "1,0" and its newline), so that reading never copies the
+ * arrays; pages are only touched as rows arrive.  0 (grow as needed) for
+ * standard input or a file that cannot be measured.
+ */
+static size_t
+capacity_hint(const char *path)
+{
+	struct stat st;
+
+	if (strcmp(path, "-") == 0 || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return 0;
+	return (size_t)(st.st_size / 4) + 1;
 }
 
 static fg_rc
@@ -181,7 +208,8 @@ parse_record(const fg_csv *csv, const struct layout *lay, struct subjects *s, bo
 	fg_rc rc;
 
 	*keep = true;
-	s->entry[i] = 0.0;
+	if (s->has_entry)
+		s->entry[i] = 0.0;
 	rc = fg_surv_parse_number(fg_csv_field(csv, (size_t)lay->time), fg_csv_header_name(csv, (size_t)lay->time),
 				  0.0, 1e12, &s->time[i], err);
 	if (rc == FG_OK && lay->entry >= 0)
@@ -330,6 +358,12 @@ read_subjects(const struct cli_args *args, bool net, struct subjects *s)
 		goto out;
 	}
 	s->has_entry = lay.entry >= 0 || lay.period;
+	s->has_population = net;
+	if (!subjects_grow(s, capacity_hint(path))) {
+		fg_error_set(&err, FG_NOMEM, NULL, "out of memory for the subjects of \"%s\"", path);
+		status = cli_report(&err);
+		goto out;
+	}
 	for (;;) {
 		if (fg_csv_read(csv, &row, &err) != FG_OK) {
 			status = cli_report(&err);
@@ -337,7 +371,7 @@ read_subjects(const struct cli_args *args, bool net, struct subjects *s)
 		}
 		if (!row)
 			break;
-		if (s->n == s->cap && !subjects_grow(s)) {
+		if (s->n == s->cap && !subjects_grow(s, 0)) {
 			fg_error_set(&err, FG_NOMEM, NULL, "out of memory after %zu subjects", s->n);
 			status = cli_report(&err);
 			goto out;
@@ -393,7 +427,7 @@ group_view(const struct subjects *s, int g, struct group_view *v)
 	for (size_t i = 0; i < s->n; i++)
 		if (s->group[i] == g) {
 			v->time[v->n] = s->time[i];
-			v->entry[v->n] = s->entry[i];
+			v->entry[v->n] = s->has_entry ? s->entry[i] : 0.0;
 			v->event[v->n++] = s->event[i];
 		}
 	if (!s->has_entry) {
