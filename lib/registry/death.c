@@ -129,23 +129,14 @@ insert(fg_store *store, const struct death_row *r, int64_t *id, struct fg_error 
 		return rc;
 	fg_stmt_bind_text(st, 1, r->district);
 	fg_stmt_bind_int64(st, 2, r->institution_id);
-	if (r->id_number[0])
-		fg_stmt_bind_text(st, 3, r->id_number);
-	else
-		fg_stmt_bind_null(st, 3);
+	reg_bind_text_or_null(st, 3, r->id_number);
 	fg_stmt_bind_text(st, 4, r->name);
 	fg_stmt_bind_text(st, 5, r->name_key);
 	fg_stmt_bind_text(st, 6, (char[]){r->sex, '\0'});
-	if (r->birth != FG_DATE_NONE)
-		fg_stmt_bind_text(st, 7, fg_date_format(r->birth, birth));
-	else
-		fg_stmt_bind_null(st, 7);
+	reg_bind_text_or_null(st, 7, r->birth != FG_DATE_NONE ? fg_date_format(r->birth, birth) : NULL);
 	fg_stmt_bind_text(st, 8, fg_date_format(r->death, death));
 	fg_stmt_bind_text(st, 9, r->cause);
-	if (r->source)
-		fg_stmt_bind_text(st, 10, r->source);
-	else
-		fg_stmt_bind_null(st, 10);
+	reg_bind_text_or_null(st, 10, r->source);
 	return fg_stmt_scalar_int64(st, id, NULL, err);
 }
 

@@ -118,4 +118,7 @@ fg_rc reg_select(fg_store *store, const char *sql, const int64_t *params, int np
 /* Load the stage tables listed in data/tnm/tables.csv. */
 fg_rc reg_stage_load(struct fg_registry *reg, struct fg_error *err);
 
+/* Bind text at idx, or NULL when text is NULL or "". */
+void reg_bind_text_or_null(fg_stmt *st, int idx, const char *text);
+
 #endif

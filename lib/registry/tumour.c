@@ -247,8 +247,8 @@ check_primary(fg_store *store, int64_t person_id, const struct fg_tumour_codes *
 	return rc;
 }
 
-static void
-bind_text_or_null(fg_stmt *st, int idx, const char *text)
+void
+reg_bind_text_or_null(fg_stmt *st, int idx, const char *text)
 {
 	if (given(text))
 		fg_stmt_bind_text(st, idx, text);
@@ -284,19 +284,19 @@ insert_tumour(fg_store *store, struct fg_tumour *t, bool figo, struct fg_error *
 	fg_stmt_bind_text(st, 5, t->topography);
 	fg_stmt_bind_text(st, 6, morph);
 	fg_stmt_bind_text(st, 7, beh);
-	bind_text_or_null(st, 8, grade);
-	bind_text_or_null(st, 9, t->laterality);
+	reg_bind_text_or_null(st, 8, grade);
+	reg_bind_text_or_null(st, 9, t->laterality);
 	fg_stmt_bind_text(st, 10, basis);
-	bind_text_or_null(st, 11, t->icd10);
-	bind_text_or_null(st, 12, t->tnm_edition);
-	bind_text_or_null(st, 13, t->tnm_context);
-	bind_text_or_null(st, 14, t->t);
-	bind_text_or_null(st, 15, t->n);
-	bind_text_or_null(st, 16, t->m);
-	bind_text_or_null(st, 17, t->stage);
-	bind_text_or_null(st, 18, figo ? t->stage : NULL);
+	reg_bind_text_or_null(st, 11, t->icd10);
+	reg_bind_text_or_null(st, 12, t->tnm_edition);
+	reg_bind_text_or_null(st, 13, t->tnm_context);
+	reg_bind_text_or_null(st, 14, t->t);
+	reg_bind_text_or_null(st, 15, t->n);
+	reg_bind_text_or_null(st, 16, t->m);
+	reg_bind_text_or_null(st, 17, t->stage);
+	reg_bind_text_or_null(st, 18, figo ? t->stage : NULL);
 	fg_stmt_bind_int64(st, 19, t->primary_seq);
-	bind_text_or_null(st, 20, t->source);
+	reg_bind_text_or_null(st, 20, t->source);
 	fg_stmt_bind_text(st, 21, fg_utc_now(now));
 	fg_stmt_bind_text(st, 22, t->detection[0] ? t->detection : "unknown");
 	return fg_stmt_scalar_int64(st, &t->id, &found, err);
@@ -324,7 +324,7 @@ insert_warnings(fg_store *store, const struct fg_tumour *t, const struct fg_find
 		fg_stmt_bind_int64(st, 2, t->id);
 		fg_stmt_bind_int64(st, 3, t->institution_id);
 		fg_stmt_bind_text(st, 4, f->code);
-		bind_text_or_null(st, 5, f->field);
+		reg_bind_text_or_null(st, 5, f->field);
 		fg_stmt_bind_text(st, 6, f->message);
 		rc = fg_stmt_step(st, &row, err);
 		fg_stmt_reset(st);
