@@ -120,6 +120,7 @@ struct fg_synth_registry_options {
 struct fg_synth_registry_report {
 	int64_t tumours;		/* registered through the tumour library */
 	int64_t refused;		/* drawn tumours the checks refused */
+	int64_t treatments;		/* first-course treatments */
 	int64_t contacts;		/* follow-up contacts recorded */
 	int64_t deaths;			/* death records */
 	int64_t dco;			/* DCO tumours made from them */
@@ -132,7 +133,7 @@ struct fg_synth_registry_report {
  * cancer, drawn year by year at the age- and sex-specific incidence of
  * data/synth/cancer-age.csv, its site from cancer-sites.csv (Chinese site
  * mix, with typical codes, stage categories and microscopic verification),
- * stored with fg_tumour_add(); a follow-up plan with contacts up to as_of
+ * stored with fg_tumour_add(), with first-course treatments; a follow-up plan with contacts up to as_of
  * (a few patients lost); deaths drawn from the site's five-year survival,
  * reported as death records (a few cancers only there) and processed by
  * fg_death_process() (linkage, vital status, DCO tumours); then the

@@ -28,7 +28,7 @@
 #define BATCH 400			/* cases per transaction */
 
 enum { S_SITE, S_TOPO, S_MORPH, S_GRADE, S_ICD10, S_MALE, S_FEMALE, S_YOUNG, S_SURV5, S_MV, S_T, S_N, S_M,
-       S_NCOLS };
+       S_LOCAL, S_ADVANCED, S_NCOLS };
 
 struct resident {
 	int64_t id;
@@ -70,7 +70,7 @@ load_tables(struct gen *g, const char *datadir, struct fg_error *err)
 {
 	static const char *const age_cols[] = {"age_from", "male", "female"};
 	static const char *const site_cols[] = {"site", "topography", "morphology", "grade", "icd10", "male",
-						"female", "young", "surv5", "mv", "t", "n", "m"};
+						"female", "young", "surv5", "mv", "t", "n", "m", "local", "advanced"};
 	fg_rc rc;
 
 	if ((rc = synth_table_load(datadir, "cancer-age.csv", age_cols, 3, NULL, &g->arena, &g->ages, err)) ||
@@ -198,7 +198,7 @@ struct drawn {
 
 static fg_rc
 store_tumour(struct gen *g, const struct resident *r, const struct drawn *d, int64_t *tumour_id,
-	     struct fg_error *err)
+	     bool *metastatic, struct fg_error *err)
 {
 	const struct synth_table *s = &g->sites;
 	char person[24], inst[24], day[FG_DATE_TEXT_MAX], t[8], n[8], m[8];
@@ -217,6 +217,41 @@ store_tumour(struct gen *g, const struct resident *r, const struct drawn *d, int
 		.grade = mv ? synth_cell(s, d->site, S_GRADE) : NULL, .basis = mv ? "7" : "2",
 		.t = t, .n = n, .m = m, .source = "synth"}, &out, NULL, err);
 	*tumour_id = rc == FG_OK ? out.id : 0;
+	*metastatic = strncmp(m, "M1", 2) == 0;
+	return rc;
+}
+
+/*
+ * First-course treatments of the site's local or advanced list, three weeks
+ * apart from two weeks after incidence; those that would start after death
+ * or as_of are left out, and an end after either is left open.
+ */
+static fg_rc
+treat(struct gen *g, const struct drawn *d, int64_t tumour, bool metastatic, struct fg_error *err)
+{
+	const char *list = synth_cell(&g->sites, d->site, metastatic ? S_ADVANCED : S_LOCAL);
+	fg_date limit = d->death != FG_DATE_NONE && d->death <= g->opts->as_of ? d->death : g->opts->as_of + 1;
+	char id[24], inst[24], kind[16], start[FG_DATE_TEXT_MAX], end[FG_DATE_TEXT_MAX];
+	struct fg_treatment out;
+	fg_rc rc = FG_OK;
+	int k = 0;
+
+	snprintf(id, sizeof(id), "%lld", (long long)tumour);
+	snprintf(inst, sizeof(inst), "%lld", (long long)d->institution);
+	for (const char *p = list; rc == FG_OK && *p; k++) {
+		size_t len = strcspn(p, " ");
+		fg_date from = d->incidence + 14 + 21 * k;
+		fg_date to = from + (strncmp(p, "surgery", len) == 0 ? 1 : 90);
+
+		snprintf(kind, sizeof(kind), "%.*s", (int)len, p);
+		p += len + (p[len] == ' ');
+		if (from >= limit)
+			break;
+		rc = fg_treatment_add(g->store, &(struct fg_treatment_input){
+			.tumour = id, .institution = inst, .kind = kind, .start_date = fg_date_format(from, start),
+			.end_date = to < limit ? fg_date_format(to, end) : NULL}, &out, err);
+		g->rep->treatments += rc == FG_OK;
+	}
 	return rc;
 }
 
@@ -285,15 +320,18 @@ register_case(struct gen *g, const struct resident *r, const struct drawn *d, st
 	int64_t tumour = 0, plan = 0;
 	size_t visits;
 	fg_date start = d->incidence + 30;
+	bool metastatic = false;
 	fg_rc rc = FG_OK;
 
 	if (!d->dco_only) {
-		rc = store_tumour(g, r, d, &tumour, err);
+		rc = store_tumour(g, r, d, &tumour, &metastatic, err);
 		if (rc == FG_INVALID || rc == FG_CONFLICT) {
 			g->rep->refused++;
 			return FG_OK;
 		}
 		g->rep->tumours += rc == FG_OK;
+		if (rc == FG_OK)
+			rc = treat(g, d, tumour, metastatic, err);
 	}
 	if (rc == FG_OK && tumour && start <= g->opts->as_of && (d->death == FG_DATE_NONE || start < d->death)) {
 		rc = fg_followup_enrol(g->store, &g->plans, &(struct fg_enrolment){

@@ -9,13 +9,19 @@
 "$F" init >/dev/null
 expect_status 0 "generate a city of 6000 with its cancer registry" \
 	"$F" synth --persons 6000 --seed 5 --quiet --registry
-expect_output "the registry is reported" "^cancer registry: [0-9]+ tumours \(0 refused by the checks\), [0-9]+ DCO, [0-9]+ death records, [0-9]+ follow-up contacts, 4180 population rows"
+expect_output "the registry is reported" "^cancer registry: [0-9]+ tumours \(0 refused by the checks\), [0-9]+ treatments, [0-9]+ DCO, [0-9]+ death records, [0-9]+ follow-up contacts, 4180 population rows"
 
 n=$(sql "SELECT count(*) FROM tumour")
 tap $([ "$n" -ge 80 ] && [ "$n" -le 260 ] && echo 0 || echo 1) "ten years of tumours for 6000 residents: about 150 (got $n)"
 expect_equal "every tumour has its ICD-10 code" 0 "$(sql "SELECT count(*) FROM tumour WHERE icd10 IS NULL OR icd10 = ''")"
 expect_equal "every tumour is within the ten years" 0 \
 	"$(sql "SELECT count(*) FROM tumour WHERE incidence_date < '2016-01-01' OR incidence_date > '2025-12-31'")"
+expect_equal "no treatment starts before incidence, after death or after the as-of day" 0 \
+	"$(sql "SELECT count(*) FROM treatment x JOIN tumour t ON t.id = x.tumour_id JOIN person p ON p.id = t.person_id
+	        WHERE x.start_date < t.incidence_date OR x.start_date > '2025-12-31'
+	              OR (p.death_date IS NOT NULL AND x.start_date > p.death_date)")"
+expect_equal "seven in ten registered tumours or more have a first-course treatment" 1 \
+	"$(sql "SELECT count(DISTINCT tumour_id) * 10 >= 7 * (SELECT count(*) FROM tumour WHERE basis <> '0') FROM treatment")"
 expect_equal "every death record is linked" 0 "$(sql "SELECT count(*) FROM death_record WHERE person_id IS NULL")"
 expect_equal "every linked person is recorded dead" 0 \
 	"$(sql "SELECT count(*) FROM death_record d JOIN person p ON p.id = d.person_id WHERE p.vital_status <> 'dead'")"
