@@ -149,7 +149,7 @@ run: $(B)/fangai
 	@mkdir -p var
 	@if [ ! -f $(DEMO_DB) ]; then \
 		$(B)/fangai init --db $(DEMO_DB) && \
-		$(B)/fangai synth --db $(DEMO_DB) --persons $(DEMO_PERSONS) --seed 2026 --screening --network; \
+		$(B)/fangai synth --db $(DEMO_DB) --persons $(DEMO_PERSONS) --seed 2026 --screening --network --registry; \
 	fi
 	@$(B)/fangai stats summary --db $(DEMO_DB)
 	@sh scripts/demo-accounts $(B)/fangai $(DEMO_DB)

@@ -132,18 +132,26 @@ struct fg_stage_input {
 	const char *edition;	/* "8", "9" (lung) or "2018" (cervix, FIGO) */
 	const char *context;	/* "clinical" (default) or "pathological" */
 	const char *t, *n, *m;	/* categories as written: T2a, N1, M0; cervix: t = FIGO criterion */
+	const char *grade;	/* G1, G2, G3 or GX (1-3, X or 9 accepted); NULL/"" = GX.
+				 * Used only by tables with a grade column. */
+	const char *location;	/* upper, middle, lower or X; NULL/"" = X (oesophagus
+				 * squamous cell carcinoma, pathological) */
 };
 
 struct fg_stage_result {
 	char stage[16];		/* "IIB" */
 	char table[48];		/* the table used, e.g. "lung-ajcc8" */
 	int row;		/* line of the table file that matched */
+	char grade[4];		/* the grade used ("G2"), "" when the table has none */
+	char location[8];	/* the location used ("lower"), "" when the table has none */
 };
 
 /*
  * Derive the stage group from the TNM categories by the table for site,
  * edition and context under data/tnm/ (the first row holding all three
- * wins).  Categories may carry a c/p/yp prefix.  FG_NOTFOUND with field
+ * wins).  Categories may carry a c/p/yp prefix.  Tables with grade or
+ * location columns (oesophagus, pathological) also match those; an input
+ * without them counts as GX / location X.  FG_NOTFOUND with field
  * "site" or "edition" when no table exists, and with field "stage" when the
  * categories are valid but no row groups them (e.g. TX N1 M0); FG_INVALID
  * naming the field ("t", "n", "m" or "context") when a category is one the

@@ -110,4 +110,38 @@ struct fg_synth_network_report {
 fg_rc fg_synth_network(fg_store *store, const struct fg_synth_options *opts,
 		       struct fg_synth_network_report *report, struct fg_error *err);
 
+struct fg_synth_registry_options {
+	uint64_t seed;
+	fg_date as_of;			/* the last day of the registry's years */
+	int years;			/* incidence years ending with as_of's; 0: 10 */
+	const char *datadir;		/* NULL: fg_datadir() */
+};
+
+struct fg_synth_registry_report {
+	int64_t tumours;		/* registered through the tumour library */
+	int64_t refused;		/* drawn tumours the checks refused */
+	int64_t treatments;		/* first-course treatments */
+	int64_t contacts;		/* follow-up contacts recorded */
+	int64_t deaths;			/* death records */
+	int64_t dco;			/* DCO tumours made from them */
+	int64_t population_rows;	/* district x year x sex x age group */
+};
+
+/*
+ * Give a generated city (fg_synth_city first) its cancer registry over the
+ * `years` calendar years ending with as_of's: each resident may get one new
+ * cancer, drawn year by year at the age- and sex-specific incidence of
+ * data/synth/cancer-age.csv, its site from cancer-sites.csv (Chinese site
+ * mix, with typical codes, stage categories and microscopic verification),
+ * stored with fg_tumour_add(), with first-course treatments; a follow-up plan with contacts up to as_of
+ * (a few patients lost); deaths drawn from the site's five-year survival,
+ * reported as death records (a few cancers only there) and processed by
+ * fg_death_process() (linkage, vital status, DCO tumours); then the
+ * population table from the residents alive on 1 July of each year.
+ * Deterministic for the seed.  Tumours commit in batches; on failure the
+ * batch in progress is rolled back.
+ */
+fg_rc fg_synth_registry(fg_store *store, const struct fg_synth_registry_options *opts,
+			struct fg_synth_registry_report *report, struct fg_error *err);
+
 #endif

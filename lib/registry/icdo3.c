@@ -44,8 +44,10 @@ reg_read(const char *datadir, const char *name, const char *const *columns,
 	if (rc != FG_OK)
 		goto out;
 	for (int i = 0; i < ncols; i++) {
-		idx[i] = fg_csv_column(csv, columns[i]);
-		if (idx[i] < 0) {
+		bool optional = columns[i][0] == '?';
+
+		idx[i] = fg_csv_column(csv, columns[i] + optional);
+		if (idx[i] < 0 && !optional) {
 			rc = fg_error_set(err, FG_INVALID, NULL, "data file \"%s\" has no column \"%s\"",
 					  path, columns[i]);
 			goto out;
@@ -53,7 +55,7 @@ reg_read(const char *datadir, const char *name, const char *const *columns,
 	}
 	while ((rc = fg_csv_read(csv, &row, err)) == FG_OK && row) {
 		for (int i = 0; i < ncols; i++)
-			cells[i] = fg_csv_field(csv, (size_t)idx[i]);
+			cells[i] = idx[i] < 0 ? "" : fg_csv_field(csv, (size_t)idx[i]);
 		rc = fn(ud, cells, fg_csv_line(csv), err);
 		if (rc != FG_OK) {
 			fg_error_detail(err, "The line is in data file \"%s\".", path);

@@ -76,7 +76,8 @@ struct fg_registry {
 
 /*
  * Call fn on every record of the data file datadir/name, with the cells of
- * the listed columns in that order (missing columns are an error).  fn
+ * the listed columns in that order (a missing column is an error, unless
+ * its name is written with a leading '?': then its cells read as "").  fn
  * returns FG_OK to go on; its error stops the read.  Errors name the file
  * and line.
  */
@@ -116,5 +117,8 @@ fg_rc reg_select(fg_store *store, const char *sql, const int64_t *params, int np
 
 /* Load the stage tables listed in data/tnm/tables.csv. */
 fg_rc reg_stage_load(struct fg_registry *reg, struct fg_error *err);
+
+/* Bind text at idx, or NULL when text is NULL or "". */
+void reg_bind_text_or_null(fg_stmt *st, int idx, const char *text);
 
 #endif

@@ -2,7 +2,9 @@
  * stage.c
  *	  TNM stage grouping from the declarative tables under data/tnm/: each
  *	  table lists, in order, the T, N and M categories of a stage group; the
- *	  first row that holds all three gives the stage.
+ *	  first row that holds all three gives the stage.  Tables may add grade
+ *	  and location columns (oesophagus, pathological): a row then also needs
+ *	  the tumour's grade and location; "*" or an empty cell is any.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -14,14 +16,20 @@
 
 #define STAGE_CELL_MAX 160
 
+/* The optional prognostic factors a table may group by, in column order. */
+enum { FACTOR_GRADE, FACTOR_LOCATION, NFACTORS };
+static const char *const factor_names[NFACTORS] = {"grade", "location"};
+
 struct reg_stage_row {
 	char t[STAGE_CELL_MAX], n[STAGE_CELL_MAX], m[STAGE_CELL_MAX];	/* " T1 T1a " or "*" */
+	char factor[NFACTORS][STAGE_CELL_MAX];				/* " G1 GX " or "*" */
 	char stage[16];
 	long line;
 };
 
 struct reg_stage_table {
 	char name[48], site[24], edition[8], context[16], file[64];
+	bool uses[NFACTORS];		/* some row names a value of the factor */
 	struct reg_stage_row *rows;
 	size_t nrows, cap;
 };
@@ -37,7 +45,7 @@ set_cell(char *dst, const char *src, const char *file, long line, struct fg_erro
 {
 	int n;
 
-	if (strcmp(src, "*") == 0) {
+	if (strcmp(src, "*") == 0 || src[0] == '\0') {
 		fg_strlcpy(dst, "*", STAGE_CELL_MAX);
 		return FG_OK;
 	}
@@ -61,6 +69,11 @@ stage_row(void *ud, const char *const *cells, long line, struct fg_error *err)
 	    (rc = set_cell(r->n, cells[1], t->file, line, err)) ||
 	    (rc = set_cell(r->m, cells[2], t->file, line, err)))
 		return rc;
+	for (int f = 0; f < NFACTORS; f++) {
+		if ((rc = set_cell(r->factor[f], cells[4 + f], t->file, line, err)) != FG_OK)
+			return rc;
+		t->uses[f] |= strcmp(r->factor[f], "*") != 0;
+	}
 	if (cells[3][0] == '\0' || !fg_strlcpy(r->stage, cells[3], sizeof(r->stage)))
 		return fg_error_set(err, FG_INVALID, NULL, "invalid stage \"%s\" in %s line %ld",
 				    cells[3], t->file, line);
@@ -74,7 +87,7 @@ stage_row(void *ud, const char *const *cells, long line, struct fg_error *err)
 static fg_rc
 table_row(void *ud, const char *const *cells, long line, struct fg_error *err)
 {
-	static const char *const cols[] = {"t", "n", "m", "stage"};
+	static const char *const cols[] = {"t", "n", "m", "stage", "?grade", "?location"};
 	struct table_load *tl = ud;
 	struct fg_registry *reg = tl->reg;
 	struct reg_stage_table *t;
@@ -94,7 +107,7 @@ table_row(void *ud, const char *const *cells, long line, struct fg_error *err)
 		return fg_error_set(err, FG_NOMEM, NULL, "out of memory loading the stage tables");
 	snprintf(path, sizeof(path), "tnm/%s", t->file);
 	reg->nstages++;
-	return reg_read(reg->datadir, path, cols, 4, stage_row, t, err);
+	return reg_read(reg->datadir, path, cols, 4 + NFACTORS, stage_row, t, err);
 }
 
 fg_rc
@@ -159,11 +172,11 @@ cell_has(const char *cell, const char *cat)
 	return false;
 }
 
-/* Which column of a row holds an axis. */
+/* Which column of a row holds an axis: 0-2 T, N, M, then the factors. */
 static const char *
 row_cell(const struct reg_stage_row *r, int axis)
 {
-	return axis == 0 ? r->t : axis == 1 ? r->n : r->m;
+	return axis == 0 ? r->t : axis == 1 ? r->n : axis == 2 ? r->m : r->factor[axis - 3];
 }
 
 static bool
@@ -176,6 +189,73 @@ table_knows(const struct reg_stage_table *t, int axis, const char *cat)
 			return true;
 	}
 	return false;
+}
+
+/*
+ * Normalise a grade as written ("2", "G2", "g2", "X", "9", "") into G1, G2,
+ * G3 or GX (AJCC 8th ed.: G4 no longer used; undifferentiated counts as G3).
+ * False if it is none of these.
+ */
+static bool
+norm_grade(const char *text, char *out, size_t outsz)
+{
+	const char *p = text ? text : "";
+
+	if (*p == 'G' || *p == 'g')
+		p++;
+	if (*p == '\0' || strcasecmp(p, "X") == 0 || strcmp(p, "9") == 0)
+		return fg_strlcpy(out, "GX", outsz);
+	if (p[1] != '\0' || *p < '1' || *p > '4')
+		return false;
+	return snprintf(out, outsz, "G%c", *p == '4' ? '3' : *p) > 0;
+}
+
+/* Normalise a location (upper, middle, lower, X; "" = X) into lower case. */
+static bool
+norm_location(const char *text, char *out, size_t outsz)
+{
+	static const char *const known[] = {"upper", "middle", "lower", "X"};
+	const char *p = text && text[0] ? text : "X";
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strcasecmp(p, known[i]) == 0)
+			return fg_strlcpy(out, known[i], outsz);
+	return false;
+}
+
+/* Normalise and check the factors the table uses; "" for the others. */
+static fg_rc
+parse_factors(const struct reg_stage_table *t, const struct fg_stage_input *in,
+	      char cats[NFACTORS][32], struct fg_error *err)
+{
+	const char *texts[NFACTORS] = {in->grade, in->location};
+	bool (*const norm[NFACTORS])(const char *, char *, size_t) = {norm_grade, norm_location};
+
+	for (int f = 0; f < NFACTORS; f++) {
+		cats[f][0] = '\0';
+		if (!t->uses[f])
+			continue;
+		if (!norm[f](texts[f], cats[f], sizeof(cats[f])) || !table_knows(t, 3 + f, cats[f])) {
+			fg_error_set(err, FG_INVALID, factor_names[f], "invalid %s \"%s\" for stage table %s",
+				     factor_names[f], texts[f] ? texts[f] : "", t->name);
+			fg_error_hint(err, "The values the table uses are listed in data/tnm/%s.", t->file);
+			return FG_INVALID;
+		}
+	}
+	return FG_OK;
+}
+
+/* True if the row holds the input's T, N and M and the factors its table uses. */
+static bool
+row_matches(const struct reg_stage_table *t, const struct reg_stage_row *r, char cats[3][32],
+	    char factors[NFACTORS][32])
+{
+	if (!cell_has(r->t, cats[0]) || !cell_has(r->n, cats[1]) || !cell_has(r->m, cats[2]))
+		return false;
+	for (int f = 0; f < NFACTORS; f++)
+		if (t->uses[f] && !cell_has(r->factor[f], factors[f]))
+			return false;
+	return true;
 }
 
 static fg_rc
@@ -211,7 +291,7 @@ fg_registry_stage(const fg_registry *reg, const struct fg_stage_input *in,
 {
 	const char *context = in->context && in->context[0] ? in->context : "clinical";
 	const struct reg_stage_table *t;
-	char cats[3][32];
+	char cats[3][32], factors[NFACTORS][32];
 	bool site_known;
 	fg_rc rc;
 
@@ -226,13 +306,14 @@ fg_registry_stage(const fg_registry *reg, const struct fg_stage_input *in,
 	if (t == NULL)
 		return fg_error_set(err, FG_NOTFOUND, "edition", "no %s stage table for %s, edition \"%s\"",
 				    context, in->site, in->edition);
-	rc = parse_axes(t, in, cats, err);
-	if (rc != FG_OK)
+	if ((rc = parse_axes(t, in, cats, err)) != FG_OK || (rc = parse_factors(t, in, factors, err)) != FG_OK)
 		return rc;
+	fg_strlcpy(out->grade, factors[FACTOR_GRADE], sizeof(out->grade));
+	fg_strlcpy(out->location, factors[FACTOR_LOCATION], sizeof(out->location));
 	for (size_t i = 0; i < t->nrows; i++) {
 		const struct reg_stage_row *r = &t->rows[i];
 
-		if (cell_has(r->t, cats[0]) && cell_has(r->n, cats[1]) && cell_has(r->m, cats[2])) {
+		if (row_matches(t, r, cats, factors)) {
 			fg_strlcpy(out->stage, r->stage, sizeof(out->stage));
 			fg_strlcpy(out->table, t->name, sizeof(out->table));
 			out->row = (int)r->line;

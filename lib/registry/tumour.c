@@ -118,6 +118,29 @@ check_codes(const fg_registry *reg, const struct fg_tumour_input *in, const stru
 	return rc == FG_OK ? check_detection(in->detection, err) : rc;
 }
 
+/*
+ * AJCC 8th ed. location of an oesophageal tumour (chapter 16: upper = cervical
+ * oesophagus to the lower border of the azygos vein, middle, lower = to the
+ * stomach) from its ICD-O-3 subsite; thoracic NOS (C15.1), overlapping and NOS
+ * subsites are X.
+ */
+static const char *
+oesophagus_location(int topography)
+{
+	static const struct { int topography; const char *location; } map[] = {
+		{150, "upper"},		/* C15.0 cervical oesophagus */
+		{153, "upper"},		/* C15.3 upper third */
+		{154, "middle"},	/* C15.4 middle third */
+		{155, "lower"},		/* C15.5 lower third */
+		{152, "lower"},		/* C15.2 abdominal oesophagus */
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (map[i].topography == topography)
+			return map[i].location;
+	return "X";
+}
+
 /* Stage group from T, N and M when given; "" when no table applies or no row matches. */
 static fg_rc
 derive_stage(const fg_registry *reg, const struct fg_tumour_input *in,
@@ -126,6 +149,7 @@ derive_stage(const fg_registry *reg, const struct fg_tumour_input *in,
 	const char *edition = NULL, *site;
 	struct fg_stage_result res;
 	struct fg_stage_input st;
+	char grade[2] = "";
 	fg_rc rc;
 
 	if (!given(in->t) && !given(in->n) && !given(in->m))
@@ -142,8 +166,10 @@ derive_stage(const fg_registry *reg, const struct fg_tumour_input *in,
 		return fg_error_set(err, FG_INVALID, "tnm_context", "invalid staging context \"%s\"", out->tnm_context);
 	if (site == NULL)
 		return FG_OK;
+	grade[0] = codes->grade >= 1 && codes->grade <= 4 ? (char)('0' + codes->grade) : 'X';
 	st = (struct fg_stage_input){.site = site, .edition = out->tnm_edition, .context = out->tnm_context,
-				     .t = in->t, .n = in->n, .m = in->m};
+				     .t = in->t, .n = in->n, .m = in->m, .grade = grade,
+				     .location = oesophagus_location(codes->topography)};
 	rc = fg_registry_stage(reg, &st, &res, err);
 	if (rc == FG_OK)
 		fg_strlcpy(out->stage, res.stage, sizeof(out->stage));
@@ -221,8 +247,8 @@ check_primary(fg_store *store, int64_t person_id, const struct fg_tumour_codes *
 	return rc;
 }
 
-static void
-bind_text_or_null(fg_stmt *st, int idx, const char *text)
+void
+reg_bind_text_or_null(fg_stmt *st, int idx, const char *text)
 {
 	if (given(text))
 		fg_stmt_bind_text(st, idx, text);
@@ -258,19 +284,19 @@ insert_tumour(fg_store *store, struct fg_tumour *t, bool figo, struct fg_error *
 	fg_stmt_bind_text(st, 5, t->topography);
 	fg_stmt_bind_text(st, 6, morph);
 	fg_stmt_bind_text(st, 7, beh);
-	bind_text_or_null(st, 8, grade);
-	bind_text_or_null(st, 9, t->laterality);
+	reg_bind_text_or_null(st, 8, grade);
+	reg_bind_text_or_null(st, 9, t->laterality);
 	fg_stmt_bind_text(st, 10, basis);
-	bind_text_or_null(st, 11, t->icd10);
-	bind_text_or_null(st, 12, t->tnm_edition);
-	bind_text_or_null(st, 13, t->tnm_context);
-	bind_text_or_null(st, 14, t->t);
-	bind_text_or_null(st, 15, t->n);
-	bind_text_or_null(st, 16, t->m);
-	bind_text_or_null(st, 17, t->stage);
-	bind_text_or_null(st, 18, figo ? t->stage : NULL);
+	reg_bind_text_or_null(st, 11, t->icd10);
+	reg_bind_text_or_null(st, 12, t->tnm_edition);
+	reg_bind_text_or_null(st, 13, t->tnm_context);
+	reg_bind_text_or_null(st, 14, t->t);
+	reg_bind_text_or_null(st, 15, t->n);
+	reg_bind_text_or_null(st, 16, t->m);
+	reg_bind_text_or_null(st, 17, t->stage);
+	reg_bind_text_or_null(st, 18, figo ? t->stage : NULL);
 	fg_stmt_bind_int64(st, 19, t->primary_seq);
-	bind_text_or_null(st, 20, t->source);
+	reg_bind_text_or_null(st, 20, t->source);
 	fg_stmt_bind_text(st, 21, fg_utc_now(now));
 	fg_stmt_bind_text(st, 22, t->detection[0] ? t->detection : "unknown");
 	return fg_stmt_scalar_int64(st, &t->id, &found, err);
@@ -298,7 +324,7 @@ insert_warnings(fg_store *store, const struct fg_tumour *t, const struct fg_find
 		fg_stmt_bind_int64(st, 2, t->id);
 		fg_stmt_bind_int64(st, 3, t->institution_id);
 		fg_stmt_bind_text(st, 4, f->code);
-		bind_text_or_null(st, 5, f->field);
+		reg_bind_text_or_null(st, 5, f->field);
 		fg_stmt_bind_text(st, 6, f->message);
 		rc = fg_stmt_step(st, &row, err);
 		fg_stmt_reset(st);

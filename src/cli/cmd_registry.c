@@ -209,7 +209,8 @@ out:
 
 static const struct out_column stage_columns[] = {
 	{"site", false}, {"edition", false}, {"context", false}, {"t", false}, {"n", false},
-	{"m", false}, {"stage", false}, {"table", false}, {"row", true},
+	{"m", false}, {"grade", false}, {"location", false}, {"stage", false}, {"table", false},
+	{"row", true},
 };
 
 /* Stage one input into the table; a refused input gives an empty stage and the message. */
@@ -221,8 +222,9 @@ stage_one(const fg_registry *reg, const struct fg_stage_input *in, struct out_ta
 	char row[16] = "";
 	fg_rc rc = fg_registry_stage(reg, in, &res, err);
 	const char *cells[] = {in->site, in->edition, in->context ? in->context : "clinical",
-			       in->t, in->n, in->m, rc == FG_OK ? res.stage : err->message,
-			       res.table, row};
+			       in->t, in->n, in->m, rc == FG_OK ? res.grade : in->grade ? in->grade : "",
+			       rc == FG_OK ? res.location : in->location ? in->location : "",
+			       rc == FG_OK ? res.stage : err->message, res.table, row};
 
 	if (rc == FG_OK)
 		snprintf(row, sizeof(row), "%d", res.row);
@@ -232,16 +234,16 @@ stage_one(const fg_registry *reg, const struct fg_stage_input *in, struct out_ta
 static int
 stage_csv(const fg_registry *reg, const char *path, struct out_table *table, int *refused)
 {
-	static const char *const names[] = {"site", "edition", "context", "t", "n", "m"};
+	static const char *const names[] = {"site", "edition", "context", "t", "n", "m", "grade", "location"};
 	struct fg_error err;
-	int col[6], status = EXIT_OK;
+	int col[8], status = EXIT_OK;
 	fg_csv *csv = open_input(path, &status);
 	bool row;
 	fg_rc rc;
 
 	if (csv == NULL)
 		return status;
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < 8; i++)
 		col[i] = fg_csv_column(csv, names[i]);
 	if (col[0] < 0 || col[1] < 0 || col[3] < 0 || col[4] < 0 || col[5] < 0) {
 		fg_csv_close(csv);
@@ -253,7 +255,9 @@ stage_csv(const fg_registry *reg, const char *path, struct out_table *table, int
 			.site = fg_csv_field(csv, (size_t)col[0]), .edition = fg_csv_field(csv, (size_t)col[1]),
 			.context = col[2] >= 0 ? fg_csv_field(csv, (size_t)col[2]) : NULL,
 			.t = fg_csv_field(csv, (size_t)col[3]), .n = fg_csv_field(csv, (size_t)col[4]),
-			.m = fg_csv_field(csv, (size_t)col[5])};
+			.m = fg_csv_field(csv, (size_t)col[5]),
+			.grade = col[6] >= 0 ? fg_csv_field(csv, (size_t)col[6]) : NULL,
+			.location = col[7] >= 0 ? fg_csv_field(csv, (size_t)col[7]) : NULL};
 		fg_rc one = stage_one(reg, &in, table, &err);
 
 		if (one == FG_NOMEM)
@@ -270,7 +274,8 @@ run_stage(struct cli_args *args)
 	struct fg_stage_input in = {
 		.site = cli_get(args, "site"), .edition = cli_get(args, "edition"),
 		.context = cli_get(args, "context"), .t = cli_get(args, "t"),
-		.n = cli_get(args, "n"), .m = cli_get(args, "m")};
+		.n = cli_get(args, "n"), .m = cli_get(args, "m"), .grade = cli_get(args, "grade"),
+		.location = cli_get(args, "location")};
 	const char *file = cli_get(args, "csv");
 	struct out_table table;
 	struct fg_arena arena;
@@ -286,7 +291,7 @@ run_stage(struct cli_args *args)
 	if ((reg = cli_open_registry(&status)) == NULL)
 		return status;
 	fg_arena_init(&arena, 0);
-	out_table_init(&table, &arena, stage_columns, 9);
+	out_table_init(&table, &arena, stage_columns, 11);
 	fg_error_clear(&err);
 	if (file != NULL)
 		status = stage_csv(reg, file, &table, &refused);
@@ -509,11 +514,13 @@ static const struct cli_option stage_options[] = {
 	CLI_OPT_FORMAT,
 	{"site", "SITE", "lung, breast, colorectum, stomach, oesophagus-scc, oesophagus-adeno, liver, cervix"},
 	{"edition", "ED", "TNM edition: 8 (all sites), 9 (lung); FIGO 2018 for cervix"},
-	{"context", "CTX", "clinical (default) or pathological (stomach)"},
+	{"context", "CTX", "clinical (default) or pathological (stomach, oesophagus)"},
 	{"t", "T", "T category, e.g. T2a (cervix: the extent of the primary, see the table)"},
 	{"n", "N", "N category, e.g. N1"},
 	{"m", "M", "M category, e.g. M0"},
-	{"csv", "FILE", "stage every row of FILE (columns site, edition, context, t, n, m)"},
+	{"grade", "G", "histological grade G1, G2, G3 or GX (oesophagus, pathological)"},
+	{"location", "L", "upper, middle, lower or X (oesophagus squamous, pathological)"},
+	{"csv", "FILE", "stage every row of FILE (columns site, edition, context, t, n, m; grade, location)"},
 	CLI_OPT_END,
 };
 
@@ -556,6 +563,11 @@ static const struct command registry_commands[] = {
 	 .description = cmd_registry_population_description,
 	 .options = cmd_registry_population_options, .min_pos = 2, .max_pos = 2,
 	 .run = cmd_registry_population_run},
+	{.name = "deaths", .usage = "[FILE.csv] [--institution REF]",
+	 .summary = "import and link death records; vital status and DCO tumours",
+	 .description = cmd_registry_deaths_description,
+	 .options = cmd_registry_deaths_options, .min_pos = 0, .max_pos = 1,
+	 .run = cmd_registry_deaths_run},
 	{.name = "code", .usage = "--topography C --morphology M [--sex S]",
 	 .summary = "labels of ICD-O-3 codes and their ICD-10 conversion",
 	 .options = code_options, .min_pos = 0, .max_pos = 0, .run = run_code},
@@ -564,7 +576,7 @@ static const struct command registry_commands[] = {
 
 const struct command cmd_registry_entry = {
 	.name = "registry",
-	.usage = "check|checks|stage|mp|population|code ...",
-	.summary = "the cancer registry: IARC/IACR checks, TNM stage, multiple primaries, populations",
+	.usage = "check|checks|stage|mp|population|deaths|code ...",
+	.summary = "the cancer registry: IARC/IACR checks, TNM stage, multiple primaries, populations, deaths",
 	.subcommands = registry_commands,
 };

@@ -12,4 +12,9 @@ int cmd_registry_population_run(struct cli_args *args);
 extern const struct cli_option cmd_registry_population_options[];
 extern const char cmd_registry_population_description[];
 
+/* fangai registry deaths [FILE.csv] (cmd_registry_deaths.c). */
+int cmd_registry_deaths_run(struct cli_args *args);
+extern const struct cli_option cmd_registry_deaths_options[];
+extern const char cmd_registry_deaths_description[];
+
 #endif

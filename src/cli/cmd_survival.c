@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "fangai/csv.h"
@@ -14,6 +15,7 @@
 #include "fangai/survival.h"
 #include "fangai/util.h"
 #include "output.h"
+#include "output_xlsx.h"
 #include "svg_curve.h"
 
 #define MAX_GROUPS 64
@@ -26,7 +28,8 @@
 /* The subjects of a CSV file: one array per column, grouped by --by. */
 struct subjects {
 	size_t n, cap;
-	bool has_entry;		/* delayed entry (--entry or --period) */
+	bool has_entry;		/* delayed entry (--entry or --period): entry allocated */
+	bool has_population;	/* net survival: age, sex and diagnosed allocated */
 	double *entry, *time, *age;
 	unsigned char *event, *sex;
 	fg_date *diagnosed;
@@ -58,29 +61,54 @@ subjects_free(struct subjects *s)
 		free(s->labels[g]);
 }
 
+/* Grow an array of n elements of size bytes to cap elements; false (unchanged) if out of memory. */
 static bool
-subjects_grow(struct subjects *s)
+grow_array(void **array, size_t cap, size_t size)
 {
-	size_t cap = s->cap ? s->cap * 2 : 4096;
-	void *p[7] = {
-		realloc(s->time, cap * sizeof(double)), realloc(s->age, cap * sizeof(double)),
-		realloc(s->event, cap), realloc(s->sex, cap),
-		realloc(s->diagnosed, cap * sizeof(fg_date)), realloc(s->group, cap * sizeof(int)),
-		realloc(s->entry, cap * sizeof(double)),
-	};
+	void *p = realloc(*array, cap * size);
 
-	s->time = p[0] ? p[0] : s->time;
-	s->age = p[1] ? p[1] : s->age;
-	s->event = p[2] ? p[2] : s->event;
-	s->sex = p[3] ? p[3] : s->sex;
-	s->diagnosed = p[4] ? p[4] : s->diagnosed;
-	s->group = p[5] ? p[5] : s->group;
-	s->entry = p[6] ? p[6] : s->entry;
-	for (int k = 0; k < 7; k++)
-		if (p[k] == NULL)
-			return false;
+	if (p != NULL)
+		*array = p;
+	return p != NULL;
+}
+
+/*
+ * Make room for at least `want` subjects (0: twice the present capacity),
+ * in the arrays the analysis uses only: the entry times with delayed entry,
+ * age, sex and date of diagnosis for net survival.
+ */
+static bool
+subjects_grow(struct subjects *s, size_t want)
+{
+	size_t cap = want > s->cap ? want : s->cap ? s->cap * 2 : 4096;
+
+	if (!grow_array((void **)&s->time, cap, sizeof(double)) || !grow_array((void **)&s->event, cap, 1) ||
+	    !grow_array((void **)&s->group, cap, sizeof(int)))
+		return false;
+	if (s->has_entry && !grow_array((void **)&s->entry, cap, sizeof(double)))
+		return false;
+	if (s->has_population && (!grow_array((void **)&s->age, cap, sizeof(double)) ||
+				  !grow_array((void **)&s->sex, cap, 1) ||
+				  !grow_array((void **)&s->diagnosed, cap, sizeof(fg_date))))
+		return false;
 	s->cap = cap;
 	return true;
+}
+
+/*
+ * A first capacity for the subjects of a file: its size over four bytes (the
+ * shortest record, "1,0" and its newline), so that reading never copies the
+ * arrays; pages are only touched as rows arrive.  0 (grow as needed) for
+ * standard input or a file that cannot be measured.
+ */
+static size_t
+capacity_hint(const char *path)
+{
+	struct stat st;
+
+	if (strcmp(path, "-") == 0 || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return 0;
+	return (size_t)(st.st_size / 4) + 1;
 }
 
 static fg_rc
@@ -180,7 +208,8 @@ parse_record(const fg_csv *csv, const struct layout *lay, struct subjects *s, bo
 	fg_rc rc;
 
 	*keep = true;
-	s->entry[i] = 0.0;
+	if (s->has_entry)
+		s->entry[i] = 0.0;
 	rc = fg_surv_parse_number(fg_csv_field(csv, (size_t)lay->time), fg_csv_header_name(csv, (size_t)lay->time),
 				  0.0, 1e12, &s->time[i], err);
 	if (rc == FG_OK && lay->entry >= 0)
@@ -329,6 +358,12 @@ read_subjects(const struct cli_args *args, bool net, struct subjects *s)
 		goto out;
 	}
 	s->has_entry = lay.entry >= 0 || lay.period;
+	s->has_population = net;
+	if (!subjects_grow(s, capacity_hint(path))) {
+		fg_error_set(&err, FG_NOMEM, NULL, "out of memory for the subjects of \"%s\"", path);
+		status = cli_report(&err);
+		goto out;
+	}
 	for (;;) {
 		if (fg_csv_read(csv, &row, &err) != FG_OK) {
 			status = cli_report(&err);
@@ -336,7 +371,7 @@ read_subjects(const struct cli_args *args, bool net, struct subjects *s)
 		}
 		if (!row)
 			break;
-		if (s->n == s->cap && !subjects_grow(s)) {
+		if (s->n == s->cap && !subjects_grow(s, 0)) {
 			fg_error_set(&err, FG_NOMEM, NULL, "out of memory after %zu subjects", s->n);
 			status = cli_report(&err);
 			goto out;
@@ -392,7 +427,7 @@ group_view(const struct subjects *s, int g, struct group_view *v)
 	for (size_t i = 0; i < s->n; i++)
 		if (s->group[i] == g) {
 			v->time[v->n] = s->time[i];
-			v->entry[v->n] = s->entry[i];
+			v->entry[v->n] = s->has_entry ? s->entry[i] : 0.0;
 			v->event[v->n++] = s->event[i];
 		}
 	if (!s->has_entry) {
@@ -454,6 +489,8 @@ parse_times(const char *text, double *times, int *n)
 /* Options shared by the estimating subcommands. */
 struct common {
 	enum out_format format;
+	enum out_extra extra;		/* xlsx: a workbook to --output */
+	const char *output;
 	struct fg_km_options km;
 	double at[MAX_TIMES];
 	int nat;
@@ -466,8 +503,9 @@ parse_common(const struct cli_args *args, struct common *c)
 	struct fg_error err;
 
 	memset(c, 0, sizeof(*c));
-	if (!out_format_parse(cli_get(args, "format"), &c->format))
+	if (!out_format_parse_extra(cli_get(args, "format"), &c->format, &c->extra) || c->extra == OUT_EXTRA_SVG)
 		return USAGE_FALSE(args->path, "invalid output format \"%s\"", cli_get(args, "format"));
+	c->output = cli_get(args, "output");
 	if (cli_has(args, "conf-type") &&
 	    fg_conf_type_parse(cli_get(args, "conf-type"), "conf-type", &c->km.conf_type, &err) != FG_OK) {
 		cli_report(&err);
@@ -522,9 +560,12 @@ add_curve(struct out_table *t, const char *label, const struct fg_surv_point *pt
 	}
 }
 
-/* Print a table, leaving out the group column when the data are not grouped. */
-static void
-print_table(struct out_table *t, bool grouped, enum out_format format)
+/*
+ * Print a table (or write it as a workbook with --format xlsx), leaving out
+ * the group column when the data are not grouped.  Returns the exit status.
+ */
+static int
+print_table(struct out_table *t, bool grouped, const struct common *c, const char *sheet)
 {
 	if (!grouped) {
 		t->columns++;
@@ -532,7 +573,7 @@ print_table(struct out_table *t, bool grouped, enum out_format format)
 		for (size_t i = 0; i < t->nrows; i++)
 			t->rows[i]++;
 	}
-	out_table_print(t, format, stdout);
+	return out_table_emit(t, c->format, c->extra, c->output, sheet);
 }
 
 static void
@@ -599,6 +640,7 @@ struct job {
 	struct svg_curve curves[MAX_GROUPS];	/* for --svg */
 	int ncurves;
 	bool quantiles;
+	const char *sheet;			/* the worksheet with --format xlsx */
 	double breaks[MAX_TIMES];
 	size_t nbreaks;
 	struct fg_arena arena;
@@ -673,7 +715,7 @@ each_group(const struct cli_args *args, const struct subjects *s, group_fit fit,
 		group_view_free(&v);
 	}
 	if (status == EXIT_OK)
-		print_table(&job->table, cli_has(args, "by"), job->c.format);
+		status = print_table(&job->table, cli_has(args, "by"), &job->c, job->sheet);
 	return status;
 }
 
@@ -720,7 +762,7 @@ run_grouped(struct cli_args *args, struct job *job, const struct out_column *col
 static int
 run_km(struct cli_args *args)
 {
-	struct job job = {0};
+	struct job job = {.sheet = "kaplan-meier"};
 
 	return run_grouped(args, &job, curve_columns, NCURVE, fit_km, false);
 }
@@ -731,7 +773,7 @@ run_quantiles(struct cli_args *args)
 	static const struct out_column columns[] = {
 		{"group", false}, {"p", true}, {"time", true}, {"lower", true}, {"upper", true},
 	};
-	struct job job = {.quantiles = true};
+	struct job job = {.quantiles = true, .sheet = "quantiles"};
 
 	return run_grouped(args, &job, columns, 5, fit_km, false);
 }
@@ -744,7 +786,7 @@ run_lifetable(struct cli_args *args)
 		{"at_risk", true}, {"events", true}, {"surv", true}, {"std_err", true}, {"lower", true},
 		{"upper", true}, {"pdf", true}, {"hazard", true}, {"se_pdf", true}, {"se_hazard", true},
 	};
-	struct job job = {0};
+	struct job job = {.sheet = "life table"};
 
 	return run_grouped(args, &job, columns, 15, fit_lifetab, true);
 }
@@ -787,7 +829,7 @@ run_logrank(struct cli_args *args)
 		out_table_add(&t, cells);
 	}
 	if (status == EXIT_OK)
-		out_table_print(&t, c.format, stdout);
+		status = out_table_emit(&t, c.format, c.extra, c.output, "logrank");
 	fg_arena_free(&arena);
 	subjects_free(&s);
 	return status;
@@ -978,7 +1020,7 @@ run_net(struct cli_args *args)
 		curves[g] = (struct svg_curve){s.labels[g], net.points, net.npoints};
 	}
 	if (status == EXIT_OK)
-		print_table(&t, cli_has(args, "by"), c.format);
+		status = print_table(&t, cli_has(args, "by"), &c, method == FG_NET_EDERER2 ? "ederer2" : "pohar-perme");
 	if (status == EXIT_OK && standard == 0)
 		status = write_svg(args, curves, s.ngroups,
 				   method == FG_NET_EDERER2 ? "Relative survival (Ederer II)" : "Net survival (Pohar Perme)");
@@ -1051,7 +1093,8 @@ run_cohort(struct cli_args *args)
 	{"status", "COL", "column of status: 1 event, 0 censored (or see --event)"}, \
 	{"event", "VALUE", "the status value that marks an event; any other is censored"}, \
 	{"by", "COL", "column whose values split the subjects into groups"}, \
-	CLI_OPT_FORMAT
+	{"format", "FMT", "output as table (default), csv, json or xlsx"}, \
+	{"output", "FILE", "the workbook to write with --format xlsx"}
 #define OPT_CONF \
 	{"conf-type", "TYPE", "confidence interval: log (default), log-log or plain"}, \
 	{"conf-level", "P", "confidence level (default 0.95)"}, \

@@ -70,6 +70,24 @@ synth_network(fg_store *store, const struct fg_synth_options *opts)
 }
 
 static int
+synth_registry(fg_store *store, const struct fg_synth_options *city)
+{
+	struct fg_synth_registry_options opts = {.seed = city->seed, .as_of = city->as_of};
+	struct fg_synth_registry_report rep;
+	struct fg_error err;
+	double start = seconds_now();
+
+	if (fg_synth_registry(store, &opts, &rep, &err) != FG_OK)
+		return cli_report(&err);
+	printf("cancer registry: %lld tumours (%lld refused by the checks), %lld treatments, %lld DCO,"
+	       " %lld death records, %lld follow-up contacts, %lld population rows in %.1f s\n",
+	       (long long)rep.tumours, (long long)rep.refused, (long long)rep.treatments, (long long)rep.dco,
+	       (long long)rep.deaths, (long long)rep.contacts, (long long)rep.population_rows,
+	       seconds_now() - start);
+	return EXIT_OK;
+}
+
+static int
 run_synth(struct cli_args *args)
 {
 	struct fg_synth_options opts = {0};
@@ -111,6 +129,8 @@ run_synth(struct cli_args *args)
 		status = synth_screening(store, &opts);
 	if (status == EXIT_OK && cli_has(args, "network"))
 		status = synth_network(store, &opts);
+	if (status == EXIT_OK && cli_has(args, "registry"))
+		status = synth_registry(store, &opts);
 	fg_store_close(store);
 	return status;
 }
@@ -123,13 +143,14 @@ static const struct cli_option options[] = {
 	{"network", NULL, "also the referral network: schedules, slots, bookings, referrals, consultations"},
 	{"batch", "N", "persons per transaction (default 20000)"},
 	{"quiet", NULL, "no progress display"},
+	{"registry", NULL, "also the cancer registry: ten years of tumours, follow-up, deaths, DCO, population"},
 	{"screening", NULL, "also give residents screening histories (data/synth/screening.csv)"},
 	CLI_OPT_END,
 };
 
 const struct command cmd_synth_entry = {
 	.name = "synth",
-	.usage = "[--persons N] [--seed N] [--network] [--db PATH]",
+	.usage = "[--persons N] [--seed N] [--screening] [--network] [--registry] [--db PATH]",
 	.summary = "generate a synthetic city for demonstration and testing",
 	.description =
 		"Creates the institutions of the demo city (a cancer centre, hospitals and\n"

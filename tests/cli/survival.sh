@@ -131,3 +131,19 @@ expect_equal "and nothing of it is stored" 0 "$(sql "SELECT count(*) FROM life_t
 expect_status 1 "an unknown stored life table is refused" "$F" survival net "$D/rdata.csv" --ratetable-name nowhere \
 	--time time --status cens --age age --sex sex --diagnosed year
 expect_output "naming it" 'life table "nowhere" does not exist'
+
+# Excel output: the same Kaplan-Meier table as a workbook, numbers as numbers.
+expect_status 0 "km --format xlsx writes a workbook" "$F" survival km "$D/lung.csv" --time time --status status \
+	--event 2 --by sex --format xlsx --output "$WORK/km.xlsx"
+unzip -p "$WORK/km.xlsx" xl/workbook.xml 2>/dev/null | grep -q '<sheet name="kaplan-meier"'
+tap $? "the workbook has a kaplan-meier sheet"
+rows=$(unzip -p "$WORK/km.xlsx" xl/worksheets/sheet1.xml 2>/dev/null | grep -o '<row ' | wc -l)
+expect_equal "one row per line of the CSV output" "$(wc -l <"$WORK/sex.csv" | tr -d ' ')" "$rows"
+unzip -p "$WORK/km.xlsx" xl/worksheets/sheet1.xml 2>/dev/null | grep -q '<c r="F2"[^>]*><v>0\.9'
+tap $? "survival is written as a number"
+expect_status 0 "lifetable --format xlsx" "$F" survival lifetable "$D/lung.csv" --time time --status status --event 2 \
+	--breaks 0,180,365,730,1100 --format xlsx --output "$WORK/lt.xlsx"
+unzip -p "$WORK/lt.xlsx" xl/workbook.xml 2>/dev/null | grep -q '<sheet name="life table"'
+tap $? "the life table has its sheet"
+expect_status 2 "xlsx without --output is a usage error" "$F" survival km "$D/lung.csv" --time time --status status \
+	--event 2 --format xlsx

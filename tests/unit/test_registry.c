@@ -154,6 +154,44 @@ test_stage(void **state)
 	assert_null(fg_registry_stage_site(reg, 710, 9440, NULL));
 }
 
+/* AJCC 8th ed. pathological oesophagus groups: grade and location take part, GX and X by default. */
+static void
+test_stage_factors(void **state)
+{
+	struct fg_stage_input in = {.site = "oesophagus-scc", .edition = "8", .context = "pathological",
+				    .t = "pT3", .n = "pN0", .m = "M0", .grade = "2", .location = "Upper"};
+	struct fg_stage_result r;
+	struct fg_error err;
+
+	assert_int_equal(fg_registry_stage(reg, &in, &r, &err), FG_OK);
+	assert_string_equal(r.stage, "IIB");
+	assert_string_equal(r.grade, "G2");
+	assert_string_equal(r.location, "upper");
+	in.location = "lower";
+	assert_int_equal(fg_registry_stage(reg, &in, &r, &err), FG_OK);
+	assert_string_equal(r.stage, "IIA");
+	in.grade = NULL;
+	in.location = NULL;
+	assert_int_equal(fg_registry_stage(reg, &in, &r, &err), FG_OK);
+	assert_string_equal(r.stage, "IIB");
+	assert_string_equal(r.grade, "GX");
+	in.grade = "G5";
+	assert_int_equal(fg_registry_stage(reg, &in, &r, &err), FG_INVALID);
+	assert_string_equal(err.field, "grade");
+	in = (struct fg_stage_input){.site = "oesophagus-adeno", .edition = "8", .context = "pathological",
+				     .t = "T1b", .n = "N0", .m = "M0", .grade = "4", .location = "nowhere"};
+	assert_int_equal(fg_registry_stage(reg, &in, &r, &err), FG_OK);
+	assert_string_equal(r.stage, "IC");	/* G4 counts as G3; location is not used for adenocarcinoma */
+	assert_string_equal(r.location, "");
+	in.site = "lung";
+	in.context = NULL;
+	in.t = "T2a";
+	in.n = "N1";
+	assert_int_equal(fg_registry_stage(reg, &in, &r, &err), FG_OK);
+	assert_string_equal(r.stage, "IIB");	/* tables without factors ignore them */
+	assert_string_equal(r.grade, "");
+}
+
 static void
 test_multiple_primaries(void **state)
 {
@@ -229,6 +267,7 @@ main(void)
 		cmocka_unit_test(test_icd10),
 		cmocka_unit_test(test_checks),
 		cmocka_unit_test(test_stage),
+		cmocka_unit_test(test_stage_factors),
 		cmocka_unit_test(test_multiple_primaries),
 		cmocka_unit_test(test_icd10_against_ims),
 		cmocka_unit_test(test_missing_tables),
