@@ -29,6 +29,9 @@
  */
 bool referral_in_scope(struct request *req, const char *kind, int64_t id, struct fg_referral *out);
 
+/* True if the request may see referral r: one of its two institutions, or the region. */
+bool referral_visible(const struct request *req, const struct fg_referral *r);
+
 /*
  * List the referrals of q that the request may see: box "incoming" (the
  * default outside the region) lists those received, "outgoing" those
@@ -111,7 +114,8 @@ json_object *fhir_net_time(struct request *req, const char *at);
  */
 void fhir_referral_read(struct request *req, const char *type,
 			json_object *(*build)(struct request *, const struct fg_referral *));
-void fhir_referral_search(struct request *req, const char *type,
+struct fhir_search_spec;
+void fhir_referral_search(struct request *req, const struct fhir_search_spec *spec,
 			  json_object *(*build)(struct request *, const struct fg_referral *));
 
 /* The second of the pair of map (n rows) whose first is key, or def. */

@@ -92,18 +92,24 @@ slot_json(struct request *req, const struct fg_slot *s)
 	return o;
 }
 
+static const char *const slot_params[] = {"service-type", "start", NULL};
+static const struct fhir_sort_key slot_sorts[] = {{"_id", "id"}, {"start", "start"}, {NULL, NULL}};
+static const struct fhir_search_spec slot_spec = {
+	.type = "Slot", .params = slot_params, .sorts = slot_sorts,
+};
+
 void
 fhir_slot_search(struct request *req)
 {
-	static const char *const params[] = {"service-type", "start", NULL};
 	const char *service = req_query(req, "service-type"), *start = req_query(req, "start");
 	struct fg_slot_query q = {0};
 	struct fg_slot_list list;
 	struct fhir_paging paging;
 	struct fg_error err;
-	json_object *items;
+	json_object *all, *page;
+	int64_t total;
 
-	if (!fhir_paging_read(req, &paging))
+	if (!fhir_search_read(req, &slot_spec, &paging))
 		return;
 	if (service != NULL && strchr(service, '|') != NULL)
 		service = strchr(service, '|') + 1;
@@ -124,8 +130,9 @@ fhir_slot_search(struct request *req)
 		reply_fg_error(req, &err);
 		return;
 	}
-	items = json_object_new_array();
-	for (int64_t i = paging.offset; i < (int64_t)list.count && i < paging.offset + paging.count; i++)
-		json_object_array_add(items, slot_json(req, &list.items[i]));
-	reply_json(req, 200, fhir_searchset(req, "Slot", items, (int64_t)list.count, &paging, params));
+	all = json_object_new_array();
+	for (size_t i = 0; i < list.count; i++)
+		json_object_array_add(all, slot_json(req, &list.items[i]));
+	page = fhir_page_sorted(&paging, all, &total);
+	reply_json(req, 200, fhir_searchset(req, "Slot", page, total, &paging, slot_params));
 }

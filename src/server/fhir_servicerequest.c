@@ -76,10 +76,33 @@ fhir_servicerequest_read(struct request *req)
 	fhir_referral_read(req, "ServiceRequest", servicerequest_json);
 }
 
+static const char *const search_params[] = {"patient", "box", NULL};
+static const struct fhir_include includes[] = {
+	{"ServiceRequest:subject", "subject", "Patient"}, {"ServiceRequest:patient", "subject", "Patient"},
+	{"ServiceRequest:requester", "requester", "Organization"},
+	{"ServiceRequest:performer", "performer", "Organization"}, {NULL, NULL, NULL},
+};
+static const char *const revincludes[] = {"Task:focus", NULL};
+static const struct fhir_search_spec search_spec = {
+	.type = "ServiceRequest", .params = search_params, .includes = includes,
+	.revincludes = revincludes, .revinclude = fhir_task_revinclude,
+};
+
 void
 fhir_servicerequest_search(struct request *req)
 {
-	fhir_referral_search(req, "ServiceRequest", servicerequest_json);
+	fhir_referral_search(req, &search_spec, servicerequest_json);
+}
+
+json_object *
+fhir_servicerequest_lookup(struct request *req, int64_t id)
+{
+	struct fg_referral r;
+	struct fg_error err;
+
+	if (fg_referral_get(req->store, id, req->arena, &r, &err) != FG_OK || !referral_visible(req, &r))
+		return NULL;
+	return servicerequest_json(req, &r);
 }
 
 void
@@ -96,10 +119,10 @@ fhir_referral_read(struct request *req, const char *type,
 }
 
 void
-fhir_referral_search(struct request *req, const char *type,
+fhir_referral_search(struct request *req, const struct fhir_search_spec *spec,
 		     json_object *(*build)(struct request *, const struct fg_referral *))
 {
-	static const char *const params[] = {"patient", "box", NULL};
+	const char *type = spec->type;
 	const char *patient = req_query(req, "patient");
 	struct fg_referral_query q = {0};
 	struct fg_referral_list list;
@@ -107,7 +130,7 @@ fhir_referral_search(struct request *req, const char *type,
 	struct fg_error err;
 	json_object *items;
 
-	if (!fhir_paging_read(req, &paging))
+	if (!fhir_search_read(req, spec, &paging))
 		return;
 	if (patient != NULL) {
 		if (strncmp(patient, "Patient/", 8) == 0)
@@ -124,5 +147,5 @@ fhir_referral_search(struct request *req, const char *type,
 	items = json_object_new_array();
 	for (size_t i = 0; i < list.count; i++)
 		json_object_array_add(items, build(req, &list.items[i]));
-	reply_json(req, 200, fhir_searchset(req, type, items, list.total, &paging, params));
+	reply_json(req, 200, fhir_searchset(req, type, items, list.total, &paging, spec->params));
 }

@@ -6,6 +6,7 @@
  *	  live session.
  */
 #include "api_clinical.h"
+#include "fhir.h"
 #include "server.h"
 
 #define PERSONS_R FG_CAN_READ_PERSONS
@@ -54,7 +55,9 @@ const struct route server_routes[] = {
 	{"POST", "/fhir/", fhir_transaction, ROUTE_USER, PERSONS_W, true},
 	{"GET", "/fhir/Patient", fhir_patient_search, ROUTE_USER, PERSONS_R, true},
 	{"POST", "/fhir/Patient", fhir_patient_create, ROUTE_USER, PERSONS_W, true},
+	{"GET", "/fhir/Patient/_history", fhir_patient_type_history, ROUTE_USER, PERSONS_R, true},
 	{"GET", "/fhir/Patient/{id}", fhir_patient_read, ROUTE_USER, PERSONS_R, true},
+	{"GET", "/fhir/Patient/{id}/_history", fhir_patient_history, ROUTE_USER, PERSONS_R, true},
 	{"PUT", "/fhir/Patient/{id}", fhir_patient_update, ROUTE_USER, PERSONS_W, true},
 	{"GET", "/fhir/Patient/{id}/_history/{vid}", fhir_patient_vread, ROUTE_USER, PERSONS_R, true},
 	{"GET", "/fhir/Condition", fhir_condition_search, ROUTE_USER, PERSONS_R, true},
