@@ -128,6 +128,7 @@ struct fg_person_query {
 	int64_t offset;
 	enum fg_person_sort sort;	/* id breaks ties */
 	bool descending;
+	const char *updated_since;	/* changed at or after (UTC ISO 8601); NULL: any */
 };
 
 struct fg_person_list {

@@ -596,10 +596,11 @@ bind_grant_time(fg_stmt *st)
 /*
  * Parameters: ?1 and ?2 the plan's, ?3 institution, ?4 district, ?5 limit,
  * ?6 offset, ?7 the institution whose visibility applies, ?8 birth date,
- * ?9 sex.
+ * ?9 sex, ?11 changed since.
  */
 #define SCOPE \
 	" AND (?3 = 0 OR institution_id = ?3) AND (?4 IS NULL OR district = ?4)" \
+	" AND (?11 IS NULL OR updated_at >= ?11)" \
 	" AND (?8 IS NULL OR birth_date = ?8) AND (?9 IS NULL OR sex = ?9)" \
 	" AND (?7 = 0 OR " VISIBLE_TO_7 ")"
 
@@ -616,6 +617,7 @@ bind_plan(fg_stmt *st, const struct query_plan *plan,
 	fg_stmt_bind_int64(st, 7, q->visible_to);
 	fg_stmt_bind_text(st, 8, q->birth_date);
 	fg_stmt_bind_text(st, 9, q->sex ? (char[]){q->sex, '\0'} : NULL);
+	fg_stmt_bind_text(st, 11, q->updated_since);
 	bind_grant_time(st);
 }
 

@@ -161,8 +161,16 @@ const char *fhir_base(struct request *req);
 /* {"reference": "Type/id"} */
 json_object *fhir_reference(const char *type, int64_t id);
 
+/* A Condition resource of tumour t (fhir_condition.c). */
+json_object *fhir_condition_json(const struct fg_tumour *t);
+
 /* Handlers of the FHIR files that the route table names (the others are in server.h). */
 void fhir_patient_history(struct request *req);
 void fhir_patient_type_history(struct request *req);
+void fhir_export_system(struct request *req);
+void fhir_export_patient(struct request *req);
+void fhir_export_status(struct request *req);
+void fhir_export_cancel(struct request *req);
+void fhir_export_file(struct request *req);
 
 #endif

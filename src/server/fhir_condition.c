@@ -96,8 +96,8 @@ icd10_dotted(const char *code, char *out, size_t outsz)
 		snprintf(out, outsz, "%s", code);
 }
 
-static json_object *
-condition_json(const struct fg_tumour *t)
+json_object *
+fhir_condition_json(const struct fg_tumour *t)
 {
 	json_object *c = json_object_new_object(), *exts = json_object_new_array();
 	json_object *ext = json_object_new_object(), *sites = json_object_new_array();
@@ -137,7 +137,7 @@ fhir_condition_read(struct request *req)
 	struct fg_tumour t;
 
 	if (tumour_read(req, "Condition", &t))
-		reply_json(req, 200, condition_json(&t));
+		reply_json(req, 200, fhir_condition_json(&t));
 }
 
 static const char *const search_params[] = {"patient", "subject", NULL};
@@ -176,7 +176,7 @@ fhir_condition_search(struct request *req)
 		return;
 	all = json_object_new_array();
 	for (size_t i = 0; i < list.count; i++)
-		json_object_array_add(all, condition_json(&list.items[i]));
+		json_object_array_add(all, fhir_condition_json(&list.items[i]));
 	page = fhir_page_sorted(&paging, all, &total);
 	reply_json(req, 200, fhir_searchset(req, "Condition", page, total, &paging, search_params));
 }
@@ -199,7 +199,7 @@ fhir_condition_revinclude(struct request *req, const char *name, json_object *ma
 		    fg_tumour_list(req->store, person, 100, req->arena, &list, &err) != FG_OK)
 			continue;
 		for (size_t k = 0; k < list.count; k++) {
-			json_object_array_add(out, condition_json(&list.items[k]));
+			json_object_array_add(out, fhir_condition_json(&list.items[k]));
 			snprintf(ids + strlen(ids), sizeof(ids) - strlen(ids), "%s%lld", n++ ? "," : "",
 				 (long long)list.items[k].id);
 		}

