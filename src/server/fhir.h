@@ -172,5 +172,6 @@ void fhir_export_patient(struct request *req);
 void fhir_export_status(struct request *req);
 void fhir_export_cancel(struct request *req);
 void fhir_export_file(struct request *req);
+void fhir_import_synthea(struct request *req);
 
 #endif

@@ -55,6 +55,7 @@ const struct route server_routes[] = {
 	{"POST", "/fhir/", fhir_transaction, ROUTE_USER, PERSONS_W, true},
 	{"GET", "/fhir/Patient", fhir_patient_search, ROUTE_USER, PERSONS_R, true},
 	{"POST", "/fhir/Patient", fhir_patient_create, ROUTE_USER, PERSONS_W, true},
+	{"POST", "/fhir/$import-synthea", fhir_import_synthea, ROUTE_USER, PERSONS_W, true},
 	{"GET", "/fhir/$export", fhir_export_system, ROUTE_USER, PERSONS_R, true},
 	{"GET", "/fhir/$export-status/{job}", fhir_export_status, ROUTE_USER, PERSONS_R, true},
 	{"DELETE", "/fhir/$export-status/{job}", fhir_export_cancel, ROUTE_USER, PERSONS_R, true},
