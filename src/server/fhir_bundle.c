@@ -69,19 +69,61 @@ capability_resource(const char *type, const char *const *interactions,
 	return r;
 }
 
+/* rest.interaction: the whole-system interactions. */
+static json_object *
+system_interactions(void)
+{
+	static const char *const codes[] = {"transaction", "batch", NULL};
+	json_object *a = json_object_new_array();
+
+	for (int i = 0; codes[i]; i++) {
+		json_object *x = json_object_new_object();
+
+		json_object_object_add(x, "code", json_object_new_string(codes[i]));
+		json_object_array_add(a, x);
+	}
+	return a;
+}
+
+/* rest.operation: Bulk Data export and the Synthea import. */
+static json_object *
+operations(void)
+{
+	static const char *const ops[][2] = {
+		{"export", "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export"},
+		{"patient-export", "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export"},
+		{"import-synthea", "urn:fangai:operation:import-synthea"},
+	};
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		json_object *x = json_object_new_object();
+
+		json_object_object_add(x, "name", json_object_new_string(ops[i][0]));
+		json_object_object_add(x, "definition", json_object_new_string(ops[i][1]));
+		json_object_array_add(a, x);
+	}
+	return a;
+}
+
 void
 fhir_metadata(struct request *req)
 {
-	static const char *const patient_ia[] = {"read", "vread", "search-type", "create", "update", NULL};
+	static const char *const patient_ia[] = {"read", "vread", "search-type", "create", "update",
+						 "history-instance", "history-type", NULL};
 	static const char *const org_ia[] = {"read", "search-type", NULL};
 	static const char *const patient_sp[][2] = {
 		{"identifier", "token"}, {"name", "string"}, {"birthdate", "date"},
-		{"gender", "token"}, {"address-district", "string"}, {NULL, NULL},
+		{"gender", "token"}, {"address-district", "string"}, {"_sort", "special"},
+		{"_include", "special"}, {"_revinclude", "special"}, {"_total", "special"},
+		{"_summary", "special"}, {"_elements", "special"}, {NULL, NULL},
 	};
 	static const char *const org_sp[][2] = {{"identifier", "token"}, {"name", "string"}, {NULL, NULL}};
 	static const char *const pract_sp[][2] = {{"name", "string"}, {NULL, NULL}};
 	static const char *const role_sp[][2] = {{"organization", "reference"}, {"role", "token"}, {NULL, NULL}};
-	static const char *const condition_sp[][2] = {{"patient", "reference"}, {NULL, NULL}};
+	static const char *const condition_sp[][2] = {
+		{"patient", "reference"}, {"_sort", "special"}, {"_include", "special"}, {NULL, NULL},
+	};
 	static const char *const read_ia[] = {"read", NULL}, *const search_ia[] = {"search-type", NULL};
 	static const char *const no_sp[][2] = {{NULL, NULL}};
 	static const char *const slot_sp[][2] = {{"service-type", "token"}, {"start", "date"}, {NULL, NULL}};
@@ -114,6 +156,8 @@ fhir_metadata(struct request *req)
 	json_object_array_add(res, capability_resource("Appointment", read_ia, no_sp, false));
 	json_object_array_add(res, capability_resource("Slot", search_ia, slot_sp, false));
 	json_object_object_add(rest, "resource", res);
+	json_object_object_add(rest, "interaction", system_interactions());
+	json_object_object_add(rest, "operation", operations());
 	json_object_array_add(rests, rest);
 	json_object_object_add(cs, "rest", rests);
 	reply_json(req, 200, cs);
