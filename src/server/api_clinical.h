@@ -146,6 +146,7 @@ void fhir_servicerequest_search(struct request *req);
 void fhir_task_read(struct request *req);
 void fhir_task_search(struct request *req);
 void fhir_appointment_read(struct request *req);
+void fhir_appointment_search(struct request *req);
 void fhir_slot_search(struct request *req);
 
 #endif

@@ -30,8 +30,9 @@ struct fhir_sort_key {
 /* An _include value and the reference element it follows. */
 struct fhir_include {
 	const char *name;		/* "Condition:subject" */
-	const char *element;		/* "subject": a Reference or an array of them */
-	const char *target;		/* "Patient" */
+	const char *element;		/* "subject": a Reference or an array of them;
+					   "participant.actor": one in each of an array */
+	const char *target;		/* "Patient"; NULL: any type fhir_resolve() knows */
 };
 
 #define FHIR_MAX_INCLUDES 4

@@ -4,7 +4,9 @@
  *	  Appointment (read) is one booking: its slot, the person as patient
  *	  participant and the institution holding the slot as location-like
  *	  actor, based on the referral it serves; it is visible as
- *	  /api/appointments is.  Slot search lists the published slots of a
+ *	  /api/appointments is.  Appointment search lists a Patient's
+ *	  appointments (?patient= or ?actor=Patient/ID), with their actors on
+ *	  _include=Appointment:actor.  Slot search lists the published slots of a
  *	  service from a start date (?service-type=ldct&start=ge2027-03-01),
  *	  free or busy by their bookings (the first 1000 from the start).
  */
@@ -71,6 +73,68 @@ fhir_appointment_read(struct request *req)
 
 	if (req_param_id(req, 0, "Appointment", &id) && appointment_in_scope(req, "Appointment", id, &a))
 		reply_json(req, 200, appointment_json(req, &a));
+}
+
+static const char *const appointment_params[] = {"patient", "actor", NULL};
+static const struct fhir_sort_key appointment_sorts[] = {{"_id", "id"}, {"date", "start"}, {NULL, NULL}};
+static const struct fhir_include appointment_includes[] = {
+	{"Appointment:actor", "participant.actor", NULL}, {"Appointment:patient", "participant.actor", "Patient"},
+	{"Appointment:based-on", "basedOn", "ServiceRequest"}, {NULL, NULL, NULL},
+};
+static const struct fhir_search_spec appointment_spec = {
+	.type = "Appointment", .params = appointment_params, .sorts = appointment_sorts,
+	.includes = appointment_includes,
+};
+
+/* The Patient id of ?patient= or ?actor=Patient/ID; replies 400 and returns false otherwise. */
+static bool
+appointment_patient(struct request *req, int64_t *person)
+{
+	const char *patient = req_query(req, "patient"), *actor = req_query(req, "actor");
+
+	if (patient == NULL && actor != NULL && strncmp(actor, "Patient/", 8) == 0)
+		patient = actor;
+	if (patient != NULL && strncmp(patient, "Patient/", 8) == 0)
+		patient += 8;
+	if (patient == NULL || fg_parse_int64(patient, "patient", 1, INT64_MAX, person, NULL) != FG_OK) {
+		reply_error(req, 400, "patient", "an Appointment search needs patient", NULL,
+			    "Use patient=Patient/ID or actor=Patient/ID.");
+		return false;
+	}
+	return true;
+}
+
+void
+fhir_appointment_search(struct request *req)
+{
+	struct fg_appointment_query q = {.limit = 1000};
+	struct fg_appointment_list list = {0};
+	struct fhir_paging paging;
+	struct fg_person p;
+	struct fg_error err;
+	json_object *all, *page;
+	int64_t total;
+	fg_rc rc;
+
+	if (!fhir_search_read(req, &appointment_spec, &paging) || !appointment_patient(req, &q.person_id))
+		return;
+	rc = fg_scope_person_get(req->store, &req->scope, q.person_id, &p, &err);
+	if (rc == FG_OK)
+		rc = fg_appointment_find(req->store, &q, req->arena, &list, &err);
+	else if (rc == FG_NOTFOUND)
+		rc = FG_OK;		/* a Patient out of scope has no Appointments to show */
+	audit_note(req, "search", audit_result(rc), "Appointment?patient=%lld&n=%zu", (long long)q.person_id,
+		   list.count);
+	if (rc != FG_OK) {
+		reply_fg_error(req, &err);
+		return;
+	}
+	all = json_object_new_array();
+	for (size_t i = 0; i < list.count; i++)
+		if (appointment_scope(req, &list.items[i], &err) == FG_OK)
+			json_object_array_add(all, appointment_json(req, &list.items[i]));
+	page = fhir_page_sorted(&paging, all, &total);
+	reply_json(req, 200, fhir_searchset(req, "Appointment", page, total, &paging, appointment_params));
 }
 
 static json_object *

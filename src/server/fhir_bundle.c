@@ -124,8 +124,10 @@ fhir_metadata(struct request *req)
 	static const char *const condition_sp[][2] = {
 		{"patient", "reference"}, {"_sort", "special"}, {"_include", "special"}, {NULL, NULL},
 	};
-	static const char *const read_ia[] = {"read", NULL}, *const search_ia[] = {"search-type", NULL};
-	static const char *const no_sp[][2] = {{NULL, NULL}};
+	static const char *const search_ia[] = {"search-type", NULL};
+	static const char *const appointment_sp[][2] = {
+		{"patient", "reference"}, {"actor", "reference"}, {"_include", "special"}, {NULL, NULL},
+	};
 	static const char *const slot_sp[][2] = {{"service-type", "token"}, {"start", "date"}, {NULL, NULL}};
 	static const char *const formats[] = {"application/fhir+json", "json", NULL};
 	json_object *cs = json_object_new_object(), *rest = json_object_new_object();
@@ -153,7 +155,7 @@ fhir_metadata(struct request *req)
 	json_object_array_add(res, capability_resource("PractitionerRole", org_ia, role_sp, false));
 	json_object_array_add(res, capability_resource("ServiceRequest", org_ia, condition_sp, false));
 	json_object_array_add(res, capability_resource("Task", org_ia, condition_sp, false));
-	json_object_array_add(res, capability_resource("Appointment", read_ia, no_sp, false));
+	json_object_array_add(res, capability_resource("Appointment", org_ia, appointment_sp, false));
 	json_object_array_add(res, capability_resource("Slot", search_ia, slot_sp, false));
 	json_object_object_add(rest, "resource", res);
 	json_object_object_add(rest, "interaction", system_interactions());

@@ -6,6 +6,7 @@
  *	  handling=strict or lenient), and searchset Bundles with their paging
  *	  links, included resources and the report of what was ignored.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -380,27 +381,45 @@ select_elements(json_object *r, const char *elements)
 	json_object_object_add(meta, "tag", tags);
 }
 
-/* Call fn with the "Type/id" of each reference of element in resource (a Reference or an array). */
+/* Call fn with the reference of v: a Reference or an array of them. */
+static void
+each_reference_of(json_object *v, void (*fn)(void *ctx, const char *ref), void *ctx)
+{
+	const char *ref;
+
+	if (json_object_is_type(v, json_type_object)) {
+		if ((ref = member_text(v, "reference")) != NULL)
+			fn(ctx, ref);
+		return;
+	}
+	for (size_t i = 0; json_object_is_type(v, json_type_array) && i < json_object_array_length(v); i++)
+		if ((ref = member_text(json_object_array_get_idx(v, i), "reference")) != NULL)
+			fn(ctx, ref);
+}
+
+/*
+ * Call fn with the "Type/id" of each reference of element in resource:
+ * "subject" (a Reference or an array of them) or "participant.actor"
+ * (the member actor of each object of the array participant).
+ */
 static void
 each_reference(json_object *resource, const char *element, void (*fn)(void *ctx, const char *ref), void *ctx)
 {
-	json_object *v;
+	const char *dot = strchr(element, '.');
+	char outer[32];
+	json_object *v, *inner;
 
-	if (!json_object_object_get_ex(resource, element, &v))
-		return;
-	if (json_object_is_type(v, json_type_object)) {
-		const char *ref = member_text(v, "reference");
-
-		if (ref != NULL)
-			fn(ctx, ref);
+	if (dot == NULL) {
+		if (json_object_object_get_ex(resource, element, &v))
+			each_reference_of(v, fn, ctx);
 		return;
 	}
-	for (size_t i = 0; json_object_is_type(v, json_type_array) && i < json_object_array_length(v); i++) {
-		const char *ref = member_text(json_object_array_get_idx(v, i), "reference");
-
-		if (ref != NULL)
-			fn(ctx, ref);
-	}
+	snprintf(outer, sizeof(outer), "%.*s", (int)(dot - element), element);
+	if (!json_object_object_get_ex(resource, outer, &v) || !json_object_is_type(v, json_type_array))
+		return;
+	for (size_t i = 0; i < json_object_array_length(v); i++)
+		if (json_object_object_get_ex(json_object_array_get_idx(v, i), dot + 1, &inner))
+			each_reference_of(inner, fn, ctx);
 }
 
 struct include_run {
@@ -416,22 +435,27 @@ static void
 include_one(void *ctx, const char *ref)
 {
 	struct include_run *run = ctx;
-	size_t tl = strlen(run->inc->target);
+	const char *slash = strchr(ref, '/');
+	char type[32];
 	json_object *r;
 	int64_t id;
 
-	if (strncmp(ref, run->inc->target, tl) != 0 || ref[tl] != '/' ||
+	if (slash == NULL || slash - ref >= (ptrdiff_t)sizeof(type))
+		return;
+	snprintf(type, sizeof(type), "%.*s", (int)(slash - ref), ref);
+	if ((run->inc->target != NULL && strcmp(type, run->inc->target) != 0) ||
 	    json_object_object_get_ex(run->seen, ref, NULL) ||
-	    fg_parse_int64(ref + tl + 1, "reference", 1, INT64_MAX, &id, NULL) != FG_OK)
+	    fg_parse_int64(slash + 1, "reference", 1, INT64_MAX, &id, NULL) != FG_OK)
 		return;
 	json_object_object_add(run->seen, ref, NULL);
-	r = fhir_resolve(run->req, run->inc->target, id);
+	r = fhir_resolve(run->req, type, id);
 	if (r == NULL)
 		return;
 	json_object_array_add(run->entries, entry(run->req, r, "include"));
+	if (strcmp(type, "Organization") == 0)	/* not personal data: not audited */
+		return;
 	run->n++;
-	snprintf(run->ids + strlen(run->ids), sizeof(run->ids) - strlen(run->ids), "%s%lld",
-		 run->n > 1 ? "," : "", (long long)id);
+	snprintf(run->ids + strlen(run->ids), sizeof(run->ids) - strlen(run->ids), "%s%s", run->n > 1 ? "," : "", ref);
 }
 
 static void
@@ -460,9 +484,8 @@ add_includes(struct request *req, const struct fhir_paging *paging, json_object 
 
 		for (size_t i = 0; i < n; i++)
 			each_reference(json_object_array_get_idx(matches, i), run.inc->element, include_one, &run);
-		if (strcmp(run.inc->target, "Organization") != 0)	/* personal data only */
-			audit_note(req, "read", "ok", "%s?_include=%s&n=%zu&id=%s", run.inc->target, run.inc->name,
-				   run.n, run.ids);
+		if (run.n > 0)
+			audit_note(req, "read", "ok", "_include=%s&n=%zu&id=%s", run.inc->name, run.n, run.ids);
 	}
 	for (size_t k = 0; k < paging->nrevinclude; k++) {
 		json_object *found = json_object_new_array();

@@ -79,6 +79,7 @@ const struct route server_routes[] = {
 	{"GET", "/fhir/ServiceRequest/{id}", fhir_servicerequest_read, ROUTE_USER, PERSONS_R, true},
 	{"GET", "/fhir/Task", fhir_task_search, ROUTE_USER, PERSONS_R, true},
 	{"GET", "/fhir/Task/{id}", fhir_task_read, ROUTE_USER, PERSONS_R, true},
+	{"GET", "/fhir/Appointment", fhir_appointment_search, ROUTE_USER, PERSONS_R, true},
 	{"GET", "/fhir/Appointment/{id}", fhir_appointment_read, ROUTE_USER, PERSONS_R, true},
 	{"GET", "/fhir/Slot", fhir_slot_search, ROUTE_USER, PERSONS_R, true},
 	{NULL, NULL, NULL, ROUTE_PUBLIC, 0, false},

@@ -95,7 +95,7 @@ get rev "/fhir/Patient?name=$(jq -rn --arg n "$NAME" '$n|@uri')&birthdate=$BIRTH
 expect_equal "_revinclude=Condition:subject adds the Patient's Conditions" "Patient,Condition,Condition" \
 	"$(q rev '[.entry[].resource.resourceType] | join(",")')"
 expect_equal "the included Patient is audited" "1" \
-	"$(sql "SELECT count(*) FROM audit_log WHERE resource LIKE 'Patient?_include=Condition:subject%id=$P'")"
+	"$(sql "SELECT count(*) FROM audit_log WHERE resource = '_include=Condition:subject&n=1&id=Patient/$P'")"
 expect_equal "an _include of a Patient out of scope adds nothing" "0" \
 	"$(curl -s -H "$B" "$BASE/fhir/Condition?patient=$P&_include=Condition:subject" | jq '[.entry[]?] | length')"
 
