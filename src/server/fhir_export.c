@@ -35,7 +35,7 @@
 #include "fhir.h"
 
 #define MAX_JOBS 16
-#define MAX_FILES 64
+#define MAX_FILES 512
 #define FILE_RESOURCES 10000
 #define MAX_FILE_BYTES (64u << 20)	/* a file larger than this is not served */
 #define PAGE 500

@@ -151,7 +151,10 @@ response_bundle(struct request *req, const char *type, const struct entry_result
 		json_object_object_add(e, "response", r);
 		json_object_array_add(entries, e);
 	}
-	json_object_object_add(b, "entry", entries);
+	if (n > 0)
+		json_object_object_add(b, "entry", entries);
+	else
+		json_object_put(entries);	/* FHIR JSON has no empty arrays */
 	return b;
 }
 
