@@ -108,6 +108,14 @@ fg_rc fg_person_get_by_id_number(fg_store *store, const char *id_number,
 
 enum fg_person_match { FG_MATCH_AUTO, FG_MATCH_ID_NUMBER, FG_MATCH_NAME, FG_MATCH_PHONE };
 
+/* Orders of fg_person_find: by id (the default), matching key of the name, birth date, last change. */
+enum fg_person_sort {
+	FG_PERSON_SORT_ID,
+	FG_PERSON_SORT_NAME,
+	FG_PERSON_SORT_BIRTH_DATE,
+	FG_PERSON_SORT_UPDATED,
+};
+
 struct fg_person_query {
 	enum fg_person_match by;	/* AUTO: ID number, phone or name from the text's shape */
 	const char *text;		/* for find; NULL lists */
@@ -118,6 +126,9 @@ struct fg_person_query {
 	char sex;			/* GB/T 2261.1 code; '\0': any */
 	int64_t limit;			/* page size, 1..1000 */
 	int64_t offset;
+	enum fg_person_sort sort;	/* id breaks ties */
+	bool descending;
+	const char *updated_since;	/* changed at or after (UTC ISO 8601); NULL: any */
 };
 
 struct fg_person_list {
@@ -129,7 +140,8 @@ struct fg_person_list {
 /*
  * Search or list persons.  Name searches compare matching keys, so a
  * traditional spelling finds the simplified one; a name is matched as a
- * prefix.  Results are ordered by id and paged by limit and offset.
+ * prefix.  Results are ordered by q->sort (id by default) and paged by
+ * limit and offset.
  */
 fg_rc fg_person_find(fg_store *store, const struct fg_person_query *q,
 		     struct fg_arena *arena, struct fg_person_list *out,
@@ -154,5 +166,48 @@ fg_rc fg_sex_parse(const char *text, char *out, struct fg_error *err);
  */
 fg_rc fg_phone_normalise(const char *text, char *out, size_t outsz,
 			 struct fg_error *err);
+
+/* --- Prior versions (FHIR history) --- */
+
+/*
+ * Keep the current row of person id as a prior version before a change
+ * that increments its version; call it in the change's transaction, just
+ * before the UPDATE.  Keeping the same version twice is a no-op, so a
+ * change that then fails leaves nothing wrong behind.
+ */
+fg_rc fg_person_keep_version(fg_store *store, int64_t id, struct fg_error *err);
+
+/* One version of a person and when it was written (UTC, ISO 8601). */
+struct fg_person_version {
+	struct fg_person person;	/* person.version is the version */
+	char updated_at[32];
+};
+
+struct fg_person_history_query {
+	int64_t person_id;		/* 0: every person */
+	int64_t version;		/* 0: every version */
+	const char *since;		/* versions written at or after; NULL: all */
+	int64_t visible_to;		/* 0: any; else persons this institution may see now */
+	int64_t limit;			/* 1..1000 */
+	int64_t offset;
+};
+
+struct fg_person_history {
+	struct fg_person_version *items;	/* in the arena */
+	size_t count;
+	int64_t total;
+};
+
+/*
+ * The versions of q, current and prior, newest first (by time written,
+ * then person and version).  FG_INVALID for a page out of range.
+ */
+fg_rc fg_person_history(fg_store *store, const struct fg_person_history_query *q,
+			struct fg_arena *arena, struct fg_person_history *out,
+			struct fg_error *err);
+
+/* Read one version of person id, current or prior; FG_NOTFOUND naming "version" if none. */
+fg_rc fg_person_get_version(fg_store *store, int64_t id, int64_t version,
+			    struct fg_person_version *out, struct fg_error *err);
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fangai/followup.h"
+#include "fangai/person.h"
 #include "fangai/util.h"
 #include "followup_int.h"
 
@@ -178,9 +179,11 @@ set_vital_status(fg_store *store, const struct visit_row *v, const struct fg_con
 {
 	char death[FG_DATE_TEXT_MAX], now[32];
 	fg_stmt *st;
-	fg_rc rc = fg_store_prepare(store, "UPDATE person SET vital_status = ?, death_date = ?, updated_at = ?,"
-				    " version = version + 1 WHERE id = ?", &st, err);
+	fg_rc rc = fg_person_keep_version(store, v->person_id, err);
 
+	if (rc == FG_OK)
+		rc = fg_store_prepare(store, "UPDATE person SET vital_status = ?, death_date = ?, updated_at = ?,"
+				      " version = version + 1 WHERE id = ?", &st, err);
 	if (rc != FG_OK)
 		return rc;
 	fg_stmt_bind_text(st, 1, r->vital_status);

@@ -156,8 +156,10 @@ set_merged_into(fg_store *store, int64_t id, int64_t into, struct fg_error *err)
 	fg_stmt *st;
 	fg_rc rc;
 
-	rc = fg_store_prepare(store, "UPDATE person SET merged_into = ?, updated_at = ?,"
-			      " version = version + 1 WHERE id = ?", &st, err);
+	rc = fg_person_keep_version(store, id, err);
+	if (rc == FG_OK)
+		rc = fg_store_prepare(store, "UPDATE person SET merged_into = ?, updated_at = ?,"
+				      " version = version + 1 WHERE id = ?", &st, err);
 	if (rc != FG_OK)
 		return rc;
 	if (into)

@@ -426,6 +426,9 @@ update_row(fg_store *store, const struct fg_person *p, int64_t version, bool *do
 	fg_stmt *st;
 	fg_rc rc;
 
+	rc = fg_person_keep_version(store, p->id, err);
+	if (rc != FG_OK)
+		return rc;
 	rc = fg_store_prepare(store,
 			      "UPDATE person SET district = ?1, institution_id = ?2, id_type = ?3,"
 			      " id_number = ?4, name = ?5, name_key = ?6, sex = ?7, birth_date = ?8,"
@@ -593,10 +596,11 @@ bind_grant_time(fg_stmt *st)
 /*
  * Parameters: ?1 and ?2 the plan's, ?3 institution, ?4 district, ?5 limit,
  * ?6 offset, ?7 the institution whose visibility applies, ?8 birth date,
- * ?9 sex.
+ * ?9 sex, ?11 changed since.
  */
 #define SCOPE \
 	" AND (?3 = 0 OR institution_id = ?3) AND (?4 IS NULL OR district = ?4)" \
+	" AND (?11 IS NULL OR updated_at >= ?11)" \
 	" AND (?8 IS NULL OR birth_date = ?8) AND (?9 IS NULL OR sex = ?9)" \
 	" AND (?7 = 0 OR " VISIBLE_TO_7 ")"
 
@@ -613,6 +617,7 @@ bind_plan(fg_stmt *st, const struct query_plan *plan,
 	fg_stmt_bind_int64(st, 7, q->visible_to);
 	fg_stmt_bind_text(st, 8, q->birth_date);
 	fg_stmt_bind_text(st, 9, q->sex ? (char[]){q->sex, '\0'} : NULL);
+	fg_stmt_bind_text(st, 11, q->updated_since);
 	bind_grant_time(st);
 }
 
@@ -634,6 +639,12 @@ fg_person_visible(fg_store *store, int64_t id, int64_t institution_id,
 	return fg_stmt_scalar_int64(st, &(int64_t){0}, visible, err);
 }
 
+/* ORDER BY column of each enum fg_person_sort; id breaks ties. */
+static const char *const sort_columns[] = {
+	[FG_PERSON_SORT_ID] = "id", [FG_PERSON_SORT_NAME] = "name_key",
+	[FG_PERSON_SORT_BIRTH_DATE] = "birth_date", [FG_PERSON_SORT_UPDATED] = "updated_at",
+};
+
 fg_rc
 fg_person_find(fg_store *store, const struct fg_person_query *q,
 	       struct fg_arena *arena, struct fg_person_list *out,
@@ -654,6 +665,8 @@ fg_person_find(fg_store *store, const struct fg_person_query *q,
 	if (q->offset < 0)
 		return fg_error_set(err, FG_INVALID, "offset", "page offset %lld is negative",
 				    (long long)q->offset);
+	if ((unsigned)q->sort >= sizeof(sort_columns) / sizeof(sort_columns[0]))
+		return fg_error_set(err, FG_INVALID, "sort", "sort order %d does not exist", (int)q->sort);
 	rc = plan_query(q, &plan, err);
 	if (rc != FG_OK)
 		return rc;
@@ -671,7 +684,8 @@ fg_person_find(fg_store *store, const struct fg_person_query *q,
 	if (out->items == NULL)
 		return fg_error_set(err, FG_NOMEM, NULL, "out of memory listing persons");
 	snprintf(sql, sizeof(sql), "SELECT " PERSON_COLUMNS " FROM person WHERE %s" SCOPE
-		 " ORDER BY id LIMIT ?5 OFFSET ?6", plan.where);
+		 " ORDER BY %s%s, id%s LIMIT ?5 OFFSET ?6", plan.where, sort_columns[q->sort],
+		 q->descending ? " DESC" : "", q->descending ? " DESC" : "");
 	rc = fg_store_prepare(store, sql, &st, err);
 	if (rc != FG_OK)
 		return rc;
@@ -681,5 +695,121 @@ fg_person_find(fg_store *store, const struct fg_person_query *q,
 	while ((rc = fg_stmt_step(st, &row, err)) == FG_OK && row && out->count < (size_t)q->limit)
 		read_row(st, &out->items[out->count++]);
 	fg_stmt_reset(st);
+	return rc;
+}
+
+/* --- Prior versions (person_version, migration 0009) --- */
+
+#define VERSION_COLUMNS \
+	"district, institution_id, id_type, id_number, name, name_key, sex, birth_date, phone," \
+	" address, vital_status, death_date, merged_into, updated_at"
+
+fg_rc
+fg_person_keep_version(fg_store *store, int64_t id, struct fg_error *err)
+{
+	char now[32];
+	fg_stmt *st;
+	fg_rc rc;
+
+	rc = fg_store_prepare(store,
+			      "INSERT INTO person_version (person_id, version, " VERSION_COLUMNS ", replaced_at)"
+			      " SELECT id, version, " VERSION_COLUMNS ", ?2 FROM person WHERE id = ?1"
+			      " ON CONFLICT (person_id, version) DO NOTHING", &st, err);
+	if (rc != FG_OK)
+		return rc;
+	fg_stmt_bind_int64(st, 1, id);
+	fg_stmt_bind_text(st, 2, fg_utc_now(now));
+	return fg_stmt_scalar_int64(st, NULL, NULL, err);
+}
+
+/*
+ * Every version of the persons: the current rows and the kept ones older
+ * than them (a kept copy of the current version, left by an update that
+ * failed, is the same row and is skipped).
+ */
+#define ALL_VERSIONS \
+	"(SELECT id, district, institution_id, id_type, coalesce(id_number, '') AS id_number, name," \
+	" name_key, sex, birth_date, coalesce(phone, '') AS phone, coalesce(address, '') AS address," \
+	" vital_status, death_date, version, updated_at FROM person" \
+	" UNION ALL SELECT v.person_id, v.district, v.institution_id, v.id_type," \
+	" coalesce(v.id_number, ''), v.name, v.name_key, v.sex, v.birth_date, coalesce(v.phone, '')," \
+	" coalesce(v.address, ''), v.vital_status, v.death_date, v.version, v.updated_at" \
+	" FROM person_version v JOIN person p ON p.id = v.person_id AND v.version < p.version) h"
+
+#define HISTORY_COLUMNS \
+	"h.id, h.district, h.institution_id, h.id_type, h.id_number, h.name, h.name_key, h.sex," \
+	" h.birth_date, h.phone, h.address, h.vital_status, h.death_date, h.version, h.updated_at"
+
+/* Parameters: ?1 person (0: any), ?2 version (0: any), ?3 since, ?7 visible_to, ?10 now. */
+#define HISTORY_WHERE \
+	" WHERE (?1 = 0 OR h.id = ?1) AND (?2 = 0 OR h.version = ?2) AND (?3 IS NULL OR h.updated_at >= ?3)" \
+	" AND (?7 = 0 OR h.id IN (SELECT person.id FROM person WHERE " VISIBLE_TO_7 "))"
+
+static void
+bind_history(fg_stmt *st, const struct fg_person_history_query *q)
+{
+	fg_stmt_bind_int64(st, 1, q->person_id);
+	fg_stmt_bind_int64(st, 2, q->version);
+	fg_stmt_bind_text(st, 3, q->since);
+	fg_stmt_bind_int64(st, 7, q->visible_to);
+	bind_grant_time(st);
+}
+
+fg_rc
+fg_person_history(fg_store *store, const struct fg_person_history_query *q,
+		  struct fg_arena *arena, struct fg_person_history *out, struct fg_error *err)
+{
+	fg_stmt *st;
+	bool row = true;
+	fg_rc rc;
+
+	memset(out, 0, sizeof(*out));
+	if (q->limit < 1 || q->limit > 1000 || q->offset < 0)
+		return fg_error_set(err, FG_INVALID, "limit", "page of %lld from %lld out of range",
+				    (long long)q->limit, (long long)q->offset);
+	rc = fg_store_prepare(store, "SELECT count(*) FROM " ALL_VERSIONS HISTORY_WHERE, &st, err);
+	if (rc != FG_OK)
+		return rc;
+	bind_history(st, q);
+	rc = fg_stmt_scalar_int64(st, &out->total, NULL, err);
+	if (rc != FG_OK || out->total == 0)
+		return rc;
+	out->items = fg_arena_alloc(arena, (size_t)q->limit * sizeof(*out->items));
+	if (out->items == NULL)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory listing person versions");
+	rc = fg_store_prepare(store, "SELECT " HISTORY_COLUMNS " FROM " ALL_VERSIONS HISTORY_WHERE
+			      " ORDER BY h.updated_at DESC, h.id DESC, h.version DESC LIMIT ?4 OFFSET ?5", &st, err);
+	if (rc != FG_OK)
+		return rc;
+	bind_history(st, q);
+	fg_stmt_bind_int64(st, 4, q->limit);
+	fg_stmt_bind_int64(st, 5, q->offset);
+	while ((rc = fg_stmt_step(st, &row, err)) == FG_OK && row && out->count < (size_t)q->limit) {
+		struct fg_person_version *v = &out->items[out->count++];
+
+		read_row(st, &v->person);
+		fg_strlcpy(v->updated_at, fg_stmt_text(st, 14), sizeof(v->updated_at));
+	}
+	fg_stmt_reset(st);
+	return rc;
+}
+
+fg_rc
+fg_person_get_version(fg_store *store, int64_t id, int64_t version, struct fg_person_version *out,
+		      struct fg_error *err)
+{
+	struct fg_person_history_query q = {.person_id = id, .version = version, .limit = 1};
+	struct fg_person_history list;
+	struct fg_arena arena;
+	fg_rc rc;
+
+	fg_arena_init(&arena, 0);
+	rc = fg_person_history(store, &q, &arena, &list, err);
+	if (rc == FG_OK && list.count == 1)
+		*out = list.items[0];
+	else if (rc == FG_OK)
+		rc = fg_error_set(err, FG_NOTFOUND, "version", "version %lld of person %lld does not exist",
+				  (long long)version, (long long)id);
+	fg_arena_free(&arena);
 	return rc;
 }

@@ -30,6 +30,9 @@
  */
 bool referral_in_scope(struct request *req, const char *kind, int64_t id, struct fg_referral *out);
 
+/* True if the request may see referral r: one of its two institutions, or the region. */
+bool referral_visible(const struct request *req, const struct fg_referral *r);
+
 /*
  * List the referrals of q that the request may see: box "incoming" (the
  * default outside the region) lists those received, "outgoing" those
@@ -161,7 +164,8 @@ json_object *fhir_net_time(struct request *req, const char *at);
  */
 void fhir_referral_read(struct request *req, const char *type,
 			json_object *(*build)(struct request *, const struct fg_referral *));
-void fhir_referral_search(struct request *req, const char *type,
+struct fhir_search_spec;
+void fhir_referral_search(struct request *req, const struct fhir_search_spec *spec,
 			  json_object *(*build)(struct request *, const struct fg_referral *));
 
 /*
@@ -221,6 +225,7 @@ void fhir_task_read(struct request *req);
 void fhir_task_search(struct request *req);
 void fhir_appointment_read(struct request *req);
 void fhir_appointment_create(struct request *req);
+void fhir_appointment_search(struct request *req);
 void fhir_slot_search(struct request *req);
 void fhir_schedule_read(struct request *req);
 void fhir_schedule_search(struct request *req);

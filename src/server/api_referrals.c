@@ -44,7 +44,7 @@ json_referral(const struct fg_referral *r)
 }
 
 /* True if the scope may see referral r: the region, or one of its two institutions. */
-static bool
+bool
 referral_visible(const struct request *req, const struct fg_referral *r)
 {
 	return req->scope.region || r->from_institution_id == req->scope.institution_id ||

@@ -8,9 +8,10 @@
  *	  Patient participant into the one Slot, basedOn a referral's
  *	  ServiceRequest if given, with the same guarantee as
  *	  /api/appointments: never past the slot's capacity, never twice.
- *	  Slot search lists the published slots of a
- *	  service or schedule from a start date
- *	  (?service-type=ldct&schedule=Schedule/N&start=ge2027-03-01),
+ *	  Appointment search lists a Patient's appointments (?patient= or
+ *	  ?actor=Patient/ID), with their actors on _include=Appointment:actor.
+ *	  Slot search lists the published slots of a service or schedule from
+ *	  a start date (?service-type=ldct&schedule=Schedule/N&start=ge2027-03-01),
  *	  free or busy by their bookings (the first 1000 from the start).
  */
 #include <stdio.h>
@@ -195,6 +196,68 @@ out:
 	json_object_put(body);
 }
 
+static const char *const appointment_params[] = {"patient", "actor", NULL};
+static const struct fhir_sort_key appointment_sorts[] = {{"_id", "id"}, {"date", "start"}, {NULL, NULL}};
+static const struct fhir_include appointment_includes[] = {
+	{"Appointment:actor", "participant.actor", NULL}, {"Appointment:patient", "participant.actor", "Patient"},
+	{"Appointment:based-on", "basedOn", "ServiceRequest"}, {NULL, NULL, NULL},
+};
+static const struct fhir_search_spec appointment_spec = {
+	.type = "Appointment", .params = appointment_params, .sorts = appointment_sorts,
+	.includes = appointment_includes,
+};
+
+/* The Patient id of ?patient= or ?actor=Patient/ID; replies 400 and returns false otherwise. */
+static bool
+appointment_patient(struct request *req, int64_t *person)
+{
+	const char *patient = req_query(req, "patient"), *actor = req_query(req, "actor");
+
+	if (patient == NULL && actor != NULL && strncmp(actor, "Patient/", 8) == 0)
+		patient = actor;
+	if (patient != NULL && strncmp(patient, "Patient/", 8) == 0)
+		patient += 8;
+	if (patient == NULL || fg_parse_int64(patient, "patient", 1, INT64_MAX, person, NULL) != FG_OK) {
+		reply_error(req, 400, "patient", "an Appointment search needs patient", NULL,
+			    "Use patient=Patient/ID or actor=Patient/ID.");
+		return false;
+	}
+	return true;
+}
+
+void
+fhir_appointment_search(struct request *req)
+{
+	struct fg_appointment_query q = {.limit = 1000};
+	struct fg_appointment_list list = {0};
+	struct fhir_paging paging;
+	struct fg_person p;
+	struct fg_error err;
+	json_object *all, *page;
+	int64_t total;
+	fg_rc rc;
+
+	if (!fhir_search_read(req, &appointment_spec, &paging) || !appointment_patient(req, &q.person_id))
+		return;
+	rc = fg_scope_person_get(req->store, &req->scope, q.person_id, &p, &err);
+	if (rc == FG_OK)
+		rc = fg_appointment_find(req->store, &q, req->arena, &list, &err);
+	else if (rc == FG_NOTFOUND)
+		rc = FG_OK;		/* a Patient out of scope has no Appointments to show */
+	audit_note(req, "search", audit_result(rc), "Appointment?patient=%lld&n=%zu", (long long)q.person_id,
+		   list.count);
+	if (rc != FG_OK) {
+		reply_fg_error(req, &err);
+		return;
+	}
+	all = json_object_new_array();
+	for (size_t i = 0; i < list.count; i++)
+		if (appointment_scope(req, &list.items[i], &err) == FG_OK)
+			json_object_array_add(all, appointment_json(req, &list.items[i]));
+	page = fhir_page_sorted(&paging, all, &total);
+	reply_json(req, 200, fhir_searchset(req, "Appointment", page, total, &paging, appointment_params));
+}
+
 static json_object *
 slot_json(struct request *req, const struct fg_slot *s)
 {
@@ -214,19 +277,25 @@ slot_json(struct request *req, const struct fg_slot *s)
 	return o;
 }
 
+static const char *const slot_params[] = {"service-type", "start", "schedule", NULL};
+static const struct fhir_sort_key slot_sorts[] = {{"_id", "id"}, {"start", "start"}, {NULL, NULL}};
+static const struct fhir_search_spec slot_spec = {
+	.type = "Slot", .params = slot_params, .sorts = slot_sorts,
+};
+
 void
 fhir_slot_search(struct request *req)
 {
-	static const char *const params[] = {"service-type", "start", "schedule", NULL};
 	const char *service = req_query(req, "service-type"), *start = req_query(req, "start");
 	const char *schedule = req_query(req, "schedule");
 	struct fg_slot_query q = {0};
 	struct fg_slot_list list;
 	struct fhir_paging paging;
 	struct fg_error err;
-	json_object *items;
+	json_object *all, *page;
+	int64_t total;
 
-	if (!fhir_paging_read(req, &paging))
+	if (!fhir_search_read(req, &slot_spec, &paging))
 		return;
 	if (service != NULL && strchr(service, '|') != NULL)
 		service = strchr(service, '|') + 1;
@@ -250,8 +319,9 @@ fhir_slot_search(struct request *req)
 		reply_fg_error(req, &err);
 		return;
 	}
-	items = json_object_new_array();
-	for (int64_t i = paging.offset; i < (int64_t)list.count && i < paging.offset + paging.count; i++)
-		json_object_array_add(items, slot_json(req, &list.items[i]));
-	reply_json(req, 200, fhir_searchset(req, "Slot", items, (int64_t)list.count, &paging, params));
+	all = json_object_new_array();
+	for (size_t i = 0; i < list.count; i++)
+		json_object_array_add(all, slot_json(req, &list.items[i]));
+	page = fhir_page_sorted(&paging, all, &total);
+	reply_json(req, 200, fhir_searchset(req, "Slot", page, total, &paging, slot_params));
 }

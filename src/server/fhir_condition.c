@@ -96,8 +96,8 @@ icd10_dotted(const char *code, char *out, size_t outsz)
 		snprintf(out, outsz, "%s", code);
 }
 
-static json_object *
-condition_json(const struct fg_tumour *t)
+json_object *
+fhir_condition_json(const struct fg_tumour *t)
 {
 	json_object *c = json_object_new_object(), *exts = json_object_new_array();
 	json_object *ext = json_object_new_object(), *sites = json_object_new_array();
@@ -137,21 +137,34 @@ fhir_condition_read(struct request *req)
 	struct fg_tumour t;
 
 	if (tumour_read(req, "Condition", &t))
-		reply_json(req, 200, condition_json(&t));
+		reply_json(req, 200, fhir_condition_json(&t));
 }
+
+static const char *const search_params[] = {"patient", "subject", NULL};
+static const struct fhir_sort_key sorts[] = {
+	{"_id", "id"}, {"onset-date", "onsetDateTime"}, {NULL, NULL},
+};
+static const struct fhir_include includes[] = {
+	{"Condition:subject", "subject", "Patient"}, {"Condition:patient", "subject", "Patient"},
+	{"Condition:asserter", "asserter", "Organization"}, {NULL, NULL, NULL},
+};
+static const struct fhir_search_spec search_spec = {
+	.type = "Condition", .params = search_params, .sorts = sorts, .includes = includes,
+};
 
 void
 fhir_condition_search(struct request *req)
 {
-	static const char *const params[] = {"patient", NULL};
 	const char *patient = req_query(req, "patient");
 	struct fg_tumour_list list;
 	struct fhir_paging paging;
-	json_object *items;
-	int64_t person, total = 0;
+	json_object *all, *page;
+	int64_t person, total;
 
-	if (!fhir_paging_read(req, &paging))
+	if (!fhir_search_read(req, &search_spec, &paging))
 		return;
+	if (patient == NULL)
+		patient = req_query(req, "subject");
 	if (patient != NULL && strncmp(patient, "Patient/", 8) == 0)
 		patient += 8;
 	if (patient == NULL || fg_parse_int64(patient, "patient", 1, INT64_MAX, &person, NULL) != FG_OK) {
@@ -161,9 +174,35 @@ fhir_condition_search(struct request *req)
 	}
 	if (!tumours_of(req, person, "Condition", true, &list))
 		return;
-	items = json_object_new_array();
+	all = json_object_new_array();
 	for (size_t i = 0; i < list.count; i++)
-		if (fhir_page_take(&paging, &total))
-			json_object_array_add(items, condition_json(&list.items[i]));
-	reply_json(req, 200, fhir_searchset(req, "Condition", items, total, &paging, params));
+		json_object_array_add(all, fhir_condition_json(&list.items[i]));
+	page = fhir_page_sorted(&paging, all, &total);
+	reply_json(req, 200, fhir_searchset(req, "Condition", page, total, &paging, search_params));
+}
+
+void
+fhir_condition_revinclude(struct request *req, const char *name, json_object *matches, json_object *out)
+{
+	char ids[96] = "";
+	size_t n = 0;
+
+	for (size_t i = 0; i < json_object_array_length(matches); i++) {
+		json_object *id;
+		struct fg_tumour_list list;
+		struct fg_error err;
+		int64_t person;
+
+		/* The matches are Patients of the search, within scope. */
+		if (!json_object_object_get_ex(json_object_array_get_idx(matches, i), "id", &id) ||
+		    fg_parse_int64(json_object_get_string(id), "id", 1, INT64_MAX, &person, NULL) != FG_OK ||
+		    fg_tumour_list(req->store, person, 100, req->arena, &list, &err) != FG_OK)
+			continue;
+		for (size_t k = 0; k < list.count; k++) {
+			json_object_array_add(out, fhir_condition_json(&list.items[k]));
+			snprintf(ids + strlen(ids), sizeof(ids) - strlen(ids), "%s%lld", n++ ? "," : "",
+				 (long long)list.items[k].id);
+		}
+	}
+	audit_note(req, "search", "ok", "Condition?_revinclude=%s&n=%zu&id=%s", name, n, ids);
 }

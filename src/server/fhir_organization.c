@@ -74,29 +74,43 @@ matches(const struct fg_institution *in, const char *name, const char *identifie
 	return name == NULL || strstr(in->name, name) != NULL || strcasestr(in->name_en, name) != NULL;
 }
 
+static const char *const search_params[] = {"name", "identifier", NULL};
+static const struct fhir_sort_key sorts[] = {{"_id", "id"}, {"name", "name"}, {NULL, NULL}};
+static const struct fhir_search_spec search_spec = {
+	.type = "Organization", .params = search_params, .sorts = sorts,
+};
+
 void
 fhir_organization_search(struct request *req)
 {
-	static const char *const params[] = {"name", "identifier", NULL};
 	const char *name = req_query(req, "name"), *identifier = req_query(req, "identifier");
 	struct fg_institution_list list;
 	struct fhir_paging paging;
 	struct fg_error err;
-	json_object *items;
-	int64_t total = 0;
+	json_object *all, *page;
+	int64_t total;
 
-	if (!fhir_paging_read(req, &paging))
+	if (!fhir_search_read(req, &search_spec, &paging))
 		return;
 	if (fg_institution_list(req->store, req->arena, &list, &err) != FG_OK) {
 		reply_fg_error(req, &err);
 		return;
 	}
-	items = json_object_new_array();
-	for (size_t i = 0; i < list.count; i++) {
-		if (!matches(&list.items[i], name, identifier))
-			continue;
-		if (fhir_page_take(&paging, &total))
-			json_object_array_add(items, organization_json(&list.items[i]));
-	}
-	reply_json(req, 200, fhir_searchset(req, "Organization", items, total, &paging, params));
+	all = json_object_new_array();
+	for (size_t i = 0; i < list.count; i++)
+		if (matches(&list.items[i], name, identifier))
+			json_object_array_add(all, organization_json(&list.items[i]));
+	page = fhir_page_sorted(&paging, all, &total);
+	reply_json(req, 200, fhir_searchset(req, "Organization", page, total, &paging, search_params));
+}
+
+json_object *
+fhir_organization_lookup(struct request *req, int64_t id)
+{
+	struct fg_institution in;
+	struct fg_error err;
+
+	if (fg_institution_get(req->store, id, &in, &err) != FG_OK)
+		return NULL;
+	return organization_json(&in);
 }

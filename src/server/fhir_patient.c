@@ -1,7 +1,9 @@
 /*
  * fhir_patient.c
- *	  FHIR R4 Patient over the person registry: read, search, create and
- *	  update (If-Match), within the caller's scope and masked like the API.
+ *	  FHIR R4 Patient over the person registry: read, search (sorted by
+ *	  the registry, with its Organization and Conditions on request),
+ *	  create and update (If-Match), within the caller's scope and masked
+ *	  like the API.  Versions are read in fhir_history.c.
  */
 #include <stdio.h>
 #include <string.h>
@@ -53,8 +55,8 @@ one(json_object *item)
 	return a;
 }
 
-static json_object *
-patient_json(const struct fg_person *p, bool unmask)
+json_object *
+fhir_patient_json(const struct fg_person *p, bool unmask, const char *last_updated)
 {
 	json_object *o = json_object_new_object(), *meta = json_object_new_object();
 	struct fg_person shown = *p;
@@ -67,6 +69,8 @@ patient_json(const struct fg_person *p, bool unmask)
 	json_object_object_add(o, "id", json_object_new_string(buf));
 	snprintf(buf, sizeof(buf), "%lld", (long long)p->version);
 	json_object_object_add(meta, "versionId", json_object_new_string(buf));
+	if (last_updated != NULL && strlen(last_updated) >= 19)
+		json_object_object_add(meta, "lastUpdated", json_object_new_string(last_updated));
 	json_object_object_add(o, "meta", meta);
 	if (shown.id_number[0] && strcmp(p->id_type, FG_ID_TYPE_RESIDENT) == 0) {
 		json_object *id = json_object_new_object();
@@ -101,6 +105,23 @@ patient_json(const struct fg_person *p, bool unmask)
 	return o;
 }
 
+static json_object *
+patient_json(const struct fg_person *p, bool unmask)
+{
+	return fhir_patient_json(p, unmask, NULL);
+}
+
+json_object *
+fhir_patient_lookup(struct request *req, int64_t id)
+{
+	struct fg_person p;
+	struct fg_error err;
+
+	if (fg_scope_person_get(req->store, &req->scope, id, &p, &err) != FG_OK)
+		return NULL;
+	return patient_json(&p, false);
+}
+
 void
 fhir_patient_error(struct request *req, const struct fg_error *err)
 {
@@ -122,33 +143,24 @@ fhir_patient_read(struct request *req)
 		reply_json(req, 200, patient_json(&p, unmask));
 }
 
-void
-fhir_patient_vread(struct request *req)
-{
-	struct fg_person p;
-	struct fg_error err;
-	int64_t version;
-	bool unmask;
-
-	if (fg_parse_int64(req->params[1], "_history", 1, INT64_MAX, &version, NULL) != FG_OK) {
-		reply_error(req, 404, "_history", "no such version", NULL, NULL);
-		return;
-	}
-	if (!person_read(req, "Patient", &p, &unmask))
-		return;
-	if (p.version != version) {
-		fg_error_set(&err, FG_NOTFOUND, "_history", "version %lld of Patient/%lld is not kept",
-			     (long long)version, (long long)p.id);
-		fg_error_detail(&err, "Only the current version, %lld, can be read.", (long long)p.version);
-		req->nheaders = 0;
-		reply_fg_error(req, &err);
-		return;
-	}
-	reply_json(req, 200, patient_json(&p, unmask));
-}
-
 static const char *const search_params[] = {
 	"identifier", "name", "birthdate", "gender", "address-district", "unmask", NULL,
+};
+
+/* _sort keys; the element is unused: the registry sorts (fg_person_sort, same order). */
+static const struct fhir_sort_key sorts[] = {
+	{"_id", "id"}, {"name", "name"}, {"birthdate", "birthDate"}, {"_lastUpdated", "meta"}, {NULL, NULL},
+};
+static const enum fg_person_sort sort_orders[] = {
+	FG_PERSON_SORT_ID, FG_PERSON_SORT_NAME, FG_PERSON_SORT_BIRTH_DATE, FG_PERSON_SORT_UPDATED,
+};
+static const struct fhir_include includes[] = {
+	{"Patient:organization", "managingOrganization", "Organization"}, {NULL, NULL, NULL},
+};
+static const char *const revincludes[] = {"Condition:subject", "Condition:patient", NULL};
+static const struct fhir_search_spec search_spec = {
+	.type = "Patient", .params = search_params, .sorts = sorts, .includes = includes,
+	.revincludes = revincludes, .revinclude = fhir_condition_revinclude,
 };
 
 /* Fill q from identifier, name, birthdate, gender and address-district; replies 400 on a bad one. */
@@ -207,10 +219,13 @@ fhir_patient_search(struct request *req)
 	bool unmask, refused;
 
 	unmask = req_unmask(req, &refused);
-	if (refused || !fhir_paging_read(req, &paging) || !search_query(req, &q))
+	if (refused || !fhir_search_read(req, &search_spec, &paging) || !search_query(req, &q))
 		return;
 	q.limit = paging.count;
 	q.offset = paging.offset;
+	if (paging.sort != NULL)
+		q.sort = sort_orders[paging.sort - sorts];
+	q.descending = paging.descending;
 	if (!person_search(req, &q, "Patient", q.by == FG_MATCH_NAME ? "name" : "identifier", unmask, &list))
 		return;
 	items = json_object_new_array();

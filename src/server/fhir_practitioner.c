@@ -122,6 +122,8 @@ matches(const struct request *req, const struct fg_user *u, const struct user_fi
 	       (f->role == NULL || strcmp(u->role, f->role) == 0);
 }
 
+static const struct fhir_sort_key sorts[] = {{"_id", "id"}, {NULL, NULL}};
+
 static void
 search_users(struct request *req, const char *type, json_object *(*as_json)(const struct fg_user *),
 	     const struct user_filter *f, const char *const *params)
@@ -129,24 +131,23 @@ search_users(struct request *req, const char *type, json_object *(*as_json)(cons
 	struct fg_user_list list;
 	struct fhir_paging paging;
 	struct fg_error err;
-	json_object *items;
-	int64_t total = 0;
+	struct fhir_search_spec spec = {.type = type, .params = params, .sorts = sorts};
+	json_object *all, *page;
+	int64_t total;
 
-	if (!fhir_paging_read(req, &paging))
+	if (!fhir_search_read(req, &spec, &paging))
 		return;
 	if (fg_user_list(req->store, req->scope.region ? 0 : req->scope.institution_id, req->arena, &list,
 			 &err) != FG_OK) {
 		reply_fg_error(req, &err);
 		return;
 	}
-	items = json_object_new_array();
-	for (size_t i = 0; i < list.count; i++) {
-		if (!matches(req, &list.items[i], f))
-			continue;
-		if (fhir_page_take(&paging, &total))
-			json_object_array_add(items, as_json(&list.items[i]));
-	}
-	reply_json(req, 200, fhir_searchset(req, type, items, total, &paging, params));
+	all = json_object_new_array();
+	for (size_t i = 0; i < list.count; i++)
+		if (matches(req, &list.items[i], f))
+			json_object_array_add(all, as_json(&list.items[i]));
+	page = fhir_page_sorted(&paging, all, &total);
+	reply_json(req, 200, fhir_searchset(req, type, page, total, &paging, params));
 }
 
 void

@@ -81,13 +81,36 @@ fhir_servicerequest_read(struct request *req)
 		fhir_referral_read(req, "ServiceRequest", servicerequest_json);
 }
 
+static const char *const search_params[] = {"patient", "box", "category", NULL};
+static const struct fhir_include includes[] = {
+	{"ServiceRequest:subject", "subject", "Patient"}, {"ServiceRequest:patient", "subject", "Patient"},
+	{"ServiceRequest:requester", "requester", "Organization"},
+	{"ServiceRequest:performer", "performer", "Organization"}, {NULL, NULL, NULL},
+};
+static const char *const revincludes[] = {"Task:focus", NULL};
+static const struct fhir_search_spec search_spec = {
+	.type = "ServiceRequest", .params = search_params, .includes = includes,
+	.revincludes = revincludes, .revinclude = fhir_task_revinclude,
+};
+
 void
 fhir_servicerequest_search(struct request *req)
 {
 	if (fhir_consultation_category(req))
 		fhir_consultation_servicerequest_search(req);
 	else
-		fhir_referral_search(req, "ServiceRequest", servicerequest_json);
+		fhir_referral_search(req, &search_spec, servicerequest_json);
+}
+
+json_object *
+fhir_servicerequest_lookup(struct request *req, int64_t id)
+{
+	struct fg_referral r;
+	struct fg_error err;
+
+	if (fg_referral_get(req->store, id, req->arena, &r, &err) != FG_OK || !referral_visible(req, &r))
+		return NULL;
+	return servicerequest_json(req, &r);
 }
 
 void
@@ -121,16 +144,16 @@ fhir_patient_arg(struct request *req, int64_t *out)
 }
 
 void
-fhir_referral_search(struct request *req, const char *type,
+fhir_referral_search(struct request *req, const struct fhir_search_spec *spec,
 		     json_object *(*build)(struct request *, const struct fg_referral *))
 {
-	static const char *const params[] = {"patient", "box", NULL};
+	const char *type = spec->type;
 	struct fg_referral_query q = {0};
 	struct fg_referral_list list;
 	struct fhir_paging paging;
 	json_object *items;
 
-	if (!fhir_paging_read(req, &paging) || !fhir_patient_arg(req, &q.person_id))
+	if (!fhir_search_read(req, spec, &paging) || !fhir_patient_arg(req, &q.person_id))
 		return;
 	q.limit = paging.count;
 	q.offset = paging.offset;
@@ -139,5 +162,5 @@ fhir_referral_search(struct request *req, const char *type,
 	items = json_object_new_array();
 	for (size_t i = 0; i < list.count; i++)
 		json_object_array_add(items, build(req, &list.items[i]));
-	reply_json(req, 200, fhir_searchset(req, type, items, list.total, &paging, params));
+	reply_json(req, 200, fhir_searchset(req, type, items, list.total, &paging, spec->params));
 }

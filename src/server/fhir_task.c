@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fangai/util.h"
 #include "fhir.h"
 #include "api_clinical.h"
 
@@ -56,11 +57,38 @@ fhir_task_read(struct request *req)
 		fhir_referral_read(req, "Task", task_json);
 }
 
+static const char *const search_params[] = {"patient", "box", "category", NULL};
+static const struct fhir_include includes[] = {
+	{"Task:focus", "focus", "ServiceRequest"}, {"Task:patient", "for", "Patient"},
+	{"Task:owner", "owner", "Organization"}, {"Task:requester", "requester", "Organization"},
+	{NULL, NULL, NULL},
+};
+static const struct fhir_search_spec search_spec = {
+	.type = "Task", .params = search_params, .includes = includes,
+};
+
 void
 fhir_task_search(struct request *req)
 {
 	if (fhir_consultation_category(req))
 		fhir_consultation_task_search(req);
 	else
-		fhir_referral_search(req, "Task", task_json);
+		fhir_referral_search(req, &search_spec, task_json);
+}
+
+void
+fhir_task_revinclude(struct request *req, const char *name, json_object *matches, json_object *out)
+{
+	for (size_t i = 0; i < json_object_array_length(matches); i++) {
+		json_object *id;
+		struct fg_referral r;
+		struct fg_error err;
+		int64_t rid;
+
+		/* The matches are ServiceRequests of the search, within scope: a Task each. */
+		if (json_object_object_get_ex(json_object_array_get_idx(matches, i), "id", &id) &&
+		    fg_parse_int64(json_object_get_string(id), "id", 1, INT64_MAX, &rid, NULL) == FG_OK &&
+		    fg_referral_get(req->store, rid, req->arena, &r, &err) == FG_OK)
+			json_object_array_add(out, task_json(req, &r));
+	}
 }

@@ -1,9 +1,12 @@
 /*
  * fhir_transaction.c
- *	  POST /fhir with a transaction Bundle: every entry (a Patient created
- *	  with POST or updated with PUT and ifMatch) in one database
- *	  transaction, all or nothing, with one audit entry per resource
- *	  committed in the same transaction.
+ *	  POST /fhir with a transaction or batch Bundle of Patients created
+ *	  with POST or updated with PUT and ifMatch.  A transaction runs every
+ *	  entry in one database transaction, all or nothing, with one audit
+ *	  entry per resource committed in the same transaction.  A batch runs
+ *	  each entry on its own, in a transaction of its own with its audit
+ *	  entry, and answers each: 201/200 with its location, or the status
+ *	  and OperationOutcome of its failure.
  */
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +20,8 @@ struct entry_result {
 	int64_t id, version;
 	bool created;
 	const char *full_url;		/* as sent (e.g. urn:uuid:...); may be NULL */
+	unsigned status;		/* batch: the failure's status, 0 on success */
+	json_object *outcome;		/* batch: its OperationOutcome */
 };
 
 /* A string member of obj or NULL, without replying. */
@@ -78,7 +83,7 @@ run_put(struct request *req, size_t i, json_object *resource, const char *url, c
 		fhir_patient_error(req, &err);
 		return false;
 	}
-	*out = (struct entry_result){p.id, p.version, false, NULL};
+	*out = (struct entry_result){.id = p.id, .version = p.version, .created = false};
 	return true;
 }
 
@@ -112,21 +117,30 @@ run_entry(struct request *req, size_t i, json_object *entry, struct entry_result
 		fhir_patient_error(req, &err);
 		return false;
 	}
-	*out = (struct entry_result){p.id, p.version, true, text_of(entry, "fullUrl")};
+	*out = (struct entry_result){.id = p.id, .version = p.version, .created = true,
+				     .full_url = text_of(entry, "fullUrl")};
 	return true;
 }
 
 static json_object *
-response_bundle(struct request *req, const struct entry_result *results, size_t n)
+response_bundle(struct request *req, const char *type, const struct entry_result *results, size_t n)
 {
 	json_object *b = json_object_new_object(), *entries = json_object_new_array();
 
 	json_object_object_add(b, "resourceType", json_object_new_string("Bundle"));
-	json_object_object_add(b, "type", json_object_new_string("transaction-response"));
+	json_object_object_add(b, "type", json_object_new_string(type));
 	for (size_t i = 0; i < n; i++) {
 		json_object *e = json_object_new_object(), *r = json_object_new_object();
 		const struct entry_result *x = &results[i];
 
+		if (x->status != 0) {
+			json_object_object_add(r, "status", json_object_new_string(
+				fg_arena_printf(req->arena, "%u", x->status)));
+			json_object_object_add(r, "outcome", x->outcome);
+			json_object_object_add(e, "response", r);
+			json_object_array_add(entries, e);
+			continue;
+		}
 		if (x->full_url != NULL)
 			json_object_object_add(e, "fullUrl", json_object_new_string(x->full_url));
 		json_object_object_add(r, "status", json_object_new_string(x->created ? "201 Created" : "200 OK"));
@@ -137,7 +151,10 @@ response_bundle(struct request *req, const struct entry_result *results, size_t 
 		json_object_object_add(e, "response", r);
 		json_object_array_add(entries, e);
 	}
-	json_object_object_add(b, "entry", entries);
+	if (n > 0)
+		json_object_object_add(b, "entry", entries);
+	else
+		json_object_put(entries);	/* FHIR JSON has no empty arrays */
 	return b;
 }
 
@@ -170,6 +187,64 @@ run_all(struct request *req, json_object *entries, size_t n, struct entry_result
 	return false;
 }
 
+/*
+ * Take the error reply a failed entry left in req as its result, and
+ * clear the reply for the next entry.
+ */
+static void
+keep_failure(struct request *req, struct entry_result *out)
+{
+	out->status = req->status ? req->status : 500;
+	out->outcome = req->reply ? json_tokener_parse(req->reply) : NULL;
+	if (out->outcome == NULL)
+		out->outcome = fhir_outcome("error", "exception", "the entry failed", NULL);
+	req->status = 0;
+	req->reply = NULL;
+	req->reply_len = 0;
+	req->content_type = NULL;
+	req->nheaders = 0;
+}
+
+/* Run entry i of a batch in a transaction of its own with its audit entry. */
+static bool
+run_batch_entry(struct request *req, size_t i, json_object *entry, struct entry_result *out)
+{
+	struct fg_audit_entry log;
+	struct fg_error err;
+	bool ok;
+
+	memset(out, 0, sizeof(*out));
+	server_write_lock();
+	ok = fg_store_begin(req->store, &err) == FG_OK;
+	if (!ok)
+		reply_fg_error(req, &err);
+	else if (!(ok = run_entry(req, i, entry, out)))
+		fg_store_rollback(req->store);
+	else {
+		audit_fill(req, &log, out->created ? "create" : "update", "ok", "Patient/%lld", (long long)out->id);
+		ok = fg_audit_append(req->store, &log, 1, &err) == FG_OK && fg_store_commit(req->store, &err) == FG_OK;
+		if (!ok) {
+			fg_store_rollback(req->store);
+			reply_fg_error(req, &err);
+		}
+	}
+	server_write_unlock();
+	if (!ok)
+		keep_failure(req, out);
+	return ok;
+}
+
+static void
+run_batch(struct request *req, json_object *entries, size_t n, struct entry_result *results)
+{
+	size_t done = 0;
+
+	for (size_t i = 0; i < n; i++)
+		done += run_batch_entry(req, i, json_object_array_get_idx(entries, i), &results[i]);
+	audit_note(req, "batch", done == n ? "ok" : "partial", "Bundle?entries=%zu&ok=%zu", n, done);
+	reply_json(req, 200, response_bundle(req, "batch-response", results, n));
+}
+
 void
 fhir_transaction(struct request *req)
 {
@@ -187,8 +262,10 @@ fhir_transaction(struct request *req)
 		reply_error(req, 400, "resourceType", "resource is not a Bundle", NULL, NULL);
 		goto out;
 	}
-	if (type == NULL || strcmp(type, "transaction") != 0) {
-		reply_error(req, 422, "Bundle.type", "only transaction Bundles are supported", NULL, NULL);
+	if (type == NULL || (strcmp(type, "transaction") != 0 && strcmp(type, "batch") != 0)) {
+		reply_error(req, 422, "Bundle.type", fg_arena_printf(req->arena, "cannot process a Bundle of type \"%.32s\"",
+								      type ? type : ""),
+			    NULL, "Send a transaction or a batch.");
 		goto out;
 	}
 	if (json_object_object_get_ex(body, "entry", &entries) && !json_object_is_type(entries, json_type_array)) {
@@ -206,12 +283,17 @@ fhir_transaction(struct request *req)
 		reply_error(req, 503, NULL, "out of memory", NULL, NULL);
 		goto out;
 	}
+	memset(results, 0, (n ? n : 1) * sizeof(*results));
+	if (strcmp(type, "batch") == 0) {
+		run_batch(req, entries, n, results);
+		goto out;
+	}
 	server_write_lock();
 	done = run_all(req, entries, n, results, log);
 	server_write_unlock();
 	if (done) {
 		req->audit_written = true;
-		reply_json(req, 200, response_bundle(req, results, n));
+		reply_json(req, 200, response_bundle(req, "transaction-response", results, n));
 	} else
 		audit_note(req, "transaction", "refused", "Bundle?entries=%zu", n);
 out:

@@ -127,6 +127,10 @@ void server_write_unlock(void);
 /* A query-string argument, or NULL. */
 const char *req_query(const struct request *req, const char *name);
 
+/* Call fn for every query-string argument in order (value NULL when none given). */
+void req_query_each(const struct request *req, void (*fn)(void *ctx, const char *name, const char *value),
+		    void *ctx);
+
 /*
  * The session secret of the request: a bearer token from Authorization,
  * else the fg_session cookie (*cookie set); NULL when neither.

@@ -19,6 +19,29 @@ req_query(const struct request *req, const char *name)
 	return req->lookup(req, REQUEST_QUERY, name);
 }
 
+struct query_walk {
+	void (*fn)(void *ctx, const char *name, const char *value);
+	void *ctx;
+};
+
+static enum MHD_Result
+query_walk_one(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct query_walk *w = cls;
+
+	w->fn(w->ctx, key, value);
+	return MHD_YES;
+}
+
+void
+req_query_each(const struct request *req, void (*fn)(void *ctx, const char *name, const char *value),
+	       void *ctx)
+{
+	struct query_walk w = {fn, ctx};
+
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, query_walk_one, &w);
+}
+
 const char *
 req_header(const struct request *req, const char *name)
 {

@@ -6,6 +6,7 @@
  *	  live session.
  */
 #include "api_clinical.h"
+#include "fhir.h"
 #include "server.h"
 
 #define PERSONS_R FG_CAN_READ_PERSONS
@@ -67,7 +68,15 @@ const struct route server_routes[] = {
 	{"POST", "/fhir/", fhir_transaction, ROUTE_USER, PERSONS_W, true},
 	{"GET", "/fhir/Patient", fhir_patient_search, ROUTE_USER, PERSONS_R, true},
 	{"POST", "/fhir/Patient", fhir_patient_create, ROUTE_USER, PERSONS_W, true},
+	{"POST", "/fhir/$import-synthea", fhir_import_synthea, ROUTE_USER, PERSONS_W, true},
+	{"GET", "/fhir/$export", fhir_export_system, ROUTE_USER, PERSONS_R, true},
+	{"GET", "/fhir/$export-status/{job}", fhir_export_status, ROUTE_USER, PERSONS_R, true},
+	{"DELETE", "/fhir/$export-status/{job}", fhir_export_cancel, ROUTE_USER, PERSONS_R, true},
+	{"GET", "/fhir/$export-file/{job}/{file}", fhir_export_file, ROUTE_USER, PERSONS_R, true},
+	{"GET", "/fhir/Patient/$export", fhir_export_patient, ROUTE_USER, PERSONS_R, true},
+	{"GET", "/fhir/Patient/_history", fhir_patient_type_history, ROUTE_USER, PERSONS_R, true},
 	{"GET", "/fhir/Patient/{id}", fhir_patient_read, ROUTE_USER, PERSONS_R, true},
+	{"GET", "/fhir/Patient/{id}/_history", fhir_patient_history, ROUTE_USER, PERSONS_R, true},
 	{"PUT", "/fhir/Patient/{id}", fhir_patient_update, ROUTE_USER, PERSONS_W, true},
 	{"GET", "/fhir/Patient/{id}/_history/{vid}", fhir_patient_vread, ROUTE_USER, PERSONS_R, true},
 	{"GET", "/fhir/Condition", fhir_condition_search, ROUTE_USER, PERSONS_R, true},
@@ -83,6 +92,7 @@ const struct route server_routes[] = {
 	{"GET", "/fhir/ServiceRequest/{id}", fhir_servicerequest_read, ROUTE_USER, PERSONS_R, true},
 	{"GET", "/fhir/Task", fhir_task_search, ROUTE_USER, PERSONS_R, true},
 	{"GET", "/fhir/Task/{id}", fhir_task_read, ROUTE_USER, PERSONS_R, true},
+	{"GET", "/fhir/Appointment", fhir_appointment_search, ROUTE_USER, PERSONS_R, true},
 	{"GET", "/fhir/Appointment/{id}", fhir_appointment_read, ROUTE_USER, PERSONS_R, true},
 	{"POST", "/fhir/Appointment", fhir_appointment_create, ROUTE_USER, PERSONS_W, true},
 	{"GET", "/fhir/Slot", fhir_slot_search, ROUTE_USER, PERSONS_R, true},

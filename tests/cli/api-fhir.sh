@@ -47,7 +47,16 @@ keep servicerequest "/fhir/ServiceRequest/$R" 200
 keep servicerequest-search "/fhir/ServiceRequest?patient=$P&box=outgoing" 200
 keep task "/fhir/Task/$R" 200
 keep task-search "/fhir/Task?box=outgoing" 200
+keep task-include "/fhir/Task?box=outgoing&_include=Task:focus" 200
+expect_equal "_include=Task:focus adds the ServiceRequest" "Task:match,ServiceRequest:include" \
+	"$(jq -r '[.entry[] | .resource.resourceType + ":" + .search.mode] | join(",")' "$WORK/fhir/task-include.json")"
+keep servicerequest-revinclude "/fhir/ServiceRequest?patient=$P&box=outgoing&_revinclude=Task:focus" 200
+expect_equal "_revinclude=Task:focus adds the Task" "ServiceRequest:match,Task:include" \
+	"$(jq -r '[.entry[] | .resource.resourceType + ":" + .search.mode] | join(",")' "$WORK/fhir/servicerequest-revinclude.json")"
 keep appointment "/fhir/Appointment/$A" 200
+keep appointment-search "/fhir/Appointment?patient=$P&_include=Appointment:actor" 200
+expect_equal "Appointment search by patient includes its actors" "match,include,include Patient/$P" \
+	"$(jq -r '[.entry[].search.mode] | join(",")' "$WORK/fhir/appointment-search.json") $(jq -r '.entry[1].resource | "Patient/" + .id' "$WORK/fhir/appointment-search.json")"
 keep slot-search "/fhir/Slot?service-type=ldct&start=ge2027-03-01&_count=5" 200
 keep notfound "/fhir/Condition/999999" 404
 keep bad-search "/fhir/Condition" 400

@@ -1,8 +1,9 @@
 /*
  * test_person.c
  *	  Unit tests of the person registry: deterministic matching on the ID
- *	  number, conflict reports, refusals that store nothing, and search by
- *	  traditional or simplified names.
+ *	  number, conflict reports, refusals that store nothing, search by
+ *	  traditional or simplified names, sort orders, and the prior versions
+ *	  kept for history.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -217,6 +218,67 @@ test_get(void **state)
 	assert_int_equal(fg_person_get_by_id_number(f->store, "440524188001010014", &g, &err), FG_NOTFOUND);
 }
 
+static void
+test_sort_orders(void **state)
+{
+	struct fixture *f = *state;
+	struct fg_person_input a = {.institution = "1", .name = "李四", .sex = "1", .birth_date = "1970-05-01"};
+	struct fg_person_input b = {.institution = "1", .name = "王五", .sex = "2", .birth_date = "1960-05-01"};
+	struct fg_person_query q = {.limit = 10, .sort = FG_PERSON_SORT_BIRTH_DATE};
+	struct fg_person_list list;
+	struct fg_person pa, pb;
+	bool matched;
+
+	assert_int_equal(fg_person_add(f->store, &a, &pa, &matched, NULL, NULL), FG_OK);
+	assert_int_equal(fg_person_add(f->store, &b, &pb, &matched, NULL, NULL), FG_OK);
+	assert_int_equal(fg_person_find(f->store, &q, &f->arena, &list, NULL), FG_OK);
+	assert_int_equal(list.items[0].id, pb.id);	/* born first */
+	q.descending = true;
+	assert_int_equal(fg_person_find(f->store, &q, &f->arena, &list, NULL), FG_OK);
+	assert_int_equal(list.items[0].id, pa.id);
+	q.sort = FG_PERSON_SORT_ID;
+	assert_int_equal(fg_person_find(f->store, &q, &f->arena, &list, NULL), FG_OK);
+	assert_int_equal(list.items[0].id, pb.id);	/* the higher id first */
+	q.sort = (enum fg_person_sort)99;
+	assert_int_equal(fg_person_find(f->store, &q, &f->arena, &list, NULL), FG_INVALID);
+}
+
+static void
+test_history_keeps_prior_versions(void **state)
+{
+	struct fixture *f = *state;
+	struct fg_person_input moved = chen;
+	struct fg_person_history_query q = {.limit = 10};
+	struct fg_person_history h;
+	struct fg_person_version v;
+	struct fg_person p, p2;
+	struct fg_error err;
+	bool matched;
+
+	assert_int_equal(fg_person_add(f->store, &chen, &p, &matched, NULL, NULL), FG_OK);
+	moved.phone = "13900001111";
+	assert_int_equal(fg_person_update(f->store, p.id, 1, &moved, &p2, NULL), FG_OK);
+	assert_int_equal(p2.version, 2);
+	/* A stale update keeps nothing twice and changes nothing. */
+	assert_int_equal(fg_person_update(f->store, p.id, 1, &moved, &p2, &err), FG_CONFLICT);
+	assert_int_equal(fg_person_get_version(f->store, p.id, 1, &v, NULL), FG_OK);
+	assert_string_equal(v.person.phone, "13812345678");
+	assert_int_equal(v.person.version, 1);
+	assert_int_equal(fg_person_get_version(f->store, p.id, 2, &v, NULL), FG_OK);
+	assert_string_equal(v.person.phone, "13900001111");
+	assert_int_equal(fg_person_get_version(f->store, p.id, 3, &v, &err), FG_NOTFOUND);
+	assert_string_equal(err.field, "version");
+	q.person_id = p.id;
+	assert_int_equal(fg_person_history(f->store, &q, &f->arena, &h, NULL), FG_OK);
+	assert_int_equal(h.total, 2);
+	assert_int_equal(h.items[0].person.version, 2);	/* newest first */
+	assert_int_equal(h.items[1].person.version, 1);
+	q.person_id = 0;
+	q.visible_to = 2;	/* an institution that does not see the person */
+	assert_int_equal(fg_person_history(f->store, &q, &f->arena, &h, NULL), FG_OK);
+	assert_int_equal(h.total, 0);
+}
+
 int
 main(void)
 {
@@ -226,6 +288,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_refusals_store_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_find_by_name_id_and_phone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_get, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sort_orders, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_history_keeps_prior_versions, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,549 @@
+/*
+ * fhir_export.c
+ *	  FHIR Bulk Data export (Bulk Data Access IG 1.0 / 2.0, "$export"):
+ *	  GET /fhir/$export and /fhir/Patient/$export with Prefer:
+ *	  respond-async start a job and answer 202 with its status URL in
+ *	  Content-Location.  A thread of its own, with a store of its own,
+ *	  writes the Patients (and their Conditions) the caller may see as
+ *	  NDJSON files of at most FILE_RESOURCES resources, masked like every
+ *	  read unless the role may unmask and asked to (_type picks Patient
+ *	  or Condition, _since the Patients changed since an instant).  Polling the status
+ *	  URL answers 202 with X-Progress while it runs, then 200 with the
+ *	  manifest; the files are served under /fhir/$export-file/; DELETE on
+ *	  the status URL cancels the job and removes its files.  Only the user
+ *	  who started a job sees it (404 for anyone else).  The start, the end
+ *	  (with its counts) and each download are audited.
+ *
+ * Jobs live in memory: a restart forgets them (their status URL is then
+ * 404) and leaves the files to the temporary directory's cleaning.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "fangai/log.h"
+#include "fangai/person.h"
+#include "fangai/util.h"
+#include "fhir.h"
+
+#define MAX_JOBS 16
+#define MAX_FILES 512
+#define FILE_RESOURCES 10000
+#define MAX_FILE_BYTES (64u << 20)	/* a file larger than this is not served */
+#define PAGE 500
+
+enum job_state { JOB_FREE, JOB_RUNNING, JOB_DONE, JOB_FAILED };
+
+struct export_file {
+	char type[24];
+	char name[48];			/* Patient-1.ndjson */
+	int64_t count;
+};
+
+struct export_job {
+	enum job_state state;
+	atomic_bool cancel;
+	char id[33];			/* random hex: the job's name in URLs */
+	int64_t user_id;
+	struct fg_scope scope;
+	bool unmask;
+	bool patients, conditions;	/* the types asked for */
+	char since[32];			/* Patients changed since (UTC); "" for all */
+	char request[512];		/* the kick-off URL, for the manifest */
+	char base[300];			/* http://HOST/fhir */
+	char started[32];		/* transactionTime */
+	char dir[64];
+	char error[256];
+	const char *db;
+	atomic_llong done, total;	/* Patients written of those in scope */
+	struct export_file files[MAX_FILES];
+	size_t nfiles;
+	int64_t audit_user, audit_institution;
+	char client[64];
+};
+
+static struct export_job jobs[MAX_JOBS];
+static pthread_mutex_t jobs_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* --- The job's writer --- */
+
+struct ndjson_out {
+	struct export_job *job;
+	const char *type;
+	FILE *fp;
+	struct export_file *file;
+};
+
+/* Close the open file of out, if any. */
+static bool
+out_close(struct ndjson_out *out)
+{
+	bool ok = true;
+
+	if (out->fp != NULL)
+		ok = fclose(out->fp) == 0;
+	out->fp = NULL;
+	out->file = NULL;
+	return ok;
+}
+
+/* Write resource (put) as one line, opening the next file when the current one is full. */
+static bool
+out_write(struct ndjson_out *out, json_object *resource)
+{
+	struct export_job *job = out->job;
+	bool ok;
+
+	if (out->file != NULL && out->file->count >= FILE_RESOURCES && !out_close(out))
+		return false;
+	if (out->fp == NULL) {
+		char path[160];
+
+		pthread_mutex_lock(&jobs_lock);
+		if (job->nfiles < MAX_FILES) {
+			out->file = &job->files[job->nfiles];
+			snprintf(out->file->type, sizeof(out->file->type), "%s", out->type);
+			snprintf(out->file->name, sizeof(out->file->name), "%s-%zu.ndjson", out->type, job->nfiles + 1);
+			out->file->count = 0;
+		}
+		pthread_mutex_unlock(&jobs_lock);
+		if (out->file == NULL) {
+			snprintf(job->error, sizeof(job->error), "the export needs more than %d files", MAX_FILES);
+			return false;
+		}
+		snprintf(path, sizeof(path), "%s/%s", job->dir, out->file->name);
+		if ((out->fp = fopen(path, "w")) == NULL) {
+			snprintf(job->error, sizeof(job->error), "could not create %s: %s", path, strerror(errno));
+			out->file = NULL;
+			return false;
+		}
+		pthread_mutex_lock(&jobs_lock);
+		job->nfiles++;
+		pthread_mutex_unlock(&jobs_lock);
+	}
+	ok = fprintf(out->fp, "%s\n", json_object_to_json_string_ext(resource, JSON_C_TO_STRING_PLAIN |
+									   JSON_C_TO_STRING_NOSLASHESCAPE)) > 0;
+	json_object_put(resource);
+	if (ok)
+		out->file->count++;
+	else
+		snprintf(job->error, sizeof(job->error), "could not write %s", out->file->name);
+	return ok;
+}
+
+/* Write the Conditions of person p. */
+static bool
+write_conditions(fg_store *store, struct ndjson_out *out, int64_t person, struct fg_arena *arena,
+		 int64_t *n)
+{
+	struct fg_tumour_list list;
+	struct fg_error err;
+
+	if (fg_tumour_list(store, person, 1000, arena, &list, &err) != FG_OK) {
+		snprintf(out->job->error, sizeof(out->job->error), "%s", err.message);
+		return false;
+	}
+	for (size_t i = 0; i < list.count; i++) {
+		if (!out_write(out, fhir_condition_json(&list.items[i])))
+			return false;
+		(*n)++;
+	}
+	return true;
+}
+
+/* Write every page of Patients in the job's scope; false on failure or cancel. */
+static bool
+write_all(struct export_job *job, fg_store *store, int64_t *patients, int64_t *conditions)
+{
+	struct ndjson_out pout = {job, "Patient", NULL, NULL}, cout = {job, "Condition", NULL, NULL};
+	struct fg_person_query q = {.visible_to = fg_scope_visible_to(&job->scope), .limit = PAGE,
+				    .updated_since = job->since[0] ? job->since : NULL};
+	struct fg_person_list list;
+	struct fg_arena arena;
+	struct fg_error err;
+	bool ok = true;
+
+	fg_arena_init(&arena, 0);
+	for (q.offset = 0; ok && !atomic_load(&job->cancel); q.offset += PAGE) {
+		fg_arena_reset(&arena);
+		if (fg_person_find(store, &q, &arena, &list, &err) != FG_OK) {
+			snprintf(job->error, sizeof(job->error), "%s", err.message);
+			ok = false;
+			break;
+		}
+		atomic_store(&job->total, list.total);
+		if (list.count == 0)
+			break;
+		for (size_t i = 0; ok && i < list.count; i++) {
+			const struct fg_person *p = &list.items[i];
+
+			if (job->patients) {
+				ok = out_write(&pout, fhir_patient_json(p, job->unmask, NULL));
+				*patients += ok;
+			}
+			if (ok && job->conditions)
+				ok = write_conditions(store, &cout, p->id, &arena, conditions);
+			atomic_fetch_add(&job->done, 1);
+		}
+	}
+	ok = out_close(&pout) && ok;
+	ok = out_close(&cout) && ok;
+	fg_arena_free(&arena);
+	return ok && !atomic_load(&job->cancel);
+}
+
+/* Remove the job's files and directory. */
+static void
+remove_files(struct export_job *job)
+{
+	char path[160];
+
+	for (size_t i = 0; i < job->nfiles; i++) {
+		snprintf(path, sizeof(path), "%s/%s", job->dir, job->files[i].name);
+		unlink(path);
+	}
+	rmdir(job->dir);
+}
+
+/* Append the job's end to the audit log with the store of its thread. */
+static void
+audit_end(struct export_job *job, fg_store *store, const char *result, int64_t patients, int64_t conditions)
+{
+	struct fg_audit_entry e = {.user_id = job->audit_user, .institution_id = job->audit_institution};
+	struct fg_error err;
+
+	snprintf(e.action, sizeof(e.action), "export");
+	snprintf(e.result, sizeof(e.result), "%s", result);
+	snprintf(e.client, sizeof(e.client), "%s", job->client);
+	snprintf(e.resource, sizeof(e.resource), "$export/%s?patients=%lld&conditions=%lld", job->id,
+		 (long long)patients, (long long)conditions);
+	server_write_lock();
+	if (fg_audit_append(store, &e, 1, &err) != FG_OK)
+		fg_log(FG_LOG_ERROR, "could not audit export %s: %s", job->id, err.message);
+	server_write_unlock();
+}
+
+static void *
+export_thread(void *arg)
+{
+	struct export_job *job = arg;
+	struct fg_store_options opts = {.durable = true};
+	struct fg_error err;
+	fg_store *store = NULL;
+	int64_t patients = 0, conditions = 0;
+	bool ok;
+
+	ok = fg_store_open(job->db, &opts, &store, &err) == FG_OK;
+	if (!ok)
+		snprintf(job->error, sizeof(job->error), "%s", err.message);
+	ok = ok && write_all(job, store, &patients, &conditions);
+	if (store != NULL)
+		audit_end(job, store, atomic_load(&job->cancel) ? "cancelled" : ok ? "ok" : "error", patients,
+			  conditions);
+	fg_store_close(store);
+	pthread_mutex_lock(&jobs_lock);
+	if (atomic_load(&job->cancel)) {
+		remove_files(job);
+		job->state = JOB_FREE;
+	} else
+		job->state = ok ? JOB_DONE : JOB_FAILED;
+	pthread_mutex_unlock(&jobs_lock);
+	return NULL;
+}
+
+/* --- Kick-off --- */
+
+/* _type: which of Patient and Condition; replies 400 for another type. */
+static bool
+read_types(struct request *req, struct export_job *job)
+{
+	const char *types = req_query(req, "_type");
+	char list[128];
+
+	job->patients = job->conditions = types == NULL;
+	if (types == NULL)
+		return true;
+	snprintf(list, sizeof(list), "%s", types);
+	for (char *save = NULL, *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (strcmp(t, "Patient") == 0)
+			job->patients = true;
+		else if (strcmp(t, "Condition") == 0)
+			job->conditions = true;
+		else {
+			reply_error(req, 400, "_type", fg_arena_printf(req->arena, "cannot export resources of type \"%.32s\"", t),
+				    NULL, "Export Patient and Condition.");
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The kick-off parameters and headers; replies 400 and returns false on a bad one. */
+static bool
+read_kickoff(struct request *req, struct export_job *job)
+{
+	const char *prefer = req_header(req, "Prefer"), *format = req_query(req, "_outputFormat");
+	const char *since = req_query(req, "_since");
+	bool refused;
+
+	if (prefer == NULL || strstr(prefer, "respond-async") == NULL) {
+		reply_error(req, 400, "Prefer", "an export needs Prefer: respond-async", NULL,
+			    "Send Prefer: respond-async and poll the Content-Location of the answer.");
+		return false;
+	}
+	if (format != NULL && strcmp(format, "application/fhir+ndjson") != 0 &&
+	    strcmp(format, "application/ndjson") != 0 && strcmp(format, "ndjson") != 0) {
+		reply_error(req, 400, "_outputFormat", fg_arena_printf(req->arena, "cannot export as \"%.64s\"", format),
+			    NULL, "Use application/fhir+ndjson.");
+		return false;
+	}
+	if (since != NULL && (strlen(since) != 20 || since[10] != 'T' || since[19] != 'Z' ||
+			      strspn(since, "0123456789-:TZ") != 20)) {
+		reply_error(req, 400, "_since", fg_arena_printf(req->arena, "invalid _since \"%.40s\"", since), NULL,
+			    "Give an instant in UTC: YYYY-MM-DDThh:mm:ssZ.");
+		return false;
+	}
+	snprintf(job->since, sizeof(job->since), "%s", since ? since : "");
+	job->unmask = req_unmask(req, &refused);
+	return !refused && read_types(req, job);
+}
+
+/* A free slot for a new job: a free one, else the oldest finished one (its files removed). */
+static struct export_job *
+take_slot(void)
+{
+	struct export_job *oldest = NULL;
+
+	for (size_t i = 0; i < MAX_JOBS; i++) {
+		if (jobs[i].state == JOB_FREE)
+			return &jobs[i];
+		if (jobs[i].state != JOB_RUNNING && (oldest == NULL || strcmp(jobs[i].started, oldest->started) < 0))
+			oldest = &jobs[i];
+	}
+	if (oldest != NULL) {
+		remove_files(oldest);
+		oldest->state = JOB_FREE;
+	}
+	return oldest;
+}
+
+static bool
+start_job(struct request *req, struct export_job *job)
+{
+	unsigned char raw[16];
+	const char *tmp;
+	pthread_t thread;
+	pthread_attr_t attr;
+	bool ok;
+
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(job->id, sizeof(job->id), raw, sizeof(raw));
+	job->user_id = req->session.user.id;
+	job->scope = req->scope;
+	job->db = req->config->db;
+	job->audit_user = req->session.user.id;
+	job->audit_institution = req->session.user.institution_id;
+	snprintf(job->client, sizeof(job->client), "%s", req->client);
+	snprintf(job->base, sizeof(job->base), "%s", fhir_base(req));
+	snprintf(job->request, sizeof(job->request), "%s%s", job->base, req->path + strlen("/fhir"));
+	fg_utc_now(job->started);
+	tmp = getenv("TMPDIR");
+	snprintf(job->dir, sizeof(job->dir), "%s/fangai-export-XXXXXX", tmp && *tmp && strlen(tmp) < 40 ? tmp : "/tmp");
+	if (mkdtemp(job->dir) == NULL)
+		return false;
+	atomic_store(&job->cancel, false);
+	atomic_store(&job->done, 0);
+	atomic_store(&job->total, 0);
+	job->nfiles = 0;
+	job->error[0] = '\0';
+	job->state = JOB_RUNNING;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	ok = pthread_create(&thread, &attr, export_thread, job) == 0;
+	pthread_attr_destroy(&attr);
+	if (!ok) {
+		rmdir(job->dir);
+		job->state = JOB_FREE;
+	}
+	return ok;
+}
+
+static void
+kickoff(struct request *req, bool patient_level)
+{
+	struct export_job job = {0}, *slot;
+	bool started = false;
+
+	if (!read_kickoff(req, &job))
+		return;
+	pthread_mutex_lock(&jobs_lock);
+	slot = take_slot();
+	if (slot != NULL) {
+		memcpy(slot->since, job.since, sizeof(job.since));
+		slot->unmask = job.unmask;
+		slot->patients = job.patients;
+		slot->conditions = job.conditions;
+		started = start_job(req, slot);
+	}
+	pthread_mutex_unlock(&jobs_lock);
+	audit_note(req, "export", started ? "accepted" : "error", "%s$export?job=%s&_type=%.40s",
+		   patient_level ? "Patient/" : "", started ? slot->id : "", req_query(req, "_type") ? req_query(req, "_type") : "");
+	if (!started) {
+		reply_error(req, 503, NULL, "could not start the export", NULL, "Try again once a running export ends.");
+		reply_header(req, "Retry-After", "30");
+		return;
+	}
+	reply_header(req, "Content-Location", fg_arena_printf(req->arena, "%s/$export-status/%s", fhir_base(req), slot->id));
+	reply_json(req, 202, fhir_outcome("information", "informational", "the export has started", NULL));
+}
+
+void
+fhir_export_system(struct request *req)
+{
+	kickoff(req, false);
+}
+
+void
+fhir_export_patient(struct request *req)
+{
+	kickoff(req, true);
+}
+
+/* --- Status, files, cancel --- */
+
+/* The job named by the route's first parameter, started by this user; NULL (404 replied) otherwise. Call locked. */
+static struct export_job *
+find_job(struct request *req)
+{
+	for (size_t i = 0; i < MAX_JOBS; i++)
+		if (jobs[i].state != JOB_FREE && strcmp(jobs[i].id, req->params[0]) == 0 &&
+		    jobs[i].user_id == req->session.user.id)
+			return &jobs[i];
+	reply_error(req, 404, NULL, fg_arena_printf(req->arena, "export \"%.40s\" does not exist", req->params[0]),
+		    "It never existed, was cancelled, or belongs to another user.", NULL);
+	return NULL;
+}
+
+static json_object *
+manifest(struct request *req, const struct export_job *job)
+{
+	json_object *m = json_object_new_object(), *output = json_object_new_array();
+
+	json_object_object_add(m, "transactionTime", json_object_new_string(job->started));
+	json_object_object_add(m, "request", json_object_new_string(job->request));
+	json_object_object_add(m, "requiresAccessToken", json_object_new_boolean(1));
+	for (size_t i = 0; i < job->nfiles; i++) {
+		json_object *f = json_object_new_object();
+
+		json_object_object_add(f, "type", json_object_new_string(job->files[i].type));
+		json_object_object_add(f, "url", json_object_new_string(fg_arena_printf(
+			req->arena, "%s/$export-file/%s/%s", job->base, job->id, job->files[i].name)));
+		json_object_object_add(f, "count", json_object_new_int64(job->files[i].count));
+		json_object_array_add(output, f);
+	}
+	json_object_object_add(m, "output", output);
+	json_object_object_add(m, "error", json_object_new_array());
+	return m;
+}
+
+void
+fhir_export_status(struct request *req)
+{
+	struct export_job *job;
+
+	pthread_mutex_lock(&jobs_lock);
+	job = find_job(req);
+	if (job != NULL && job->state == JOB_RUNNING) {
+		reply_header(req, "X-Progress", fg_arena_printf(req->arena, "%lld of %lld patients",
+								(long long)atomic_load(&job->done),
+								(long long)atomic_load(&job->total)));
+		reply_header(req, "Retry-After", "1");
+		reply_json(req, 202, fhir_outcome("information", "informational", "the export is running", NULL));
+	} else if (job != NULL && job->state == JOB_FAILED)
+		reply_error(req, 500, NULL, fg_arena_printf(req->arena, "export failed: %s", job->error), NULL, NULL);
+	else if (job != NULL) {
+		req->content_type = "application/json";
+		reply_json(req, 200, manifest(req, job));
+	}
+	pthread_mutex_unlock(&jobs_lock);
+}
+
+void
+fhir_export_cancel(struct request *req)
+{
+	struct export_job *job;
+
+	pthread_mutex_lock(&jobs_lock);
+	job = find_job(req);
+	if (job != NULL && job->state == JOB_RUNNING)
+		atomic_store(&job->cancel, true);	/* the thread removes the files */
+	else if (job != NULL) {
+		remove_files(job);
+		job->state = JOB_FREE;
+	}
+	pthread_mutex_unlock(&jobs_lock);
+	if (job != NULL) {
+		audit_note(req, "export-cancel", "ok", "$export/%.40s", req->params[0]);
+		reply_json(req, 202, fhir_outcome("information", "informational", "the export is cancelled", NULL));
+	}
+}
+
+/* Read the whole file at path into the arena; NULL if it cannot be read or is too large. */
+static char *
+slurp(struct fg_arena *arena, const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "r");
+	struct stat st;
+	char *buf = NULL;
+
+	if (fp == NULL)
+		return NULL;
+	if (fstat(fileno(fp), &st) == 0 && (size_t)st.st_size <= MAX_FILE_BYTES &&
+	    (buf = fg_arena_alloc(arena, (size_t)st.st_size + 1)) != NULL) {
+		*len = fread(buf, 1, (size_t)st.st_size, fp);
+		buf[*len] = '\0';
+	}
+	fclose(fp);
+	return buf;
+}
+
+void
+fhir_export_file(struct request *req)
+{
+	struct export_job *job;
+	char path[160] = "";
+	int64_t count = 0;
+	char *body;
+	size_t len = 0;
+
+	pthread_mutex_lock(&jobs_lock);
+	job = find_job(req);
+	for (size_t i = 0; job != NULL && job->state == JOB_DONE && i < job->nfiles; i++)
+		if (strcmp(job->files[i].name, req->params[1]) == 0) {
+			snprintf(path, sizeof(path), "%s/%s", job->dir, job->files[i].name);
+			count = job->files[i].count;
+		}
+	pthread_mutex_unlock(&jobs_lock);
+	if (job == NULL)
+		return;
+	body = path[0] ? slurp(req->arena, path, &len) : NULL;
+	audit_note(req, "export-download", body ? "ok" : "notfound", "$export/%.40s/%.40s?n=%lld", req->params[0],
+		   req->params[1], (long long)count);
+	if (body == NULL) {
+		reply_error(req, 404, NULL, fg_arena_printf(req->arena, "export file \"%.40s\" does not exist", req->params[1]),
+			    NULL, NULL);
+		return;
+	}
+	req->status = 200;
+	req->content_type = "application/fhir+ndjson";
+	req->reply = body;
+	req->reply_len = len;
+}
