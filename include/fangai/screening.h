@@ -283,6 +283,27 @@ fg_rc fg_screen_outcome_record(fg_screening *s, const struct fg_screen_outcome *
 fg_rc fg_screen_close(fg_screening *s, const char *programme, const char *person,
 		      const char *date, const char *end_code, struct fg_error *err);
 
+/* ---- episode states ---- */
+
+/* One row of the episode transition table: event, the states it may happen in, the next state. */
+struct fg_screen_transition {
+	const char *event;		/* invite, questionnaire_high_risk, book, exam_referral ... */
+	const char *from;		/* space-separated states */
+	const char *to;			/* NULL: the state stays as it is */
+};
+
+/* The transition table (static, count rows in *count). */
+const struct fg_screen_transition *fg_screen_transitions(size_t *count);
+
+/*
+ * Move episode to "booked" after an appointment for its screening exam
+ * was made on day `on` (booked_on keeps the first booking); a booking of
+ * a booked or referred episode leaves it as it is.  Called inside the
+ * booking's transaction.  FG_NOTFOUND for no such episode, FG_CONFLICT
+ * for a closed one.
+ */
+fg_rc fg_screen_episode_book(fg_store *store, int64_t episode, fg_date on, struct fg_error *err);
+
 /* ---- link to the cancer registry ---- */
 
 enum fg_detection {

@@ -71,6 +71,7 @@ add_episode(struct batch *b, fg_stmt *st, struct fg_error *err)
 	e->st.ep.institution_id = fg_stmt_int64(st, 3);
 	fg_strlcpy(e->st.ep.district, fg_stmt_text(st, 4), sizeof(e->st.ep.district));
 	e->st.ep.high_risk = fg_stmt_is_null(st, 6) ? -1 : (int)fg_stmt_int64(st, 6);
+	fg_strlcpy(e->st.ep.state, fg_stmt_text(st, 8), sizeof(e->st.ep.state));
 	if (fg_date_parse(fg_stmt_text(st, 5), "started_on", &e->st.ep.started_on, err) != FG_OK ||
 	    fg_date_parse(fg_stmt_text(st, 7), "birth_date", &e->st.person.birth_date, err) != FG_OK)
 		return FG_INTERNAL;
@@ -108,7 +109,7 @@ load_episodes(struct batch *b, const char *code, struct fg_error *err)
 	fg_rc rc;
 
 	rc = fg_store_prepare(screening_store(b->s), "SELECT e.person_id, e.id, e.programme_id, e.institution_id,"
-			      " e.district, e.started_on, e.high_risk, n.birth_date FROM screening_episode e"
+			      " e.district, e.started_on, e.high_risk, n.birth_date, e.state FROM screening_episode e"
 			      " JOIN screening_programme p ON p.id = e.programme_id JOIN person n ON n.id = e.person_id"
 			      " WHERE p.code = ? AND e.closed_on IS NULL", &st, err);
 	if (rc != FG_OK)
@@ -207,8 +208,11 @@ check_record(struct batch *b, const struct fg_screen_record *r, const char *code
 					 fg_ruleset_name(exam->scheme), fg_arena_strdup(&b->arena, findings)};
 	if (b->exams[i].findings == NULL)
 		return fg_error_set(err, FG_NOMEM, NULL, "out of memory");
-	screening_exam_change(&e->st, res, &c);
+	rc = screening_exam_change(&e->st, res, &c, err);
+	if (rc != FG_OK)
+		return rc;
 	merge_change(&e->change, &c);
+	fg_strlcpy(e->st.ep.state, c.state, sizeof(e->st.ep.state));
 	e->touched = true;
 	e->closed = c.closed_on != FG_DATE_NONE;
 	return FG_OK;

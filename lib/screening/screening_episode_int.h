@@ -59,13 +59,24 @@ fg_rc screening_insert_exam(fg_stmt *stmt, const struct step *st, const char *ex
 			    const char *findings, const char *scheme,
 			    const struct fg_screen_result *res, struct fg_error *err);
 
-/* The change an exam's result makes to its episode. */
-void screening_exam_change(const struct step *st, const struct fg_screen_result *res,
-			   struct episode_change *c);
+/*
+ * The change an exam's result makes to its episode, its state from the
+ * transition table; FG_CONFLICT when the episode's state takes no exam.
+ */
+fg_rc screening_exam_change(const struct step *st, const struct fg_screen_result *res,
+			    struct episode_change *c, struct fg_error *err);
 
 /* The error for a person without an open episode of programme code. */
 fg_rc screening_not_enrolled(fg_screening *s, const char *code, const struct fg_person *person,
 			     struct fg_error *err);
+
+/*
+ * The state an episode in state `from` moves to on event (see states.c),
+ * into *to (static).  FG_CONFLICT naming the state when the table does
+ * not allow the event there.
+ */
+fg_rc screening_transition(int64_t episode, const char *event, const char *from, const char **to,
+			   struct fg_error *err);
 
 /* The store of a context. */
 fg_store *screening_store(fg_screening *s);
