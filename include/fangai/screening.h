@@ -29,12 +29,14 @@ typedef struct fg_ruleset fg_ruleset;
 
 #define FG_SCREEN_CATEGORY_MAX 24
 #define FG_SCREEN_MANAGEMENT_MAX 48
+#define FG_SCREEN_MODIFIER_MAX 4
 #define FG_SCREEN_RECALL_NONE (-1)	/* no fixed recall: referral or more imaging */
 
 /* The result of classifying one finding (or one questionnaire). */
 struct fg_screen_result {
 	char outcome[FG_SCREEN_CATEGORY_MAX];		/* the rule set's outcome id */
-	char category[FG_SCREEN_CATEGORY_MAX];		/* e.g. "4A" */
+	char category[FG_SCREEN_CATEGORY_MAX];		/* e.g. "4A", or "4AS" with a modifier */
+	char modifiers[FG_SCREEN_MODIFIER_MAX * 2];	/* the modifiers appended, e.g. "S" */
 	char management[FG_SCREEN_MANAGEMENT_MAX];	/* our own code, e.g. "ldct_in_3_months" */
 	int recall_months;		/* FG_SCREEN_RECALL_NONE when not a timed recall */
 	bool positive;			/* counts as a positive screen */
@@ -78,7 +80,8 @@ int fg_ruleset_field_index(const fg_ruleset *rs, const char *name);
  * one of the field's, a number must be in range and not more precise than
  * the field), required fields are checked, then the rules are tried in
  * order and the first match decides; adjustment rules may then raise the
- * result.  FG_INVALID naming the field and the value, or "no rule
+ * result, and modifier rules append their suffix to the category (the
+ * Lung-RADS S modifier).  FG_INVALID naming the field and the value, or "no rule
  * matches", on failure; *out is unspecified then.
  */
 fg_rc fg_ruleset_classify(const fg_ruleset *rs, const char *const *values,
