@@ -286,6 +286,110 @@ fg_rc fg_screen_outcome_record(fg_screening *s, const struct fg_screen_outcome *
 fg_rc fg_screen_close(fg_screening *s, const char *programme, const char *person,
 		      const char *date, const char *end_code, struct fg_error *err);
 
+/* Enrolling one person (an invitation, or a walk-in at a designated hospital). */
+struct fg_screen_person_enrol {
+	const char *programme;		/* code */
+	const char *version;		/* NULL: the newest */
+	const char *person;		/* record id or resident ID number */
+	const char *institution;	/* id or USCC; NULL or "": the person's own */
+	fg_date on;			/* enrolment day */
+	bool invite;			/* record the invitation on that day */
+};
+
+/*
+ * Enrol one person in a programme: a new episode (invited when o->invite)
+ * if the person is alive, of the programme's sex and ages on o->on, has
+ * no open episode of the programme and the last one's next round is due.
+ * *episode receives its id.  FG_INVALID naming the field and value when
+ * refused (a person outside the target group, a date in the future),
+ * FG_CONFLICT when an episode is open or not yet due; nothing stored then.
+ * Runs in the caller's transaction when one is open.
+ */
+fg_rc fg_screen_enrol_person(fg_screening *s, const struct fg_screen_person_enrol *o,
+			     int64_t *episode, struct fg_error *err);
+
+/*
+ * Record the invitation of a person enrolled as eligible (the "invite"
+ * transition) on date.  FG_CONFLICT when the open episode is past that.
+ */
+fg_rc fg_screen_invite(fg_screening *s, const char *programme, const char *person,
+		       const char *date, struct fg_error *err);
+
+/* A stored episode as read back (dates FG_DATE_NONE when not reached). */
+struct fg_screen_episode {
+	int64_t id, person_id, institution_id;
+	char district[7];
+	char programme[24], version[16];
+	char state[16], end_code[16];
+	char sex;
+	int age;
+	int high_risk;			/* -1: no questionnaire yet */
+	fg_date started_on, invited_on, assessed_on, booked_on, screened_on, positive_on,
+		recalled_on, referred_on, diagnosed_on, closed_on, next_due;
+	char diagnosis[12], stage[8];
+	int early;			/* -1: no diagnosis */
+	int64_t row_version;
+};
+
+/* Which episodes to list: 0 / NULL / FG_DATE_NONE for a criterion not used. */
+struct fg_screen_episode_query {
+	int64_t id, person_id, institution_id;
+	const char *programme;		/* code */
+	const char *state;
+	fg_date started_from, started_to;	/* inclusive */
+	int64_t limit, offset;		/* limit 0: all */
+};
+
+struct fg_screen_episode_list {
+	struct fg_screen_episode *items;	/* in the arena */
+	size_t count;
+	int64_t total;			/* matches before limit and offset */
+};
+
+/*
+ * The episodes matching q, newest first (by start, then id), a page of
+ * them in out (in arena) with the total count.  FG_STORE on failure.
+ */
+fg_rc fg_screen_episodes_find(fg_store *store, const struct fg_screen_episode_query *q,
+			      struct fg_arena *arena, struct fg_screen_episode_list *out,
+			      struct fg_error *err);
+
+/* A stored exam with its result, as read back. */
+struct fg_screen_exam {
+	int64_t id, episode_id, person_id, institution_id;
+	char programme[24];
+	char exam_type[24];
+	fg_date exam_date;
+	const char *findings;		/* JSON object as entered, in the arena */
+	char scheme[64];		/* classification scheme (rule set name) */
+	char category[FG_SCREEN_CATEGORY_MAX];
+	char management[FG_SCREEN_MANAGEMENT_MAX];
+	int recall_months;		/* FG_SCREEN_RECALL_NONE when none */
+	bool positive, referral;
+};
+
+/* Which exams to list: 0 / NULL / FG_DATE_NONE for a criterion not used. */
+struct fg_screen_exam_query {
+	int64_t id, person_id, institution_id;
+	const char *exam_type;
+	fg_date from, to;		/* exam date, inclusive */
+	int64_t limit, offset;		/* limit 0: all */
+};
+
+struct fg_screen_exam_list {
+	struct fg_screen_exam *items;	/* in the arena */
+	size_t count;
+	int64_t total;			/* matches before limit and offset */
+};
+
+/*
+ * The exams matching q, newest first (by date, then id), a page of them
+ * in out (in arena) with the total count.  FG_STORE on failure.
+ */
+fg_rc fg_screen_exams_find(fg_store *store, const struct fg_screen_exam_query *q,
+			   struct fg_arena *arena, struct fg_screen_exam_list *out,
+			   struct fg_error *err);
+
 /* ---- episode states ---- */
 
 /* One row of the episode transition table: event, the states it may happen in, the next state. */
@@ -379,7 +483,7 @@ struct fg_screen_fact {
 	int16_t year;			/* year the episode started */
 	char sex;
 	uint8_t age;
-	bool invited, assessed, high_risk, offered, screened, positive, recalled, referred;
+	bool invited, assessed, high_risk, offered, booked, screened, positive, recalled, referred;
 	int8_t diagnosis;		/* FG_DX_* */
 	bool early;
 	bool interval_cancer;		/* a negative screen followed by an interval cancer of the site */
@@ -428,13 +532,14 @@ struct fg_screen_indicators {
 	char sex;
 	int age_group;			/* fg_age_group() index */
 	/* counts */
-	int64_t eligible, invited, assessed, high_risk, offered, screened, positive,
-		recalled, referred, cancers, precursors, detected, early, positive_cancers,
-		negative_screens, interval_cancers;
+	int64_t eligible, invited, assessed, high_risk, offered, booked, screened, positive,
+		recalled, referred, referred_diagnosed, cancers, precursors, detected, early,
+		positive_cancers, negative_screens, interval_cancers;
 	/* rates; NAN when the denominator is 0 */
 	double questionnaire_rate;	/* assessed / invited */
 	double high_risk_rate;		/* high_risk / assessed */
 	double uptake;			/* screened / offered */
+	double diagnostic_compliance;	/* referred with a diagnostic outcome / referred */
 	double positivity;		/* positive / screened */
 	double recall_rate;		/* recalled / screened */
 	double detection_per_1000;	/* cancers / screened x 1000 */

@@ -68,16 +68,6 @@ programme_index(fg_screening *s, struct fg_screen_facts *facts, int64_t id, cons
 	return FG_OK;
 }
 
-static fg_date
-column_date(fg_stmt *st, int col)
-{
-	fg_date d;
-
-	if (fg_stmt_is_null(st, col) || fg_date_parse(fg_stmt_text(st, col), "date", &d, NULL) != FG_OK)
-		return FG_DATE_NONE;
-	return d;
-}
-
 static int8_t
 diagnosis_code(const char *text)
 {
@@ -99,7 +89,7 @@ struct seen_programme {
 static void
 read_fact(fg_stmt *st, int index, bool offer_all, struct fg_screen_fact *f)
 {
-	fg_date started = column_date(st, 3), positive = column_date(st, 10), diagnosed = column_date(st, 13);
+	fg_date started = screening_date_at(st, 3), positive = screening_date_at(st, 10), diagnosed = screening_date_at(st, 13);
 	int y, m, d;
 
 	memset(f, 0, sizeof(*f));
@@ -119,6 +109,7 @@ read_fact(fg_stmt *st, int index, bool offer_all, struct fg_screen_fact *f)
 	f->diagnosis = diagnosis_code(fg_stmt_text(st, 14));
 	f->early = fg_stmt_int64(st, 15) == 1;
 	f->interval_cancer = fg_stmt_int64(st, 16) == 1;
+	f->booked = !fg_stmt_is_null(st, 17);
 	f->offered = offer_all ? (f->invited || f->assessed || f->screened) : f->high_risk;
 	f->days_to_diagnosis = positive != FG_DATE_NONE && diagnosed != FG_DATE_NONE ? diagnosed - positive : -1;
 }
@@ -142,11 +133,13 @@ fg_screen_facts_load(fg_screening *s, const char *programme, int year_from, int 
 	rc = fg_store_prepare(screening_store(s), "SELECT e.institution_id, e.programme_id, p.code, e.started_on,"
 			      " e.sex, e.age, e.invited_on, e.assessed_on, e.high_risk, e.screened_on, e.positive_on,"
 			      " e.recalled_on, e.referred_on, e.diagnosed_on, e.diagnosis, e.early,"
-			      " e.end_code = 'normal' AND EXISTS (SELECT 1 FROM tumour t WHERE t.person_id = e.person_id"
+			      " CASE WHEN e.end_code = 'normal' THEN EXISTS (SELECT 1 FROM tumour t"
+			      " WHERE t.person_id = e.person_id"
 			      " AND t.detection = 'interval' AND t.incidence_date > e.closed_on"
 			      " AND t.incidence_date <= e.next_due"
 			      " AND substr(t.topography, 1, 3) >= substr(p.site, 1, 3)"
-			      " AND substr(t.topography, 1, 3) <= substr(p.site, length(p.site) - 2, 3))"
+			      " AND substr(t.topography, 1, 3) <= substr(p.site, length(p.site) - 2, 3)) END,"
+			      " e.booked_on"
 			      " FROM screening_episode e JOIN screening_programme p ON p.id = e.programme_id"
 			      " WHERE (?1 IS NULL OR p.code = ?1) AND (?2 = '' OR e.started_on >= ?2)"
 			      " AND (?3 = '' OR e.started_on <= ?3)", &st, err);
@@ -317,6 +310,8 @@ count_fact(struct fg_screen_indicators *r, const struct fg_screen_fact *f, bool 
 	r->positive += f->positive;
 	r->recalled += f->recalled;
 	r->referred += f->referred;
+	r->referred_diagnosed += f->referred && f->diagnosis != FG_DX_NONE;
+	r->booked += f->booked;
 	r->cancers += cancer;
 	r->precursors += precursor;
 	r->detected += cancer || (precursors && precursor);
@@ -338,6 +333,7 @@ finish_rates(struct fg_screen_indicators *r)
 	r->questionnaire_rate = ratio(r->assessed, r->invited);
 	r->high_risk_rate = ratio(r->high_risk, r->assessed);
 	r->uptake = ratio(r->screened, r->offered);
+	r->diagnostic_compliance = ratio(r->referred_diagnosed, r->referred);
 	r->positivity = ratio(r->positive, r->screened);
 	r->recall_rate = ratio(r->recalled, r->screened);
 	r->detection_per_1000 = r->screened > 0 ? 1000.0 * (double)r->cancers / (double)r->screened : NAN;

@@ -112,6 +112,67 @@ fg_rc screening_check_date(const char *text, const char *field,
 			   const struct fg_person *person, fg_date not_before,
 			   const char *before_what, fg_date *out, struct fg_error *err);
 
+/* An enrolment being made: the programme row, owner, district, day. */
+struct enrolment {
+	int64_t programme_id, institution_id;
+	const char *district;
+	fg_date on;
+	bool invite;
+};
+
+/* True if a person of this vital status and death date (text) was alive on day on. */
+bool screening_alive_on(const char *vital_status, const char *death_date, fg_date on);
+
+/*
+ * Whether person may start an episode of programme code on day on: *open
+ * when an episode is open, *due when the last one's next round is due.
+ */
+fg_rc screening_round_due(fg_screening *s, int64_t person, const char *code, fg_date on, bool *open,
+			  bool *due, struct fg_error *err);
+
+/*
+ * Insert the episode of an enrolment for a person of sex and age (invited
+ * when en->invite); its id into *id when id is not NULL.
+ */
+fg_rc screening_insert_episode(fg_screening *s, const struct enrolment *en, int64_t person, char sex,
+			       int age, int64_t *id, struct fg_error *err);
+
+/* The row id of programme version p, inserting it on first use; FG_CONFLICT if its file changed. */
+fg_rc screening_programme_row(fg_screening *s, const fg_programme *p, fg_date on, int64_t *id,
+			      struct fg_error *err);
+
+/* The data directory of a context (NULL: the default). */
+const char *screening_datadir(fg_screening *s);
+
+/* The arena of the context's cached programmes. */
+struct fg_arena *screening_arena(fg_screening *s);
+
+/* A date column (FG_DATE_NONE when NULL or not a date). */
+fg_date screening_date_at(fg_stmt *st, int col);
+
+/* A text column into dst ("" when NULL). */
+void screening_text_at(fg_stmt *st, int col, char *dst, size_t dstsz);
+
+/* A paged read: count the matches, then read one page of rows. */
+struct screening_page {
+	const char *what;		/* for messages: "episodes" */
+	const char *count_sql;		/* SELECT count(*) ... */
+	const char *page_sql;		/* the rows, with LIMIT ?N OFFSET ?N+1 */
+	int limit_param;		/* N */
+	const void *query;
+	void (*bind)(fg_stmt *st, const void *query);	/* binds the criteria of both */
+	fg_rc (*read)(fg_stmt *st, struct fg_arena *arena, void *item, struct fg_error *err);
+	size_t item_size;
+	int64_t limit, offset;		/* limit 0: all */
+};
+
+/*
+ * Run a paged read: *total receives the matches, *items (in arena) and
+ * *count the rows of the page.
+ */
+fg_rc screening_page(fg_store *store, const struct screening_page *pg, struct fg_arena *arena,
+		     void **items, size_t *count, int64_t *total, struct fg_error *err);
+
 /* The programme of a stored programme row, cached in the context. */
 fg_rc screening_programme_by_id(fg_screening *s, int64_t id, const fg_programme **out,
 				struct fg_error *err);

@@ -129,6 +129,13 @@ void api_screening_programmes(struct request *req);
 void api_screening_questionnaire(struct request *req);
 void api_screening_exam(struct request *req);
 void api_screening_worklist(struct request *req);
+void api_screening_enrol(struct request *req);
+void api_screening_invite(struct request *req);
+void api_screening_episodes(struct request *req);
+void api_screening_episode_get(struct request *req);
+
+/* An episode as API JSON (api_screening_episodes.c). */
+json_object *json_screen_episode(const struct fg_screen_episode *e);
 void api_followup_worklist(struct request *req);
 void api_stats_rates(struct request *req);
 void api_stats_quality(struct request *req);

