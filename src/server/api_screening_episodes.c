@@ -64,6 +64,16 @@ json_screen_episode(const struct fg_screen_episode *e)
 	return o;
 }
 
+void
+screening_episode_scope(struct request *req, struct fg_screen_episode_query *q)
+{
+	if (req->scope.region)
+		return;
+	if (q->institution_id != 0 && q->institution_id != req->scope.institution_id)
+		q->person_id = -1;	/* another institution's episodes: none visible */
+	q->institution_id = req->scope.institution_id;
+}
+
 /* Read episode id into *out when the request may see it; FG_NOTFOUND otherwise. */
 static fg_rc
 episode_get(struct request *req, int64_t id, struct fg_screen_episode *out, struct fg_error *err)
@@ -72,8 +82,7 @@ episode_get(struct request *req, int64_t id, struct fg_screen_episode *out, stru
 	struct fg_screen_episode_list list;
 	fg_rc rc;
 
-	if (!req->scope.region)
-		q.institution_id = req->scope.institution_id;
+	screening_episode_scope(req, &q);
 	rc = fg_screen_episodes_find(req->store, &q, req->arena, &list, err);
 	if (rc == FG_OK && list.count == 0)
 		rc = fg_error_set(err, FG_NOTFOUND, "id", "screening episode %lld does not exist", (long long)id);
@@ -241,11 +250,7 @@ episode_query(struct request *req, struct fg_screen_episode_query *q)
 			    "Use person=ID or institution=ID.");
 		return false;
 	}
-	if (!req->scope.region) {
-		if (q->institution_id != 0 && q->institution_id != req->scope.institution_id)
-			q->person_id = -1;	/* another institution's episodes: none visible */
-		q->institution_id = req->scope.institution_id;
-	}
+	screening_episode_scope(req, q);
 	return true;
 }
 

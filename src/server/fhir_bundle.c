@@ -184,6 +184,12 @@ fhir_metadata(struct request *req)
 	static const char *const read_ia[] = {"read", NULL}, *const search_ia[] = {"search-type", NULL};
 	static const char *const no_sp[][2] = {{NULL, NULL}};
 	static const char *const slot_sp[][2] = {{"service-type", "token"}, {"start", "date"}, {NULL, NULL}};
+	static const char *const observation_sp[][2] = {
+		{"patient", "reference"}, {"date", "date"}, {"code", "token"}, {NULL, NULL},
+	};
+	static const char *const episode_sp[][2] = {
+		{"patient", "reference"}, {"date", "date"}, {"type", "token"}, {"organization", "reference"}, {NULL, NULL},
+	};
 	static const char *const formats[] = {"application/fhir+json", "json", NULL};
 	json_object *cs = json_object_new_object(), *rest = json_object_new_object();
 	json_object *rests = json_object_new_array(), *res = json_object_new_array();
@@ -212,6 +218,8 @@ fhir_metadata(struct request *req)
 	json_object_array_add(res, capability_resource("Task", org_ia, condition_sp, false));
 	json_object_array_add(res, capability_resource("Appointment", read_ia, no_sp, false));
 	json_object_array_add(res, capability_resource("Slot", search_ia, slot_sp, false));
+	json_object_array_add(res, capability_resource("Observation", org_ia, observation_sp, false));
+	json_object_array_add(res, capability_resource("EpisodeOfCare", org_ia, episode_sp, false));
 	json_object_object_add(rest, "resource", res);
 	json_object_array_add(rests, rest);
 	json_object_object_add(cs, "rest", rests);

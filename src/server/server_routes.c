@@ -76,5 +76,9 @@ const struct route server_routes[] = {
 	{"GET", "/fhir/Task/{id}", fhir_task_read, ROUTE_USER, PERSONS_R, true},
 	{"GET", "/fhir/Appointment/{id}", fhir_appointment_read, ROUTE_USER, PERSONS_R, true},
 	{"GET", "/fhir/Slot", fhir_slot_search, ROUTE_USER, PERSONS_R, true},
+	{"GET", "/fhir/Observation", fhir_observation_search, ROUTE_USER, PERSONS_R, true},
+	{"GET", "/fhir/Observation/{id}", fhir_observation_read, ROUTE_USER, PERSONS_R, true},
+	{"GET", "/fhir/EpisodeOfCare", fhir_episodeofcare_search, ROUTE_USER, PERSONS_R, true},
+	{"GET", "/fhir/EpisodeOfCare/{id}", fhir_episodeofcare_read, ROUTE_USER, PERSONS_R, true},
 	{NULL, NULL, NULL, ROUTE_PUBLIC, 0, false},
 };

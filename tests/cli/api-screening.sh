@@ -8,6 +8,7 @@
 # its refusal naming the field, with nothing stored, and a denial across
 # institutions.
 . "$(dirname "$0")/../lib/server.sh"
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 
 city 300
 # Two men of community health centre 14 aged 50-74 on 2026-01-10 (lung programme), and a young one.
@@ -104,3 +105,48 @@ expect_body "  participation 1 of 2, compliance with the diagnostic test 0 of 1"
 expect_equal "an unknown grouping is refused" 400 "$(as "$TC" GET "/api/stats/screening?by=colour")"
 as "$TO" GET "/api/stats/screening?programme=lung&institution=14" >/dev/null
 expect_body "another institution sees none of institution 14's episodes" '"items":\[\]'
+
+# --- FHIR: the Observation of the result, the EpisodeOfCare of the episode ---
+mkdir -p "$WORK/fhir"
+fhir() {	# fhir TOKEN PATH NAME: GET, keep the body as NAME.json for the schema check; prints the status
+	local s
+	s=$(http GET "$2" -H "Authorization: Bearer $1" -H 'Accept: application/fhir+json')
+	cp "$WORK/body" "$WORK/fhir/$3.json"
+	echo "$s"
+}
+expect_equal "the Observation of the exam is read" 200 "$(fhir "$TC" "/fhir/Observation/$X" observation)"
+expect_body "  its category coded with the scheme as system" '"valueCodeableConcept":\{"coding":\[\{"system":"urn:fangai:screening-scheme:lung-rads-2022","code":"4BS"\}\]'
+expect_body "  the nodule's size as a quantity in mm, the decimal as entered" '"code":"size_mm"\}\]\},"valueQuantity":\{"value":12\.0,"unit":"mm","system":"http://unitsofmeasure.org","code":"mm"\}'
+expect_body "  the solid component 8.0 mm" '"code":"solid_mm"\}\]\},"valueQuantity":\{"value":8\.0,'
+expect_body "  the nodule type as a code of the scheme's field" '"system":"urn:fangai:screening-scheme:lung-rads-2022:finding","code":"part_solid"'
+expect_body "  positive, for the patient, at the institution, in its episode" \
+	'"reference":"EpisodeOfCare/'$E'".*"subject":\{"reference":"Patient/'$P'"\},"effectiveDateTime":"2026-02-01","performer":\[\{"reference":"Organization/14"\}\].*"code":"POS"'
+expect_equal "another institution gets 404 for the Observation" 404 "$(fhir "$TO" "/fhir/Observation/$X" observation-404)"
+expect_equal "Observations searched by patient, date and code" 200 \
+	"$(fhir "$TC" "/fhir/Observation?patient=Patient/$P&date=ge2026-01-01&code=urn:fangai:screening-exam|ldct" observation-search)"
+expect_body "  find the exam" '"resourceType":"Bundle","type":"searchset","total":1'
+fhir "$TC" "/fhir/Observation?patient=$P&date=lt2026-02-01" observation-none >/dev/null
+expect_body "  an exam on the day is not before it" '"total":0'
+expect_equal "a bad date prefix is refused" 400 "$(fhir "$TC" "/fhir/Observation?date=xx2026-01-01" observation-bad-date)"
+
+expect_equal "the EpisodeOfCare is read" 200 "$(fhir "$TC" "/fhir/EpisodeOfCare/$E" episode)"
+expect_body "  referred: active, the programme as type, from the enrolment day" \
+	'"valueCode":"referred"\}\],"status":"active","type":\[\{"coding":\[\{"system":"urn:fangai:screening-programme","code":"lung"\}\].*"patient":\{"reference":"Patient/'$P'"\},"managingOrganization":\{"reference":"Organization/14"\},"period":\{"start":"2026-01-10"\}'
+Q_EP=$(sql "SELECT id FROM screening_episode WHERE person_id = $Q")
+fhir "$TC" "/fhir/EpisodeOfCare/$Q_EP" episode-invited >/dev/null
+expect_body "an invited episode is planned" '"status":"planned"'
+expect_equal "EpisodeOfCare searched by patient, date and type" 200 \
+	"$(fhir "$TC" "/fhir/EpisodeOfCare?patient=$P&date=2026-01-10&type=urn:fangai:screening-programme|lung" episode-search)"
+expect_body "  finds the episode" '"total":1'
+fhir "$TC" "/fhir/EpisodeOfCare?organization=14&_count=1" episode-page >/dev/null
+expect_body "the institution's episodes, one per page, with a next link" '"total":2.*"relation":"next"'
+expect_equal "another institution gets 404 for the EpisodeOfCare" 404 "$(fhir "$TO" "/fhir/EpisodeOfCare/$E" episode-404)"
+fhir "$TO" "/fhir/EpisodeOfCare?organization=14" episode-other >/dev/null
+expect_body "another institution finds none of institution 14's episodes" '"total":0'
+"$F" screen close lung --person "$Q" --end-code declined >/dev/null
+fhir "$TC" "/fhir/EpisodeOfCare/$Q_EP" episode-declined >/dev/null
+expect_body "a declined episode is cancelled, its end code kept" '"valueCode":"declined"\}\],"status":"cancelled","type".*"period":\{"start":"2026-01-10","end":"2026-06-30"\}'
+fhir "$TC" "/fhir/metadata" metadata >/dev/null
+expect_body "the CapabilityStatement lists Observation and EpisodeOfCare" '"type":"Observation".*"type":"EpisodeOfCare"'
+rm -f "$WORK"/fhir/*-404.json "$WORK"/fhir/*-bad-date.json
+node "$ROOT/tests/lib/fhir-validate.cjs" "$WORK"/fhir/*.json
