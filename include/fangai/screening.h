@@ -488,6 +488,7 @@ struct fg_screen_fact {
 	bool early;
 	bool interval_cancer;		/* a negative screen followed by an interval cancer of the site */
 	int32_t days_to_diagnosis;	/* from the first positive result; -1 if none */
+	int64_t weight;			/* episodes the fact stands for (0 when added: 1) */
 };
 
 enum { FG_DX_NONE, FG_DX_NEGATIVE, FG_DX_BENIGN, FG_DX_PRECURSOR, FG_DX_CANCER };
@@ -502,7 +503,11 @@ struct fg_screen_facts {
 
 /*
  * Read the episodes of a programme (NULL: all) started in years
- * [year_from, year_to] (0: open) into out, whose codes live in arena.
+ * [year_from, year_to] (0: open) into out, whose codes live in arena:
+ * from the screening tally, one fact per key weighted by its count, and
+ * one fact per episode for the diagnosed positives (time to diagnosis)
+ * and the episodes followed by an interval cancer.  FG_INTERNAL when the
+ * tally is out of step (see fg_screen_tally_rebuild()).
  * An episode closed "normal" has an interval cancer when a tumour of the
  * programme's site, marked "interval" by fg_screen_link_tumours(), arose
  * after it and no later than its next due date.
@@ -511,10 +516,18 @@ fg_rc fg_screen_facts_load(fg_screening *s, const char *programme, int year_from
 			   int year_to, struct fg_arena *arena,
 			   struct fg_screen_facts *out, struct fg_error *err);
 
+/*
+ * Recount the screening tally (the episode counts indicators read) from
+ * the stored episodes, in one transaction.  The library keeps the tally
+ * in step with every episode it writes; this is for episodes written to
+ * the store by other means.
+ */
+fg_rc fg_screen_tally_rebuild(fg_store *store, struct fg_error *err);
+
 /* Release the items of a facts list. */
 void fg_screen_facts_free(struct fg_screen_facts *facts);
 
-/* Append one fact (for callers building populations by hand).  FG_NOMEM. */
+/* Append one fact (for callers building populations by hand; weight 0 counts as 1).  FG_NOMEM. */
 fg_rc fg_screen_facts_add(struct fg_screen_facts *facts,
 			  const struct fg_screen_fact *fact, struct fg_error *err);
 

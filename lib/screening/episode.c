@@ -220,6 +220,14 @@ screening_insert_episode(fg_screening *s, const struct enrolment *en, int64_t pe
 	rc = fg_stmt_scalar_int64(st, &newid, NULL, err);
 	if (rc == FG_OK && id != NULL)
 		*id = newid;
+	if (rc == FG_OK) {
+		struct tally_key k = {.programme_id = en->programme_id, .institution_id = en->institution_id,
+				      .age = age, .flags = en->invite ? TALLY_INVITED : 0, .sex = sex};
+		int m, d;
+
+		fg_date_to_ymd(en->on, &k.year, &m, &d);
+		rc = screening_tally_add(s->store, &k, 1, err);
+	}
 	return rc;
 }
 
@@ -494,6 +502,21 @@ screening_update_episode(fg_stmt *st, int64_t episode, const struct episode_chan
 	rc = fg_stmt_step(st, &row, err);
 	fg_stmt_reset(st);
 	return rc;
+}
+
+fg_rc
+screening_change_episode(fg_screening *s, int64_t episode, const struct episode_change *c,
+			 struct fg_error *err)
+{
+	struct tally_key old;
+	fg_stmt *stmt;
+	fg_rc rc = screening_tally_key_of(s->store, episode, &old, err);
+
+	if (rc == FG_OK)
+		rc = screening_episode_stmt(s, &stmt, err);
+	if (rc == FG_OK)
+		rc = screening_update_episode(stmt, episode, c, err);
+	return rc == FG_OK ? screening_tally_move(s->store, &old, episode, err) : rc;
 }
 
 void

@@ -106,6 +106,7 @@ fg_screen_invite(fg_screening *s, const char *programme, const char *person, con
 		 struct fg_error *err)
 {
 	struct screening_episode ep;
+	struct tally_key old;
 	struct fg_person p;
 	const char *to;
 	char day[FG_DATE_TEXT_MAX];
@@ -119,7 +120,8 @@ fg_screen_invite(fg_screening *s, const char *programme, const char *person, con
 	if ((rc = screening_find_person(s, person, &p, err)) != FG_OK ||
 	    (rc = screening_open_episode(s, programme, &p, &ep, err)) != FG_OK ||
 	    (rc = screening_check_date(date, "date", &p, ep.started_on, "enrolment", &on, err)) != FG_OK ||
-	    (rc = screening_transition(ep.id, "invite", ep.state, &to, err)) != FG_OK)
+	    (rc = screening_transition(ep.id, "invite", ep.state, &to, err)) != FG_OK ||
+	    (rc = screening_tally_key_of(screening_store(s), ep.id, &old, err)) != FG_OK)
 		return rc;
 	rc = fg_store_prepare(screening_store(s), "UPDATE screening_episode SET state = ?, invited_on = ?,"
 			      " version = version + 1 WHERE id = ?", &st, err);
@@ -128,8 +130,15 @@ fg_screen_invite(fg_screening *s, const char *programme, const char *person, con
 	fg_stmt_bind_text(st, 1, to);
 	fg_stmt_bind_text(st, 2, fg_date_format(on, day));
 	fg_stmt_bind_int64(st, 3, ep.id);
+	if ((rc = fg_store_begin(screening_store(s), err)) != FG_OK)
+		return rc;
 	rc = fg_stmt_step(st, &row, err);
 	fg_stmt_reset(st);
+	if (rc == FG_OK)
+		rc = screening_tally_move(screening_store(s), &old, ep.id, err);
+	if (rc == FG_OK)
+		return fg_store_commit(screening_store(s), err);
+	fg_store_rollback(screening_store(s));
 	return rc;
 }
 

@@ -166,8 +166,7 @@ write_questionnaire(fg_screening *s, void *ctx, struct fg_error *err)
 		c.end_code = "low_risk";
 		c.next_due = fg_date_add_months(st->date, st->pi->interval_months);
 	}
-	rc = screening_episode_stmt(s, &stmt, err);
-	return rc == FG_OK ? screening_update_episode(stmt, st->ep.id, &c, err) : rc;
+	return screening_change_episode(s, st->ep.id, &c, err);
 }
 
 fg_rc
@@ -283,16 +282,14 @@ write_exam(fg_screening *s, void *ctx, struct fg_error *err)
 {
 	struct exam_write *w = ctx;
 	struct episode_change c;
-	fg_stmt *insert, *update;
+	fg_stmt *insert;
 	fg_rc rc = screening_exam_stmt(s, &insert, err);
 
 	if (rc == FG_OK)
 		rc = screening_insert_exam(insert, w->st, w->exam_type, w->findings, w->scheme, w->res, err);
 	if (rc == FG_OK)
-		rc = screening_episode_stmt(s, &update, err);
-	if (rc == FG_OK)
 		rc = screening_exam_change(w->st, w->res, &c, err);
-	return rc == FG_OK ? screening_update_episode(update, w->st->ep.id, &c, err) : rc;
+	return rc == FG_OK ? screening_change_episode(s, w->st->ep.id, &c, err) : rc;
 }
 
 static fg_rc
@@ -410,10 +407,8 @@ static fg_rc
 write_change(fg_screening *s, void *ctx, struct fg_error *err)
 {
 	struct change_write *w = ctx;
-	fg_stmt *stmt;
-	fg_rc rc = screening_episode_stmt(s, &stmt, err);
 
-	return rc == FG_OK ? screening_update_episode(stmt, w->episode, &w->c, err) : rc;
+	return screening_change_episode(s, w->episode, &w->c, err);
 }
 
 fg_rc

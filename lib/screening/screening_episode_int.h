@@ -87,7 +87,14 @@ void screening_change_init(struct episode_change *c, const char *state);
 /* The statement screening_update_episode runs (owned by the store). */
 fg_rc screening_episode_stmt(fg_screening *s, fg_stmt **stmt, struct fg_error *err);
 
-/* Apply a change to episode row `episode` with stmt from screening_episode_stmt. */
+/* Apply a change to episode row `episode`, keeping the tally in step. */
+fg_rc screening_change_episode(fg_screening *s, int64_t episode, const struct episode_change *c,
+			       struct fg_error *err);
+
+/*
+ * Apply a change to episode row `episode` with stmt from
+ * screening_episode_stmt; the caller keeps the tally in step.
+ */
 fg_rc screening_update_episode(fg_stmt *stmt, int64_t episode,
 			       const struct episode_change *c, struct fg_error *err);
 
@@ -172,6 +179,74 @@ struct screening_page {
  */
 fg_rc screening_page(fg_store *store, const struct screening_page *pg, struct fg_arena *arena,
 		     void **items, size_t *count, int64_t *total, struct fg_error *err);
+
+/* ---- the tally (tally.c) ---- */
+
+/* The pathway steps an episode row has reached, as the tally's flags. */
+#define TALLY_FLAGS_SQL \
+	" (CASE WHEN invited_on IS NULL THEN 0 ELSE 1 END) + (CASE WHEN assessed_on IS NULL THEN 0 ELSE 2 END)" \
+	" + (CASE WHEN high_risk = 1 THEN 4 ELSE 0 END) + (CASE WHEN booked_on IS NULL THEN 0 ELSE 8 END)" \
+	" + (CASE WHEN screened_on IS NULL THEN 0 ELSE 16 END) + (CASE WHEN positive_on IS NULL THEN 0 ELSE 32 END)" \
+	" + (CASE WHEN recalled_on IS NULL THEN 0 ELSE 64 END) + (CASE WHEN referred_on IS NULL THEN 0 ELSE 128 END)"
+
+/*
+ * The tally key columns of a screening_episode row (the start date for the
+ * year), for screening_tally_key_read(); usable as a derived table.
+ */
+#define TALLY_KEY_SQL \
+	"SELECT programme_id, institution_id, started_on, coalesce(sex, '0') AS tally_sex," \
+	" coalesce(age, 0) AS tally_age," TALLY_FLAGS_SQL " AS tally_flags," \
+	" coalesce(diagnosis, '') AS tally_diagnosis, coalesce(early, 0) AS tally_early"
+
+enum {
+	TALLY_INVITED = 1, TALLY_ASSESSED = 2, TALLY_HIGH_RISK = 4, TALLY_BOOKED = 8,
+	TALLY_SCREENED = 16, TALLY_POSITIVE = 32, TALLY_RECALLED = 64, TALLY_REFERRED = 128
+};
+
+/* The key an episode is counted under in screening_tally. */
+struct tally_key {
+	int64_t programme_id, institution_id;
+	int year, age, flags, early;
+	char sex;
+	char diagnosis[12];		/* "" before a diagnosis */
+};
+
+/* Moves of a batch: key -> change of count, an open-addressing table. */
+struct tally_batch {
+	struct tally_key *keys;
+	int64_t *deltas;
+	bool *used;
+	size_t n, cap;
+};
+
+/*
+ * Read a key from columns col.. of st, selected as programme_id,
+ * institution_id, started_on, sex, age, flags, diagnosis, early.
+ */
+void screening_tally_key_read(fg_stmt *st, int col, struct tally_key *k);
+
+/* The key episode is counted under now. */
+fg_rc screening_tally_key_of(fg_store *store, int64_t episode, struct tally_key *k, struct fg_error *err);
+
+/* Add delta to the count of key k. */
+fg_rc screening_tally_add(fg_store *store, const struct tally_key *k, int64_t delta, struct fg_error *err);
+
+/* After a write of episode, whose key was old before it: move its count to its key now. */
+fg_rc screening_tally_move(fg_store *store, const struct tally_key *old, int64_t episode,
+			   struct fg_error *err);
+
+/* Note delta for key k in a batch; FG_NOMEM. */
+fg_rc screening_tally_note(struct tally_batch *b, const struct tally_key *k, int64_t delta,
+			   struct fg_error *err);
+
+/* The value noted for key k in a batch, 0 if none. */
+int64_t screening_tally_find(const struct tally_batch *b, const struct tally_key *k);
+
+/* Write the moves of a batch, one statement per key. */
+fg_rc screening_tally_flush(fg_store *store, const struct tally_batch *b, struct fg_error *err);
+
+/* Free a batch's table. */
+void screening_tally_batch_free(struct tally_batch *b);
 
 /* The programme of a stored programme row, cached in the context. */
 fg_rc screening_programme_by_id(fg_screening *s, int64_t id, const fg_programme **out,

@@ -83,6 +83,7 @@ fg_rc
 fg_screen_episode_book(fg_store *store, int64_t episode, fg_date on, struct fg_error *err)
 {
 	char state[16] = "", day[FG_DATE_TEXT_MAX];
+	struct tally_key old;
 	const char *to;
 	fg_stmt *st;
 	bool row;
@@ -104,6 +105,8 @@ fg_screen_episode_book(fg_store *store, int64_t episode, fg_date on, struct fg_e
 	rc = screening_transition(episode, "book", state, &to, err);
 	if (rc != FG_OK || strcmp(to, state) == 0)
 		return rc;
+	if ((rc = screening_tally_key_of(store, episode, &old, err)) != FG_OK)
+		return rc;
 	rc = fg_store_prepare(store, "UPDATE screening_episode SET state = ?, booked_on = coalesce(booked_on, ?),"
 			      " version = version + 1 WHERE id = ?", &st, err);
 	if (rc != FG_OK)
@@ -113,5 +116,5 @@ fg_screen_episode_book(fg_store *store, int64_t episode, fg_date on, struct fg_e
 	fg_stmt_bind_int64(st, 3, episode);
 	rc = fg_stmt_step(st, &row, err);
 	fg_stmt_reset(st);
-	return rc;
+	return rc == FG_OK ? screening_tally_move(store, &old, episode, err) : rc;
 }

@@ -9,6 +9,7 @@
 # institutions.
 . "$(dirname "$0")/../lib/server.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+. "$ROOT/tests/lib/screening.sh"
 
 city 300
 # Two men of community health centre 14 aged 50-74 on 2026-01-10 (lung programme), and a young one.
@@ -149,4 +150,5 @@ expect_body "a declined episode is cancelled, its end code kept" '"valueCode":"d
 fhir "$TC" "/fhir/metadata" metadata >/dev/null
 expect_body "the CapabilityStatement lists Observation and EpisodeOfCare" '"type":"Observation".*"type":"EpisodeOfCare"'
 rm -f "$WORK"/fhir/*-404.json "$WORK"/fhir/*-bad-date.json
+expect_tally_in_step
 node "$ROOT/tests/lib/fhir-validate.cjs" "$WORK"/fhir/*.json

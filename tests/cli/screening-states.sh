@@ -5,6 +5,7 @@
 # there, and a step the table does not allow is refused, storing nothing.
 # Today is fixed at 2026-06-30.
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/screening.sh"
 
 "$F" synth --persons 1500 --seed 11 --quiet >/dev/null
 D=440111
@@ -46,3 +47,4 @@ expect_equal "nothing is stored: no third appointment" 2 "$(sql "SELECT count(*)
 printf 'person,date,diagnosis,stage\n%s,2026-06-30,negative,\n' $B >"$WORK/o.csv"
 expect_status 1 "an outcome for a high-risk person not yet screened is refused" "$F" screen outcome lung "$WORK/o.csv"
 expect_equal "the episode stays high_risk" high_risk "$(state $B)"
+expect_tally_in_step

@@ -4,6 +4,7 @@
 # worklists, indicators, programme versions, and every refusal storing
 # nothing.  Today is fixed at 2026-06-30.
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/screening.sh"
 
 "$F" init >/dev/null
 "$F" synth --persons 1500 --seed 11 --quiet >/dev/null
@@ -160,3 +161,5 @@ expect_equal "screen-detected, interval, non-participant; the breast tumour unto
 	"screen|interval|non_participant|" "$(sql "SELECT group_concat(coalesce(detection, ''), '|') FROM (SELECT detection FROM tumour ORDER BY id)")"
 expect_status 0 "indicators after the link" "$F" screen indicators --programme lung --format csv
 expect_output "one interval cancer after the one negative screen: 1,000 per 1,000" "^lung,.*,1000\\.00,[0-9.]+,[0-9.]+$"
+
+expect_tally_in_step
