@@ -48,3 +48,6 @@ printf 'person,date,diagnosis,stage\n%s,2026-06-30,negative,\n' $B >"$WORK/o.csv
 expect_status 1 "an outcome for a high-risk person not yet screened is refused" "$F" screen outcome lung "$WORK/o.csv"
 expect_equal "the episode stays high_risk" high_risk "$(state $B)"
 expect_tally_in_step
+sql "UPDATE screening_tally SET n = n + 5"
+expect_status 0 "the tally is recounted" "$F" screen recount
+expect_tally_in_step
