@@ -154,11 +154,12 @@ fhir_date_param(struct request *req, const char *name, fg_date *from, fg_date *t
 	*from = *to = FG_DATE_NONE;
 	if (v == NULL)
 		return true;
-	for (int i = 0; i < 5; i++)
-		if (strncmp(v, prefixes[i], 2) == 0) {
-			p = i;
-			v += 2;
-		}
+	while (p < 5 && strncmp(v, prefixes[p], 2) != 0)
+		p++;
+	if (p < 5)
+		v += 2;
+	else
+		p = 0;
 	if (strlen(v) != 10 || fg_date_parse(v, name, &d, &err) != FG_OK) {
 		reply_error(req, 400, name, fg_arena_printf(req->arena, "invalid %s \"%.32s\"", name, v), NULL,
 			    "Use YYYY-MM-DD with an optional prefix eq, ge, gt, le or lt.");
