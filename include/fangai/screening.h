@@ -29,12 +29,14 @@ typedef struct fg_ruleset fg_ruleset;
 
 #define FG_SCREEN_CATEGORY_MAX 24
 #define FG_SCREEN_MANAGEMENT_MAX 48
+#define FG_SCREEN_MODIFIER_MAX 4
 #define FG_SCREEN_RECALL_NONE (-1)	/* no fixed recall: referral or more imaging */
 
 /* The result of classifying one finding (or one questionnaire). */
 struct fg_screen_result {
 	char outcome[FG_SCREEN_CATEGORY_MAX];		/* the rule set's outcome id */
-	char category[FG_SCREEN_CATEGORY_MAX];		/* e.g. "4A" */
+	char category[FG_SCREEN_CATEGORY_MAX];		/* e.g. "4A", or "4AS" with a modifier */
+	char modifiers[FG_SCREEN_MODIFIER_MAX * 2];	/* the modifiers appended, e.g. "S" */
 	char management[FG_SCREEN_MANAGEMENT_MAX];	/* our own code, e.g. "ldct_in_3_months" */
 	int recall_months;		/* FG_SCREEN_RECALL_NONE when not a timed recall */
 	bool positive;			/* counts as a positive screen */
@@ -78,7 +80,8 @@ int fg_ruleset_field_index(const fg_ruleset *rs, const char *name);
  * one of the field's, a number must be in range and not more precise than
  * the field), required fields are checked, then the rules are tried in
  * order and the first match decides; adjustment rules may then raise the
- * result.  FG_INVALID naming the field and the value, or "no rule
+ * result, and modifier rules append their suffix to the category (the
+ * Lung-RADS S modifier).  FG_INVALID naming the field and the value, or "no rule
  * matches", on failure; *out is unspecified then.
  */
 fg_rc fg_ruleset_classify(const fg_ruleset *rs, const char *const *values,
@@ -283,6 +286,131 @@ fg_rc fg_screen_outcome_record(fg_screening *s, const struct fg_screen_outcome *
 fg_rc fg_screen_close(fg_screening *s, const char *programme, const char *person,
 		      const char *date, const char *end_code, struct fg_error *err);
 
+/* Enrolling one person (an invitation, or a walk-in at a designated hospital). */
+struct fg_screen_person_enrol {
+	const char *programme;		/* code */
+	const char *version;		/* NULL: the newest */
+	const char *person;		/* record id or resident ID number */
+	const char *institution;	/* id or USCC; NULL or "": the person's own */
+	fg_date on;			/* enrolment day */
+	bool invite;			/* record the invitation on that day */
+};
+
+/*
+ * Enrol one person in a programme: a new episode (invited when o->invite)
+ * if the person is alive, of the programme's sex and ages on o->on, has
+ * no open episode of the programme and the last one's next round is due.
+ * *episode receives its id.  FG_INVALID naming the field and value when
+ * refused (a person outside the target group, a date in the future),
+ * FG_CONFLICT when an episode is open or not yet due; nothing stored then.
+ * Runs in the caller's transaction when one is open.
+ */
+fg_rc fg_screen_enrol_person(fg_screening *s, const struct fg_screen_person_enrol *o,
+			     int64_t *episode, struct fg_error *err);
+
+/*
+ * Record the invitation of a person enrolled as eligible (the "invite"
+ * transition) on date.  FG_CONFLICT when the open episode is past that.
+ */
+fg_rc fg_screen_invite(fg_screening *s, const char *programme, const char *person,
+		       const char *date, struct fg_error *err);
+
+/* A stored episode as read back (dates FG_DATE_NONE when not reached). */
+struct fg_screen_episode {
+	int64_t id, person_id, institution_id;
+	char district[7];
+	char programme[24], version[16];
+	char state[16], end_code[16];
+	char sex;
+	int age;
+	int high_risk;			/* -1: no questionnaire yet */
+	fg_date started_on, invited_on, assessed_on, booked_on, screened_on, positive_on,
+		recalled_on, referred_on, diagnosed_on, closed_on, next_due;
+	char diagnosis[12], stage[8];
+	int early;			/* -1: no diagnosis */
+	int64_t row_version;
+};
+
+/* Which episodes to list: 0 / NULL / FG_DATE_NONE for a criterion not used. */
+struct fg_screen_episode_query {
+	int64_t id, person_id, institution_id;
+	const char *programme;		/* code */
+	const char *state;
+	fg_date started_from, started_to;	/* inclusive */
+	int64_t limit, offset;		/* limit 0: all */
+};
+
+struct fg_screen_episode_list {
+	struct fg_screen_episode *items;	/* in the arena */
+	size_t count;
+	int64_t total;			/* matches before limit and offset */
+};
+
+/*
+ * The episodes matching q, newest first (by start, then id), a page of
+ * them in out (in arena) with the total count.  FG_STORE on failure.
+ */
+fg_rc fg_screen_episodes_find(fg_store *store, const struct fg_screen_episode_query *q,
+			      struct fg_arena *arena, struct fg_screen_episode_list *out,
+			      struct fg_error *err);
+
+/* A stored exam with its result, as read back. */
+struct fg_screen_exam {
+	int64_t id, episode_id, person_id, institution_id;
+	char programme[24];
+	char exam_type[24];
+	fg_date exam_date;
+	const char *findings;		/* JSON object as entered, in the arena */
+	char scheme[64];		/* classification scheme (rule set name) */
+	char category[FG_SCREEN_CATEGORY_MAX];
+	char management[FG_SCREEN_MANAGEMENT_MAX];
+	int recall_months;		/* FG_SCREEN_RECALL_NONE when none */
+	bool positive, referral;
+};
+
+/* Which exams to list: 0 / NULL / FG_DATE_NONE for a criterion not used. */
+struct fg_screen_exam_query {
+	int64_t id, person_id, institution_id;
+	const char *exam_type;
+	fg_date from, to;		/* exam date, inclusive */
+	int64_t limit, offset;		/* limit 0: all */
+};
+
+struct fg_screen_exam_list {
+	struct fg_screen_exam *items;	/* in the arena */
+	size_t count;
+	int64_t total;			/* matches before limit and offset */
+};
+
+/*
+ * The exams matching q, newest first (by date, then id), a page of them
+ * in out (in arena) with the total count.  FG_STORE on failure.
+ */
+fg_rc fg_screen_exams_find(fg_store *store, const struct fg_screen_exam_query *q,
+			   struct fg_arena *arena, struct fg_screen_exam_list *out,
+			   struct fg_error *err);
+
+/* ---- episode states ---- */
+
+/* One row of the episode transition table: event, the states it may happen in, the next state. */
+struct fg_screen_transition {
+	const char *event;		/* invite, questionnaire_high_risk, book, exam_referral ... */
+	const char *from;		/* space-separated states */
+	const char *to;			/* NULL: the state stays as it is */
+};
+
+/* The transition table (static, count rows in *count). */
+const struct fg_screen_transition *fg_screen_transitions(size_t *count);
+
+/*
+ * Move episode to "booked" after an appointment for its screening exam
+ * was made on day `on` (booked_on keeps the first booking); a booking of
+ * a booked or referred episode leaves it as it is.  Called inside the
+ * booking's transaction.  FG_NOTFOUND for no such episode, FG_CONFLICT
+ * for a closed one.
+ */
+fg_rc fg_screen_episode_book(fg_store *store, int64_t episode, fg_date on, struct fg_error *err);
+
 /* ---- link to the cancer registry ---- */
 
 enum fg_detection {
@@ -355,11 +483,12 @@ struct fg_screen_fact {
 	int16_t year;			/* year the episode started */
 	char sex;
 	uint8_t age;
-	bool invited, assessed, high_risk, offered, screened, positive, recalled, referred;
+	bool invited, assessed, high_risk, offered, booked, screened, positive, recalled, referred;
 	int8_t diagnosis;		/* FG_DX_* */
 	bool early;
 	bool interval_cancer;		/* a negative screen followed by an interval cancer of the site */
 	int32_t days_to_diagnosis;	/* from the first positive result; -1 if none */
+	int64_t weight;			/* episodes the fact stands for (0 when added: 1) */
 };
 
 enum { FG_DX_NONE, FG_DX_NEGATIVE, FG_DX_BENIGN, FG_DX_PRECURSOR, FG_DX_CANCER };
@@ -374,7 +503,11 @@ struct fg_screen_facts {
 
 /*
  * Read the episodes of a programme (NULL: all) started in years
- * [year_from, year_to] (0: open) into out, whose codes live in arena.
+ * [year_from, year_to] (0: open) into out, whose codes live in arena:
+ * from the screening tally, one fact per key weighted by its count, and
+ * one fact per episode for the diagnosed positives (time to diagnosis)
+ * and the episodes followed by an interval cancer.  FG_INTERNAL when the
+ * tally is out of step (see fg_screen_tally_rebuild()).
  * An episode closed "normal" has an interval cancer when a tumour of the
  * programme's site, marked "interval" by fg_screen_link_tumours(), arose
  * after it and no later than its next due date.
@@ -383,10 +516,18 @@ fg_rc fg_screen_facts_load(fg_screening *s, const char *programme, int year_from
 			   int year_to, struct fg_arena *arena,
 			   struct fg_screen_facts *out, struct fg_error *err);
 
+/*
+ * Recount the screening tally (the episode counts indicators read) from
+ * the stored episodes, in one transaction.  The library keeps the tally
+ * in step with every episode it writes; this is for episodes written to
+ * the store by other means.
+ */
+fg_rc fg_screen_tally_rebuild(fg_store *store, struct fg_error *err);
+
 /* Release the items of a facts list. */
 void fg_screen_facts_free(struct fg_screen_facts *facts);
 
-/* Append one fact (for callers building populations by hand).  FG_NOMEM. */
+/* Append one fact (for callers building populations by hand; weight 0 counts as 1).  FG_NOMEM. */
 fg_rc fg_screen_facts_add(struct fg_screen_facts *facts,
 			  const struct fg_screen_fact *fact, struct fg_error *err);
 
@@ -404,13 +545,14 @@ struct fg_screen_indicators {
 	char sex;
 	int age_group;			/* fg_age_group() index */
 	/* counts */
-	int64_t eligible, invited, assessed, high_risk, offered, screened, positive,
-		recalled, referred, cancers, precursors, detected, early, positive_cancers,
-		negative_screens, interval_cancers;
+	int64_t eligible, invited, assessed, high_risk, offered, booked, screened, positive,
+		recalled, referred, referred_diagnosed, cancers, precursors, detected, early,
+		positive_cancers, negative_screens, interval_cancers;
 	/* rates; NAN when the denominator is 0 */
 	double questionnaire_rate;	/* assessed / invited */
 	double high_risk_rate;		/* high_risk / assessed */
 	double uptake;			/* screened / offered */
+	double diagnostic_compliance;	/* referred with a diagnostic outcome / referred */
 	double positivity;		/* positive / screened */
 	double recall_rate;		/* recalled / screened */
 	double detection_per_1000;	/* cancers / screened x 1000 */

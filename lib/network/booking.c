@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "fangai/institution.h"
+#include "fangai/screening.h"
 #include "fangai/util.h"
 #include "network_int.h"
 
@@ -492,6 +493,8 @@ net_booking_book_tx(fg_store *store, const struct fg_booking_input *in, int64_t 
 		rc = take_place(store, &slot, err);
 	if (rc == FG_OK)
 		rc = insert_appointment(store, in, &p, inst.id, slot.id, now, &id, err);
+	if (rc == FG_OK && in->episode_id)
+		rc = fg_screen_episode_book(store, in->episode_id, fg_net_time_date(now), err);
 	if (rc == FG_OK)
 		rc = fg_appointment_get(store, id, out, err);
 	return rc;

@@ -16,6 +16,7 @@
 struct bulk_episode {
 	struct step st;			/* person (id, birth date), episode, programme */
 	struct episode_change change;
+	struct tally_key key;		/* the tally key before the batch */
 	bool touched, closed;
 };
 
@@ -71,6 +72,8 @@ add_episode(struct batch *b, fg_stmt *st, struct fg_error *err)
 	e->st.ep.institution_id = fg_stmt_int64(st, 3);
 	fg_strlcpy(e->st.ep.district, fg_stmt_text(st, 4), sizeof(e->st.ep.district));
 	e->st.ep.high_risk = fg_stmt_is_null(st, 6) ? -1 : (int)fg_stmt_int64(st, 6);
+	fg_strlcpy(e->st.ep.state, fg_stmt_text(st, 8), sizeof(e->st.ep.state));
+	screening_tally_key_read(st, 9, &e->key);
 	if (fg_date_parse(fg_stmt_text(st, 5), "started_on", &e->st.ep.started_on, err) != FG_OK ||
 	    fg_date_parse(fg_stmt_text(st, 7), "birth_date", &e->st.person.birth_date, err) != FG_OK)
 		return FG_INTERNAL;
@@ -108,9 +111,12 @@ load_episodes(struct batch *b, const char *code, struct fg_error *err)
 	fg_rc rc;
 
 	rc = fg_store_prepare(screening_store(b->s), "SELECT e.person_id, e.id, e.programme_id, e.institution_id,"
-			      " e.district, e.started_on, e.high_risk, n.birth_date FROM screening_episode e"
+			      " e.district, e.started_on, e.high_risk, n.birth_date, e.state, e.programme_id,"
+			      " e.institution_id, e.started_on, e.tally_sex, e.tally_age, e.tally_flags, e.tally_diagnosis,"
+			      " e.tally_early FROM (" TALLY_KEY_SQL ", id, person_id, district, high_risk, state"
+			      " FROM screening_episode WHERE closed_on IS NULL) e"
 			      " JOIN screening_programme p ON p.id = e.programme_id JOIN person n ON n.id = e.person_id"
-			      " WHERE p.code = ? AND e.closed_on IS NULL", &st, err);
+			      " WHERE p.code = ?", &st, err);
 	if (rc != FG_OK)
 		return rc;
 	fg_stmt_bind_text(st, 1, code);
@@ -207,17 +213,39 @@ check_record(struct batch *b, const struct fg_screen_record *r, const char *code
 					 fg_ruleset_name(exam->scheme), fg_arena_strdup(&b->arena, findings)};
 	if (b->exams[i].findings == NULL)
 		return fg_error_set(err, FG_NOMEM, NULL, "out of memory");
-	screening_exam_change(&e->st, res, &c);
+	rc = screening_exam_change(&e->st, res, &c, err);
+	if (rc != FG_OK)
+		return rc;
 	merge_change(&e->change, &c);
+	fg_strlcpy(e->st.ep.state, c.state, sizeof(e->st.ep.state));
 	e->touched = true;
 	e->closed = c.closed_on != FG_DATE_NONE;
 	return FG_OK;
+}
+
+/* Note the tally move of an episode the batch changed: exams add the steps screened to referred. */
+static fg_rc
+note_move(struct tally_batch *moves, const struct bulk_episode *e, struct fg_error *err)
+{
+	const struct episode_change *c = &e->change;
+	struct tally_key now = e->key;
+	fg_rc rc;
+
+	now.flags |= (c->screened_on != FG_DATE_NONE ? TALLY_SCREENED : 0) |
+		     (c->positive_on != FG_DATE_NONE ? TALLY_POSITIVE : 0) |
+		     (c->recalled_on != FG_DATE_NONE ? TALLY_RECALLED : 0) |
+		     (c->referred_on != FG_DATE_NONE ? TALLY_REFERRED : 0);
+	if (now.flags == e->key.flags)
+		return FG_OK;
+	rc = screening_tally_note(moves, &e->key, -1, err);
+	return rc == FG_OK ? screening_tally_note(moves, &now, 1, err) : rc;
 }
 
 static fg_rc
 store_batch(struct batch *b, size_t n, const struct fg_screen_result *results, struct fg_error *err)
 {
 	fg_store *store = screening_store(b->s);
+	struct tally_batch moves = {0};
 	fg_stmt *insert = NULL, *update = NULL;
 	fg_rc rc = fg_store_begin(store, err);
 
@@ -235,8 +263,14 @@ store_batch(struct batch *b, size_t n, const struct fg_screen_result *results, s
 	if (rc == FG_OK)
 		rc = screening_episode_stmt(b->s, &update, err);
 	for (size_t i = 0; i < b->neps && rc == FG_OK; i++)
-		if (b->eps[i].touched)
+		if (b->eps[i].touched) {
 			rc = screening_update_episode(update, b->eps[i].st.ep.id, &b->eps[i].change, err);
+			if (rc == FG_OK)
+				rc = note_move(&moves, &b->eps[i], err);
+		}
+	if (rc == FG_OK)
+		rc = screening_tally_flush(store, &moves, err);
+	screening_tally_batch_free(&moves);
 	if (rc == FG_OK)
 		return fg_store_commit(store, err);
 	fg_store_rollback(store);

@@ -61,11 +61,22 @@ screening_store(fg_screening *s)
 	return s->store;
 }
 
+const char *
+screening_datadir(fg_screening *s)
+{
+	return s->datadir;
+}
+
+struct fg_arena *
+screening_arena(fg_screening *s)
+{
+	return &s->arena;
+}
+
 /* ---- programme versions in the store ---- */
 
-/* The programme row id of p, inserting it on first use; FG_CONFLICT if changed. */
-static fg_rc
-programme_row(fg_screening *s, const fg_programme *p, fg_date on, int64_t *id,
+fg_rc
+screening_programme_row(fg_screening *s, const fg_programme *p, fg_date on, int64_t *id,
 	      struct fg_error *err)
 {
 	const struct fg_programme_info *pi = fg_programme_info(p);
@@ -144,8 +155,8 @@ screening_programme_by_id(fg_screening *s, int64_t id, const fg_programme **out,
 
 /* ---- enrolment ---- */
 
-static bool
-alive_on(const char *vital_status, const char *death_date, fg_date on)
+bool
+screening_alive_on(const char *vital_status, const char *death_date, fg_date on)
 {
 	fg_date d;
 
@@ -154,9 +165,8 @@ alive_on(const char *vital_status, const char *death_date, fg_date on)
 	return death_date != NULL && fg_date_parse(death_date, "death_date", &d, NULL) == FG_OK && d > on;
 }
 
-/* Whether person may start an episode of code on day `on`: none open, next round due. */
-static fg_rc
-round_due(fg_screening *s, int64_t person, const char *code, fg_date on, bool *open,
+fg_rc
+screening_round_due(fg_screening *s, int64_t person, const char *code, fg_date on, bool *open,
 	  bool *due, struct fg_error *err)
 {
 	fg_stmt *st;
@@ -182,25 +192,18 @@ round_due(fg_screening *s, int64_t person, const char *code, fg_date on, bool *o
 	return rc;
 }
 
-struct enrolment {
-	int64_t programme_id, institution_id;
-	const char *district;
-	fg_date on;
-	bool invite;
-};
-
-static fg_rc
-insert_episode(fg_screening *s, const struct enrolment *en, int64_t person, char sex, int age,
-	       struct fg_error *err)
+fg_rc
+screening_insert_episode(fg_screening *s, const struct enrolment *en, int64_t person, char sex, int age,
+			 int64_t *id, struct fg_error *err)
 {
 	char day[FG_DATE_TEXT_MAX], sextext[2] = {sex, '\0'};
 	fg_stmt *st;
-	bool row;
+	int64_t newid;
 	fg_rc rc;
 
 	rc = fg_store_prepare(s->store, "INSERT INTO screening_episode (district, person_id, institution_id,"
 			      " programme_id, state, started_on, sex, age, invited_on)"
-			      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, err);
+			      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", &st, err);
 	if (rc != FG_OK)
 		return rc;
 	fg_date_format(en->on, day);
@@ -214,8 +217,17 @@ insert_episode(fg_screening *s, const struct enrolment *en, int64_t person, char
 	fg_stmt_bind_int64(st, 8, age);
 	if (en->invite)
 		fg_stmt_bind_text(st, 9, day);
-	rc = fg_stmt_step(st, &row, err);
-	fg_stmt_reset(st);
+	rc = fg_stmt_scalar_int64(st, &newid, NULL, err);
+	if (rc == FG_OK && id != NULL)
+		*id = newid;
+	if (rc == FG_OK) {
+		struct tally_key k = {.programme_id = en->programme_id, .institution_id = en->institution_id,
+				      .age = age, .flags = en->invite ? TALLY_INVITED : 0, .sex = sex};
+		int m, d;
+
+		fg_date_to_ymd(en->on, &k.year, &m, &d);
+		rc = screening_tally_add(s->store, &k, 1, err);
+	}
 	return rc;
 }
 
@@ -247,7 +259,7 @@ district_residents(fg_screening *s, const struct enrolment *en, const fg_program
 		fg_date birth;
 		int age;
 
-		if (!alive_on(fg_stmt_text(st, 3), fg_stmt_text(st, 4), en->on) ||
+		if (!screening_alive_on(fg_stmt_text(st, 3), fg_stmt_text(st, 4), en->on) ||
 		    fg_date_parse(fg_stmt_text(st, 2), "birth_date", &birth, NULL) != FG_OK || birth > en->on)
 			continue;
 		rep->residents++;
@@ -281,7 +293,7 @@ enrol_candidates(fg_screening *s, const struct enrolment *en, const char *code,
 	for (size_t i = 0; i < n && rc == FG_OK; i++) {
 		bool open, due;
 
-		rc = round_due(s, list[i].id, code, en->on, &open, &due, err);
+		rc = screening_round_due(s, list[i].id, code, en->on, &open, &due, err);
 		if (rc != FG_OK)
 			break;
 		if (open)
@@ -289,7 +301,7 @@ enrol_candidates(fg_screening *s, const struct enrolment *en, const char *code,
 		else if (!due)
 			rep->not_due++;
 		else {
-			rc = insert_episode(s, en, list[i].id, list[i].sex, list[i].age, err);
+			rc = screening_insert_episode(s, en, list[i].id, list[i].sex, list[i].age, NULL, err);
 			rep->enrolled++;
 		}
 	}
@@ -321,7 +333,7 @@ fg_screen_enrol(fg_screening *s, const struct fg_screen_enrol_options *o,
 	en.institution_id = inst.id;
 	if ((rc = fg_store_begin(s->store, err)) != FG_OK)
 		return rc;
-	rc = programme_row(s, p, o->on, &en.programme_id, err);
+	rc = screening_programme_row(s, p, o->on, &en.programme_id, err);
 	if (rc == FG_OK)
 		rc = district_residents(s, &en, p, &list, &n, rep, err);
 	if (rc == FG_OK)
@@ -349,13 +361,6 @@ screening_find_person(fg_screening *s, const char *ref, struct fg_person *person
 	if (fg_parse_int64(ref, "person", 1, INT64_MAX, &id, err) != FG_OK)
 		return FG_INVALID;
 	return fg_person_get(s->store, id, person, err);
-}
-
-static void
-date_column(fg_stmt *st, int col, fg_date *out)
-{
-	if (fg_stmt_is_null(st, col) || fg_date_parse(fg_stmt_text(st, col), "date", out, NULL) != FG_OK)
-		*out = FG_DATE_NONE;
 }
 
 /* The error for a person without an open episode, saying how the last one ended. */
@@ -408,10 +413,10 @@ screening_open_episode(fg_screening *s, const char *code, const struct fg_person
 		ep->programme_id = fg_stmt_int64(st, 1);
 		ep->institution_id = fg_stmt_int64(st, 2);
 		fg_strlcpy(ep->district, fg_stmt_text(st, 3), sizeof(ep->district));
-		date_column(st, 4, &ep->started_on);
+		ep->started_on = screening_date_at(st, 4);
 		ep->high_risk = fg_stmt_is_null(st, 5) ? -1 : (int)fg_stmt_int64(st, 5);
-		date_column(st, 6, &ep->screened_on);
-		date_column(st, 7, &ep->referred_on);
+		ep->screened_on = screening_date_at(st, 6);
+		ep->referred_on = screening_date_at(st, 7);
 		fg_strlcpy(ep->state, fg_stmt_text(st, 8), sizeof(ep->state));
 	}
 	fg_stmt_reset(st);
@@ -497,6 +502,21 @@ screening_update_episode(fg_stmt *st, int64_t episode, const struct episode_chan
 	rc = fg_stmt_step(st, &row, err);
 	fg_stmt_reset(st);
 	return rc;
+}
+
+fg_rc
+screening_change_episode(fg_screening *s, int64_t episode, const struct episode_change *c,
+			 struct fg_error *err)
+{
+	struct tally_key old;
+	fg_stmt *stmt;
+	fg_rc rc = screening_tally_key_of(s->store, episode, &old, err);
+
+	if (rc == FG_OK)
+		rc = screening_episode_stmt(s, &stmt, err);
+	if (rc == FG_OK)
+		rc = screening_update_episode(stmt, episode, c, err);
+	return rc == FG_OK ? screening_tally_move(s->store, &old, episode, err) : rc;
 }
 
 void

@@ -32,7 +32,10 @@ fg_screen_facts_add(struct fg_screen_facts *facts, const struct fg_screen_fact *
 		facts->items = grown;
 		facts->cap = cap;
 	}
-	facts->items[facts->count++] = *fact;
+	facts->items[facts->count] = *fact;
+	if (facts->items[facts->count].weight <= 0)
+		facts->items[facts->count].weight = 1;
+	facts->count++;
 	return FG_OK;
 }
 
@@ -68,16 +71,6 @@ programme_index(fg_screening *s, struct fg_screen_facts *facts, int64_t id, cons
 	return FG_OK;
 }
 
-static fg_date
-column_date(fg_stmt *st, int col)
-{
-	fg_date d;
-
-	if (fg_stmt_is_null(st, col) || fg_date_parse(fg_stmt_text(st, col), "date", &d, NULL) != FG_OK)
-		return FG_DATE_NONE;
-	return d;
-}
-
 static int8_t
 diagnosis_code(const char *text)
 {
@@ -96,90 +89,187 @@ struct seen_programme {
 	bool offer_all;
 };
 
-static void
-read_fact(fg_stmt *st, int index, bool offer_all, struct fg_screen_fact *f)
-{
-	fg_date started = column_date(st, 3), positive = column_date(st, 10), diagnosed = column_date(st, 13);
-	int y, m, d;
+struct facts_reader {
+	fg_screening *s;
+	struct fg_screen_facts *out;
+	struct fg_arena *arena;
+	struct seen_programme seen[64];
+	int nseen;
+	int year_from, year_to;
+	struct tally_batch index;	/* tally key -> 1 + index of its fact */
+};
 
+/* The programme index and offer of programme row id with code, remembered. */
+static fg_rc
+seen_programme(struct facts_reader *r, int64_t id, const char *code, const struct seen_programme **out,
+	       struct fg_error *err)
+{
+	int k = 0;
+	fg_rc rc;
+
+	while (k < r->nseen && r->seen[k].id != id)
+		k++;
+	if (k == r->nseen) {
+		if (r->nseen == 64)
+			return fg_error_set(err, FG_INTERNAL, NULL, "too many programme versions");
+		r->seen[k].id = id;
+		rc = programme_index(r->s, r->out, id, code, r->arena, &r->seen[k].index, &r->seen[k].offer_all, err);
+		if (rc != FG_OK)
+			return rc;
+		r->nseen++;
+	}
+	*out = &r->seen[k];
+	return FG_OK;
+}
+
+/* The fact of tally key k standing for n episodes. */
+static void
+key_fact(const struct tally_key *k, const struct seen_programme *p, int64_t n, struct fg_screen_fact *f)
+{
 	memset(f, 0, sizeof(*f));
-	fg_date_to_ymd(started, &y, &m, &d);
-	f->institution_id = fg_stmt_int64(st, 0);
-	f->programme = index;
-	f->year = (int16_t)y;
-	f->sex = fg_stmt_text(st, 4) ? fg_stmt_text(st, 4)[0] : '0';
-	f->age = (uint8_t)fg_stmt_int64(st, 5);
-	f->invited = !fg_stmt_is_null(st, 6);
-	f->assessed = !fg_stmt_is_null(st, 7);
-	f->high_risk = fg_stmt_int64(st, 8) == 1;
-	f->screened = !fg_stmt_is_null(st, 9);
-	f->positive = positive != FG_DATE_NONE;
-	f->recalled = !fg_stmt_is_null(st, 11);
-	f->referred = !fg_stmt_is_null(st, 12);
-	f->diagnosis = diagnosis_code(fg_stmt_text(st, 14));
-	f->early = fg_stmt_int64(st, 15) == 1;
-	f->interval_cancer = fg_stmt_int64(st, 16) == 1;
-	f->offered = offer_all ? (f->invited || f->assessed || f->screened) : f->high_risk;
-	f->days_to_diagnosis = positive != FG_DATE_NONE && diagnosed != FG_DATE_NONE ? diagnosed - positive : -1;
+	f->institution_id = k->institution_id;
+	f->programme = p->index;
+	f->year = (int16_t)k->year;
+	f->sex = k->sex;
+	f->age = (uint8_t)k->age;
+	f->invited = k->flags & TALLY_INVITED;
+	f->assessed = k->flags & TALLY_ASSESSED;
+	f->high_risk = k->flags & TALLY_HIGH_RISK;
+	f->booked = k->flags & TALLY_BOOKED;
+	f->screened = k->flags & TALLY_SCREENED;
+	f->positive = k->flags & TALLY_POSITIVE;
+	f->recalled = k->flags & TALLY_RECALLED;
+	f->referred = k->flags & TALLY_REFERRED;
+	f->diagnosis = diagnosis_code(k->diagnosis);
+	f->early = k->early == 1;
+	f->offered = p->offer_all ? (f->invited || f->assessed || f->screened) : f->high_risk;
+	f->days_to_diagnosis = -1;
+	f->weight = n;
+}
+
+static bool
+year_in(const struct facts_reader *r, int year)
+{
+	return (r->year_from <= 0 || year >= r->year_from) && (r->year_to <= 0 || year <= r->year_to);
+}
+
+/* The tally rows: one fact per key, weighted by its count. */
+static fg_rc
+read_tally(struct facts_reader *r, const char *programme, struct fg_error *err)
+{
+	fg_stmt *st;
+	bool row;
+	fg_rc rc;
+
+	rc = fg_store_prepare(screening_store(r->s), "SELECT t.programme_id, t.institution_id, t.year, t.sex, t.age,"
+			      " t.flags, t.diagnosis, t.early, t.n, p.code FROM screening_tally t"
+			      " JOIN screening_programme p ON p.id = t.programme_id"
+			      " WHERE t.n > 0 AND (?1 IS NULL OR p.code = ?1)", &st, err);
+	if (rc != FG_OK)
+		return rc;
+	fg_stmt_bind_text(st, 1, programme);
+	while ((rc = fg_stmt_step(st, &row, err)) == FG_OK && row) {
+		const struct seen_programme *p;
+		struct fg_screen_fact f;
+		struct tally_key k = {.programme_id = fg_stmt_int64(st, 0), .institution_id = fg_stmt_int64(st, 1),
+				      .year = (int)fg_stmt_int64(st, 2), .age = (int)fg_stmt_int64(st, 4),
+				      .flags = (int)fg_stmt_int64(st, 5), .early = (int)fg_stmt_int64(st, 7),
+				      .sex = fg_stmt_text(st, 3)[0]};
+
+		if (!year_in(r, k.year))
+			continue;
+		fg_strlcpy(k.diagnosis, fg_stmt_text(st, 6), sizeof(k.diagnosis));
+		if ((rc = seen_programme(r, k.programme_id, fg_stmt_text(st, 9), &p, err)) != FG_OK)
+			break;
+		key_fact(&k, p, fg_stmt_int64(st, 8), &f);
+		if ((rc = fg_screen_facts_add(r->out, &f, err)) != FG_OK ||
+		    (rc = screening_tally_note(&r->index, &k, (int64_t)r->out->count, err)) != FG_OK)
+			break;
+	}
+	fg_stmt_reset(st);
+	return rc;
+}
+
+/* The columns the episodes read one by one select: the key, then the dates and the interval flag. */
+#define EPISODE_FACT_SQL \
+	"SELECT e.programme_id, e.institution_id, e.started_on, e.tally_sex, e.tally_age, e.tally_flags," \
+	" e.tally_diagnosis, e.tally_early, p.code, e.positive_on, e.diagnosed_on," \
+	" CASE WHEN e.end_code = 'normal' THEN EXISTS (SELECT 1 FROM tumour t WHERE t.person_id = e.person_id" \
+	" AND t.detection = 'interval' AND t.incidence_date > e.closed_on AND t.incidence_date <= e.next_due" \
+	" AND substr(t.topography, 1, 3) >= substr(p.site, 1, 3)" \
+	" AND substr(t.topography, 1, 3) <= substr(p.site, length(p.site) - 2, 3)) END" \
+	" FROM (" TALLY_KEY_SQL ", id, person_id, positive_on, diagnosed_on, end_code, closed_on, next_due" \
+	" FROM screening_episode) e JOIN screening_programme p ON p.id = e.programme_id"
+
+/*
+ * Take one episode of the statement out of its tally fact into a fact of
+ * its own, with its time to diagnosis and interval flag.
+ */
+static fg_rc
+single_fact(struct facts_reader *r, fg_stmt *st, struct fg_error *err)
+{
+	const struct seen_programme *p;
+	struct fg_screen_fact f;
+	struct tally_key k;
+	fg_date positive = screening_date_at(st, 9), diagnosed = screening_date_at(st, 10);
+	int64_t at;
+	fg_rc rc;
+
+	screening_tally_key_read(st, 0, &k);
+	if (!year_in(r, k.year))
+		return FG_OK;
+	at = screening_tally_find(&r->index, &k);
+	if (at <= 0 || r->out->items[at - 1].weight <= 0) {
+		fg_error_set(err, FG_INTERNAL, NULL, "the screening tally is out of step with the episodes");
+		fg_error_hint(err, "Recount it with fg_screen_tally_rebuild().");
+		return FG_INTERNAL;
+	}
+	if ((rc = seen_programme(r, k.programme_id, fg_stmt_text(st, 8), &p, err)) != FG_OK)
+		return rc;
+	r->out->items[at - 1].weight--;
+	key_fact(&k, p, 1, &f);
+	f.interval_cancer = fg_stmt_int64(st, 11) == 1;
+	f.days_to_diagnosis = positive != FG_DATE_NONE && diagnosed != FG_DATE_NONE ? diagnosed - positive : -1;
+	return fg_screen_facts_add(r->out, &f, err);
+}
+
+static fg_rc
+read_singles(struct facts_reader *r, const char *sql, const char *programme, struct fg_error *err)
+{
+	fg_stmt *st;
+	bool row;
+	fg_rc rc = fg_store_prepare(screening_store(r->s), sql, &st, err);
+
+	if (rc != FG_OK)
+		return rc;
+	fg_stmt_bind_text(st, 1, programme);
+	while ((rc = fg_stmt_step(st, &row, err)) == FG_OK && row)
+		if ((rc = single_fact(r, st, err)) != FG_OK)
+			break;
+	fg_stmt_reset(st);
+	return rc;
 }
 
 fg_rc
 fg_screen_facts_load(fg_screening *s, const char *programme, int year_from, int year_to,
 		     struct fg_arena *arena, struct fg_screen_facts *out, struct fg_error *err)
 {
-	struct seen_programme seen[64];
-	char from[24] = "", to[24] = "";
-	int nseen = 0;
-	fg_stmt *st;
-	bool row;
+	struct facts_reader r = {.s = s, .out = out, .arena = arena, .year_from = year_from, .year_to = year_to};
 	fg_rc rc;
 
 	memset(out, 0, sizeof(*out));
-	if (year_from > 0)
-		snprintf(from, sizeof(from), "%04d-01-01", year_from);
-	if (year_to > 0)
-		snprintf(to, sizeof(to), "%04d-12-31", year_to);
-	rc = fg_store_prepare(screening_store(s), "SELECT e.institution_id, e.programme_id, p.code, e.started_on,"
-			      " e.sex, e.age, e.invited_on, e.assessed_on, e.high_risk, e.screened_on, e.positive_on,"
-			      " e.recalled_on, e.referred_on, e.diagnosed_on, e.diagnosis, e.early,"
-			      " e.end_code = 'normal' AND EXISTS (SELECT 1 FROM tumour t WHERE t.person_id = e.person_id"
-			      " AND t.detection = 'interval' AND t.incidence_date > e.closed_on"
-			      " AND t.incidence_date <= e.next_due"
-			      " AND substr(t.topography, 1, 3) >= substr(p.site, 1, 3)"
-			      " AND substr(t.topography, 1, 3) <= substr(p.site, length(p.site) - 2, 3))"
-			      " FROM screening_episode e JOIN screening_programme p ON p.id = e.programme_id"
-			      " WHERE (?1 IS NULL OR p.code = ?1) AND (?2 = '' OR e.started_on >= ?2)"
-			      " AND (?3 = '' OR e.started_on <= ?3)", &st, err);
-	if (rc != FG_OK)
-		return rc;
-	fg_stmt_bind_text(st, 1, programme);
-	fg_stmt_bind_text(st, 2, from);
-	fg_stmt_bind_text(st, 3, to);
-	while ((rc = fg_stmt_step(st, &row, err)) == FG_OK && row) {
-		int64_t pid = fg_stmt_int64(st, 1);
-		struct fg_screen_fact f;
-		int k = 0;
-
-		while (k < nseen && seen[k].id != pid)
-			k++;
-		if (k == nseen) {
-			if (nseen == 64) {
-				rc = fg_error_set(err, FG_INTERNAL, NULL, "too many programme versions");
-				break;
-			}
-			seen[k].id = pid;
-			rc = programme_index(s, out, pid, fg_stmt_text(st, 2), arena, &seen[k].index,
-					     &seen[k].offer_all, err);
-			if (rc != FG_OK)
-				break;
-			nseen++;
-		}
-		read_fact(st, seen[k].index, seen[k].offer_all, &f);
-		rc = fg_screen_facts_add(out, &f, err);
-		if (rc != FG_OK)
-			break;
-	}
-	fg_stmt_reset(st);
+	rc = read_tally(&r, programme, err);
+	/* the diagnosed positives, for the time to diagnosis */
+	if (rc == FG_OK)
+		rc = read_singles(&r, EPISODE_FACT_SQL " WHERE e.positive_on IS NOT NULL AND e.diagnosed_on IS NOT NULL"
+				  " AND (?1 IS NULL OR p.code = ?1)", programme, err);
+	/* the other episodes followed by an interval cancer, found from the tumours */
+	if (rc == FG_OK)
+		rc = read_singles(&r, EPISODE_FACT_SQL " WHERE e.id IN (SELECT x.id FROM tumour t"
+				  " JOIN screening_episode x ON x.person_id = t.person_id WHERE t.detection = 'interval'"
+				  " AND x.end_code = 'normal') AND NOT (e.positive_on IS NOT NULL AND e.diagnosed_on IS NOT NULL)"
+				  " AND (?1 IS NULL OR p.code = ?1)", programme, err);
+	screening_tally_batch_free(&r.index);
 	if (rc != FG_OK)
 		fg_screen_facts_free(out);
 	return rc;
@@ -305,25 +395,28 @@ struct delay {
 static void
 count_fact(struct fg_screen_indicators *r, const struct fg_screen_fact *f, bool precursors)
 {
+	int64_t w = f->weight;
 	bool cancer = f->screened && f->diagnosis == FG_DX_CANCER;
 	bool precursor = f->screened && f->diagnosis == FG_DX_PRECURSOR;
 
-	r->eligible++;
-	r->invited += f->invited;
-	r->assessed += f->assessed;
-	r->high_risk += f->high_risk;
-	r->offered += f->offered;
-	r->screened += f->screened;
-	r->positive += f->positive;
-	r->recalled += f->recalled;
-	r->referred += f->referred;
-	r->cancers += cancer;
-	r->precursors += precursor;
-	r->detected += cancer || (precursors && precursor);
-	r->early += f->early && (cancer || (precursors && precursor));
-	r->positive_cancers += f->positive && cancer;
-	r->negative_screens += f->screened && !f->positive;
-	r->interval_cancers += f->screened && !f->positive && f->interval_cancer;
+	r->eligible += w;
+	r->invited += w * (f->invited);
+	r->assessed += w * (f->assessed);
+	r->high_risk += w * (f->high_risk);
+	r->offered += w * (f->offered);
+	r->screened += w * (f->screened);
+	r->positive += w * (f->positive);
+	r->recalled += w * (f->recalled);
+	r->referred += w * (f->referred);
+	r->referred_diagnosed += w * (f->referred && f->diagnosis != FG_DX_NONE);
+	r->booked += w * (f->booked);
+	r->cancers += w * (cancer);
+	r->precursors += w * (precursor);
+	r->detected += w * (cancer || (precursors && precursor));
+	r->early += w * (f->early && (cancer || (precursors && precursor)));
+	r->positive_cancers += w * (f->positive && cancer);
+	r->negative_screens += w * (f->screened && !f->positive);
+	r->interval_cancers += w * (f->screened && !f->positive && f->interval_cancer);
 }
 
 static double
@@ -338,6 +431,7 @@ finish_rates(struct fg_screen_indicators *r)
 	r->questionnaire_rate = ratio(r->assessed, r->invited);
 	r->high_risk_rate = ratio(r->high_risk, r->assessed);
 	r->uptake = ratio(r->screened, r->offered);
+	r->diagnostic_compliance = ratio(r->referred_diagnosed, r->referred);
 	r->positivity = ratio(r->positive, r->screened);
 	r->recall_rate = ratio(r->recalled, r->screened);
 	r->detection_per_1000 = r->screened > 0 ? 1000.0 * (double)r->cancers / (double)r->screened : NAN;

@@ -128,6 +128,7 @@ struct questionnaire_write {
 	struct step *st;
 	const char *answers;
 	bool high_risk;
+	const char *state;		/* where the answer takes the episode */
 };
 
 static fg_rc
@@ -157,17 +158,15 @@ write_questionnaire(fg_screening *s, void *ctx, struct fg_error *err)
 	fg_stmt_reset(stmt);
 	if (rc != FG_OK)
 		return rc;
-	screening_change_init(&c, w->high_risk ? "high_risk" : "assessed");
+	screening_change_init(&c, w->state);
 	c.assessed_on = st->date;
 	c.high_risk = w->high_risk;
-	if (!w->high_risk && !st->pi->offer_all) {
-		c.state = "closed";
+	if (strcmp(w->state, "closed") == 0) {
 		c.closed_on = st->date;
 		c.end_code = "low_risk";
 		c.next_due = fg_date_add_months(st->date, st->pi->interval_months);
 	}
-	rc = screening_episode_stmt(s, &stmt, err);
-	return rc == FG_OK ? screening_update_episode(stmt, st->ep.id, &c, err) : rc;
+	return screening_change_episode(s, st->ep.id, &c, err);
 }
 
 fg_rc
@@ -193,8 +192,10 @@ fg_screen_questionnaire_record(fg_screening *s, const struct fg_screen_record *r
 	if (rc != FG_OK)
 		return rc;
 	items_json(r->items, r->nitems, answers, sizeof(answers));
-	w = (struct questionnaire_write){&st, answers, *high_risk};
-	return commit_step(s, write_questionnaire, &w, err);
+	w = (struct questionnaire_write){&st, answers, *high_risk, NULL};
+	rc = screening_transition(st.ep.id, *high_risk ? "questionnaire_high_risk" : st.pi->offer_all
+				  ? "questionnaire_low_risk" : "questionnaire_low_risk_close", st.ep.state, &w.state, err);
+	return rc == FG_OK ? commit_step(s, write_questionnaire, &w, err) : rc;
 }
 
 /* ---- exams ---- */
@@ -248,27 +249,32 @@ screening_insert_exam(fg_stmt *stmt, const struct step *st, const char *exam_typ
  * programme's interval), or recalled early (due after the result's recall,
  * at once when it has none).
  */
-void
-screening_exam_change(const struct step *st, const struct fg_screen_result *res, struct episode_change *c)
+fg_rc
+screening_exam_change(const struct step *st, const struct fg_screen_result *res, struct episode_change *c,
+		      struct fg_error *err)
 {
-	screening_change_init(c, "screened");
+	const char *event = res->referral ? "exam_referral" : res->routine ? "exam_routine" : "exam_recall";
+	const char *to;
+	fg_rc rc = screening_transition(st->ep.id, event, st->ep.state, &to, err);
+
+	if (rc != FG_OK)
+		return rc;
+	screening_change_init(c, to);
 	c->screened_on = st->date;
 	if (res->positive)
 		c->positive_on = st->date;
-	if (res->referral) {
-		c->state = "referred";
+	if (res->referral)
 		c->referred_on = st->date;
-	} else if (res->routine) {
-		c->state = "closed";
+	else if (res->routine) {
 		c->closed_on = st->date;
 		c->end_code = "normal";
 		c->next_due = fg_date_add_months(st->date, st->pi->interval_months);
 	} else {
-		c->state = "recalled";
 		c->recalled_on = st->date;
 		c->next_due = res->recall_months != FG_SCREEN_RECALL_NONE
 			? fg_date_add_months(st->date, res->recall_months) : st->date;
 	}
+	return FG_OK;
 }
 
 static fg_rc
@@ -276,17 +282,14 @@ write_exam(fg_screening *s, void *ctx, struct fg_error *err)
 {
 	struct exam_write *w = ctx;
 	struct episode_change c;
-	fg_stmt *insert, *update;
+	fg_stmt *insert;
 	fg_rc rc = screening_exam_stmt(s, &insert, err);
 
 	if (rc == FG_OK)
 		rc = screening_insert_exam(insert, w->st, w->exam_type, w->findings, w->scheme, w->res, err);
 	if (rc == FG_OK)
-		rc = screening_episode_stmt(s, &update, err);
-	if (rc != FG_OK)
-		return rc;
-	screening_exam_change(w->st, w->res, &c);
-	return screening_update_episode(update, w->st->ep.id, &c, err);
+		rc = screening_exam_change(w->st, w->res, &c, err);
+	return rc == FG_OK ? screening_change_episode(s, w->st->ep.id, &c, err) : rc;
 }
 
 static fg_rc
@@ -404,10 +407,8 @@ static fg_rc
 write_change(fg_screening *s, void *ctx, struct fg_error *err)
 {
 	struct change_write *w = ctx;
-	fg_stmt *stmt;
-	fg_rc rc = screening_episode_stmt(s, &stmt, err);
 
-	return rc == FG_OK ? screening_update_episode(stmt, w->episode, &w->c, err) : rc;
+	return screening_change_episode(s, w->episode, &w->c, err);
 }
 
 fg_rc
@@ -433,7 +434,9 @@ fg_screen_outcome_record(fg_screening *s, const struct fg_screen_outcome *o, boo
 	cancer = strcmp(o->diagnosis, "cancer") == 0;
 	*early = fg_programme_is_early(st.ep.programme, o->diagnosis, o->stage);
 	w.episode = st.ep.id;
-	screening_change_init(&w.c, "closed");
+	screening_change_init(&w.c, NULL);
+	if ((rc = screening_transition(st.ep.id, "outcome", st.ep.state, &w.c.state, err)) != FG_OK)
+		return rc;
 	w.c.closed_on = w.c.diagnosed_on = st.date;
 	w.c.diagnosis = o->diagnosis;
 	w.c.stage = o->stage && o->stage[0] ? o->stage : NULL;
@@ -466,7 +469,9 @@ fg_screen_close(fg_screening *s, const char *programme, const char *person, cons
 	if (rc != FG_OK)
 		return rc;
 	w.episode = st.ep.id;
-	screening_change_init(&w.c, "closed");
+	screening_change_init(&w.c, NULL);
+	if ((rc = screening_transition(st.ep.id, "close", st.ep.state, &w.c.state, err)) != FG_OK)
+		return rc;
 	w.c.closed_on = st.date;
 	w.c.end_code = end_code;
 	if (strcmp(end_code, "lost") == 0 || strcmp(end_code, "declined") == 0)

@@ -410,6 +410,22 @@ add_rule(struct loader *ld, enum rs_rule_kind kind)
 	return parse_conditions(ld, 2, line->ntok, r);
 }
 
+/* modifier SUFFIX cond...: the suffix is appended to the category when the conditions hold */
+static fg_rc
+add_modifier(struct loader *ld)
+{
+	const struct rs_line *line = ld->line;
+	struct rs_rule *r;
+
+	if (line->ntok < 3 || strlen(line->tok[1]) >= FG_SCREEN_MODIFIER_MAX)
+		return rs_line_error(ld->err, ld->rs, line, "modifier needs a suffix of at most %d characters"
+				     " and conditions", FG_SCREEN_MODIFIER_MAX - 1);
+	if ((r = new_rule(ld, RS_MODIFIER)) == NULL)
+		return FG_INVALID;
+	fg_strlcpy(r->suffix, line->tok[1], sizeof(r->suffix));
+	return parse_conditions(ld, 2, line->ntok, r);
+}
+
 /* require FIELD [when cond...] */
 static fg_rc
 add_require(struct loader *ld)
@@ -506,6 +522,8 @@ ruleset_directive(struct loader *ld, rs_directive_fn fn, void *ctx)
 		return add_rule(ld, RS_RULE);
 	if (strcmp(w, "adjust") == 0)
 		return add_rule(ld, RS_ADJUST);
+	if (strcmp(w, "modifier") == 0)
+		return add_modifier(ld);
 	if (strcmp(w, "require") == 0)
 		return add_require(ld);
 	if (strcmp(w, "refuse") == 0)
@@ -814,6 +832,22 @@ decide(const fg_ruleset *rs, const struct rs_values *v, int *line)
 	return outcome;
 }
 
+/* Append the suffix of every modifier rule that holds to the category, in file order. */
+static void
+apply_modifiers(const fg_ruleset *rs, const struct rs_values *v, int outcome, struct fg_screen_result *out)
+{
+	for (int r = 0; r < rs->nrules; r++) {
+		const struct rs_rule *rule = &rs->rules[r];
+
+		if (rule->kind != RS_MODIFIER || !rule_holds(rule, v, outcome) ||
+		    strlen(out->category) + strlen(rule->suffix) >= sizeof(out->category) ||
+		    strlen(out->modifiers) + strlen(rule->suffix) >= sizeof(out->modifiers))
+			continue;
+		strcat(out->category, rule->suffix);
+		strcat(out->modifiers, rule->suffix);
+	}
+}
+
 fg_rc
 fg_ruleset_classify(const fg_ruleset *rs, const char *const *values,
 		    struct fg_screen_result *out, struct fg_error *err)
@@ -851,5 +885,6 @@ fg_ruleset_classify(const fg_ruleset *rs, const char *const *values,
 	out->referral = o->referral;
 	out->routine = o->routine;
 	out->rule_line = line;
+	apply_modifiers(rs, &v, outcome, out);
 	return FG_OK;
 }

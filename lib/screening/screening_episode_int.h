@@ -59,13 +59,24 @@ fg_rc screening_insert_exam(fg_stmt *stmt, const struct step *st, const char *ex
 			    const char *findings, const char *scheme,
 			    const struct fg_screen_result *res, struct fg_error *err);
 
-/* The change an exam's result makes to its episode. */
-void screening_exam_change(const struct step *st, const struct fg_screen_result *res,
-			   struct episode_change *c);
+/*
+ * The change an exam's result makes to its episode, its state from the
+ * transition table; FG_CONFLICT when the episode's state takes no exam.
+ */
+fg_rc screening_exam_change(const struct step *st, const struct fg_screen_result *res,
+			    struct episode_change *c, struct fg_error *err);
 
 /* The error for a person without an open episode of programme code. */
 fg_rc screening_not_enrolled(fg_screening *s, const char *code, const struct fg_person *person,
 			     struct fg_error *err);
+
+/*
+ * The state an episode in state `from` moves to on event (see states.c),
+ * into *to (static).  FG_CONFLICT naming the state when the table does
+ * not allow the event there.
+ */
+fg_rc screening_transition(int64_t episode, const char *event, const char *from, const char **to,
+			   struct fg_error *err);
 
 /* The store of a context. */
 fg_store *screening_store(fg_screening *s);
@@ -76,7 +87,14 @@ void screening_change_init(struct episode_change *c, const char *state);
 /* The statement screening_update_episode runs (owned by the store). */
 fg_rc screening_episode_stmt(fg_screening *s, fg_stmt **stmt, struct fg_error *err);
 
-/* Apply a change to episode row `episode` with stmt from screening_episode_stmt. */
+/* Apply a change to episode row `episode`, keeping the tally in step. */
+fg_rc screening_change_episode(fg_screening *s, int64_t episode, const struct episode_change *c,
+			       struct fg_error *err);
+
+/*
+ * Apply a change to episode row `episode` with stmt from
+ * screening_episode_stmt; the caller keeps the tally in step.
+ */
 fg_rc screening_update_episode(fg_stmt *stmt, int64_t episode,
 			       const struct episode_change *c, struct fg_error *err);
 
@@ -100,6 +118,135 @@ fg_rc screening_open_episode(fg_screening *s, const char *code,
 fg_rc screening_check_date(const char *text, const char *field,
 			   const struct fg_person *person, fg_date not_before,
 			   const char *before_what, fg_date *out, struct fg_error *err);
+
+/* An enrolment being made: the programme row, owner, district, day. */
+struct enrolment {
+	int64_t programme_id, institution_id;
+	const char *district;
+	fg_date on;
+	bool invite;
+};
+
+/* True if a person of this vital status and death date (text) was alive on day on. */
+bool screening_alive_on(const char *vital_status, const char *death_date, fg_date on);
+
+/*
+ * Whether person may start an episode of programme code on day on: *open
+ * when an episode is open, *due when the last one's next round is due.
+ */
+fg_rc screening_round_due(fg_screening *s, int64_t person, const char *code, fg_date on, bool *open,
+			  bool *due, struct fg_error *err);
+
+/*
+ * Insert the episode of an enrolment for a person of sex and age (invited
+ * when en->invite); its id into *id when id is not NULL.
+ */
+fg_rc screening_insert_episode(fg_screening *s, const struct enrolment *en, int64_t person, char sex,
+			       int age, int64_t *id, struct fg_error *err);
+
+/* The row id of programme version p, inserting it on first use; FG_CONFLICT if its file changed. */
+fg_rc screening_programme_row(fg_screening *s, const fg_programme *p, fg_date on, int64_t *id,
+			      struct fg_error *err);
+
+/* The data directory of a context (NULL: the default). */
+const char *screening_datadir(fg_screening *s);
+
+/* The arena of the context's cached programmes. */
+struct fg_arena *screening_arena(fg_screening *s);
+
+/* A date column (FG_DATE_NONE when NULL or not a date). */
+fg_date screening_date_at(fg_stmt *st, int col);
+
+/* A text column into dst ("" when NULL). */
+void screening_text_at(fg_stmt *st, int col, char *dst, size_t dstsz);
+
+/* A paged read: count the matches, then read one page of rows. */
+struct screening_page {
+	const char *what;		/* for messages: "episodes" */
+	const char *count_sql;		/* SELECT count(*) ... */
+	const char *page_sql;		/* the rows, with LIMIT ?N OFFSET ?N+1 */
+	int limit_param;		/* N */
+	const void *query;
+	void (*bind)(fg_stmt *st, const void *query);	/* binds the criteria of both */
+	fg_rc (*read)(fg_stmt *st, struct fg_arena *arena, void *item, struct fg_error *err);
+	size_t item_size;
+	int64_t limit, offset;		/* limit 0: all */
+};
+
+/*
+ * Run a paged read: *total receives the matches, *items (in arena) and
+ * *count the rows of the page.
+ */
+fg_rc screening_page(fg_store *store, const struct screening_page *pg, struct fg_arena *arena,
+		     void **items, size_t *count, int64_t *total, struct fg_error *err);
+
+/* ---- the tally (tally.c) ---- */
+
+/* The pathway steps an episode row has reached, as the tally's flags. */
+#define TALLY_FLAGS_SQL \
+	" (CASE WHEN invited_on IS NULL THEN 0 ELSE 1 END) + (CASE WHEN assessed_on IS NULL THEN 0 ELSE 2 END)" \
+	" + (CASE WHEN high_risk = 1 THEN 4 ELSE 0 END) + (CASE WHEN booked_on IS NULL THEN 0 ELSE 8 END)" \
+	" + (CASE WHEN screened_on IS NULL THEN 0 ELSE 16 END) + (CASE WHEN positive_on IS NULL THEN 0 ELSE 32 END)" \
+	" + (CASE WHEN recalled_on IS NULL THEN 0 ELSE 64 END) + (CASE WHEN referred_on IS NULL THEN 0 ELSE 128 END)"
+
+/*
+ * The tally key columns of a screening_episode row (the start date for the
+ * year), for screening_tally_key_read(); usable as a derived table.
+ */
+#define TALLY_KEY_SQL \
+	"SELECT programme_id, institution_id, started_on, coalesce(sex, '0') AS tally_sex," \
+	" coalesce(age, 0) AS tally_age," TALLY_FLAGS_SQL " AS tally_flags," \
+	" coalesce(diagnosis, '') AS tally_diagnosis, coalesce(early, 0) AS tally_early"
+
+enum {
+	TALLY_INVITED = 1, TALLY_ASSESSED = 2, TALLY_HIGH_RISK = 4, TALLY_BOOKED = 8,
+	TALLY_SCREENED = 16, TALLY_POSITIVE = 32, TALLY_RECALLED = 64, TALLY_REFERRED = 128
+};
+
+/* The key an episode is counted under in screening_tally. */
+struct tally_key {
+	int64_t programme_id, institution_id;
+	int year, age, flags, early;
+	char sex;
+	char diagnosis[12];		/* "" before a diagnosis */
+};
+
+/* Moves of a batch: key -> change of count, an open-addressing table. */
+struct tally_batch {
+	struct tally_key *keys;
+	int64_t *deltas;
+	bool *used;
+	size_t n, cap;
+};
+
+/*
+ * Read a key from columns col.. of st, selected as programme_id,
+ * institution_id, started_on, sex, age, flags, diagnosis, early.
+ */
+void screening_tally_key_read(fg_stmt *st, int col, struct tally_key *k);
+
+/* The key episode is counted under now. */
+fg_rc screening_tally_key_of(fg_store *store, int64_t episode, struct tally_key *k, struct fg_error *err);
+
+/* Add delta to the count of key k. */
+fg_rc screening_tally_add(fg_store *store, const struct tally_key *k, int64_t delta, struct fg_error *err);
+
+/* After a write of episode, whose key was old before it: move its count to its key now. */
+fg_rc screening_tally_move(fg_store *store, const struct tally_key *old, int64_t episode,
+			   struct fg_error *err);
+
+/* Note delta for key k in a batch; FG_NOMEM. */
+fg_rc screening_tally_note(struct tally_batch *b, const struct tally_key *k, int64_t delta,
+			   struct fg_error *err);
+
+/* The value noted for key k in a batch, 0 if none. */
+int64_t screening_tally_find(const struct tally_batch *b, const struct tally_key *k);
+
+/* Write the moves of a batch, one statement per key. */
+fg_rc screening_tally_flush(fg_store *store, const struct tally_batch *b, struct fg_error *err);
+
+/* Free a batch's table. */
+void screening_tally_batch_free(struct tally_batch *b);
 
 /* The programme of a stored programme row, cached in the context. */
 fg_rc screening_programme_by_id(fg_screening *s, int64_t id, const fg_programme **out,

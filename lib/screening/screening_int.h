@@ -46,13 +46,14 @@ struct rs_cond {
 	bool absent;		/* matches when the field has no value */
 };
 
-enum rs_rule_kind { RS_RULE, RS_ADJUST, RS_REQUIRE, RS_REFUSE, RS_POINTS };
+enum rs_rule_kind { RS_RULE, RS_ADJUST, RS_REQUIRE, RS_REFUSE, RS_POINTS, RS_MODIFIER };
 
 struct rs_rule {
 	enum rs_rule_kind kind;
 	int outcome;		/* RS_RULE, RS_ADJUST */
 	int target;		/* RS_REQUIRE: required field; RS_REFUSE: field at fault; RS_POINTS: sum field */
 	int64_t points;		/* RS_POINTS, thousandths */
+	char suffix[FG_SCREEN_MODIFIER_MAX];	/* RS_MODIFIER: appended to the category */
 	int ncond;
 	struct rs_cond cond[RS_MAX_CONDS];
 	int line;

@@ -660,6 +660,26 @@ run_close(struct cli_args *args)
 	return status;
 }
 
+/* ---- recount ---- */
+
+static int
+run_recount(struct cli_args *args)
+{
+	struct fg_error err;
+	fg_store *store;
+	int status;
+
+	store = cli_open_store(args, false, &status);
+	if (store == NULL)
+		return status;
+	if (fg_screen_tally_rebuild(store, &err) != FG_OK)
+		status = cli_report(&err);
+	else
+		printf("screening tally recounted\n");
+	fg_store_close(store);
+	return status;
+}
+
 /* ---- link to the registry ---- */
 
 static int
@@ -1018,6 +1038,11 @@ static const struct command screen_commands[] = {
 			"before its incidence date; an interval cancer if the last exam before it was a\n"
 			"routine result within the programme version's interval; else non-participant.",
 	 .options = link_options, .min_pos = 0, .max_pos = 0, .run = run_link},
+	{.name = "recount", .usage = "[--db PATH]",
+	 .summary = "recount the screening tally that indicators read",
+	 .description = "The library keeps the tally in step with every episode it writes; recount it\n"
+			"after episodes were written to the database by other means.",
+	 .options = link_options, .min_pos = 0, .max_pos = 0, .run = run_recount},
 	{.name = "worklist", .usage = "recalls|failsafe [OPTIONS]",
 	 .summary = "recalls due or overdue; positives without a diagnosis (failsafe)",
 	 .options = worklist_options, .min_pos = 1, .max_pos = 1, .run = run_worklist},
@@ -1037,7 +1062,7 @@ static const struct command screen_commands[] = {
 
 const struct command cmd_screen_entry = {
 	.name = "screen",
-	.usage = "classify|scheme|programme|assess|enrol|questionnaire|exam|outcome|close|link|worklist|indicators ...",
+	.usage = "classify|scheme|programme|assess|enrol|questionnaire|exam|outcome|close|link|recount|worklist|indicators ...",
 	.summary = "cancer screening: classifiers, programmes, episodes, worklists, indicators",
 	.subcommands = screen_commands,
 };

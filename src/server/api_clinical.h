@@ -198,6 +198,36 @@ void api_screening_programmes(struct request *req);
 void api_screening_questionnaire(struct request *req);
 void api_screening_exam(struct request *req);
 void api_screening_worklist(struct request *req);
+void api_screening_enrol(struct request *req);
+void api_screening_invite(struct request *req);
+void api_screening_episodes(struct request *req);
+void api_screening_episode_get(struct request *req);
+
+/* An episode as API JSON (api_screening_episodes.c). */
+json_object *json_screen_episode(const struct fg_screen_episode *e);
+
+/*
+ * Limit an episode query to what the request may see: outside the region,
+ * its own institution's episodes (none when q names another institution).
+ */
+void screening_episode_scope(struct request *req, struct fg_screen_episode_query *q);
+
+/* FHIR Observation of screening results and EpisodeOfCare of episodes. */
+void fhir_observation_read(struct request *req);
+void fhir_observation_search(struct request *req);
+void fhir_episodeofcare_read(struct request *req);
+void fhir_episodeofcare_search(struct request *req);
+
+/*
+ * The FHIR date search parameter name (YYYY-MM-DD with an optional prefix
+ * eq, ge, gt, le, lt) as an inclusive range; FG_DATE_NONE for an open end
+ * or no parameter.  Replies 400 and returns false on a bad value
+ * (fhir_observation.c).
+ */
+bool fhir_date_param(struct request *req, const char *name, fg_date *from, fg_date *to);
+
+/* The patient search parameter (Patient/ID or ID) into *person, 0 if absent; replies 400 and returns false. */
+bool fhir_patient_param(struct request *req, int64_t *person);
 void api_followup_worklist(struct request *req);
 void api_followup_contact(struct request *req);
 void api_stats_followup(struct request *req);

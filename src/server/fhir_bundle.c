@@ -129,6 +129,12 @@ fhir_metadata(struct request *req)
 		{"patient", "reference"}, {"actor", "reference"}, {"_include", "special"}, {NULL, NULL},
 	};
 	static const char *const slot_sp[][2] = {{"service-type", "token"}, {"start", "date"}, {NULL, NULL}};
+	static const char *const observation_sp[][2] = {
+		{"patient", "reference"}, {"date", "date"}, {"code", "token"}, {NULL, NULL},
+	};
+	static const char *const episode_sp[][2] = {
+		{"patient", "reference"}, {"date", "date"}, {"type", "token"}, {"organization", "reference"}, {NULL, NULL},
+	};
 	static const char *const formats[] = {"application/fhir+json", "json", NULL};
 	json_object *cs = json_object_new_object(), *rest = json_object_new_object();
 	json_object *rests = json_object_new_array(), *res = json_object_new_array();
@@ -157,6 +163,8 @@ fhir_metadata(struct request *req)
 	json_object_array_add(res, capability_resource("Task", org_ia, condition_sp, false));
 	json_object_array_add(res, capability_resource("Appointment", org_ia, appointment_sp, false));
 	json_object_array_add(res, capability_resource("Slot", search_ia, slot_sp, false));
+	json_object_array_add(res, capability_resource("Observation", org_ia, observation_sp, false));
+	json_object_array_add(res, capability_resource("EpisodeOfCare", org_ia, episode_sp, false));
 	json_object_object_add(rest, "resource", res);
 	json_object_object_add(rest, "interaction", system_interactions());
 	json_object_object_add(rest, "operation", operations());

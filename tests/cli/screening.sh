@@ -5,6 +5,7 @@
 # nothing.  Today is fixed at 2026-06-30.
 # backends: sqlite postgresql
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/screening.sh"
 
 "$F" init >/dev/null
 "$F" synth --persons 1500 --seed 11 --quiet >/dev/null
@@ -161,3 +162,5 @@ expect_equal "screen-detected, interval, non-participant; the breast tumour unto
 	"screen|interval|non_participant|" "$(sql "SELECT coalesce(detection, '') FROM tumour ORDER BY id" | paste -sd'|')"
 expect_status 0 "indicators after the link" "$F" screen indicators --programme lung --format csv
 expect_output "one interval cancer after the one negative screen: 1,000 per 1,000" "^lung,.*,1000\\.00,[0-9.]+,[0-9.]+$"
+
+expect_tally_in_step

@@ -5,6 +5,7 @@
 # data/synth/screening.csv.
 # backends: sqlite postgresql
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/screening.sh"
 
 "$F" init >/dev/null
 expect_status 0 "generate a city of 4000 with screening histories" \
@@ -24,6 +25,7 @@ up=$(sql "SELECT CAST(round(100.0 * count(screened_on) / sum(high_risk)) AS INTE
 tap $([ "$up" -ge 40 ] && [ "$up" -le 66 ] && echo 0 || echo 1) "lung: LDCT uptake near 53% of the high-risk (got $up%)"
 expect_status 0 "indicators over the synthetic histories" "$F" screen indicators --format csv
 expect_equal "one indicator row per programme" 8 "$(wc -l <"$WORK/out")"
+expect_tally_in_step
 first=$(sql "SELECT category FROM screening_exam ORDER BY id LIMIT 50" | paste -sd,)
 rm -f "$FANGAI_DB"
 "$F" init >/dev/null
