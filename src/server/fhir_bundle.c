@@ -112,6 +112,7 @@ fhir_metadata(struct request *req)
 	static const char *const patient_ia[] = {"read", "vread", "search-type", "create", "update",
 						 "history-instance", "history-type", NULL};
 	static const char *const org_ia[] = {"read", "search-type", NULL};
+	static const char *const booking_ia[] = {"read", "search-type", "create", NULL};
 	static const char *const patient_sp[][2] = {
 		{"identifier", "token"}, {"name", "string"}, {"birthdate", "date"},
 		{"gender", "token"}, {"address-district", "string"}, {"_sort", "special"},
@@ -124,11 +125,19 @@ fhir_metadata(struct request *req)
 	static const char *const condition_sp[][2] = {
 		{"patient", "reference"}, {"_sort", "special"}, {"_include", "special"}, {NULL, NULL},
 	};
+	static const char *const request_sp[][2] = {
+		{"patient", "reference"}, {"category", "token"}, {"_include", "special"}, {NULL, NULL},
+	};
 	static const char *const search_ia[] = {"search-type", NULL};
 	static const char *const appointment_sp[][2] = {
 		{"patient", "reference"}, {"actor", "reference"}, {"_include", "special"}, {NULL, NULL},
 	};
-	static const char *const slot_sp[][2] = {{"service-type", "token"}, {"start", "date"}, {NULL, NULL}};
+	static const char *const slot_sp[][2] = {
+		{"service-type", "token"}, {"start", "date"}, {"schedule", "reference"}, {NULL, NULL},
+	};
+	static const char *const schedule_sp[][2] = {
+		{"actor", "reference"}, {"service-type", "token"}, {"date", "date"}, {NULL, NULL},
+	};
 	static const char *const observation_sp[][2] = {
 		{"patient", "reference"}, {"date", "date"}, {"code", "token"}, {NULL, NULL},
 	};
@@ -159,9 +168,10 @@ fhir_metadata(struct request *req)
 	json_object_array_add(res, capability_resource("Condition", org_ia, condition_sp, false));
 	json_object_array_add(res, capability_resource("Practitioner", org_ia, pract_sp, false));
 	json_object_array_add(res, capability_resource("PractitionerRole", org_ia, role_sp, false));
-	json_object_array_add(res, capability_resource("ServiceRequest", org_ia, condition_sp, false));
-	json_object_array_add(res, capability_resource("Task", org_ia, condition_sp, false));
-	json_object_array_add(res, capability_resource("Appointment", org_ia, appointment_sp, false));
+	json_object_array_add(res, capability_resource("ServiceRequest", org_ia, request_sp, false));
+	json_object_array_add(res, capability_resource("Task", org_ia, request_sp, false));
+	json_object_array_add(res, capability_resource("Appointment", booking_ia, appointment_sp, false));
+	json_object_array_add(res, capability_resource("Schedule", org_ia, schedule_sp, false));
 	json_object_array_add(res, capability_resource("Slot", search_ia, slot_sp, false));
 	json_object_array_add(res, capability_resource("Observation", org_ia, observation_sp, false));
 	json_object_array_add(res, capability_resource("EpisodeOfCare", org_ia, episode_sp, false));
