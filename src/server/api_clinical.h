@@ -180,8 +180,6 @@ void fhir_consultation_task_read(struct request *req);
 void fhir_consultation_servicerequest_search(struct request *req);
 void fhir_consultation_task_search(struct request *req);
 
-/* ?patient=N or Patient/N into *out (0 when absent); replies 400 naming it and returns false. */
-bool fhir_patient_arg(struct request *req, int64_t *out);
 
 /* The second of the pair of map (n rows) whose first is key, or def. */
 const char *fhir_map(const char *const (*map)[2], size_t n, const char *key, const char *def);

@@ -204,7 +204,7 @@ consultation_search_as(struct request *req, const char *type,
 	json_object *items;
 	int64_t total = 0;
 
-	if (!fhir_paging_read(req, &paging) || !fhir_patient_arg(req, &q.person_id) ||
+	if (!fhir_paging_read(req, &paging) || !fhir_patient_param(req, &q.person_id) ||
 	    !consultation_search(req, "consultation", &q, &list))
 		return;
 	items = json_object_new_array();

@@ -174,15 +174,16 @@ bool
 fhir_patient_param(struct request *req, int64_t *person)
 {
 	const char *v = req_query(req, "patient");
+	struct fg_error err;
 
 	*person = 0;
 	if (v == NULL)
 		return true;
 	if (strncmp(v, "Patient/", 8) == 0)
 		v += 8;
-	if (fg_parse_int64(v, "patient", 1, INT64_MAX, person, NULL) == FG_OK)
+	if (fg_parse_int64(v, "patient", 1, INT64_MAX, person, &err) == FG_OK)
 		return true;
-	reply_error(req, 400, "patient", "invalid patient reference", NULL, "Use patient=Patient/ID or patient=ID.");
+	reply_error(req, 400, "patient", err.message, NULL, "Use patient=Patient/ID or patient=ID.");
 	return false;
 }
 

@@ -126,23 +126,6 @@ fhir_referral_read(struct request *req, const char *type,
 	reply_json(req, 200, build(req, &r));
 }
 
-bool
-fhir_patient_arg(struct request *req, int64_t *out)
-{
-	const char *patient = req_query(req, "patient");
-	struct fg_error err;
-
-	*out = 0;
-	if (patient == NULL)
-		return true;
-	if (strncmp(patient, "Patient/", 8) == 0)
-		patient += 8;
-	if (fg_parse_int64(patient, "patient", 1, INT64_MAX, out, &err) == FG_OK)
-		return true;
-	reply_error(req, 400, "patient", err.message, NULL, "Give the Patient id.");
-	return false;
-}
-
 void
 fhir_referral_search(struct request *req, const struct fhir_search_spec *spec,
 		     json_object *(*build)(struct request *, const struct fg_referral *))
@@ -153,7 +136,7 @@ fhir_referral_search(struct request *req, const struct fhir_search_spec *spec,
 	struct fhir_paging paging;
 	json_object *items;
 
-	if (!fhir_search_read(req, spec, &paging) || !fhir_patient_arg(req, &q.person_id))
+	if (!fhir_search_read(req, spec, &paging) || !fhir_patient_param(req, &q.person_id))
 		return;
 	q.limit = paging.count;
 	q.offset = paging.offset;
