@@ -62,7 +62,7 @@ sb_str(struct sbuf *b, const char *s)
 	sb_add(b, s, strlen(s));
 }
 
-static void
+static void FG_PRINTF(2, 3)
 sb_printf(struct sbuf *b, const char *fmt, ...)
 {
 	char buf[512];
