@@ -20,7 +20,8 @@ cat <<HEADER
 # Source: United Nations, Department of Economic and Social Affairs, Population Division (2024).
 # World Population Prospects 2024, https://population.un.org/wpp/ ; the 5-year age groups and
 # legacy 5-year periods of the wpp2024 R package (datasets mxM5 and mxF5, files data-raw/mxM5.txt
-# and mxF5.txt; China, location code 156), kept verbatim in data/survival/wpp2024/.
+# and mxF5.txt; China, location code 156), kept verbatim in data/survival/wpp2024/; retrieved
+# 2026-12-07 from the package's repository github.com/PPgp/wpp2024, commit 56a0673da3d5.
 # Licence: Creative Commons CC BY 3.0 IGO (c) 2024 United Nations, DESA, Population Division.
 # Derived by tools/gen-lifetable-china.sh: each age group's rate is taken as a constant hazard over
 # the group, so every single year of age in it carries the group's rate (0; 1-4; 5-9; ... 95-99;
@@ -28,7 +29,7 @@ cat <<HEADER
 # (its rates apply from 1 January t until the next year in the table, half a year earlier than
 # the period). Years $first-$last (periods $first-1995 to $last-2025; 2020-2025 holds the COVID-19
 # years and, from mid-2024, the WPP medium-variant projection). The source gives 0.999999 for men
-# aged 100+ in 1990-2010, a ceiling rather than an estimate; it is kept as published.
+# aged 100+ in the periods 1990-1995 to 2005-2010, a ceiling rather than an estimate; kept as published.
 year,sex,age,mx
 HEADER
 for sex in 1 2; do
