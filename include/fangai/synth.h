@@ -125,7 +125,12 @@ struct fg_synth_registry_report {
 	int64_t deaths;			/* death records */
 	int64_t dco;			/* DCO tumours made from them */
 	int64_t population_rows;	/* district x year x sex x age group */
+	size_t life_table_cells;	/* year x sex x age of the life table */
 };
+
+/* The life table the registry of a synthetic city stores, and its file under data/survival/. */
+#define FG_SYNTH_LIFE_TABLE "china"
+#define FG_SYNTH_LIFE_TABLE_FILE "lifetable-china-wpp2024.csv"
 
 /*
  * Give a generated city (fg_synth_city first) its cancer registry over the
@@ -137,7 +142,9 @@ struct fg_synth_registry_report {
  * (a few patients lost); deaths drawn from the site's five-year survival,
  * reported as death records (a few cancers only there) and processed by
  * fg_death_process() (linkage, vital status, DCO tumours); then the
- * population table from the residents alive on 1 July of each year.
+ * population table from the residents alive on 1 July of each year, and the
+ * Chinese life table (FG_SYNTH_LIFE_TABLE_FILE) as life table
+ * FG_SYNTH_LIFE_TABLE for relative and net survival.
  * Deterministic for the seed.  Tumours commit in batches; on failure the
  * batch in progress is rolled back.
  */

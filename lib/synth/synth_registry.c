@@ -5,8 +5,10 @@
  *	  (data/synth/cancer-age.csv, cancer-sites.csv), stored through the
  *	  tumour library with stage and basis; follow-up plans and contacts;
  *	  deaths drawn from site survival and reported as death records (some
- *	  cancers only there, becoming DCO cases); and the population by
- *	  district, year, sex and age group counted from the residents.
+ *	  cancers only there, becoming DCO cases); the population by
+ *	  district, year, sex and age group counted from the residents; and
+ *	  the Chinese population life table (data/survival/) for relative and
+ *	  net survival.
  */
 #include <math.h>
 #include <stdio.h>
@@ -16,6 +18,7 @@
 #include "fangai/death.h"
 #include "fangai/followup.h"
 #include "fangai/registry.h"
+#include "fangai/survival.h"
 #include "fangai/synth.h"
 #include "fangai/tumour.h"
 #include "fangai/util.h"
@@ -510,7 +513,10 @@ fg_synth_registry(fg_store *store, const struct fg_synth_registry_options *opts,
 	if ((rc = fg_death_process(store, g.reg, opts->as_of, &deaths, err)) != FG_OK)
 		goto out;
 	report->dco = deaths.dco;
-	rc = count_population(&g, err);
+	if ((rc = count_population(&g, err)) != FG_OK)
+		goto out;
+	snprintf(path, sizeof(path), "%s/survival/%s", datadir, FG_SYNTH_LIFE_TABLE_FILE);
+	rc = fg_ratetable_save(store, FG_SYNTH_LIFE_TABLE, path, &report->life_table_cells, err);
 out:
 	free(g.people);
 	fg_registry_free(g.reg);

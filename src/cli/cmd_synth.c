@@ -80,10 +80,11 @@ synth_registry(fg_store *store, const struct fg_synth_options *city)
 	if (fg_synth_registry(store, &opts, &rep, &err) != FG_OK)
 		return cli_report(&err);
 	printf("cancer registry: %lld tumours (%lld refused by the checks), %lld treatments, %lld DCO,"
-	       " %lld death records, %lld follow-up contacts, %lld population rows in %.1f s\n",
+	       " %lld death records, %lld follow-up contacts, %lld population rows, life table \"%s\""
+	       " (%zu cells) in %.1f s\n",
 	       (long long)rep.tumours, (long long)rep.refused, (long long)rep.treatments, (long long)rep.dco,
 	       (long long)rep.deaths, (long long)rep.contacts, (long long)rep.population_rows,
-	       seconds_now() - start);
+	       FG_SYNTH_LIFE_TABLE, rep.life_table_cells, seconds_now() - start);
 	return EXIT_OK;
 }
 

@@ -132,6 +132,28 @@ expect_status 1 "an unknown stored life table is refused" "$F" survival net "$D/
 	--time time --status cens --age age --sex sex --diagnosed year
 expect_output "naming it" 'life table "nowhere" does not exist'
 
+# The Chinese life table shipped as data (data/survival/lifetable-china-wpp2024.csv):
+# derived from the verbatim WPP 2024 extract by its script, every single year of
+# age carrying its 5-year group's rate, imported whole, and used as a constant hazard.
+R=$(cd "$(dirname "$0")/../.." && pwd)
+LT=$R/data/survival/lifetable-china-wpp2024.csv
+(cd "$R" && sh tools/gen-lifetable-china.sh) | cmp -s - "$LT"
+tap $? "the shipped life table is what tools/gen-lifetable-china.sh derives from the WPP extract"
+awk -F'\t' -v OFS=, 'NR > 1 { print FILENAME ~ /mxM5/ ? 1 : 2, $3, $17 }' \
+	"$R/data/survival/wpp2024/mxM5-china.txt" "$R/data/survival/wpp2024/mxF5-china.txt" >"$WORK/wpp2015.csv"
+bad=$(awk -F, 'NR == FNR { g[$1, $2 == "100+" ? 100 : $2] = $3; next }
+	$1 == 2015 { a = $3; from = a == 0 ? 0 : a < 5 ? 1 : a >= 100 ? 100 : a - a % 5
+		if (g[$2, from] != $4) print $0 }' "$WORK/wpp2015.csv" "$LT" | wc -l)
+expect_equal "every age of 2015 carries its group's 2015-2020 rate" 0 "$bad"
+expect_status 0 "the Chinese life table is imported" "$F" survival ratetable "$LT" --name china
+expect_output "all its cells" 'life table "china": 1414 cells imported'
+printf 'time,status,age,sex,diagnosed\n365,0,60,1,2015-03-01\n' >"$WORK/one.csv"
+"$F" survival net "$WORK/one.csv" --ratetable-name china --method ederer2 --time time --status status --age age \
+	--sex sex --diagnosed diagnosed --at 365 --format csv >"$WORK/one-net.csv"
+want=$(awk 'BEGIN { printf "%.8f", 1 + 365 / 365.241 * 0.01486046 }')
+got=$(awk -F, 'NR == 2 { printf "%.8f", $5 }' "$WORK/one-net.csv")
+expect_equal "a man of 60 alive a year after diagnosis in 2015: 1 + 365 days of the 60-64 rate (one step, as rs.surv)" "$want" "$got"
+
 # Excel output: the same Kaplan-Meier table as a workbook, numbers as numbers.
 expect_status 0 "km --format xlsx writes a workbook" "$F" survival km "$D/lung.csv" --time time --status status \
 	--event 2 --by sex --format xlsx --output "$WORK/km.xlsx"

@@ -9,7 +9,9 @@
 "$F" init >/dev/null
 expect_status 0 "generate a city of 6000 with its cancer registry" \
 	"$F" synth --persons 6000 --seed 5 --quiet --registry
-expect_output "the registry is reported" "^cancer registry: [0-9]+ tumours \(0 refused by the checks\), [0-9]+ treatments, [0-9]+ DCO, [0-9]+ death records, [0-9]+ follow-up contacts, 4180 population rows"
+expect_output "the registry is reported" "^cancer registry: [0-9]+ tumours \(0 refused by the checks\), [0-9]+ treatments, [0-9]+ DCO, [0-9]+ death records, [0-9]+ follow-up contacts, 4180 population rows, life table \"china\" \(1414 cells\)"
+expect_equal "the Chinese life table is stored for net survival" 1414 \
+	"$(sql "SELECT count(*) FROM life_table WHERE name = 'china'")"
 
 n=$(sql "SELECT count(*) FROM tumour")
 tap $([ "$n" -ge 80 ] && [ "$n" -le 260 ] && echo 0 || echo 1) "ten years of tumours for 6000 residents: about 150 (got $n)"
