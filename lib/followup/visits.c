@@ -1,21 +1,41 @@
 /*
  * visits.c
  *	  Reading stored follow-up visits: one by id (to check who may record
- *	  its contact) and a person's visits for the timeline.
+ *	  its contact), a person's visits for the timeline, and the contacts
+ *	  with patients by person, institution, plan, method and day, with
+ *	  paging (for the FHIR Encounter).
  */
 #include <string.h>
 
 #include "fangai/followup.h"
 #include "fangai/util.h"
+#include "followup_int.h"
 
 #define VISIT_COLUMNS \
 	"SELECT f.id, f.plan_id, f.person_id, f.institution_id, fp.plan_code, coalesce(f.seq, 0), f.due_date," \
 	" f.contact_date, coalesce(f.method, ''), coalesce(f.outcome, ''), coalesce(f.cause_icd10, '')," \
-	" (SELECT count(*) FROM followup_attempt a WHERE a.followup_id = f.id)" \
+	" (SELECT count(*) FROM followup_attempt a WHERE a.followup_id = f.id), coalesce(fp.tumour_id, 0)" \
 	" FROM followup f JOIN followup_plan fp ON fp.id = f.plan_id"
 
-static fg_date
-column_date(fg_stmt *st, int col)
+/* The contacts with the patient matching ?1..?9 (struct fg_contact_query). */
+#define CONTACT_WHERE \
+	" WHERE f.contact_date IS NOT NULL AND f.method IN ('phone', 'visit', 'message')" \
+	" AND (?1 = 0 OR f.id = ?1) AND (?2 = 0 OR f.person_id = ?2) AND (?3 = 0 OR f.institution_id = ?3)" \
+	" AND (?4 = 0 OR f.plan_id = ?4) AND (?5 IS NULL OR f.method IN (?5, ?6, ?7))" \
+	" AND (?8 IS NULL OR f.contact_date >= ?8) AND (?9 IS NULL OR f.contact_date <= ?9)"
+
+#define CONTACT_PAGE " LIMIT ?10 OFFSET ?11"
+
+/* The page statement of each enum fg_followup_order. */
+static const char *const contact_pages[] = {
+	[FG_FOLLOWUP_BY_DATE] = VISIT_COLUMNS CONTACT_WHERE " ORDER BY f.contact_date, f.id" CONTACT_PAGE,
+	[FG_FOLLOWUP_BY_DATE_DESC] = VISIT_COLUMNS CONTACT_WHERE " ORDER BY f.contact_date DESC, f.id DESC" CONTACT_PAGE,
+	[FG_FOLLOWUP_BY_ID] = VISIT_COLUMNS CONTACT_WHERE " ORDER BY f.id" CONTACT_PAGE,
+	[FG_FOLLOWUP_BY_ID_DESC] = VISIT_COLUMNS CONTACT_WHERE " ORDER BY f.id DESC" CONTACT_PAGE,
+};
+
+fg_date
+followup_date_at(fg_stmt *st, int col)
 {
 	const char *text = fg_stmt_text(st, col);
 	fg_date d;
@@ -35,12 +55,13 @@ read_record(fg_stmt *st, struct fg_visit_record *v)
 	v->institution_id = fg_stmt_int64(st, 3);
 	fg_strlcpy(v->plan_code, fg_stmt_text(st, 4), sizeof(v->plan_code));
 	v->seq = (int)fg_stmt_int64(st, 5);
-	v->due = column_date(st, 6);
-	v->contacted = column_date(st, 7);
+	v->due = followup_date_at(st, 6);
+	v->contacted = followup_date_at(st, 7);
 	fg_strlcpy(v->method, fg_stmt_text(st, 8), sizeof(v->method));
 	fg_strlcpy(v->outcome, fg_stmt_text(st, 9), sizeof(v->outcome));
 	fg_strlcpy(v->cause_icd10, fg_stmt_text(st, 10), sizeof(v->cause_icd10));
 	v->attempts = (int)fg_stmt_int64(st, 11);
+	v->tumour_id = fg_stmt_int64(st, 12);
 }
 
 fg_rc
@@ -88,5 +109,48 @@ fg_followup_visits_of(fg_store *store, int64_t person_id, fg_date until, size_t 
 	while ((rc = fg_stmt_step(st, &row, err)) == FG_OK && row && out->count < max)
 		read_record(st, &out->items[out->count++]);
 	fg_stmt_reset(st);
+	return rc;
+}
+
+static void
+bind_contact_query(fg_stmt *st, const void *query)
+{
+	const struct fg_contact_query *q = query;
+	char from[FG_DATE_TEXT_MAX], to[FG_DATE_TEXT_MAX];
+
+	fg_stmt_bind_int64(st, 1, q->id);
+	fg_stmt_bind_int64(st, 2, q->person_id);
+	fg_stmt_bind_int64(st, 3, q->institution_id);
+	fg_stmt_bind_int64(st, 4, q->plan_id);
+	for (int i = 0; i < FG_CONTACT_METHODS; i++)
+		fg_stmt_bind_text(st, 5 + i, q->methods[i]);
+	fg_stmt_bind_text(st, 8, q->from != FG_DATE_NONE ? fg_date_format(q->from, from) : NULL);
+	fg_stmt_bind_text(st, 9, q->to != FG_DATE_NONE ? fg_date_format(q->to, to) : NULL);
+}
+
+static fg_rc
+read_contact(fg_stmt *st, struct fg_arena *arena, void *item, struct fg_error *err)
+{
+	(void)arena;
+	(void)err;
+	read_record(st, item);
+	return FG_OK;
+}
+
+fg_rc
+fg_followup_contacts_find(fg_store *store, const struct fg_contact_query *q, struct fg_arena *arena,
+			  struct fg_visit_records *out, int64_t *total, struct fg_error *err)
+{
+	size_t order = (size_t)q->order < sizeof(contact_pages) / sizeof(contact_pages[0]) ? (size_t)q->order : 0;
+	const struct fg_store_page pg = {
+		.what = "follow-up contacts",
+		.count_sql = "SELECT count(*) FROM followup f" CONTACT_WHERE,
+		.page_sql = contact_pages[order], .limit_param = 10, .query = q, .bind = bind_contact_query,
+		.read = read_contact, .item_size = sizeof(*out->items), .limit = q->limit, .offset = q->offset,
+	};
+	void *items;
+	fg_rc rc = fg_store_page(store, &pg, arena, &items, &out->count, total, err);
+
+	out->items = items;
 	return rc;
 }

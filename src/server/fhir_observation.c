@@ -99,6 +99,17 @@ components(struct request *req, const struct fg_screen_exam *x, const fg_ruleset
 	return out;
 }
 
+const char *
+fhir_exam_summary(struct request *req, const struct fg_screen_exam *x)
+{
+	char recall[32] = "no timed recall";
+
+	if (x->recall_months != FG_SCREEN_RECALL_NONE)
+		snprintf(recall, sizeof(recall), "recall in %d months", x->recall_months);
+	return fg_arena_printf(req->arena, "management %s; %s%s", x->management, recall,
+			       x->referral ? "; referred for diagnosis" : "");
+}
+
 static json_object *
 observation_json(struct request *req, const struct fg_screen_exam *x)
 {
@@ -106,7 +117,7 @@ observation_json(struct request *req, const struct fg_screen_exam *x)
 	json_object *interp = json_object_new_array(), *notes = json_object_new_array(), *note = json_object_new_object();
 	json_object *exts = json_object_new_array(), *ext = json_object_new_object(), *perf = json_object_new_array();
 	const fg_ruleset *rs = NULL;
-	char id[24], date[FG_DATE_TEXT_MAX], recall[32] = "no timed recall";
+	char id[24], date[FG_DATE_TEXT_MAX];
 
 	fg_ruleset_load(NULL, x->scheme, req->arena, &rs, NULL);
 	snprintf(id, sizeof(id), "%lld", (long long)x->id);
@@ -132,10 +143,7 @@ observation_json(struct request *req, const struct fg_screen_exam *x)
 									  NULL, rs ? fg_ruleset_title(rs) : NULL));
 	json_object_array_add(interp, fhir_codeable(SYSTEM_INTERPRETATION, x->positive ? "POS" : "NEG", NULL, NULL));
 	json_object_object_add(o, "interpretation", interp);
-	if (x->recall_months != FG_SCREEN_RECALL_NONE)
-		snprintf(recall, sizeof(recall), "recall in %d months", x->recall_months);
-	json_object_object_add(note, "text", json_object_new_string(fg_arena_printf(req->arena,
-		"management %s; %s%s", x->management, recall, x->referral ? "; referred for diagnosis" : "")));
+	json_object_object_add(note, "text", json_object_new_string(fhir_exam_summary(req, x)));
 	json_object_array_add(notes, note);
 	json_object_object_add(o, "note", notes);
 	json_object_object_add(o, "component", components(req, x, rs));
@@ -170,10 +178,11 @@ fhir_date_param(struct request *req, const char *name, fg_date *from, fg_date *t
 	return true;
 }
 
-bool
-fhir_patient_param(struct request *req, int64_t *person)
+/* The Patient reference of search parameter name into *person, 0 if absent; replies 400 and returns false. */
+static bool
+patient_reference_param(struct request *req, const char *name, int64_t *person)
 {
-	const char *v = req_query(req, "patient");
+	const char *v = req_query(req, name);
 	struct fg_error err;
 
 	*person = 0;
@@ -181,25 +190,73 @@ fhir_patient_param(struct request *req, int64_t *person)
 		return true;
 	if (strncmp(v, "Patient/", 8) == 0)
 		v += 8;
-	if (fg_parse_int64(v, "patient", 1, INT64_MAX, person, &err) == FG_OK)
+	if (fg_parse_int64(v, name, 1, INT64_MAX, person, &err) == FG_OK)
 		return true;
-	reply_error(req, 400, "patient", err.message, NULL, "Use patient=Patient/ID or patient=ID.");
+	reply_error(req, 400, name, err.message, NULL,
+		    fg_arena_printf(req->arena, "Use %s=Patient/ID or %s=ID.", name, name));
 	return false;
 }
 
-/* Run the exam query q for the request within its scope; replies with the error and returns false. */
-static bool
-exams_in_scope(struct request *req, struct fg_screen_exam_query *q, struct fg_screen_exam_list *out)
+bool
+fhir_patient_param(struct request *req, int64_t *person)
 {
-	struct fg_error err;
-	fg_rc rc;
+	return patient_reference_param(req, "patient", person);
+}
 
+bool
+fhir_subject_param(struct request *req, int64_t *person)
+{
+	return patient_reference_param(req, "patient", person) &&
+	       (*person != 0 || patient_reference_param(req, "subject", person));
+}
+
+bool
+fhir_code_param(struct request *req, const char *name, const char *const *codes, const char **out)
+{
+	const char *v = req_query(req, name);
+
+	*out = v;
+	for (size_t i = 0; v != NULL && codes[i]; i++)
+		if (strcmp(codes[i], v) == 0)
+			return true;
+	if (v == NULL)
+		return true;
+	reply_error(req, 400, name, fg_arena_printf(req->arena, "invalid %s \"%.32s\"", name, v), NULL,
+		    fg_arena_printf(req->arena, "Use one of the codes of the element (%s, ...).", codes[0]));
+	return false;
+}
+
+/* Run the exam query q within the request's scope. */
+static fg_rc
+exams_scoped(struct request *req, struct fg_screen_exam_query *q, struct fg_screen_exam_list *out,
+	     struct fg_error *err)
+{
 	if (!req->scope.region)
 		q->institution_id = req->scope.institution_id;
-	rc = fg_screen_exams_find(req->store, q, req->arena, out, &err);
-	if (rc != FG_OK)
-		reply_fg_error(req, &err);
-	return rc == FG_OK;
+	return fg_screen_exams_find(req->store, q, req->arena, out, err);
+}
+
+bool
+fhir_exams_in_scope(struct request *req, struct fg_screen_exam_query *q, struct fg_screen_exam_list *out)
+{
+	struct fg_error err;
+
+	if (exams_scoped(req, q, out, &err) == FG_OK)
+		return true;
+	reply_fg_error(req, &err);
+	return false;
+}
+
+json_object *
+fhir_observation_lookup(struct request *req, int64_t id)
+{
+	struct fg_screen_exam_query q = {.id = id, .from = FG_DATE_NONE, .to = FG_DATE_NONE};
+	struct fg_screen_exam_list list;
+	struct fg_error err;
+
+	if (exams_scoped(req, &q, &list, &err) != FG_OK || list.count == 0)
+		return NULL;
+	return observation_json(req, &list.items[0]);
 }
 
 void
@@ -210,7 +267,7 @@ fhir_observation_read(struct request *req)
 	struct fg_error err;
 	fg_rc rc;
 
-	if (!req_param_id(req, 0, "Observation", &q.id) || !exams_in_scope(req, &q, &list))
+	if (!req_param_id(req, 0, "Observation", &q.id) || !fhir_exams_in_scope(req, &q, &list))
 		return;
 	rc = list.count ? FG_OK : fg_error_set(&err, FG_NOTFOUND, "id", "Observation %lld does not exist",
 					       (long long)q.id);
@@ -236,7 +293,7 @@ fhir_observation_search(struct request *req)
 	q.exam_type = code;
 	q.limit = paging.count;
 	q.offset = paging.offset;
-	if (!exams_in_scope(req, &q, &list))
+	if (!fhir_exams_in_scope(req, &q, &list))
 		return;
 	audit_note(req, "search", "ok", "Observation?patient=%lld&n=%zu", (long long)q.person_id, list.count);
 	items = json_object_new_array();

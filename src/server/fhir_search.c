@@ -590,6 +590,7 @@ static const struct {
 	{"Patient", fhir_patient_lookup},
 	{"Organization", fhir_organization_lookup},
 	{"ServiceRequest", fhir_servicerequest_lookup},
+	{"Observation", fhir_observation_lookup},
 };
 
 json_object *
