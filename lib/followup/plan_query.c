@@ -23,13 +23,7 @@
 
 #define PLAN_PAGE " LIMIT ?7 OFFSET ?8"
 
-/* The page statement of each enum fg_followup_order. */
-static const char *const plan_pages[] = {
-	[FG_FOLLOWUP_BY_DATE] = PLAN_COLUMNS PLAN_WHERE " ORDER BY fp.started_on, fp.id" PLAN_PAGE,
-	[FG_FOLLOWUP_BY_DATE_DESC] = PLAN_COLUMNS PLAN_WHERE " ORDER BY fp.started_on DESC, fp.id DESC" PLAN_PAGE,
-	[FG_FOLLOWUP_BY_ID] = PLAN_COLUMNS PLAN_WHERE " ORDER BY fp.id" PLAN_PAGE,
-	[FG_FOLLOWUP_BY_ID_DESC] = PLAN_COLUMNS PLAN_WHERE " ORDER BY fp.id DESC" PLAN_PAGE,
-};
+static const char *const plan_pages[] = FOLLOWUP_ORDERED(PLAN_COLUMNS PLAN_WHERE, "fp.started_on", "fp.id", PLAN_PAGE);
 
 static void
 bind_plan_query(fg_stmt *st, const void *query)
@@ -69,15 +63,13 @@ fg_rc
 fg_followup_plans_find(fg_store *store, const struct fg_plan_query *q, struct fg_arena *arena,
 		       struct fg_plan_records *out, struct fg_error *err)
 {
-	size_t order = (size_t)q->order < sizeof(plan_pages) / sizeof(plan_pages[0]) ? (size_t)q->order : 0;
 	const struct fg_store_page pg = {
-		.what = "follow-up plans",
-		.count_sql = "SELECT count(*) FROM followup_plan fp" PLAN_WHERE,
-		.page_sql = plan_pages[order], .limit_param = 7, .query = q, .bind = bind_plan_query,
-		.read = read_plan, .item_size = sizeof(*out->items), .limit = q->limit, .offset = q->offset,
+		.what = "follow-up plans", .count_sql = "SELECT count(*) FROM followup_plan fp" PLAN_WHERE,
+		.limit_param = 7, .query = q, .bind = bind_plan_query, .read = read_plan,
+		.item_size = sizeof(*out->items), .limit = q->limit, .offset = q->offset,
 	};
 	void *items;
-	fg_rc rc = fg_store_page(store, &pg, arena, &items, &out->count, &out->total, err);
+	fg_rc rc = followup_page(store, pg, plan_pages, q->order, arena, &items, &out->count, &out->total, err);
 
 	out->items = items;
 	return rc;

@@ -26,13 +26,8 @@
 
 #define CONTACT_PAGE " LIMIT ?10 OFFSET ?11"
 
-/* The page statement of each enum fg_followup_order. */
-static const char *const contact_pages[] = {
-	[FG_FOLLOWUP_BY_DATE] = VISIT_COLUMNS CONTACT_WHERE " ORDER BY f.contact_date, f.id" CONTACT_PAGE,
-	[FG_FOLLOWUP_BY_DATE_DESC] = VISIT_COLUMNS CONTACT_WHERE " ORDER BY f.contact_date DESC, f.id DESC" CONTACT_PAGE,
-	[FG_FOLLOWUP_BY_ID] = VISIT_COLUMNS CONTACT_WHERE " ORDER BY f.id" CONTACT_PAGE,
-	[FG_FOLLOWUP_BY_ID_DESC] = VISIT_COLUMNS CONTACT_WHERE " ORDER BY f.id DESC" CONTACT_PAGE,
-};
+static const char *const contact_pages[] = FOLLOWUP_ORDERED(VISIT_COLUMNS CONTACT_WHERE, "f.contact_date", "f.id",
+								CONTACT_PAGE);
 
 fg_date
 followup_date_at(fg_stmt *st, int col)
@@ -141,16 +136,22 @@ fg_rc
 fg_followup_contacts_find(fg_store *store, const struct fg_contact_query *q, struct fg_arena *arena,
 			  struct fg_visit_records *out, int64_t *total, struct fg_error *err)
 {
-	size_t order = (size_t)q->order < sizeof(contact_pages) / sizeof(contact_pages[0]) ? (size_t)q->order : 0;
 	const struct fg_store_page pg = {
-		.what = "follow-up contacts",
-		.count_sql = "SELECT count(*) FROM followup f" CONTACT_WHERE,
-		.page_sql = contact_pages[order], .limit_param = 10, .query = q, .bind = bind_contact_query,
-		.read = read_contact, .item_size = sizeof(*out->items), .limit = q->limit, .offset = q->offset,
+		.what = "follow-up contacts", .count_sql = "SELECT count(*) FROM followup f" CONTACT_WHERE,
+		.limit_param = 10, .query = q, .bind = bind_contact_query, .read = read_contact,
+		.item_size = sizeof(*out->items), .limit = q->limit, .offset = q->offset,
 	};
 	void *items;
-	fg_rc rc = fg_store_page(store, &pg, arena, &items, &out->count, total, err);
+	fg_rc rc = followup_page(store, pg, contact_pages, q->order, arena, &items, &out->count, total, err);
 
 	out->items = items;
 	return rc;
+}
+
+fg_rc
+followup_page(fg_store *store, struct fg_store_page pg, const char *const pages[4], enum fg_followup_order order,
+	      struct fg_arena *arena, void **items, size_t *count, int64_t *total, struct fg_error *err)
+{
+	pg.page_sql = pages[(unsigned)order < 4 ? order : FG_FOLLOWUP_BY_DATE];
+	return fg_store_page(store, &pg, arena, items, count, total, err);
 }

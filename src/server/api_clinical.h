@@ -239,11 +239,27 @@ bool fhir_subject_param(struct request *req, int64_t *person);
 bool fhir_code_param(struct request *req, const char *name, const char *const *codes, const char **out);
 
 /*
- * Run the exam query q within the request's scope (its own institution's
- * exams outside the region); replies with the error and returns false
- * (fhir_observation.c).
+ * FHIR read and search of a resource built from a screening exam by build
+ * (Observation, DiagnosticReport), the exams of the request's own
+ * institution outside the region (fhir_observation.c): /fhir/TYPE/{id},
+ * and a search of spec by patient or subject, date, code (the exam type)
+ * and status (one of statuses, the first being that of every exam) with
+ * paging and spec's _include.
  */
-bool fhir_exams_in_scope(struct request *req, struct fg_screen_exam_query *q, struct fg_screen_exam_list *out);
+typedef json_object *(*fhir_exam_build)(struct request *req, const struct fg_screen_exam *x);
+void fhir_exam_read(struct request *req, const char *type, fhir_exam_build build);
+void fhir_exam_search(struct request *req, const struct fhir_search_spec *spec, const char *const *statuses,
+		      fhir_exam_build build);
+
+/*
+ * A new resource of type (Observation, DiagnosticReport) about exam x: its
+ * id, the episode as the workflow-episodeOfCare extension, status final,
+ * category (system and code), the exam type as code, subject, the exam
+ * day and the institution as performer; *rs receives the exam's rule set,
+ * or NULL if it cannot be loaded.
+ */
+json_object *fhir_exam_resource(struct request *req, const char *type, const struct fg_screen_exam *x,
+				const char *category_system, const char *category, const fg_ruleset **rs);
 
 /* The management and recall of exam x as one line, in the arena. */
 const char *fhir_exam_summary(struct request *req, const struct fg_screen_exam *x);

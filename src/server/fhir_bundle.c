@@ -139,7 +139,7 @@ fhir_metadata(struct request *req)
 		{"actor", "reference"}, {"service-type", "token"}, {"date", "date"}, {NULL, NULL},
 	};
 	static const char *const observation_sp[][2] = {
-		{"patient", "reference"}, {"date", "date"}, {"code", "token"}, {NULL, NULL},
+		{"patient", "reference"}, {"subject", "reference"}, {"date", "date"}, {"code", "token"}, {"status", "token"}, {"_include", "special"}, {NULL, NULL},
 	};
 	static const char *const episode_sp[][2] = {
 		{"patient", "reference"}, {"date", "date"}, {"type", "token"}, {"organization", "reference"}, {NULL, NULL},

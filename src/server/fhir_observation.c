@@ -8,8 +8,11 @@
  *	  finding as a component: measurements as valueQuantity with the
  *	  decimals as entered (8.0 stays 8.0) and their UCUM unit, enumerated
  *	  findings as codes of the scheme's field.  Read and search by
- *	  patient, date and code (the exam type) with paging.  Users outside
- *	  the cancer centre see the exams of their own institution.
+ *	  patient or subject, date, code (the exam type) and status with
+ *	  paging and _include, the read and search that DiagnosticReport
+ *	  shares; users outside the cancer centre see the exams of their own
+ *	  institution.  Also the FHIR search parameters patient, subject,
+ *	  date and a code of a fixed list, which other resources share.
  */
 #include <stdio.h>
 #include <string.h>
@@ -110,26 +113,25 @@ fhir_exam_summary(struct request *req, const struct fg_screen_exam *x)
 			       x->referral ? "; referred for diagnosis" : "");
 }
 
-static json_object *
-observation_json(struct request *req, const struct fg_screen_exam *x)
+json_object *
+fhir_exam_resource(struct request *req, const char *type, const struct fg_screen_exam *x,
+		   const char *category_system, const char *category, const fg_ruleset **rs)
 {
-	json_object *o = json_object_new_object(), *cats = json_object_new_array();
-	json_object *interp = json_object_new_array(), *notes = json_object_new_array(), *note = json_object_new_object();
-	json_object *exts = json_object_new_array(), *ext = json_object_new_object(), *perf = json_object_new_array();
-	const fg_ruleset *rs = NULL;
+	json_object *o = json_object_new_object(), *exts = json_object_new_array(), *ext = json_object_new_object();
+	json_object *cats = json_object_new_array(), *perf = json_object_new_array();
 	char id[24], date[FG_DATE_TEXT_MAX];
 
-	fg_ruleset_load(NULL, x->scheme, req->arena, &rs, NULL);
+	*rs = NULL;
+	fg_ruleset_load(NULL, x->scheme, req->arena, rs, NULL);
 	snprintf(id, sizeof(id), "%lld", (long long)x->id);
-	json_object_object_add(o, "resourceType", json_object_new_string("Observation"));
+	json_object_object_add(o, "resourceType", json_object_new_string(type));
 	json_object_object_add(o, "id", json_object_new_string(id));
 	json_object_object_add(ext, "url", json_object_new_string(EXT_EPISODE));
 	json_object_object_add(ext, "valueReference", fhir_reference("EpisodeOfCare", x->episode_id));
 	json_object_array_add(exts, ext);
 	json_object_object_add(o, "extension", exts);
 	json_object_object_add(o, "status", json_object_new_string("final"));
-	json_object_array_add(cats, fhir_codeable(SYSTEM_CATEGORY, fhir_map(category_map, sizeof(category_map) /
-						  sizeof(category_map[0]), x->exam_type, "exam"), NULL, NULL));
+	json_object_array_add(cats, fhir_codeable(category_system, category, NULL, NULL));
 	json_object_object_add(o, "category", cats);
 	json_object_object_add(o, "code", fhir_codeable(SYSTEM_EXAM, x->exam_type, NULL,
 							fg_arena_printf(req->arena, "%s screening exam (%s programme)",
@@ -138,6 +140,18 @@ observation_json(struct request *req, const struct fg_screen_exam *x)
 	json_object_object_add(o, "effectiveDateTime", json_object_new_string(fg_date_format(x->exam_date, date)));
 	json_object_array_add(perf, fhir_reference("Organization", x->institution_id));
 	json_object_object_add(o, "performer", perf);
+	return o;
+}
+
+static json_object *
+observation_json(struct request *req, const struct fg_screen_exam *x)
+{
+	const fg_ruleset *rs;
+	json_object *o = fhir_exam_resource(req, "Observation", x, SYSTEM_CATEGORY,
+					    fhir_map(category_map, sizeof(category_map) / sizeof(category_map[0]),
+						     x->exam_type, "exam"), &rs);
+	json_object *interp = json_object_new_array(), *notes = json_object_new_array(), *note = json_object_new_object();
+
 	json_object_object_add(o, "valueCodeableConcept", fhir_codeable(fg_arena_printf(req->arena, SYSTEM_SCHEME "%s",
 											x->scheme), x->category,
 									  NULL, rs ? fg_ruleset_title(rs) : NULL));
@@ -236,8 +250,9 @@ exams_scoped(struct request *req, struct fg_screen_exam_query *q, struct fg_scre
 	return fg_screen_exams_find(req->store, q, req->arena, out, err);
 }
 
-bool
-fhir_exams_in_scope(struct request *req, struct fg_screen_exam_query *q, struct fg_screen_exam_list *out)
+/* Run the exam query q for the request within its scope; replies with the error and returns false. */
+static bool
+exams_in_scope(struct request *req, struct fg_screen_exam_query *q, struct fg_screen_exam_list *out)
 {
 	struct fg_error err;
 
@@ -260,44 +275,70 @@ fhir_observation_lookup(struct request *req, int64_t id)
 }
 
 void
-fhir_observation_read(struct request *req)
+fhir_exam_read(struct request *req, const char *type, fhir_exam_build build)
 {
 	struct fg_screen_exam_query q = {.from = FG_DATE_NONE, .to = FG_DATE_NONE};
 	struct fg_screen_exam_list list;
 	struct fg_error err;
 	fg_rc rc;
 
-	if (!req_param_id(req, 0, "Observation", &q.id) || !fhir_exams_in_scope(req, &q, &list))
+	if (!req_param_id(req, 0, type, &q.id) || !exams_in_scope(req, &q, &list))
 		return;
-	rc = list.count ? FG_OK : fg_error_set(&err, FG_NOTFOUND, "id", "Observation %lld does not exist",
+	rc = list.count ? FG_OK : fg_error_set(&err, FG_NOTFOUND, "id", "%s %lld does not exist", type,
 					       (long long)q.id);
-	if (read_finish(req, rc, "Observation", q.id, &err))
-		reply_json(req, 200, observation_json(req, &list.items[0]));
+	if (read_finish(req, rc, type, q.id, &err))
+		reply_json(req, 200, build(req, &list.items[0]));
 }
 
 void
-fhir_observation_search(struct request *req)
+fhir_exam_search(struct request *req, const struct fhir_search_spec *spec, const char *const *statuses,
+		 fhir_exam_build build)
 {
-	static const char *const params[] = {"patient", "date", "code", NULL};
 	struct fg_screen_exam_query q = {0};
-	struct fg_screen_exam_list list;
+	struct fg_screen_exam_list list = {0};
 	struct fhir_paging paging;
-	const char *code = req_query(req, "code");
+	const char *code = req_query(req, "code"), *status;
 	json_object *items;
 
-	if (!fhir_paging_read(req, &paging) || !fhir_patient_param(req, &q.person_id) ||
-	    !fhir_date_param(req, "date", &q.from, &q.to))
+	if (!fhir_search_read(req, spec, &paging) || !fhir_subject_param(req, &q.person_id) ||
+	    !fhir_date_param(req, "date", &q.from, &q.to) || !fhir_code_param(req, "status", statuses, &status))
 		return;
 	if (code != NULL && strncmp(code, SYSTEM_EXAM "|", strlen(SYSTEM_EXAM) + 1) == 0)
 		code += strlen(SYSTEM_EXAM) + 1;
 	q.exam_type = code;
 	q.limit = paging.count;
 	q.offset = paging.offset;
-	if (!fhir_exams_in_scope(req, &q, &list))
+	/* A stored exam is final (statuses[0]): another status matches none. */
+	if ((status == NULL || strcmp(status, statuses[0]) == 0) && !exams_in_scope(req, &q, &list))
 		return;
-	audit_note(req, "search", "ok", "Observation?patient=%lld&n=%zu", (long long)q.person_id, list.count);
+	audit_note(req, "search", "ok", "%s?patient=%lld&n=%zu", spec->type, (long long)q.person_id, list.count);
 	items = json_object_new_array();
 	for (size_t i = 0; i < list.count; i++)
-		json_object_array_add(items, observation_json(req, &list.items[i]));
-	reply_json(req, 200, fhir_searchset(req, "Observation", items, list.total, &paging, params));
+		json_object_array_add(items, build(req, &list.items[i]));
+	reply_json(req, 200, fhir_searchset(req, spec->type, items, list.total, &paging, spec->params));
+}
+
+void
+fhir_observation_read(struct request *req)
+{
+	fhir_exam_read(req, "Observation", observation_json);
+}
+
+/* Observation.status (R4 observation-status): a stored exam is final. */
+static const char *const statuses[] = {
+	"final", "registered", "preliminary", "amended", "corrected", "cancelled", "entered-in-error", "unknown", NULL,
+};
+static const char *const search_params[] = {"patient", "subject", "date", "code", "status", NULL};
+static const struct fhir_include includes[] = {
+	{"Observation:subject", "subject", "Patient"}, {"Observation:patient", "subject", "Patient"},
+	{"Observation:performer", "performer", "Organization"}, {NULL, NULL, NULL},
+};
+static const struct fhir_search_spec search_spec = {
+	.type = "Observation", .params = search_params, .includes = includes,
+};
+
+void
+fhir_observation_search(struct request *req)
+{
+	fhir_exam_search(req, &search_spec, statuses, observation_json);
 }

@@ -50,13 +50,6 @@ expect_equal "an LDCT exam is recorded" 201 "$(http POST /api/screening/exams -H
 	-H 'Content-Type: application/json' -d "$EX")"
 X=$(sql "SELECT max(id) FROM screening_exam")
 
-mkdir -p "$WORK/fhir"
-fhir() {	# fhir TOKEN PATH NAME: GET, keep the body as NAME.json for the schema check; prints the status
-	local s
-	s=$(http GET "$2" -H "Authorization: Bearer $1" -H 'Accept: application/fhir+json')
-	cp "$WORK/body" "$WORK/fhir/$3.json"
-	echo "$s"
-}
 jqb() { jq -r "$1" "$WORK/body"; }
 
 # --- CarePlan ---
