@@ -74,26 +74,23 @@ activity_json(struct request *req, const struct fg_visit_record *v)
 	return a;
 }
 
-/* The activities of plan p: its visits, oldest due first. */
+/* The CarePlan of plan p, its visits as activities (oldest due first); NULL with err filled if they cannot be read. */
 static json_object *
-activities(struct request *req, const struct fg_plan_record *p)
+careplan_json(struct request *req, const struct fg_plan_record *p, struct fg_error *err)
 {
-	json_object *out = json_object_new_array();
 	struct fg_visit_records visits;
+	json_object *o, *cats, *period, *acts;
+	char id[24], start[FG_DATE_TEXT_MAX], end[FG_DATE_TEXT_MAX];
 
-	if (fg_followup_visits_of(req->store, p->person_id, FG_DATE_NONE, MAX_VISITS, req->arena, &visits, NULL) != FG_OK)
-		return out;
+	if (fg_followup_visits_of(req->store, p->person_id, FG_DATE_NONE, MAX_VISITS, req->arena, &visits, err) != FG_OK)
+		return NULL;
+	o = json_object_new_object();
+	cats = json_object_new_array();
+	period = json_object_new_object();
+	acts = json_object_new_array();
 	for (size_t i = 0; i < visits.count; i++)
 		if (visits.items[i].plan_id == p->id)
-			json_object_array_add(out, activity_json(req, &visits.items[i]));
-	return out;
-}
-
-static json_object *
-careplan_json(struct request *req, const struct fg_plan_record *p)
-{
-	json_object *o = json_object_new_object(), *cats = json_object_new_array(), *period = json_object_new_object();
-	char id[24], start[FG_DATE_TEXT_MAX], end[FG_DATE_TEXT_MAX];
+			json_object_array_add(acts, activity_json(req, &visits.items[i]));
 
 	snprintf(id, sizeof(id), "%lld", (long long)p->id);
 	json_object_object_add(o, "resourceType", json_object_new_string("CarePlan"));
@@ -116,7 +113,7 @@ careplan_json(struct request *req, const struct fg_plan_record *p)
 		json_object_array_add(addresses, fhir_reference("Condition", p->tumour_id));
 		json_object_object_add(o, "addresses", addresses);
 	}
-	json_object_object_add(o, "activity", activities(req, p));
+	json_object_object_add(o, "activity", acts);
 	return o;
 }
 
@@ -140,14 +137,19 @@ fhir_careplan_read(struct request *req)
 	struct fg_plan_query q = {.active = -1, .from = FG_DATE_NONE, .to = FG_DATE_NONE};
 	struct fg_plan_records list;
 	struct fg_error err;
+	json_object *plan;
 	fg_rc rc;
 
 	if (!req_param_id(req, 0, "CarePlan", &q.id) || !plans_in_scope(req, &q, &list))
 		return;
 	rc = list.count ? FG_OK : fg_error_set(&err, FG_NOTFOUND, "id", "CarePlan %lld does not exist",
 					       (long long)q.id);
-	if (read_finish(req, rc, "CarePlan", q.id, &err))
-		reply_json(req, 200, careplan_json(req, &list.items[0]));
+	if (!read_finish(req, rc, "CarePlan", q.id, &err))
+		return;
+	if ((plan = careplan_json(req, &list.items[0], &err)) != NULL)
+		reply_json(req, 200, plan);
+	else
+		reply_fg_error(req, &err);
 }
 
 enum fg_followup_order
@@ -176,7 +178,8 @@ fhir_careplan_search(struct request *req)
 	struct fg_plan_records list = {0};
 	struct fhir_paging paging;
 	const char *status;
-	json_object *items;
+	struct fg_error err;
+	json_object *items, *plan;
 
 	if (!fhir_search_read(req, &search_spec, &paging) || !fhir_subject_param(req, &q.person_id) ||
 	    !fhir_date_param(req, "date", &q.from, &q.to) || !fhir_code_param(req, "status", statuses, &status))
@@ -192,7 +195,13 @@ fhir_careplan_search(struct request *req)
 		return;
 	audit_note(req, "search", "ok", "CarePlan?patient=%lld&n=%zu", (long long)q.person_id, list.count);
 	items = json_object_new_array();
-	for (size_t i = 0; i < list.count; i++)
-		json_object_array_add(items, careplan_json(req, &list.items[i]));
+	for (size_t i = 0; i < list.count; i++) {
+		if ((plan = careplan_json(req, &list.items[i], &err)) == NULL) {
+			json_object_put(items);
+			reply_fg_error(req, &err);
+			return;
+		}
+		json_object_array_add(items, plan);
+	}
 	reply_json(req, 200, fhir_searchset(req, "CarePlan", items, list.total, &paging, search_params));
 }
