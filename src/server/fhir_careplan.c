@@ -8,8 +8,9 @@
  *	  as outcomeReference to its Encounter and its outcome as
  *	  outcomeCodeableConcept).  Active plans are active, ended ones
  *	  revoked.  Read and search by patient or subject, date (the start),
- *	  status and _sort with paging; users outside the cancer centre see
- *	  their own institution's plans.
+ *	  status and _sort with paging and _include (the Patient, the
+ *	  Condition); users outside the cancer centre see their own
+ *	  institution's plans.
  */
 #include <stdio.h>
 #include <string.h>
@@ -165,7 +166,8 @@ fhir_followup_order(const struct fhir_paging *paging)
 static const char *const search_params[] = {"patient", "subject", "date", "status", NULL};
 static const struct fhir_sort_key sorts[] = {{"_id", "id"}, {"date", "period"}, {NULL, NULL}};
 static const struct fhir_include includes[] = {
-	{"CarePlan:subject", "subject", "Patient"}, {"CarePlan:patient", "subject", "Patient"}, {NULL, NULL, NULL},
+	{"CarePlan:subject", "subject", "Patient"}, {"CarePlan:patient", "subject", "Patient"},
+	{"CarePlan:condition", "addresses", "Condition"}, {NULL, NULL, NULL},
 };
 static const struct fhir_search_spec search_spec = {
 	.type = "CarePlan", .params = search_params, .sorts = sorts, .includes = includes,

@@ -136,7 +136,8 @@ static const char *const search_params[] = {"patient", "subject", "date", "class
 static const struct fhir_sort_key sorts[] = {{"_id", "id"}, {"date", "period"}, {NULL, NULL}};
 static const struct fhir_include includes[] = {
 	{"Encounter:subject", "subject", "Patient"}, {"Encounter:patient", "subject", "Patient"},
-	{"Encounter:service-provider", "serviceProvider", "Organization"}, {NULL, NULL, NULL},
+	{"Encounter:service-provider", "serviceProvider", "Organization"},
+	{"Encounter:reason-reference", "reasonReference", "Condition"}, {NULL, NULL, NULL},
 };
 static const struct fhir_search_spec search_spec = {
 	.type = "Encounter", .params = search_params, .sorts = sorts, .includes = includes,

@@ -591,6 +591,7 @@ static const struct {
 	{"Organization", fhir_organization_lookup},
 	{"ServiceRequest", fhir_servicerequest_lookup},
 	{"Observation", fhir_observation_lookup},
+	{"Condition", fhir_condition_lookup},
 };
 
 json_object *

@@ -67,8 +67,8 @@ expect_equal "  due days as scheduled" "2025-07-01" "$(jqb '.activity[0].detail.
 expect_equal "another institution gets 404 for the CarePlan" 404 "$(fhir "$TO" "/fhir/CarePlan/$PLAN" careplan-404)"
 expect_equal "the region reads it" 200 "$(fhir "$TR" "/fhir/CarePlan/$PLAN" careplan-region)"
 expect_equal "CarePlans searched by subject, date and status" 200 \
-	"$(fhir "$TC" "/fhir/CarePlan?subject=Patient/$P&date=ge2025-04-01&status=active&_include=CarePlan:subject" careplan-search)"
-expect_equal "  find the plan and include the patient" "1 CarePlan/$PLAN:match,Patient/$P:include" \
+	"$(fhir "$TC" "/fhir/CarePlan?subject=Patient/$P&date=ge2025-04-01&status=active&_include=CarePlan:subject&_include=CarePlan:condition" careplan-search)"
+expect_equal "  find the plan and include the patient and the tumour" "1 CarePlan/$PLAN:match,Patient/$P:include,Condition/$T:include" \
 	"$(jqb '(.total|tostring) + " " + ([.entry[] | .resource.resourceType + "/" + .resource.id + ":" + .search.mode] | join(","))')"
 fhir "$TC" "/fhir/CarePlan?patient=$P&status=revoked" careplan-revoked >/dev/null
 expect_equal "  no revoked plan" 0 "$(jqb .total)"
@@ -96,8 +96,8 @@ expect_equal "another institution gets 404 for the Encounter" 404 "$(fhir "$TO" 
 expect_equal "Encounters searched by patient, date and class" 200 \
 	"$(fhir "$TC" "/fhir/Encounter?patient=Patient/$P&date=ge2025-07-01&class=VR&status=finished" encounter-search)"
 expect_equal "  find the phone contact" "1 Encounter/$V1" "$(jqb '(.total|tostring) + " Encounter/" + .entry[0].resource.id')"
-fhir "$TC" "/fhir/Encounter?subject=$P&_sort=-date&_include=Encounter:service-provider" encounter-sorted >/dev/null
-expect_equal "  sorted newest first, with the institution" "Encounter/$V2,Encounter/$V1,Organization/14" \
+fhir "$TC" "/fhir/Encounter?subject=$P&_sort=-date&_include=Encounter:service-provider&_include=Encounter:reason-reference" encounter-sorted >/dev/null
+expect_equal "  sorted newest first, with the institution and the tumour" "Encounter/$V2,Encounter/$V1,Organization/14,Condition/$T" \
 	"$(jqb '[.entry[] | .resource.resourceType + "/" + .resource.id] | join(",")')"
 fhir "$TC" "/fhir/Encounter?patient=$P&status=planned" encounter-planned >/dev/null
 expect_equal "  no planned Encounter" 0 "$(jqb .total)"
