@@ -27,9 +27,29 @@ fg_date followup_date_at(fg_stmt *st, int col);
 	[FG_FOLLOWUP_BY_ID_DESC] = select " ORDER BY " id " DESC" page, \
 }
 
-/* Run the paged read pg with the page statement of order among pages (FOLLOWUP_ORDERED). */
-fg_rc followup_page(fg_store *store, struct fg_store_page pg, const char *const pages[4],
-		    enum fg_followup_order order, struct fg_arena *arena, void **items, size_t *count,
-		    int64_t *total, struct fg_error *err);
+/*
+ * The statements of a paged read along one access path: the criteria
+ * (where, which binds ?1 the id, ?2 the person and ?3 the institution)
+ * led by the one the path's index serves, so that a read by id, a
+ * person's rows or an institution's do not scan the table.
+ */
+struct followup_path {
+	const char *count_sql;
+	const char *pages[4];		/* by enum fg_followup_order */
+};
+
+enum { FOLLOWUP_PATH_ID, FOLLOWUP_PATH_PERSON, FOLLOWUP_PATH_INSTITUTION, FOLLOWUP_PATH_SCAN, FOLLOWUP_PATHS };
+
+#define FOLLOWUP_PATH(columns, from, where, date, id, page) \
+	{"SELECT count(*) " from where, FOLLOWUP_ORDERED(columns " " from where, date, id, page)}
+
+/*
+ * Run the paged read pg along the path of paths (FOLLOWUP_PATHS of them)
+ * that serves the id, person or institution asked for (0: not asked), in
+ * order.
+ */
+fg_rc followup_page(fg_store *store, struct fg_store_page pg, const struct followup_path *paths, int64_t id,
+		    int64_t person, int64_t institution, enum fg_followup_order order, struct fg_arena *arena,
+		    void **items, size_t *count, int64_t *total, struct fg_error *err);
 
 #endif

@@ -10,20 +10,29 @@
 #include "fangai/util.h"
 #include "followup_int.h"
 
+/* The last visit not cancelled, through the index of the person's visits. */
 #define PLAN_COLUMNS \
 	"SELECT fp.id, fp.person_id, fp.institution_id, coalesce(fp.tumour_id, 0), fp.plan_code, fp.started_on," \
 	" fp.active, (SELECT max(coalesce(f.contact_date, f.due_date)) FROM followup f" \
-	" WHERE f.plan_id = fp.id AND coalesce(f.outcome, '') <> 'cancelled')" \
-	" FROM followup_plan fp"
+	" WHERE f.person_id = fp.person_id AND f.plan_id = fp.id AND coalesce(f.outcome, '') <> 'cancelled')"
 
-/* The plans matching ?1..?6 (struct fg_plan_query). */
-#define PLAN_WHERE \
-	" WHERE (?1 = 0 OR fp.id = ?1) AND (?2 = 0 OR fp.person_id = ?2) AND (?3 = 0 OR fp.institution_id = ?3)" \
-	" AND (?4 < 0 OR fp.active = ?4) AND (?5 IS NULL OR fp.started_on >= ?5) AND (?6 IS NULL OR fp.started_on <= ?6)"
+#define PLAN_FROM "FROM followup_plan fp"
 
-#define PLAN_PAGE " LIMIT ?7 OFFSET ?8"
+/* The plans matching ?1..?6 (struct fg_plan_query), led by lead. */
+#define PLAN_WHERE(lead) \
+	" WHERE " lead " AND (?1 = 0 OR fp.id = ?1) AND (?2 = 0 OR fp.person_id = ?2)" \
+	" AND (?3 = 0 OR fp.institution_id = ?3) AND (?4 < 0 OR fp.active = ?4)" \
+	" AND (?5 IS NULL OR fp.started_on >= ?5) AND (?6 IS NULL OR fp.started_on <= ?6)"
 
-static const char *const plan_pages[] = FOLLOWUP_ORDERED(PLAN_COLUMNS PLAN_WHERE, "fp.started_on", "fp.id", PLAN_PAGE);
+#define PLAN_PATH(lead) FOLLOWUP_PATH(PLAN_COLUMNS, PLAN_FROM, PLAN_WHERE(lead), "fp.started_on", "fp.id", \
+				      " LIMIT ?7 OFFSET ?8")
+
+static const struct followup_path plan_paths[FOLLOWUP_PATHS] = {
+	[FOLLOWUP_PATH_ID] = PLAN_PATH("fp.id = ?1"),
+	[FOLLOWUP_PATH_PERSON] = PLAN_PATH("fp.person_id = ?2"),
+	[FOLLOWUP_PATH_INSTITUTION] = PLAN_PATH("fp.institution_id = ?3"),
+	[FOLLOWUP_PATH_SCAN] = PLAN_PATH("1 = 1"),
+};
 
 static void
 bind_plan_query(fg_stmt *st, const void *query)
@@ -64,12 +73,12 @@ fg_followup_plans_find(fg_store *store, const struct fg_plan_query *q, struct fg
 		       struct fg_plan_records *out, struct fg_error *err)
 {
 	const struct fg_store_page pg = {
-		.what = "follow-up plans", .count_sql = "SELECT count(*) FROM followup_plan fp" PLAN_WHERE,
-		.limit_param = 7, .query = q, .bind = bind_plan_query, .read = read_plan,
+		.what = "follow-up plans", .limit_param = 7, .query = q, .bind = bind_plan_query, .read = read_plan,
 		.item_size = sizeof(*out->items), .limit = q->limit, .offset = q->offset,
 	};
 	void *items;
-	fg_rc rc = followup_page(store, pg, plan_pages, q->order, arena, &items, &out->count, &out->total, err);
+	fg_rc rc = followup_page(store, pg, plan_paths, q->id, q->person_id, q->institution_id, q->order, arena,
+				 &items, &out->count, &out->total, err);
 
 	out->items = items;
 	return rc;

@@ -11,23 +11,31 @@
 #include "fangai/util.h"
 #include "followup_int.h"
 
-#define VISIT_COLUMNS \
+#define VISIT_SELECT \
 	"SELECT f.id, f.plan_id, f.person_id, f.institution_id, fp.plan_code, coalesce(f.seq, 0), f.due_date," \
 	" f.contact_date, coalesce(f.method, ''), coalesce(f.outcome, ''), coalesce(f.cause_icd10, '')," \
-	" (SELECT count(*) FROM followup_attempt a WHERE a.followup_id = f.id), coalesce(fp.tumour_id, 0)" \
-	" FROM followup f JOIN followup_plan fp ON fp.id = f.plan_id"
+	" (SELECT count(*) FROM followup_attempt a WHERE a.followup_id = f.id), coalesce(fp.tumour_id, 0)"
 
-/* The contacts with the patient matching ?1..?9 (struct fg_contact_query). */
-#define CONTACT_WHERE \
-	" WHERE f.contact_date IS NOT NULL AND f.method IN ('phone', 'visit', 'message')" \
+#define VISIT_FROM "FROM followup f JOIN followup_plan fp ON fp.id = f.plan_id"
+
+#define VISIT_COLUMNS VISIT_SELECT " " VISIT_FROM
+
+/* The contacts with the patient matching ?1..?9 (struct fg_contact_query), led by lead. */
+#define CONTACT_WHERE(lead) \
+	" WHERE " lead " AND f.contact_date IS NOT NULL AND f.method IN ('phone', 'visit', 'message')" \
 	" AND (?1 = 0 OR f.id = ?1) AND (?2 = 0 OR f.person_id = ?2) AND (?3 = 0 OR f.institution_id = ?3)" \
 	" AND (?4 = 0 OR f.plan_id = ?4) AND (?5 IS NULL OR f.method IN (?5, ?6, ?7))" \
 	" AND (?8 IS NULL OR f.contact_date >= ?8) AND (?9 IS NULL OR f.contact_date <= ?9)"
 
-#define CONTACT_PAGE " LIMIT ?10 OFFSET ?11"
+#define CONTACT_PATH(lead) FOLLOWUP_PATH(VISIT_SELECT, VISIT_FROM, CONTACT_WHERE(lead), "f.contact_date", "f.id", \
+					 " LIMIT ?10 OFFSET ?11")
 
-static const char *const contact_pages[] = FOLLOWUP_ORDERED(VISIT_COLUMNS CONTACT_WHERE, "f.contact_date", "f.id",
-								CONTACT_PAGE);
+static const struct followup_path contact_paths[FOLLOWUP_PATHS] = {
+	[FOLLOWUP_PATH_ID] = CONTACT_PATH("f.id = ?1"),
+	[FOLLOWUP_PATH_PERSON] = CONTACT_PATH("f.person_id = ?2"),
+	[FOLLOWUP_PATH_INSTITUTION] = CONTACT_PATH("f.institution_id = ?3"),
+	[FOLLOWUP_PATH_SCAN] = CONTACT_PATH("1 = 1"),
+};
 
 fg_date
 followup_date_at(fg_stmt *st, int col)
@@ -137,21 +145,26 @@ fg_followup_contacts_find(fg_store *store, const struct fg_contact_query *q, str
 			  struct fg_visit_records *out, int64_t *total, struct fg_error *err)
 {
 	const struct fg_store_page pg = {
-		.what = "follow-up contacts", .count_sql = "SELECT count(*) FROM followup f" CONTACT_WHERE,
-		.limit_param = 10, .query = q, .bind = bind_contact_query, .read = read_contact,
-		.item_size = sizeof(*out->items), .limit = q->limit, .offset = q->offset,
+		.what = "follow-up contacts", .limit_param = 10, .query = q, .bind = bind_contact_query,
+		.read = read_contact, .item_size = sizeof(*out->items), .limit = q->limit, .offset = q->offset,
 	};
 	void *items;
-	fg_rc rc = followup_page(store, pg, contact_pages, q->order, arena, &items, &out->count, total, err);
+	fg_rc rc = followup_page(store, pg, contact_paths, q->id, q->person_id, q->institution_id, q->order, arena,
+				 &items, &out->count, total, err);
 
 	out->items = items;
 	return rc;
 }
 
 fg_rc
-followup_page(fg_store *store, struct fg_store_page pg, const char *const pages[4], enum fg_followup_order order,
-	      struct fg_arena *arena, void **items, size_t *count, int64_t *total, struct fg_error *err)
+followup_page(fg_store *store, struct fg_store_page pg, const struct followup_path *paths, int64_t id,
+	      int64_t person, int64_t institution, enum fg_followup_order order, struct fg_arena *arena,
+	      void **items, size_t *count, int64_t *total, struct fg_error *err)
 {
-	pg.page_sql = pages[(unsigned)order < 4 ? order : FG_FOLLOWUP_BY_DATE];
+	const struct followup_path *path = &paths[id ? FOLLOWUP_PATH_ID : person ? FOLLOWUP_PATH_PERSON :
+						  institution ? FOLLOWUP_PATH_INSTITUTION : FOLLOWUP_PATH_SCAN];
+
+	pg.count_sql = path->count_sql;
+	pg.page_sql = path->pages[(unsigned)order < 4 ? order : FG_FOLLOWUP_BY_DATE];
 	return fg_store_page(store, &pg, arena, items, count, total, err);
 }
