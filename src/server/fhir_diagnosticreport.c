@@ -6,10 +6,10 @@
  *	  system: "urn:fangai:screening-scheme:lung-rads-2022", code "4A"),
  *	  the management and recall as conclusion, the exam's service as
  *	  category (HL7 v2 table 0074) and the episode as the
- *	  workflow-episodeOfCare extension, as for the Observation.  Read and search by patient or
- *	  subject, date, code (the exam type) and status with paging and
- *	  _include; users outside the cancer centre see the exams of their
- *	  own institution.
+ *	  workflow-episodeOfCare extension, as for the Observation.  Read
+ *	  and search by patient or subject, date, code (the exam type) and
+ *	  status with paging and _include; users outside the cancer centre
+ *	  see the exams of their own institution.
  */
 #include <stdio.h>
 #include <string.h>
