@@ -195,6 +195,7 @@ fg_rc fg_followup_rates(fg_store *store, fg_date as_of, int grace_days,
 /* One visit of a plan as stored: due, and the contact that closed it if any. */
 struct fg_visit_record {
 	int64_t id, plan_id, person_id, institution_id;
+	int64_t tumour_id;		/* the plan's tumour; 0: none */
 	char plan_code[FG_PLAN_CODE_MAX];
 	int seq;
 	fg_date due;
@@ -224,6 +225,66 @@ fg_rc fg_followup_visit_get(fg_store *store, int64_t id, struct fg_visit_record 
 fg_rc fg_followup_visits_of(fg_store *store, int64_t person_id, fg_date until, size_t max,
 			    struct fg_arena *arena, struct fg_visit_records *out,
 			    struct fg_error *err);
+
+/* Order of the plans and contacts found: by date (start, contact) or by id. */
+enum fg_followup_order {
+	FG_FOLLOWUP_BY_DATE,		/* the default: oldest first */
+	FG_FOLLOWUP_BY_DATE_DESC,
+	FG_FOLLOWUP_BY_ID,
+	FG_FOLLOWUP_BY_ID_DESC,
+};
+
+/* A follow-up plan as stored. */
+struct fg_plan_record {
+	int64_t id, person_id, institution_id;
+	int64_t tumour_id;		/* 0: none */
+	char plan_code[FG_PLAN_CODE_MAX];
+	fg_date started;
+	fg_date last;			/* the last visit not cancelled: its contact, else its due day */
+	bool active;
+};
+
+/* Which plans to list: 0 / FG_DATE_NONE for a criterion not used. */
+struct fg_plan_query {
+	int64_t id, person_id, institution_id;
+	int active;			/* 1: active, 0: ended, -1: either */
+	fg_date from, to;		/* start day, inclusive */
+	enum fg_followup_order order;
+	int64_t limit, offset;		/* limit 0: all */
+};
+
+struct fg_plan_records {
+	struct fg_plan_record *items;	/* in the arena */
+	size_t count;
+	int64_t total;			/* matches before limit and offset */
+};
+
+/*
+ * The plans matching q in q->order, a page of them in out (in arena) with
+ * the total count.  FG_NOMEM or a store error on failure.
+ */
+fg_rc fg_followup_plans_find(fg_store *store, const struct fg_plan_query *q, struct fg_arena *arena,
+			     struct fg_plan_records *out, struct fg_error *err);
+
+#define FG_CONTACT_METHODS 3
+
+/* Which contacts to list: 0 / NULL / FG_DATE_NONE for a criterion not used. */
+struct fg_contact_query {
+	int64_t id, person_id, institution_id, plan_id;
+	const char *methods[FG_CONTACT_METHODS];	/* any of phone, visit, message; methods[0] NULL: any */
+	fg_date from, to;		/* contact day, inclusive */
+	enum fg_followup_order order;
+	int64_t limit, offset;		/* limit 0: all */
+};
+
+/*
+ * The visits closed by a contact with the patient (by phone, visit or
+ * message: not by record linkage, not cancelled) matching q in q->order,
+ * a page of them in out (in arena); out->count is the page's size and
+ * *total the matches.  FG_NOMEM or a store error on failure.
+ */
+fg_rc fg_followup_contacts_find(fg_store *store, const struct fg_contact_query *q, struct fg_arena *arena,
+				struct fg_visit_records *out, int64_t *total, struct fg_error *err);
 
 /* Validate an ICD-10 code such as C34, C34.9 or I21.0; FG_INVALID naming field. */
 fg_rc fg_icd10_check(const char *code, const char *field, struct fg_error *err);

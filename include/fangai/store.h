@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "fangai/arena.h"
 #include "fangai/error.h"
 
 typedef struct fg_store fg_store;
@@ -133,5 +134,31 @@ fg_rc fg_store_copy(fg_store *store, const char *table, const char *const *colum
  */
 fg_rc fg_stmt_scalar_int64(fg_stmt *stmt, int64_t *value, bool *found,
 			   struct fg_error *err);
+
+/*
+ * A paged read: the count of matches and one page of rows.  count_sql is
+ * "SELECT count(*) ..." and page_sql the rows with "LIMIT ?N OFFSET ?N+1"
+ * (N is limit_param); bind() binds the criteria of both from query, and
+ * read() fills one item of item_size bytes from a row of page_sql.
+ */
+struct fg_store_page {
+	const char *what;		/* for messages: "episodes" */
+	const char *count_sql;
+	const char *page_sql;
+	int limit_param;
+	const void *query;
+	void (*bind)(fg_stmt *st, const void *query);
+	fg_rc (*read)(fg_stmt *st, struct fg_arena *arena, void *item, struct fg_error *err);
+	size_t item_size;
+	int64_t limit, offset;		/* limit 0: all */
+};
+
+/*
+ * Run the paged read pg: *total receives the count of matches, *items (in
+ * arena, NULL when none) and *count the rows of the page.  FG_NOMEM, a
+ * store error or read()'s error otherwise.
+ */
+fg_rc fg_store_page(fg_store *store, const struct fg_store_page *pg, struct fg_arena *arena,
+		    void **items, size_t *count, int64_t *total, struct fg_error *err);
 
 #endif

@@ -59,7 +59,7 @@ fg_rc
 fg_screen_exams_find(fg_store *store, const struct fg_screen_exam_query *q, struct fg_arena *arena,
 		     struct fg_screen_exam_list *out, struct fg_error *err)
 {
-	const struct screening_page pg = {
+	const struct fg_store_page pg = {
 		.what = "exams",
 		.count_sql = "SELECT count(*)" EXAM_WHERE,
 		.page_sql = "SELECT x.id, x.episode_id, x.person_id, x.institution_id, p.code,"
@@ -70,7 +70,7 @@ fg_screen_exams_find(fg_store *store, const struct fg_screen_exam_query *q, stru
 		.item_size = sizeof(*out->items), .limit = q->limit, .offset = q->offset,
 	};
 	void *items;
-	fg_rc rc = screening_page(store, &pg, arena, &items, &out->count, &out->total, err);
+	fg_rc rc = fg_store_page(store, &pg, arena, &items, &out->count, &out->total, err);
 
 	out->items = items;
 	return rc;

@@ -198,7 +198,7 @@ fg_rc
 fg_screen_episodes_find(fg_store *store, const struct fg_screen_episode_query *q, struct fg_arena *arena,
 			struct fg_screen_episode_list *out, struct fg_error *err)
 {
-	const struct screening_page pg = {
+	const struct fg_store_page pg = {
 		.what = "episodes",
 		.count_sql = "SELECT count(*)" EPISODE_WHERE,
 		.page_sql = "SELECT e.id, e.person_id, e.institution_id, e.district, p.code, p.version,"
@@ -211,7 +211,7 @@ fg_screen_episodes_find(fg_store *store, const struct fg_screen_episode_query *q
 		.item_size = sizeof(*out->items), .limit = q->limit, .offset = q->offset,
 	};
 	void *items;
-	fg_rc rc = screening_page(store, &pg, arena, &items, &out->count, &out->total, err);
+	fg_rc rc = fg_store_page(store, &pg, arena, &items, &out->count, &out->total, err);
 
 	out->items = items;
 	return rc;

@@ -160,26 +160,6 @@ fg_date screening_date_at(fg_stmt *st, int col);
 /* A text column into dst ("" when NULL). */
 void screening_text_at(fg_stmt *st, int col, char *dst, size_t dstsz);
 
-/* A paged read: count the matches, then read one page of rows. */
-struct screening_page {
-	const char *what;		/* for messages: "episodes" */
-	const char *count_sql;		/* SELECT count(*) ... */
-	const char *page_sql;		/* the rows, with LIMIT ?N OFFSET ?N+1 */
-	int limit_param;		/* N */
-	const void *query;
-	void (*bind)(fg_stmt *st, const void *query);	/* binds the criteria of both */
-	fg_rc (*read)(fg_stmt *st, struct fg_arena *arena, void *item, struct fg_error *err);
-	size_t item_size;
-	int64_t limit, offset;		/* limit 0: all */
-};
-
-/*
- * Run a paged read: *total receives the matches, *items (in arena) and
- * *count the rows of the page.
- */
-fg_rc screening_page(fg_store *store, const struct screening_page *pg, struct fg_arena *arena,
-		     void **items, size_t *count, int64_t *total, struct fg_error *err);
-
 /* ---- the tally (tally.c) ---- */
 
 /* The pathway steps an episode row has reached, as the tally's flags. */

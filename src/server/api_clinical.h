@@ -17,6 +17,7 @@
 
 #include "fangai/booking.h"
 #include "fangai/consult.h"
+#include "fangai/followup.h"
 #include "fangai/incidence.h"
 #include "fangai/referral.h"
 #include "fangai/screening.h"
@@ -226,6 +227,54 @@ bool fhir_date_param(struct request *req, const char *name, fg_date *from, fg_da
 
 /* The patient search parameter (Patient/ID or ID) into *person, 0 if absent; replies 400 and returns false. */
 bool fhir_patient_param(struct request *req, int64_t *person);
+
+/* The same from patient, or else from subject (DiagnosticReport, CarePlan, Encounter). */
+bool fhir_subject_param(struct request *req, int64_t *person);
+
+/*
+ * The token search parameter name into *out (NULL if absent) when it is
+ * one of codes (NULL-terminated); replies 400 naming it and returns false
+ * otherwise.
+ */
+bool fhir_code_param(struct request *req, const char *name, const char *const *codes, const char **out);
+
+/*
+ * FHIR read and search of a resource built from a screening exam by build
+ * (Observation, DiagnosticReport), the exams of the request's own
+ * institution outside the region (fhir_observation.c): /fhir/TYPE/{id},
+ * and a search of spec by patient or subject, date, code (the exam type)
+ * and status (one of statuses, the first being that of every exam) with
+ * paging and spec's _include.
+ */
+typedef json_object *(*fhir_exam_build)(struct request *req, const struct fg_screen_exam *x);
+void fhir_exam_read(struct request *req, const char *type, fhir_exam_build build);
+void fhir_exam_search(struct request *req, const struct fhir_search_spec *spec, const char *const *statuses,
+		      fhir_exam_build build);
+
+/*
+ * A new resource of type (Observation, DiagnosticReport) about exam x: its
+ * id, the episode as the workflow-episodeOfCare extension, status final,
+ * category (system and code), the exam type as code, subject, the exam
+ * day and the institution as performer; *rs receives the exam's rule set,
+ * or NULL if it cannot be loaded.
+ */
+json_object *fhir_exam_resource(struct request *req, const char *type, const struct fg_screen_exam *x,
+				const char *category_system, const char *category, const fg_ruleset **rs);
+
+/* The management and recall of exam x as one line, in the arena. */
+const char *fhir_exam_summary(struct request *req, const struct fg_screen_exam *x);
+
+/* FHIR DiagnosticReport of screening exams, CarePlan of follow-up plans, Encounter of follow-up contacts. */
+void fhir_diagnosticreport_read(struct request *req);
+void fhir_diagnosticreport_search(struct request *req);
+void fhir_careplan_read(struct request *req);
+void fhir_careplan_search(struct request *req);
+void fhir_encounter_read(struct request *req);
+void fhir_encounter_search(struct request *req);
+
+/* The order of a follow-up search for its _sort (_id or date, by default date) (fhir_careplan.c). */
+struct fhir_paging;
+enum fg_followup_order fhir_followup_order(const struct fhir_paging *paging);
 void api_followup_worklist(struct request *req);
 void api_followup_contact(struct request *req);
 void api_stats_followup(struct request *req);

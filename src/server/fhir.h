@@ -120,7 +120,8 @@ json_object *fhir_paging_links(struct request *req, const char *path, const char
 /*
  * The resource type/id as the request may see it, for an _include, or
  * NULL if it does not exist or is out of scope (not audited: the caller
- * audits the includes).  Patient, Organization and ServiceRequest.
+ * audits the includes).  Patient, Organization, ServiceRequest,
+ * Observation and Condition.
  */
 json_object *fhir_resolve(struct request *req, const char *type, int64_t id);
 
@@ -131,6 +132,8 @@ json_object *fhir_resolve(struct request *req, const char *type, int64_t id);
 json_object *fhir_patient_lookup(struct request *req, int64_t id);
 json_object *fhir_organization_lookup(struct request *req, int64_t id);
 json_object *fhir_servicerequest_lookup(struct request *req, int64_t id);
+json_object *fhir_observation_lookup(struct request *req, int64_t id);
+json_object *fhir_condition_lookup(struct request *req, int64_t id);
 
 /*
  * _revinclude of a Patient search: the Conditions (Condition:subject or

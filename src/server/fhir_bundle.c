@@ -139,10 +139,19 @@ fhir_metadata(struct request *req)
 		{"actor", "reference"}, {"service-type", "token"}, {"date", "date"}, {NULL, NULL},
 	};
 	static const char *const observation_sp[][2] = {
-		{"patient", "reference"}, {"date", "date"}, {"code", "token"}, {NULL, NULL},
+		{"patient", "reference"}, {"subject", "reference"}, {"date", "date"}, {"code", "token"},
+		{"status", "token"}, {"_include", "special"}, {NULL, NULL},
 	};
 	static const char *const episode_sp[][2] = {
 		{"patient", "reference"}, {"date", "date"}, {"type", "token"}, {"organization", "reference"}, {NULL, NULL},
+	};
+	static const char *const careplan_sp[][2] = {
+		{"patient", "reference"}, {"subject", "reference"}, {"date", "date"}, {"status", "token"},
+		{"_sort", "special"}, {"_include", "special"}, {NULL, NULL},
+	};
+	static const char *const encounter_sp[][2] = {
+		{"patient", "reference"}, {"subject", "reference"}, {"date", "date"}, {"class", "token"},
+		{"status", "token"}, {"_sort", "special"}, {"_include", "special"}, {NULL, NULL},
 	};
 	static const char *const formats[] = {"application/fhir+json", "json", NULL};
 	json_object *cs = json_object_new_object(), *rest = json_object_new_object();
@@ -175,6 +184,9 @@ fhir_metadata(struct request *req)
 	json_object_array_add(res, capability_resource("Slot", search_ia, slot_sp, false));
 	json_object_array_add(res, capability_resource("Observation", org_ia, observation_sp, false));
 	json_object_array_add(res, capability_resource("EpisodeOfCare", org_ia, episode_sp, false));
+	json_object_array_add(res, capability_resource("DiagnosticReport", org_ia, observation_sp, false));
+	json_object_array_add(res, capability_resource("CarePlan", org_ia, careplan_sp, false));
+	json_object_array_add(res, capability_resource("Encounter", org_ia, encounter_sp, false));
 	json_object_object_add(rest, "resource", res);
 	json_object_object_add(rest, "interaction", system_interactions());
 	json_object_object_add(rest, "operation", operations());

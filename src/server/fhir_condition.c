@@ -131,6 +131,18 @@ fhir_condition_json(const struct fg_tumour *t)
 	return c;
 }
 
+json_object *
+fhir_condition_lookup(struct request *req, int64_t id)
+{
+	struct fg_tumour t;
+	struct fg_person p;
+
+	if (fg_tumour_get(req->store, id, &t, NULL) != FG_OK ||
+	    fg_scope_person_get(req->store, &req->scope, t.person_id, &p, NULL) != FG_OK)
+		return NULL;
+	return fhir_condition_json(&t);
+}
+
 void
 fhir_condition_read(struct request *req)
 {

@@ -590,6 +590,8 @@ static const struct {
 	{"Patient", fhir_patient_lookup},
 	{"Organization", fhir_organization_lookup},
 	{"ServiceRequest", fhir_servicerequest_lookup},
+	{"Observation", fhir_observation_lookup},
+	{"Condition", fhir_condition_lookup},
 };
 
 json_object *

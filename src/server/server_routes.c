@@ -106,5 +106,11 @@ const struct route server_routes[] = {
 	{"GET", "/fhir/Observation/{id}", fhir_observation_read, ROUTE_USER, PERSONS_R, true},
 	{"GET", "/fhir/EpisodeOfCare", fhir_episodeofcare_search, ROUTE_USER, PERSONS_R, true},
 	{"GET", "/fhir/EpisodeOfCare/{id}", fhir_episodeofcare_read, ROUTE_USER, PERSONS_R, true},
+	{"GET", "/fhir/DiagnosticReport", fhir_diagnosticreport_search, ROUTE_USER, PERSONS_R, true},
+	{"GET", "/fhir/DiagnosticReport/{id}", fhir_diagnosticreport_read, ROUTE_USER, PERSONS_R, true},
+	{"GET", "/fhir/CarePlan", fhir_careplan_search, ROUTE_USER, PERSONS_R, true},
+	{"GET", "/fhir/CarePlan/{id}", fhir_careplan_read, ROUTE_USER, PERSONS_R, true},
+	{"GET", "/fhir/Encounter", fhir_encounter_search, ROUTE_USER, PERSONS_R, true},
+	{"GET", "/fhir/Encounter/{id}", fhir_encounter_read, ROUTE_USER, PERSONS_R, true},
 	{NULL, NULL, NULL, ROUTE_PUBLIC, 0, false},
 };

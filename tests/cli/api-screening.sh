@@ -109,12 +109,6 @@ expect_body "another institution sees none of institution 14's episodes" '"items
 
 # --- FHIR: the Observation of the result, the EpisodeOfCare of the episode ---
 mkdir -p "$WORK/fhir"
-fhir() {	# fhir TOKEN PATH NAME: GET, keep the body as NAME.json for the schema check; prints the status
-	local s
-	s=$(http GET "$2" -H "Authorization: Bearer $1" -H 'Accept: application/fhir+json')
-	cp "$WORK/body" "$WORK/fhir/$3.json"
-	echo "$s"
-}
 expect_equal "the Observation of the exam is read" 200 "$(fhir "$TC" "/fhir/Observation/$X" observation)"
 expect_body "  its category coded with the scheme as system" '"valueCodeableConcept":\{"coding":\[\{"system":"urn:fangai:screening-scheme:lung-rads-2022","code":"4BS"\}\]'
 expect_body "  the nodule's size as a quantity in mm, the decimal as entered" '"code":"size_mm"\}\]\},"valueQuantity":\{"value":12\.0,"unit":"mm","system":"http://unitsofmeasure.org","code":"mm"\}'

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/cli/server-matrix.sh: deny by default, generated.  Every
-# institution x role x endpoint x person registered elsewhere must be
-# denied (403/404, or a search that finds nothing, counts included), while
+# institution x role x endpoint x person registered elsewhere (and the
+# follow-up plan and contact of each, as FHIR CarePlan and Encounter) must
+# be denied (403/404, or a search that finds nothing, counts included), while
 # the same users still reach their own persons; a referral opens a person
 # to the hospital it is referred to and to no one else.  Every request is
 # in the audit log.
@@ -18,6 +19,22 @@ REFERRED=$(sql "SELECT min(id) FROM person WHERE institution_id = 14")
 REFERRAL=$("$F" referral request --person "$REFERRED" --from 14 --to 2 --type suspected_cancer \
 	--reason "nodule on low-dose CT" | sed -n 's/^referral \([0-9]*\) requested.*/\1/p')
 "$F" referral accept "$REFERRAL" >/dev/null
+
+# objects INSTITUTION: persons registered elsewhere, the referred one aside.
+objects() {
+	sql "SELECT id FROM person WHERE institution_id <> $1 AND id <> $REFERRED ORDER BY (id * 7919) % 1009 LIMIT $OBJECTS"
+}
+# Each living object is followed up, and its first visit closed by a phone call.
+for id in $( (for inst in $INSTITUTIONS; do objects "$inst"; done
+	      sql "SELECT id FROM person ORDER BY (id * 7919) % 1009 LIMIT $OBJECTS") | sort -un); do
+	[ "$(sql "SELECT vital_status FROM person WHERE id = $id")" = dead ] && continue
+	"$F" followup enrol --person "$id" --plan cancer-standard --start 2025-01-15 >/dev/null &&
+		"$F" followup record "$(sql "SELECT min(id) FROM followup WHERE person_id = $id")" --method phone \
+			--outcome alive --date 2025-04-16 >/dev/null || echo "not ok - person $id is followed up"
+done
+OWN_PLAN_PERSON=$(sql "SELECT min(id) FROM person WHERE institution_id = 10 AND vital_status = 'alive'")
+"$F" followup enrol --person "$OWN_PLAN_PERSON" --plan cancer-standard --start 2025-01-15 >/dev/null
+OWN_PLAN=$(sql "SELECT max(id) FROM followup_plan")
 
 declare -A TOKEN
 server_start
@@ -70,6 +87,14 @@ run_matrix() {	# user institution object-ids...
 	local u=$1 inst=$2
 	shift 2
 	local auth="Authorization: Bearer ${TOKEN[$u]}" urls=() unmask=() fhir=() vread=() tumours=() q=() fq=() cq=() id idn
+	local plans=() encounters=() fu=() in
+	in=$(echo "$@" | tr ' ' ,)
+	for id in $(sql "SELECT id FROM followup_plan WHERE person_id IN ($in)"); do
+		plans+=(-o /dev/null "$BASE/fhir/CarePlan/$id")
+	done
+	for id in $(sql "SELECT id FROM followup WHERE contact_date IS NOT NULL AND person_id IN ($in)"); do
+		encounters+=(-o /dev/null "$BASE/fhir/Encounter/$id")
+	done
 	for id in "$@"; do
 		idn=$(sql "SELECT id_number FROM person WHERE id = $id")
 		urls+=(-o /dev/null "$BASE/api/persons/$id")
@@ -78,6 +103,7 @@ run_matrix() {	# user institution object-ids...
 		vread+=(-o /dev/null "$BASE/fhir/Patient/$id/_history/1")
 		tumours+=(-o /dev/null "$BASE/api/persons/$id/tumours")
 		cq+=("$BASE/fhir/Condition?patient=Patient/$id")
+		fu+=("$BASE/fhir/CarePlan?patient=$id" "$BASE/fhir/Encounter?subject=Patient/$id")
 		q+=("$BASE/api/persons?q=$idn")
 		fq+=("$BASE/fhir/Patient?identifier=$idn")
 	done
@@ -98,11 +124,13 @@ run_matrix() {	# user institution object-ids...
 	check_searches "$u GET /api/persons?q=ID-NUMBER" < <(curl -s -w '\n%{http_code}\n' -H "$auth" "${q[@]}")
 	check_searches "$u GET /fhir/Patient?identifier=ID-NUMBER" < <(curl -s -w '\n%{http_code}\n' -H "$auth" "${fq[@]}")
 	check_searches "$u GET /fhir/Condition?patient=ID" < <(curl -s -w '\n%{http_code}\n' -H "$auth" "${cq[@]}")
+	check_statuses "$u GET /fhir/CarePlan/ID" < <(curl -s -w '%{http_code}\n' -H "$auth" "${plans[@]}")
+	check_statuses "$u GET /fhir/Encounter/ID" < <(curl -s -w '%{http_code}\n' -H "$auth" "${encounters[@]}")
+	check_searches "$u GET /fhir/CarePlan|Encounter?patient=ID" < <(curl -s -w '\n%{http_code}\n' -H "$auth" "${fu[@]}")
 }
 
 for inst in $INSTITUTIONS; do
-	objects=$(sql "SELECT id FROM person WHERE institution_id <> $inst AND id <> $REFERRED
-		       ORDER BY (id * 7919) % 1009 LIMIT $OBJECTS")
+	objects=$(objects "$inst")
 	for role in $ROLES; do
 		run_matrix "u$inst.$role" "$inst" $objects
 	done
@@ -130,6 +158,8 @@ for role in screening clinician followup registry institution_admin; do
 	expect_equal "u10.$role reads a person of its own" 200 "$(http GET /api/persons/$own -H "Authorization: Bearer ${TOKEN[u10.$role]}")"
 	requests=$((requests + 1))
 done
+expect_equal "u10.followup reads a follow-up plan of its own" 200 "$(http GET /fhir/CarePlan/$OWN_PLAN -H "Authorization: Bearer ${TOKEN[u10.followup]}")"
+requests=$((requests + 1))
 expect_equal "the hospital reads the person referred to it" 200 "$(http GET /fhir/Patient/$REFERRED -H "Authorization: Bearer ${TOKEN[u2.clinician]}")"
 expect_equal "another centre does not" 404 "$(http GET /fhir/Patient/$REFERRED -H "Authorization: Bearer ${TOKEN[u10.clinician]}")"
 requests=$((requests + 2))
@@ -146,5 +176,5 @@ logged=$(sql "SELECT count(*) FROM audit_log WHERE action <> 'login' AND user_id
 expect_equal "every request is in the audit log" "$requests" "$logged"
 expect_equal "no denied read is logged as a success" 0 "$(sql "SELECT count(*) FROM audit_log a JOIN app_user u ON u.id = a.user_id
 	WHERE a.result = 'ok' AND a.action IN ('read', 'update') AND u.username LIKE 'u%.%'
-	AND a.resource NOT IN ('person/$own', 'Patient/$REFERRED')")"
+	AND a.resource NOT IN ('person/$own', 'Patient/$REFERRED', 'CarePlan/$OWN_PLAN')")"
 server_stop

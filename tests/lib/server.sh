@@ -60,3 +60,13 @@ http() {
 	shift 2
 	curl -s -o "$WORK/body" -w '%{http_code}' -X "$method" "$@" "$BASE$path"
 }
+
+# fhir TOKEN PATH NAME: GET PATH as FHIR JSON, keep the body as $WORK/fhir/NAME.json for a schema
+# check (tests/lib/fhir-validate.cjs) and in $WORK/body; print the status.
+fhir() {
+	local s
+	mkdir -p "$WORK/fhir"
+	s=$(http GET "$2" -H "Authorization: Bearer $1" -H 'Accept: application/fhir+json')
+	cp "$WORK/body" "$WORK/fhir/$3.json"
+	echo "$s"
+}
