@@ -58,6 +58,9 @@ struct request {
 	void *conn;			/* the MHD connection, for the core only */
 	/* A header, query argument or cookie, or NULL: the core reads conn; harnesses their own. */
 	const char *(*lookup)(const struct request *req, enum request_value kind, const char *name);
+	/* Every query argument in order; NULL: the core reads conn. */
+	void (*query_each)(const struct request *req, void (*fn)(void *ctx, const char *name, const char *value),
+			   void *ctx);
 	const char *method;
 	const char *path;
 	const char *params[REQUEST_MAX_PARAMS];	/* {placeholders} of the route, in order */
@@ -110,17 +113,50 @@ int server_run(const struct server_config *config);
  * Route req (method, path, lookup, store, arena and config set) through
  * the route table: session, capabilities, handler, or a static file.  The
  * reply is left in req; audit entries noted are not written.  The core
- * calls it for every request, the fuzz harnesses directly.
+ * calls it for every request, the fuzz harnesses directly, and a FHIR
+ * Bundle for each of its entries with the session of the Bundle's request
+ * already resolved (authenticated set: the capabilities are still checked).
  */
 void server_dispatch(struct request *req);
 
 /*
  * Serialise the write transactions of the process.  SQLite has one writer
  * at a time and makes the others sleep and retry; queueing on a mutex
- * hands the database over at once.  Reads take no lock.
+ * hands the database over at once.  Reads take no lock.  The lock nests
+ * within a thread: a transaction Bundle holds it while the handlers of its
+ * entries take it again; each lock is matched by one unlock.
  */
 void server_write_lock(void);
 void server_write_unlock(void);
+
+/* --- Requests inside a request (server_inner.c) --- */
+
+#define INNER_MAX_HEADERS 4
+
+/* A request made inside outer, e.g. an entry of a FHIR Bundle. */
+struct inner_request {
+	struct request req;		/* first: handlers receive &req */
+	const struct request *outer;
+	const char *headers[INNER_MAX_HEADERS][2];	/* its own headers; others come from outer */
+	const char *(*args)[2];		/* its query arguments, decoded, in the arena */
+	size_t nargs;
+};
+
+/*
+ * Prepare in as a request of method on prefix + url ("/fhir/" and
+ * "Patient?name=x": the query is split and decoded) with body (NULL when
+ * none; sent as application/fhir+json), and the store, arena, session and
+ * scope of outer.  Run it with server_dispatch(&in->req); its audit
+ * entries and reply are left in in->req.  Returns false when out of memory.
+ */
+bool inner_request_init(struct inner_request *in, const struct request *outer, const char *method,
+			const char *prefix, const char *url, const char *body);
+
+/* Give in the header name: value (both outliving it); conditional headers never come from outer. */
+void inner_request_header(struct inner_request *in, const char *name, const char *value);
+
+/* The value of a reply header set with reply_header(), or NULL. */
+const char *reply_header_value(const struct request *req, const char *name);
 
 /* --- Reading the request (server_http.c) --- */
 

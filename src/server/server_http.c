@@ -39,6 +39,10 @@ req_query_each(const struct request *req, void (*fn)(void *ctx, const char *name
 {
 	struct query_walk w = {fn, ctx};
 
+	if (req->query_each != NULL) {
+		req->query_each(req, fn, ctx);
+		return;
+	}
 	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, query_walk_one, &w);
 }
 

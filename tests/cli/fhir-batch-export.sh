@@ -27,7 +27,7 @@ expect_equal "a failed entry carries an OperationOutcome" "OperationOutcome Pati
 expect_equal "the good entries are stored, the bad ones not" "1 1 0" \
 	"$(sql "SELECT count(*) FROM person WHERE name = '孙一'") $(sql "SELECT count(*) FROM person WHERE name = '孙四'") $(sql "SELECT count(*) FROM person WHERE name IN ('孙二', '孙三')")"
 expect_equal "each stored entry is audited" "2" \
-	"$(sql "SELECT count(*) FROM audit_log WHERE action = 'create' AND result = 'ok' AND resource IN (SELECT 'Patient/' || id FROM person WHERE name IN ('孙一', '孙四'))")"
+	"$(sql "SELECT count(*) FROM audit_log WHERE action = 'create' AND result = 'ok' AND resource IN (SELECT 'person/' || id FROM person WHERE name IN ('孙一', '孙四'))")"
 s=$(curl -s -o "$WORK/fhir/bad-type.json" -w '%{http_code}' -X POST -H "$A" -H 'Content-Type: application/fhir+json' -d '{"resourceType":"Bundle","type":"collection"}' "$BASE/fhir")
 expect_equal "a collection Bundle is refused" "422 OperationOutcome" "$s $(q bad-type .resourceType)"
 
