@@ -169,6 +169,17 @@ void fhir_referral_search(struct request *req, const struct fhir_search_spec *sp
 			  json_object *(*build)(struct request *, const struct fg_referral *));
 
 /*
+ * FHIR vread (/fhir/TYPE/{id}/_history/{vid}) and instance history
+ * (/fhir/TYPE/{id}/_history, _count, _offset, _since) of a resource built
+ * from a referral by build, within the referral's institutions, audited
+ * (fhir_history.c).
+ */
+void fhir_referral_vread(struct request *req, const char *type,
+			 json_object *(*build)(struct request *, const struct fg_referral *));
+void fhir_referral_history(struct request *req, const char *type,
+			   json_object *(*build)(struct request *, const struct fg_referral *));
+
+/*
  * FHIR for consultations (fhir_consultation.c): whether the path's id is
  * "consultation-N", whether ?category= asks for consultations, and the
  * read and search of their ServiceRequest and Task.
@@ -249,6 +260,10 @@ void api_stats_network(struct request *req);
 void api_stats_survival(struct request *req);
 void fhir_servicerequest_read(struct request *req);
 void fhir_servicerequest_search(struct request *req);
+void fhir_servicerequest_vread(struct request *req);
+void fhir_servicerequest_history(struct request *req);
+void fhir_task_vread(struct request *req);
+void fhir_task_history(struct request *req);
 void fhir_task_read(struct request *req);
 void fhir_task_search(struct request *req);
 void fhir_appointment_read(struct request *req);

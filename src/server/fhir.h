@@ -165,6 +165,25 @@ json_object *fhir_reference(const char *type, int64_t id);
 /* A Condition resource of tumour t (fhir_condition.c). */
 json_object *fhir_condition_json(const struct fg_tumour *t);
 
+/* One version of a resource, for a history Bundle. */
+struct fhir_version {
+	const char *type;
+	int64_t id, version;
+	const char *updated_at;		/* lastModified; NULL or "": none known */
+	json_object *resource;		/* taken by fhir_history_bundle() */
+};
+
+/*
+ * A history Bundle of the versions v[0..n) (newest first), the page at
+ * offset of count out of total, with paging links at path (repeating
+ * _since when not NULL).
+ */
+json_object *fhir_history_bundle(struct request *req, const char *path, const char *since, struct fhir_version *v,
+				 size_t n, int64_t total, int64_t count, int64_t offset);
+
+/* Set resource.meta.versionId to version. */
+void fhir_set_version(json_object *resource, int64_t version);
+
 /* Handlers of the FHIR files that the route table names (the others are in server.h). */
 void fhir_patient_history(struct request *req);
 void fhir_patient_type_history(struct request *req);
