@@ -11,8 +11,8 @@
  *	  created, the reference rewritten to the new Type/id.
  *
  *	  A transaction runs every entry in one database transaction, holding
- *	  the write lock, all or nothing: the entries' audit entries commit with
- *	  it, and the first failure rolls everything back and is the answer, its
+ *	  the write lock, all or nothing: the entries' audit entries are
+ *	  written together at its end and commit with it, and the first failure rolls everything back and is the answer, its
  *	  OperationOutcome naming the entry (Bundle.entry[i]...).  A batch runs
  *	  each entry on its own and answers each: its status, location and
  *	  etag, the resource read, or the OperationOutcome of its failure.
@@ -292,6 +292,7 @@ run_entry(struct bundle_run *run, size_t i)
 	}
 	if (e->if_match != NULL)
 		inner_request_header(&in, "If-Match", e->if_match);
+	in.req.audit_deferred = run->transaction;	/* written with the others, in the transaction */
 	server_dispatch(&in.req);
 	take_answer(run, e, &in.req);
 }

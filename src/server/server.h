@@ -87,6 +87,8 @@ struct request {
 	struct fg_audit_entry audit[REQUEST_MAX_AUDIT];
 	size_t naudit;
 	bool audit_written;
+	bool audit_deferred;		/* audit_write_now() leaves them to the caller: a transaction
+					   Bundle writes its entries' together, in its transaction */
 };
 
 enum route_access {
@@ -242,7 +244,9 @@ void audit_fill(const struct request *req, struct fg_audit_entry *e, const char 
 /*
  * Write the request's audit entries now with its store, inside the
  * caller's transaction if one is open.  Writes use this so that the data
- * and its audit commit together.
+ * and its audit commit together.  With audit_deferred set it writes
+ * nothing and leaves them noted: the caller writes them in its own
+ * transaction.
  */
 fg_rc audit_write_now(struct request *req, struct fg_error *err);
 

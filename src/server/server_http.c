@@ -345,8 +345,11 @@ audit_note(struct request *req, const char *action, const char *result, const ch
 fg_rc
 audit_write_now(struct request *req, struct fg_error *err)
 {
-	fg_rc rc = fg_audit_append(req->store, req->audit, req->naudit, err);
+	fg_rc rc;
 
+	if (req->audit_deferred)
+		return FG_OK;
+	rc = fg_audit_append(req->store, req->audit, req->naudit, err);
 	if (rc == FG_OK)
 		req->audit_written = true;
 	return rc;
