@@ -281,17 +281,16 @@ run_entry(struct bundle_run *run, size_t i)
 {
 	struct entry *e = &run->entries[i];
 	struct inner_request in;
-	const char *body = NULL;
 
-	if (e->phase != PHASE_GET)
-		body = json_object_to_json_string_ext(e->resource, JSON_C_TO_STRING_PLAIN |
-								   JSON_C_TO_STRING_NOSLASHESCAPE);
-	if (!inner_request_init(&in, run->req, e->method, "/fhir/", e->url, body)) {
+	if (!inner_request_init(&in, run->req, e->method, "/fhir/", e->url,
+				e->phase == PHASE_GET ? NULL : e->resource)) {
 		entry_fail(run, i, 503, "request", "out of memory", NULL);
 		return;
 	}
 	if (e->if_match != NULL)
 		inner_request_header(&in, "If-Match", e->if_match);
+	if (e->phase != PHASE_GET)	/* the response carries the resource written only when asked */
+		inner_request_header(&in, "Prefer", run->representation ? "return=representation" : "return=minimal");
 	in.req.audit_deferred = run->transaction;	/* written with the others, in the transaction */
 	server_dispatch(&in.req);
 	take_answer(run, e, &in.req);

@@ -66,6 +66,7 @@ struct request {
 	const char *params[REQUEST_MAX_PARAMS];	/* {placeholders} of the route, in order */
 	const char *body;		/* NUL-terminated; NULL when none */
 	size_t body_len;
+	json_object *body_json;		/* the body parsed already (an inner request), or NULL */
 	char client[64];
 	bool fhir;			/* errors as OperationOutcome */
 	fg_store *store;		/* this worker's connection */
@@ -146,13 +147,14 @@ struct inner_request {
 
 /*
  * Prepare in as a request of method on prefix + url ("/fhir/" and
- * "Patient?name=x": the query is split and decoded) with body (NULL when
- * none; sent as application/fhir+json), and the store, arena, session and
- * scope of outer.  Run it with server_dispatch(&in->req); its audit
- * entries and reply are left in in->req.  Returns false when out of memory.
+ * "Patient?name=x": the query is split and decoded) with the JSON body
+ * (NULL when none; not taken: it must outlive the request), and the
+ * store, arena, session and scope of outer.  Run it with
+ * server_dispatch(&in->req); its audit entries and reply are left in
+ * in->req.  Returns false when out of memory.
  */
 bool inner_request_init(struct inner_request *in, const struct request *outer, const char *method,
-			const char *prefix, const char *url, const char *body);
+			const char *prefix, const char *url, json_object *body);
 
 /* Give in the header name: value (both outliving it); conditional headers never come from outer. */
 void inner_request_header(struct inner_request *in, const char *name, const char *value);
@@ -189,8 +191,9 @@ bool req_query_int(struct request *req, const char *name, int64_t min, int64_t m
 bool req_query_flag(struct request *req, const char *name, bool *bad);
 
 /*
- * Parse the body as a JSON object.  On anything else replies 400 (415 for
- * a content type other than JSON) and returns NULL.  The caller puts it.
+ * Parse the body as a JSON object (or take a reference to body_json).  On
+ * anything else replies 400 (415 for a content type other than JSON) and
+ * returns NULL.  The caller puts it.
  */
 json_object *req_json_body(struct request *req);
 
@@ -212,7 +215,10 @@ bool req_param_id(struct request *req, int index, const char *what, int64_t *out
 
 /* --- Replies --- */
 
-/* Reply with obj serialised (and put). */
+/*
+ * Reply with obj serialised (and put).  A successful FHIR create or update
+ * asked with Prefer: return=minimal gets no body.
+ */
 void reply_json(struct request *req, unsigned status, json_object *obj);
 
 /* Add a response header (name and value must outlive the request: use the arena). */

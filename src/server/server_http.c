@@ -95,6 +95,8 @@ req_json_body(struct request *req)
 	json_object *obj = NULL;
 	char detail[160];
 
+	if (req->body_json != NULL)
+		return json_object_get(req->body_json);
 	if (type == NULL || (strncasecmp(type, "application/json", 16) != 0 &&
 			     strncasecmp(type, "application/fhir+json", 21) != 0)) {
 		reply_error(req, 415, "Content-Type", "request body must be JSON", NULL,
@@ -194,11 +196,23 @@ set_reply(struct request *req, unsigned status, const char *text)
 		req->content_type = req->fhir ? "application/fhir+json" : "application/json";
 }
 
+/* Whether a successful FHIR write asked for no body (Prefer: return=minimal). */
+static bool
+wants_minimal(const struct request *req, unsigned status)
+{
+	const char *prefer;
+
+	if (!req->fhir || status >= 300 || strcmp(req->method, "GET") == 0)
+		return false;
+	prefer = req_header(req, "Prefer");
+	return prefer != NULL && strstr(prefer, "return=minimal") != NULL;
+}
+
 void
 reply_json(struct request *req, unsigned status, json_object *obj)
 {
-	set_reply(req, status, json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
-								  JSON_C_TO_STRING_NOSLASHESCAPE));
+	set_reply(req, status, wants_minimal(req, status) ? "" : json_object_to_json_string_ext(
+		obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(obj);
 }
 

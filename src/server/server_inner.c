@@ -92,7 +92,7 @@ parse_query(struct inner_request *in, const char *query)
 
 bool
 inner_request_init(struct inner_request *in, const struct request *outer, const char *method,
-		   const char *prefix, const char *url, const char *body)
+		   const char *prefix, const char *url, json_object *body)
 {
 	const char *q = strchr(url, '?');
 	int len = (int)(q ? (size_t)(q - url) : strlen(url));
@@ -104,8 +104,7 @@ inner_request_init(struct inner_request *in, const struct request *outer, const 
 	in->req.query_each = inner_query_each;
 	in->req.method = method;
 	in->req.path = fg_arena_printf(outer->arena, "%s%.*s", prefix, len, url);
-	in->req.body = body;
-	in->req.body_len = body ? strlen(body) : 0;
+	in->req.body_json = body;
 	memcpy(in->req.client, outer->client, sizeof(in->req.client));
 	in->req.fhir = outer->fhir;
 	in->req.store = outer->store;
@@ -113,8 +112,6 @@ inner_request_init(struct inner_request *in, const struct request *outer, const 
 	in->req.authenticated = outer->authenticated;
 	in->req.session = outer->session;
 	in->req.scope = outer->scope;
-	if (body != NULL)
-		inner_request_header(in, "Content-Type", "application/fhir+json");
 	return in->req.path != NULL && (q == NULL || parse_query(in, q + 1));
 }
 

@@ -96,6 +96,16 @@ expect_equal "  nothing of the failed entries is stored" "0 0" \
 expect_equal "  the reads are audited, the one out of scope as not found" "1 1" \
 	"$(sql "SELECT count(*) FROM audit_log WHERE action = 'read' AND result = 'notfound' AND resource = 'Patient/$OTHER'") $(sql "SELECT count(*) FROM audit_log WHERE action = 'batch' AND result = 'partial'")"
 
+# --- Prefer: return=representation and return=minimal ---
+curl -s -o "$WORK/fhir/repr.json" -X POST -H "$A" -H 'Content-Type: application/fhir+json' -H 'Prefer: return=representation' \
+	-d '{"resourceType":"Bundle","type":"batch","entry":[{"resource":'"$(patient 周六)"',"request":{"method":"POST","url":"Patient"}}]}' "$BASE/fhir"
+expect_equal "with Prefer: return=representation the response carries the resource created" "Patient 周六 201" \
+	"$(q repr '.entry[0].resource.resourceType + " " + .entry[0].resource.name[0].text + " " + .entry[0].response.status[0:3]')"
+expect_equal "without it, only the status, location and etag" "null" "$(q tx '.entry[1].resource')"
+expect_equal "a direct create with Prefer: return=minimal answers 201 with a Location and no body" "201 0 yes" \
+	"$(curl -s -D "$WORK/minimal.h" -o "$WORK/minimal.body" -w '%{http_code}' -X POST -H "$A" -H 'Content-Type: application/fhir+json' \
+		-H 'Prefer: return=minimal' -d "$(patient 周七)" "$BASE/fhir/Patient") $(wc -c <"$WORK/minimal.body" | tr -d ' ') $(grep -qi '^Location: .*/Patient/[0-9]*/_history/1' "$WORK/minimal.h" && echo yes)"
+
 # --- a role that may only read ---
 RB='{"resourceType":"Bundle","type":"batch","entry":[
  {"request":{"method":"GET","url":"Patient/'$P'"}},
