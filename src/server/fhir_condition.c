@@ -148,7 +148,7 @@ static const struct fhir_include includes[] = {
 	{"Condition:subject", "subject", "Patient"}, {"Condition:patient", "subject", "Patient"},
 	{"Condition:asserter", "asserter", "Organization"}, {NULL, NULL, NULL},
 };
-static const struct fhir_search_spec search_spec = {
+const struct fhir_search_spec fhir_condition_spec = {
 	.type = "Condition", .params = search_params, .sorts = sorts, .includes = includes,
 };
 
@@ -161,7 +161,7 @@ fhir_condition_search(struct request *req)
 	json_object *all, *page;
 	int64_t person, total;
 
-	if (!fhir_search_read(req, &search_spec, &paging))
+	if (!fhir_search_read(req, &fhir_condition_spec, &paging))
 		return;
 	if (patient == NULL)
 		patient = req_query(req, "subject");

@@ -99,7 +99,7 @@ static const struct fhir_include includes[] = {
 	{"ServiceRequest:performer", "performer", "Organization"}, {NULL, NULL, NULL},
 };
 static const char *const revincludes[] = {"Task:focus", NULL};
-static const struct fhir_search_spec search_spec = {
+const struct fhir_search_spec fhir_servicerequest_spec = {
 	.type = "ServiceRequest", .params = search_params, .includes = includes,
 	.revincludes = revincludes, .revinclude = fhir_task_revinclude,
 };
@@ -110,7 +110,7 @@ fhir_servicerequest_search(struct request *req)
 	if (fhir_consultation_category(req))
 		fhir_consultation_servicerequest_search(req);
 	else
-		fhir_referral_search(req, &search_spec, servicerequest_json);
+		fhir_referral_search(req, &fhir_servicerequest_spec, servicerequest_json);
 }
 
 json_object *

@@ -76,7 +76,7 @@ static const struct fhir_include includes[] = {
 	{"Task:owner", "owner", "Organization"}, {"Task:requester", "requester", "Organization"},
 	{NULL, NULL, NULL},
 };
-static const struct fhir_search_spec search_spec = {
+const struct fhir_search_spec fhir_task_spec = {
 	.type = "Task", .params = search_params, .includes = includes,
 };
 
@@ -86,7 +86,7 @@ fhir_task_search(struct request *req)
 	if (fhir_consultation_category(req))
 		fhir_consultation_task_search(req);
 	else
-		fhir_referral_search(req, &search_spec, task_json);
+		fhir_referral_search(req, &fhir_task_spec, task_json);
 }
 
 void

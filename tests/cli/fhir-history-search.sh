@@ -6,7 +6,7 @@
 # type history); a referral's ServiceRequest and Task keep a version per
 # action (vread, instance history, If-Match of the ETag, 412 when stale).
 # Search: _sort (ascending, descending), _include and
-# _revinclude, _total, _summary=count, _elements, consistent paging links,
+# _revinclude and their :iterate, _total, _summary=count, _elements, consistent paging links,
 # and unknown parameters under Prefer: handling=strict (400
 # OperationOutcome) and lenient (ignored and reported).  Every Bundle and
 # OperationOutcome validates against the official R4 JSON schema.
@@ -134,6 +134,26 @@ expect_equal "another institution sees neither history nor version" "404 404" \
 	"$(curl -s -o /dev/null -w '%{http_code}' -H "$B" "$BASE/fhir/ServiceRequest/$REF/_history") $(curl -s -o /dev/null -w '%{http_code}' -H "$B" "$BASE/fhir/Task/$REF/_history/1")"
 expect_equal "the referral's history reads are audited" "2" \
 	"$(sql "SELECT count(*) FROM audit_log WHERE action = 'history' AND (resource LIKE 'ServiceRequest/$REF/%' OR resource LIKE 'Task/$REF/%')")"
+
+# --- _include:iterate and _revinclude:iterate ---
+types() { q "$1" '[.entry[] | .search.mode + ":" + .resource.resourceType + "/" + .resource.id] | join(",")'; }
+get task-inc "/fhir/Task?patient=$P&box=outgoing&_include=Task:focus" >/dev/null
+get task-iter "/fhir/Task?patient=$P&box=outgoing&_include=Task:focus&_include:iterate=ServiceRequest:performer" >/dev/null
+expect_equal "_include:iterate follows the included ServiceRequest to its performer" \
+	"$(types task-inc),include:Organization/2" "$(types task-iter)"
+get sr-iter "/fhir/ServiceRequest?patient=$P&box=outgoing&_include=ServiceRequest:subject&_revinclude:iterate=Condition:subject" >/dev/null
+expect_equal "_revinclude:iterate adds the Conditions of the included Patient" \
+	"match:ServiceRequest/$REF,include:Patient/$P,include:Condition,include:Condition" \
+	"$(q sr-iter '[.entry[] | .search.mode + ":" + .resource.resourceType + (if .resource.resourceType == "Condition" then "" else "/" + .resource.id end)] | join(",")')"
+get sr-iter2 "/fhir/ServiceRequest?patient=$P&box=outgoing&_revinclude=Task:focus&_include:iterate=Task:owner&_include:iterate=ServiceRequest:requester" >/dev/null
+expect_equal "  each resource once, whichever way it is reached" "match:ServiceRequest/$REF,include:Task/$REF,include:Organization/2,include:Organization/14" \
+	"$(types sr-iter2)"
+expect_equal "an _include:iterate the server cannot follow is refused under strict" "400 _include:iterate" \
+	"$(get iter-strict "/fhir/Task?patient=$P&box=outgoing&_include:iterate=Claim:patient" -H 'Prefer: handling=strict') $(q iter-strict '.issue[0].expression[0]')"
+expect_equal "  and reported under lenient" "200 _include:iterate=Claim:patient" \
+	"$(get iter-lenient "/fhir/Task?patient=$P&box=outgoing&_include:iterate=Claim:patient") $(q iter-lenient '.entry[-1].resource.issue[0].details.text' | grep -o '_include:iterate=Claim:patient')"
+expect_equal "  another institution's search brings nothing of theirs" "0" \
+	"$(curl -s -H "$B" "$BASE/fhir/Task?patient=$P&box=outgoing&_include=Task:focus&_include:iterate=ServiceRequest:subject" | jq '[.entry[]?] | length')"
 
 rm -f "$WORK/fhir/v1.json" "$WORK/fhir/page3.json"
 node "$ROOT/tests/lib/fhir-validate.cjs" "$WORK"/fhir/*.json
