@@ -113,6 +113,16 @@ fg_rc write_create(struct request *req, const char *person, const char *field, c
 		   const char *kind, write_create_fn create, void *ctx, int64_t *id, struct fg_error *err);
 
 /*
+ * Register tumour in for the request (api_tumour_create.c): the person in
+ * scope, for the caller's own institution unless the scope is the region,
+ * the registry's checks, stored with its audit entry in a write of its own
+ * (write_create()).  *out receives it; on failure nothing is stored and
+ * err names the field.
+ */
+fg_rc tumour_register(struct request *req, struct fg_tumour_input *in, struct fg_tumour *out,
+		      struct fg_error *err);
+
+/*
  * Begin a write of the request: take the server's write lock and open a
  * transaction; on failure the lock is released.  End it with write_finish().
  */

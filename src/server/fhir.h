@@ -201,6 +201,7 @@ json_object *fhir_history_bundle(struct request *req, const char *path, const ch
 void fhir_set_version(json_object *resource, int64_t version);
 
 /* Handlers of the FHIR files that the route table names (the others are in server.h). */
+void fhir_condition_create(struct request *req);
 void fhir_patient_history(struct request *req);
 void fhir_patient_type_history(struct request *req);
 void fhir_export_system(struct request *req);

@@ -167,7 +167,7 @@ fhir_metadata(struct request *req)
 	json_object_object_add(rest, "security", sec);
 	json_object_array_add(res, capability_resource("Patient", patient_ia, patient_sp, true));
 	json_object_array_add(res, capability_resource("Organization", org_ia, org_sp, false));
-	json_object_array_add(res, capability_resource("Condition", org_ia, condition_sp, false));
+	json_object_array_add(res, capability_resource("Condition", booking_ia, condition_sp, false));
 	json_object_array_add(res, capability_resource("Practitioner", org_ia, pract_sp, false));
 	json_object_array_add(res, capability_resource("PractitionerRole", org_ia, role_sp, false));
 	json_object_array_add(res, capability_resource("ServiceRequest", referral_ia, request_sp, true));

@@ -84,6 +84,7 @@ const struct route server_routes[] = {
 	{"PUT", "/fhir/Patient/{id}", fhir_patient_update, ROUTE_USER, PERSONS_W, true},
 	{"GET", "/fhir/Patient/{id}/_history/{vid}", fhir_patient_vread, ROUTE_USER, PERSONS_R, true},
 	{"GET", "/fhir/Condition", fhir_condition_search, ROUTE_USER, PERSONS_R, true},
+	{"POST", "/fhir/Condition", fhir_condition_create, ROUTE_USER, PERSONS_W, true},
 	{"GET", "/fhir/Condition/{id}", fhir_condition_read, ROUTE_USER, PERSONS_R, true},
 	{"GET", "/fhir/Organization", fhir_organization_search, ROUTE_USER, FG_CAN_READ_INSTITUTIONS, true},
 	{"GET", "/fhir/Organization/{id}", fhir_organization_read, ROUTE_USER, FG_CAN_READ_INSTITUTIONS, true},

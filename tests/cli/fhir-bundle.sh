@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/cli/fhir-bundle.sh: FHIR batch and transaction Bundles of several
-# resource types on the real server.  A transaction creates a Patient and
-# books its Appointment (the Appointment's urn:uuid reference to the Patient
+# resource types on the real server.  A transaction registers a Patient and
+# its Condition (a tumour of the registry), or creates a Patient and books
+# its Appointment (the Appointment's urn:uuid reference to the Patient
 # resolved, whatever the order of the entries), and answers GET entries
 # (read, search) in the response; every entry is audited as its direct
 # request.  One failing entry rolls back the whole transaction and the
@@ -17,6 +18,10 @@ fhir_needs "FHIR Bundles"
 export FANGAI_NOW=2027-02-20T09:00
 fhir_start 200
 R="Authorization: Bearer $(token a14 "$(new_user 14 a14 institution_admin)")"	# reads, never writes
+# get_status PATH NAME: GET as A, keep the answer as NAME.json, print the status.
+get_status() {
+	curl -s -o "$WORK/fhir/$2.json" -w '%{http_code}' -H "$A" "$BASE$1"
+}
 # bundle NAME AUTH BODY: POST the Bundle, keep the answer as NAME.json, print the status.
 bundle() {
 	curl -s -o "$WORK/fhir/$1.json" -w '%{http_code}' -X POST -H "$2" -H 'Content-Type: application/fhir+json' \
@@ -59,7 +64,31 @@ expect_equal "the search entry carries a searchset" "Bundle searchset" "$(q tx '
 expect_equal "each entry is audited as its direct request" "1 1 1" \
 	"$(sql "SELECT count(*) FROM audit_log WHERE action = 'create' AND result = 'ok' AND resource = 'person/$NEW'") $(sql "SELECT count(*) FROM audit_log WHERE action = 'create' AND result = 'ok' AND resource LIKE 'appointment/%'") $(sql "SELECT count(*) FROM audit_log WHERE action = 'read' AND resource = 'Patient/$P'")"
 
+# --- transaction: a Patient and its Condition (a tumour of the registry) ---
+condition() {	# condition SUBJECT-REFERENCE MORPHOLOGY
+	echo '{"resourceType":"Condition","extension":[{"url":"http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histology-morphology-behavior","valueCodeableConcept":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/icd-o-3","code":"'"$2"'"}]}},{"url":"urn:fangai:basis-of-diagnosis","valueCode":"7"}],"bodySite":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/icd-o-3","code":"C34.1"}]}],"subject":{"reference":"'"$1"'"},"onsetDateTime":"2025-03-02"}'
+}
+TXC='{"resourceType":"Bundle","type":"transaction","entry":[
+ {"fullUrl":"urn:uuid:6b1c3d2e-0a4f-4e55-9d1c-0b7e6f1a2c11","resource":'$(patient 吴一)',"request":{"method":"POST","url":"Patient"}},
+ {"resource":'$(condition urn:uuid:6b1c3d2e-0a4f-4e55-9d1c-0b7e6f1a2c11 8070/3)',"request":{"method":"POST","url":"Condition"}}]}'
+expect_equal "a transaction registers a Patient and its Condition" "200 201,201" \
+	"$(bundle tx-condition "$A" "$TXC") $(q tx-condition '[.entry[].response.status | .[0:3]] | join(",")')"
+NEWC=$(sql "SELECT id FROM person WHERE name = '吴一'")
+expect_equal "  the tumour is the new person's, as the Condition said" "1 C34.1 8070 3 7" \
+	"$(sql "SELECT count(*) || ' ' || max(topography) || ' ' || max(morphology) || ' ' || max(behaviour) || ' ' || max(basis) FROM tumour WHERE person_id = $NEWC")"
+expect_equal "  and reads back as a Condition of the Patient" "200 Patient/$NEWC 8070/3" \
+	"$(get_status "/fhir/$(q tx-condition '.entry[1].response.location')" condition-read) $(q condition-read .subject.reference) $(q condition-read '.extension[0].valueCodeableConcept.coding[0].code')"
+TXC2='{"resourceType":"Bundle","type":"transaction","entry":[
+ {"fullUrl":"urn:uuid:6b1c3d2e-0a4f-4e55-9d1c-0b7e6f1a2c12","resource":'$(patient 吴二)',"request":{"method":"POST","url":"Patient"}},
+ {"resource":'$(condition urn:uuid:6b1c3d2e-0a4f-4e55-9d1c-0b7e6f1a2c12 9999/3)',"request":{"method":"POST","url":"Condition"}}]}'
+expect_equal "a Condition the registry refuses refuses the transaction, naming its element" "422 Bundle.entry[1].resource.extension 0" \
+	"$(bundle tx-condition-refused "$A" "$TXC2") $(q tx-condition-refused '.issue[0].expression[0]') $(sql "SELECT count(*) FROM person WHERE name = '吴二'")"
+expect_equal "a Condition of a Patient out of scope is refused, naming the subject" "422 Condition.subject" \
+	"$(curl -s -o "$WORK/fhir/condition-other.json" -w '%{http_code}' -X POST -H "$A" -H 'Content-Type: application/fhir+json' \
+		-d "$(condition "Patient/$OTHER" 8070/3)" "$BASE/fhir/Condition") $(q condition-other '.issue[0].expression[0]')"
+
 # --- transaction refused: the second Appointment finds its slot full ---
+refused=$(sql "SELECT count(*) FROM audit_log WHERE action = 'transaction' AND result = 'refused'")
 before=$(sql "SELECT (SELECT count(*) FROM person) || ' ' || (SELECT count(*) FROM appointment) || ' ' || (SELECT count(*) FROM audit_log WHERE action = 'create')")
 TX2='{"resourceType":"Bundle","type":"transaction","entry":[
  {"fullUrl":"urn:uuid:6b1c3d2e-0a4f-4e55-9d1c-0b7e6f1a2c03","resource":'$(patient 周二)',"request":{"method":"POST","url":"Patient"}},
@@ -70,7 +99,7 @@ expect_equal "a transaction whose last entry fails is refused with an OperationO
 expect_equal "  naming the entry" "entry 2: yes" "$(q tx-refused '.issue[0].details.text[0:8]') $(q tx-refused '.issue[0].expression[0] | startswith("Bundle.entry[2]") | if . then "yes" else . end')"
 expect_equal "  and nothing of it is stored or audited as done" "$before" \
 	"$(sql "SELECT (SELECT count(*) FROM person) || ' ' || (SELECT count(*) FROM appointment) || ' ' || (SELECT count(*) FROM audit_log WHERE action = 'create')")"
-expect_equal "  the refusal is audited" "1" "$(sql "SELECT count(*) FROM audit_log WHERE action = 'transaction' AND result = 'refused'")"
+expect_equal "  the refusal is audited" "$((refused + 1))" "$(sql "SELECT count(*) FROM audit_log WHERE action = 'transaction' AND result = 'refused'")"
 expect_equal "a transaction with a read out of scope is refused: 404 naming the entry" "404 Bundle.entry[1].request.url" \
 	"$(bundle tx-scope "$A" '{"resourceType":"Bundle","type":"transaction","entry":[{"resource":'"$(patient 周三)"',"request":{"method":"POST","url":"Patient"}},{"request":{"method":"GET","url":"Patient/'$OTHER'"}}]}') $(q tx-scope '.issue[0].expression[0]')"
 expect_equal "  and its Patient is not stored" "0" "$(sql "SELECT count(*) FROM person WHERE name = '周三'")"
