@@ -11,6 +11,7 @@
 # the entry that depended on it (424), a write refused to a role that may
 # only read.  Every Bundle and OperationOutcome validates against the
 # official R4 JSON schema.
+# backends: sqlite postgresql
 . "$(dirname "$0")/../lib/server.sh"
 . "$(dirname "$0")/../lib/fhir.sh"
 fhir_needs "FHIR Bundles"
