@@ -8,7 +8,8 @@
  *	  audited exactly as the same request sent directly.  Entries run in the
  *	  order of FHIR R4 (POST, then PUT, then GET).  A resource referring to
  *	  another entry's fullUrl (urn:uuid:...) runs once that entry is
- *	  created, the reference rewritten to the new Type/id.
+ *	  created, the reference rewritten to the new Type/id; so are the
+ *	  values of a GET entry's query.
  *
  *	  A transaction runs every entry in one database transaction, holding
  *	  the write lock, all or nothing: the entries' audit entries are
@@ -275,6 +276,18 @@ resolve_refs(struct bundle_run *run, size_t i, json_object *v, const struct path
 	return state;
 }
 
+/* Query values naming a created entry's fullUrl become its Type/id (GET entries run after every POST). */
+static void
+resolve_query(struct bundle_run *run, struct inner_request *in)
+{
+	json_object *index;
+
+	for (size_t k = 0; k < in->nargs; k++)
+		if (in->args[k][1] != NULL && json_object_object_get_ex(run->targets, in->args[k][1], &index) &&
+		    run->entries[json_object_get_int64(index)].target != NULL)
+			in->args[k][1] = run->entries[json_object_get_int64(index)].target;
+}
+
 /* Run entry i as an inner request and take its answer. */
 static void
 run_entry(struct bundle_run *run, size_t i)
@@ -291,6 +304,8 @@ run_entry(struct bundle_run *run, size_t i)
 		inner_request_header(&in, "If-Match", e->if_match);
 	if (e->phase != PHASE_GET)	/* the response carries the resource written only when asked */
 		inner_request_header(&in, "Prefer", run->representation ? "return=representation" : "return=minimal");
+	else
+		resolve_query(run, &in);
 	in.req.audit_deferred = run->transaction;	/* written with the others, in the transaction */
 	server_dispatch(&in.req);
 	take_answer(run, e, &in.req);

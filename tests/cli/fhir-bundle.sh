@@ -71,14 +71,17 @@ condition() {	# condition SUBJECT-REFERENCE MORPHOLOGY
 }
 TXC='{"resourceType":"Bundle","type":"transaction","entry":[
  {"fullUrl":"urn:uuid:6b1c3d2e-0a4f-4e55-9d1c-0b7e6f1a2c11","resource":'$(patient 吴一)',"request":{"method":"POST","url":"Patient"}},
+ {"request":{"method":"GET","url":"Condition?patient=urn:uuid:6b1c3d2e-0a4f-4e55-9d1c-0b7e6f1a2c11"}},
  {"resource":'$(condition urn:uuid:6b1c3d2e-0a4f-4e55-9d1c-0b7e6f1a2c11 8070/3)',"request":{"method":"POST","url":"Condition"}}]}'
-expect_equal "a transaction registers a Patient and its Condition" "200 201,201" \
+expect_equal "a transaction registers a Patient and its Condition" "200 201,200,201" \
 	"$(bundle tx-condition "$A" "$TXC") $(q tx-condition '[.entry[].response.status | .[0:3]] | join(",")')"
 NEWC=$(sql "SELECT id FROM person WHERE name = '吴一'")
 expect_equal "  the tumour is the new person's, as the Condition said" "1 C34.1 8070 3 7" \
 	"$(sql "SELECT count(*) || ' ' || max(topography) || ' ' || max(morphology) || ' ' || max(behaviour) || ' ' || max(basis) FROM tumour WHERE person_id = $NEWC")"
+expect_equal "  a search entry naming the Patient by its urn:uuid finds the Condition" "1 Patient/$NEWC" \
+	"$(q tx-condition '.entry[1].resource.total') $(q tx-condition '.entry[1].resource.entry[0].resource.subject.reference')"
 expect_equal "  and reads back as a Condition of the Patient" "200 Patient/$NEWC 8070/3" \
-	"$(get_status "/fhir/$(q tx-condition '.entry[1].response.location')" condition-read) $(q condition-read .subject.reference) $(q condition-read '.extension[0].valueCodeableConcept.coding[0].code')"
+	"$(get_status "/fhir/$(q tx-condition '.entry[2].response.location')" condition-read) $(q condition-read .subject.reference) $(q condition-read '.extension[0].valueCodeableConcept.coding[0].code')"
 TXC2='{"resourceType":"Bundle","type":"transaction","entry":[
  {"fullUrl":"urn:uuid:6b1c3d2e-0a4f-4e55-9d1c-0b7e6f1a2c12","resource":'$(patient 吴二)',"request":{"method":"POST","url":"Patient"}},
  {"resource":'$(condition urn:uuid:6b1c3d2e-0a4f-4e55-9d1c-0b7e6f1a2c12 9999/3)',"request":{"method":"POST","url":"Condition"}}]}'
