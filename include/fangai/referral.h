@@ -55,6 +55,7 @@ struct fg_referral {
 	const char *reason;		/* in the arena; "" when none */
 	const char *report;
 	int64_t version;
+	char updated_at[32];		/* when this version was written (UTC); "" when not known */
 };
 
 /* What a caller supplies to request a referral; text as entered. */
@@ -170,6 +171,15 @@ struct fg_referral_list {
 	size_t count;
 	int64_t total;			/* matches over all pages */
 };
+
+/*
+ * Every version of referral `id` kept (migration 0016), newest first: the
+ * current one, then those it replaced, in out (items in arena; total the
+ * count).  A referral changed before the versions were kept has fewer
+ * versions than its number.  FG_NOTFOUND if the referral does not exist.
+ */
+fg_rc fg_referral_versions(fg_store *store, int64_t id, struct fg_arena *arena,
+			   struct fg_referral_list *out, struct fg_error *err);
 
 /* List referrals matching q, paged.  FG_INVALID for an unknown state. */
 fg_rc fg_referral_list(fg_store *store, const struct fg_referral_query *q,

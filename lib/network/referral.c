@@ -41,7 +41,14 @@ static const struct {
 	"id, person_id, district, institution_id, to_institution_id, direction, kind, state," \
 	" coalesce(tumour_id, 0), requested_at, coalesce(state_at, ''), coalesce(accepted_at, '')," \
 	" coalesce(appointment_at, ''), coalesce(ended_at, ''), coalesce(access_until, '')," \
-	" coalesce(access_revoked_at, ''), coalesce(reason, ''), coalesce(report, ''), version"
+	" coalesce(access_revoked_at, ''), coalesce(reason, ''), coalesce(report, ''), version," \
+	" coalesce(updated_at, '')"
+
+/* The columns of referral that a version keeps (migration 0016: the same names in referral_version). */
+#define VERSION_COLUMNS \
+	"id, version, district, person_id, institution_id, to_institution_id, direction, kind, state," \
+	" reason, report, tumour_id, requested_at, updated_at, state_at, accepted_at, ended_at," \
+	" appointment_at, access_until, access_revoked_at, access_revoked_reason"
 
 #define EVENT_INSERT \
 	"INSERT INTO referral_event (district, referral_id, institution_id, user_id, state, at," \
@@ -96,6 +103,7 @@ read_row(fg_stmt *st, struct fg_arena *arena, void *row, struct fg_error *err)
 	out->reason = net_column_text(st, 16, arena);
 	out->report = net_column_text(st, 17, arena);
 	out->version = fg_stmt_int64(st, 18);
+	fg_strlcpy(out->updated_at, fg_stmt_text(st, 19), sizeof(out->updated_at));
 	if (out->reason == NULL || out->report == NULL)
 		return fg_error_set(err, FG_NOMEM, NULL, "out of memory reading referral %lld",
 				    (long long)out->id);
@@ -108,6 +116,35 @@ fg_referral_get(fg_store *store, int64_t id, struct fg_arena *arena,
 {
 	return net_fetch_one(store, "SELECT " REFERRAL_COLUMNS " FROM referral WHERE id = ?", id,
 			     "referral", read_row, arena, out, err);
+}
+
+fg_rc
+fg_referral_versions(fg_store *store, int64_t id, struct fg_arena *arena, struct fg_referral_list *out,
+		     struct fg_error *err)
+{
+	struct fg_referral current;
+	bool row = false;
+	fg_stmt *st;
+	fg_rc rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = fg_referral_get(store, id, arena, &current, err);
+	if (rc != FG_OK)
+		return rc;
+	out->items = fg_arena_alloc(arena, (size_t)current.version * sizeof(*out->items));
+	if (out->items == NULL)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory reading referral %lld", (long long)id);
+	out->items[out->count++] = current;
+	rc = fg_store_prepare(store, "SELECT " REFERRAL_COLUMNS " FROM referral_version WHERE id = ?"
+			      " ORDER BY version DESC", &st, err);
+	if (rc != FG_OK)
+		return rc;
+	fg_stmt_bind_int64(st, 1, id);
+	while (out->count < (size_t)current.version && (rc = fg_stmt_step(st, &row, err)) == FG_OK && row)
+		rc = read_row(st, arena, &out->items[out->count++], err);
+	fg_stmt_reset(st);
+	out->total = (int64_t)out->count;
+	return rc;
 }
 
 struct event {
@@ -490,6 +527,26 @@ bind_time_or_null(fg_stmt *st, int idx, int64_t minutes)
 		fg_stmt_bind_text(st, idx, fg_net_time_format(minutes, buf));
 }
 
+/*
+ * Copy version `version` of referral id into referral_version before a
+ * change replaces it; nothing when the referral is at another version
+ * (the change then finds it changed meanwhile).
+ */
+static fg_rc
+keep_version(fg_store *store, int64_t id, int64_t version, struct fg_error *err)
+{
+	fg_stmt *st;
+	fg_rc rc;
+
+	rc = fg_store_prepare(store, "INSERT INTO referral_version (" VERSION_COLUMNS ") SELECT " VERSION_COLUMNS
+			      " FROM referral WHERE id = ? AND version = ?", &st, err);
+	if (rc != FG_OK)
+		return rc;
+	fg_stmt_bind_int64(st, 1, id);
+	fg_stmt_bind_int64(st, 2, version);
+	return net_exec(st, err);
+}
+
 static fg_rc
 update_referral(fg_store *store, const struct fg_referral *r, const struct fg_referral_action *a,
 		const struct change *c, struct fg_error *err)
@@ -500,6 +557,9 @@ update_referral(fg_store *store, const struct fg_referral *r, const struct fg_re
 	fg_stmt *st;
 	fg_rc rc;
 
+	rc = keep_version(store, r->id, r->version, err);
+	if (rc != FG_OK)
+		return rc;
 	rc = fg_store_prepare(store,
 		"UPDATE referral SET state = ?1, state_at = ?2, updated_at = ?3, version = version + 1,"
 		" accepted_at = coalesce(?4, accepted_at), access_until = coalesce(?5, access_until),"
@@ -612,7 +672,7 @@ fg_referral_revoke_access(fg_store *store, int64_t id, const char *reason, const
 	struct fg_referral r;
 	struct fg_arena arena;
 	struct event e;
-	char at[FG_NET_TIME_MAX];
+	char at[FG_NET_TIME_MAX], now[32];
 	int64_t when = 0, until = 0;
 	fg_stmt *st;
 	fg_rc rc;
@@ -641,13 +701,16 @@ fg_referral_revoke_access(fg_store *store, int64_t id, const char *reason, const
 		rc = FG_CONFLICT;
 	}
 	if (rc == FG_OK)
+		rc = keep_version(store, id, r.version, err);
+	if (rc == FG_OK)
 		rc = fg_store_prepare(store, "UPDATE referral SET access_revoked_at = ?,"
-				      " access_revoked_reason = ?, version = version + 1 WHERE id = ?",
+				      " access_revoked_reason = ?, updated_at = ?, version = version + 1 WHERE id = ?",
 				      &st, err);
 	if (rc == FG_OK) {
 		fg_stmt_bind_text(st, 1, fg_net_time_format(when, at));
 		fg_stmt_bind_text(st, 2, reason);
-		fg_stmt_bind_int64(st, 3, id);
+		fg_stmt_bind_text(st, 3, fg_utc_now(now));
+		fg_stmt_bind_int64(st, 4, id);
 		rc = net_exec(st, err);
 	}
 	if (rc == FG_OK) {

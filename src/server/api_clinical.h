@@ -114,6 +114,16 @@ fg_rc write_create(struct request *req, const char *person, const char *field, c
 		   const char *kind, write_create_fn create, void *ctx, int64_t *id, struct fg_error *err);
 
 /*
+ * Register tumour in for the request (api_tumour_create.c): the person in
+ * scope, for the caller's own institution unless the scope is the region,
+ * the registry's checks, stored with its audit entry in a write of its own
+ * (write_create()).  *out receives it; on failure nothing is stored and
+ * err names the field.
+ */
+fg_rc tumour_register(struct request *req, struct fg_tumour_input *in, struct fg_tumour *out,
+		      struct fg_error *err);
+
+/*
  * Begin a write of the request: take the server's write lock and open a
  * transaction; on failure the lock is released.  End it with write_finish().
  */
@@ -168,6 +178,17 @@ void fhir_referral_read(struct request *req, const char *type,
 struct fhir_search_spec;
 void fhir_referral_search(struct request *req, const struct fhir_search_spec *spec,
 			  json_object *(*build)(struct request *, const struct fg_referral *));
+
+/*
+ * FHIR vread (/fhir/TYPE/{id}/_history/{vid}) and instance history
+ * (/fhir/TYPE/{id}/_history, _count, _offset, _since) of a resource built
+ * from a referral by build, within the referral's institutions, audited
+ * (fhir_history.c).
+ */
+void fhir_referral_vread(struct request *req, const char *type,
+			 json_object *(*build)(struct request *, const struct fg_referral *));
+void fhir_referral_history(struct request *req, const char *type,
+			   json_object *(*build)(struct request *, const struct fg_referral *));
 
 /*
  * FHIR for consultations (fhir_consultation.c): whether the path's id is
@@ -298,6 +319,10 @@ void api_stats_network(struct request *req);
 void api_stats_survival(struct request *req);
 void fhir_servicerequest_read(struct request *req);
 void fhir_servicerequest_search(struct request *req);
+void fhir_servicerequest_vread(struct request *req);
+void fhir_servicerequest_history(struct request *req);
+void fhir_task_vread(struct request *req);
+void fhir_task_history(struct request *req);
 void fhir_task_read(struct request *req);
 void fhir_task_search(struct request *req);
 void fhir_appointment_read(struct request *req);

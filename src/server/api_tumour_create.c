@@ -4,7 +4,8 @@
  *	  scope for the caller's institution.  The registry's checks run before
  *	  anything is stored: an error finding refuses the save (422 naming the
  *	  field), warnings are stored with the tumour and returned with it, so
- *	  that the registrar sees at once what to confirm.
+ *	  that the registrar sees at once what to confirm.  The same steps
+ *	  register a FHIR Condition (tumour_register(), fhir_condition.c).
  */
 #include <string.h>
 
@@ -59,32 +60,56 @@ tumour_input(struct request *req, json_object *body, struct fg_tumour_input *in)
 	       json_get_string(req, body, "source", &in->source);
 }
 
+/* fg_tumour_add() as the create step of write_create(). */
+struct tumour_add {
+	fg_registry *reg;
+	const struct fg_tumour_input *in;
+	struct fg_tumour *out;
+};
+
+static fg_rc
+add_one(struct request *req, void *ctx, int64_t *id, struct fg_error *err)
+{
+	struct tumour_add *a = ctx;
+	fg_rc rc = fg_tumour_add(req->store, a->reg, a->in, a->out, NULL, err);
+
+	*id = a->out->id;
+	return rc;
+}
+
+fg_rc
+tumour_register(struct request *req, struct fg_tumour_input *in, struct fg_tumour *out, struct fg_error *err)
+{
+	struct tumour_add a = {NULL, in, out};
+	int64_t id;
+	fg_rc rc;
+
+	memset(out, 0, sizeof(*out));
+	fg_error_clear(err);
+	rc = fg_registry_open(NULL, &a.reg, err);
+	if (rc == FG_OK)
+		rc = write_create(req, in->person, "institution", &in->institution, "tumour", add_one, &a, &id, err);
+	else
+		audit_note(req, "create", audit_result(rc), "tumour");
+	fg_registry_free(a.reg);
+	return rc;
+}
+
 void
 api_tumours_create(struct request *req)
 {
 	json_object *body = req_json_body(req), *o;
 	struct fg_tumour_finding_list findings = {0};
 	struct fg_tumour_input in;
-	struct fg_tumour t = {0};
+	struct fg_tumour t;
 	struct fg_error err;
-	fg_registry *reg = NULL;
-	char own[24];
 	fg_rc rc;
 
 	if (body == NULL)
 		return;
 	if (!tumour_input(req, body, &in))
 		goto out;
-	fg_error_clear(&err);
-	rc = write_scope_check(req, in.person, "institution", &in.institution, own, sizeof(own), &err);
-	if (rc == FG_OK)
-		rc = fg_registry_open(NULL, &reg, &err);
-	if (rc == FG_OK && (rc = write_begin(req, &err)) == FG_OK) {
-		rc = fg_tumour_add(req->store, reg, &in, &t, NULL, &err);
-		rc = write_finish(req, rc, "create", fg_arena_printf(req->arena, "tumour/%lld", (long long)t.id),
-				  "tumour", &err);
-	} else
-		audit_note(req, "create", audit_result(rc), "tumour");
+	rc = tumour_register(req, &in, &t, &err);
 	if (rc == FG_OK)
 		rc = fg_tumour_findings(req->store, t.id, req->arena, &findings, &err);
 	if (rc != FG_OK) {
@@ -96,6 +121,5 @@ api_tumours_create(struct request *req)
 	reply_header(req, "Location", fg_arena_printf(req->arena, "/api/tumours/%lld", (long long)t.id));
 	reply_json(req, 201, o);
 out:
-	fg_registry_free(reg);
 	json_object_put(body);
 }

@@ -40,8 +40,8 @@ struct fhir_include {
 
 /*
  * What a search type understands beyond the common parameters (_count,
- * _offset, _total, _sort, _include, _revinclude, _summary, _elements,
- * _format).  Lists are ended by a NULL name.
+ * _offset, _total, _sort, _include, _revinclude and their :iterate,
+ * _summary, _elements, _format).  Lists are ended by a NULL name.
  */
 struct fhir_search_spec {
 	const char *type;
@@ -65,10 +65,26 @@ struct fhir_paging {
 	size_t ninclude;
 	const char *revinclude[FHIR_MAX_INCLUDES];
 	size_t nrevinclude;
+	/* _include:iterate and _revinclude:iterate: applied to the included resources too */
+	const struct fhir_include *include_iterate[FHIR_MAX_INCLUDES];
+	size_t ninclude_iterate;
+	const struct fhir_search_spec *revinclude_iterate_spec[FHIR_MAX_INCLUDES];	/* whose revinclude */
+	const char *revinclude_iterate[FHIR_MAX_INCLUDES];
+	size_t nrevinclude_iterate;
 	const char *elements;			/* _elements, or NULL */
 	const char *ignored[FHIR_MAX_IGNORED];	/* parameters ignored (Prefer: handling=lenient) */
 	size_t nignored;
 };
+
+/*
+ * The searches of the resources an _include or _revinclude can bring into
+ * a Bundle, whose includes and revincludes :iterate may follow from there
+ * (fhir_patient.c, fhir_condition.c, fhir_servicerequest.c, fhir_task.c).
+ */
+extern const struct fhir_search_spec fhir_patient_spec;
+extern const struct fhir_search_spec fhir_condition_spec;
+extern const struct fhir_search_spec fhir_servicerequest_spec;
+extern const struct fhir_search_spec fhir_task_spec;
 
 /*
  * Read the common search parameters for spec and check every other one is
@@ -168,7 +184,27 @@ json_object *fhir_reference(const char *type, int64_t id);
 /* A Condition resource of tumour t (fhir_condition.c). */
 json_object *fhir_condition_json(const struct fg_tumour *t);
 
+/* One version of a resource, for a history Bundle. */
+struct fhir_version {
+	const char *type;
+	int64_t id, version;
+	const char *updated_at;		/* lastModified; NULL or "": none known */
+	json_object *resource;		/* taken by fhir_history_bundle() */
+};
+
+/*
+ * A history Bundle of the versions v[0..n) (newest first), the page at
+ * offset of count out of total, with paging links at path (repeating
+ * _since when not NULL).
+ */
+json_object *fhir_history_bundle(struct request *req, const char *path, const char *since, struct fhir_version *v,
+				 size_t n, int64_t total, int64_t count, int64_t offset);
+
+/* Set resource.meta.versionId to version. */
+void fhir_set_version(json_object *resource, int64_t version);
+
 /* Handlers of the FHIR files that the route table names (the others are in server.h). */
+void fhir_condition_create(struct request *req);
 void fhir_patient_history(struct request *req);
 void fhir_patient_type_history(struct request *req);
 void fhir_export_system(struct request *req);

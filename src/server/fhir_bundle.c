@@ -112,6 +112,8 @@ fhir_metadata(struct request *req)
 	static const char *const patient_ia[] = {"read", "vread", "search-type", "create", "update",
 						 "history-instance", "history-type", NULL};
 	static const char *const org_ia[] = {"read", "search-type", NULL};
+	/* versions made by the referral's actions, which take If-Match (/api/referrals/{id}/{action}) */
+	static const char *const referral_ia[] = {"read", "vread", "search-type", "history-instance", NULL};
 	static const char *const booking_ia[] = {"read", "search-type", "create", NULL};
 	static const char *const patient_sp[][2] = {
 		{"identifier", "token"}, {"name", "string"}, {"birthdate", "date"},
@@ -174,11 +176,11 @@ fhir_metadata(struct request *req)
 	json_object_object_add(rest, "security", sec);
 	json_object_array_add(res, capability_resource("Patient", patient_ia, patient_sp, true));
 	json_object_array_add(res, capability_resource("Organization", org_ia, org_sp, false));
-	json_object_array_add(res, capability_resource("Condition", org_ia, condition_sp, false));
+	json_object_array_add(res, capability_resource("Condition", booking_ia, condition_sp, false));
 	json_object_array_add(res, capability_resource("Practitioner", org_ia, pract_sp, false));
 	json_object_array_add(res, capability_resource("PractitionerRole", org_ia, role_sp, false));
-	json_object_array_add(res, capability_resource("ServiceRequest", org_ia, request_sp, false));
-	json_object_array_add(res, capability_resource("Task", org_ia, request_sp, false));
+	json_object_array_add(res, capability_resource("ServiceRequest", referral_ia, request_sp, true));
+	json_object_array_add(res, capability_resource("Task", referral_ia, request_sp, true));
 	json_object_array_add(res, capability_resource("Appointment", booking_ia, appointment_sp, false));
 	json_object_array_add(res, capability_resource("Schedule", org_ia, schedule_sp, false));
 	json_object_array_add(res, capability_resource("Slot", search_ia, slot_sp, false));

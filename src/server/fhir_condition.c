@@ -6,7 +6,11 @@
  *	  histology extension, the incidence date as onset, and the TNM stage
  *	  group as Condition.stage whose assessment points at contained T, N
  *	  and M Observations (LOINC codes per TNM context).  Read and search by
- *	  patient within the caller's scope (tumour_read, tumours_of).
+ *	  patient within the caller's scope (tumour_read, tumours_of).  Create
+ *	  (POST /fhir/Condition) registers the tumour of such a Condition as
+ *	  POST /api/tumours does (tumour_register): the registry's checks, the
+ *	  person in scope, the basis of diagnosis 9 (unknown) unless an
+ *	  extension gives it; refused fields are named as Condition elements.
  */
 #include <stdio.h>
 #include <string.h>
@@ -152,6 +156,155 @@ fhir_condition_read(struct request *req)
 		reply_json(req, 200, fhir_condition_json(&t));
 }
 
+/* --- Create --- */
+
+#define EXT_BASIS "urn:fangai:basis-of-diagnosis"	/* valueCode: IACR basis of diagnosis 0-9 */
+
+/* The tumour's fields as the elements of a Condition, for errors. */
+static const char *const field_paths[][2] = {
+	{"person", "Condition.subject"}, {"institution", "Condition.asserter"},
+	{"incidence_date", "Condition.onsetDateTime"}, {"topography", "Condition.bodySite"},
+	{"morphology", "Condition.extension"}, {"behaviour", "Condition.extension"},
+	{"basis", "Condition.extension"}, {"grade", "Condition.extension"},
+};
+
+static const char *const condition_members[] = {
+	"resourceType", "meta", "extension", "clinicalStatus", "verificationStatus", "category", "code",
+	"bodySite", "subject", "onsetDateTime", "asserter", NULL,
+};
+
+/* Reply 400: element of a Condition is not what it must be. */
+static bool
+malformed(struct request *req, const char *element, const char *what)
+{
+	reply_error(req, 400, fg_arena_printf(req->arena, "Condition.%s", element),
+		    fg_arena_printf(req->arena, "Condition.%s must be %s", element, what), NULL, NULL);
+	return false;
+}
+
+/* The code of the first coding of system in the CodeableConcept cc, or NULL. */
+static const char *
+coding_code(json_object *cc, const char *system)
+{
+	json_object *codings, *c, *v;
+
+	if (!json_object_object_get_ex(cc, "coding", &codings) || !json_object_is_type(codings, json_type_array))
+		return NULL;
+	for (size_t i = 0; i < json_object_array_length(codings); i++) {
+		c = json_object_array_get_idx(codings, i);
+		if (json_object_object_get_ex(c, "system", &v) && json_object_is_type(v, json_type_string) &&
+		    strcmp(json_object_get_string(v), system) == 0 && json_object_object_get_ex(c, "code", &v) &&
+		    json_object_is_type(v, json_type_string))
+			return json_object_get_string(v);
+	}
+	return NULL;
+}
+
+/* The id of the Reference element ("Type/ID") into *id; NULL when absent.  Replies 400 on another shape. */
+static bool
+reference_id(struct request *req, json_object *body, const char *element, const char *type, const char **id)
+{
+	json_object *v, *ref;
+	size_t tl = strlen(type);
+	const char *text;
+
+	*id = NULL;
+	if (!json_object_object_get_ex(body, element, &v))
+		return true;
+	if (!json_object_object_get_ex(v, "reference", &ref) || !json_object_is_type(ref, json_type_string) ||
+	    strncmp(text = json_object_get_string(ref), type, tl) != 0 || text[tl] != '/')
+		return malformed(req, element, fg_arena_printf(req->arena, "a reference to a %s", type));
+	*id = text + tl + 1;
+	return true;
+}
+
+/* The ICD-O-3 morphology and the basis of diagnosis of the extensions; replies 400 on a malformed one. */
+static bool
+read_extensions(struct request *req, json_object *body, struct fg_tumour_input *in)
+{
+	json_object *exts, *e, *v;
+
+	if (!json_object_object_get_ex(body, "extension", &exts))
+		return true;
+	if (!json_object_is_type(exts, json_type_array))
+		return malformed(req, "extension", "an array");
+	for (size_t i = 0; i < json_object_array_length(exts); i++) {
+		const char *url = NULL;
+
+		e = json_object_array_get_idx(exts, i);
+		if (json_object_object_get_ex(e, "url", &v) && json_object_is_type(v, json_type_string))
+			url = json_object_get_string(v);
+		if (url != NULL && strcmp(url, EXT_HISTOLOGY) == 0 && json_object_object_get_ex(e, "valueCodeableConcept", &v))
+			in->morphology = coding_code(v, SYSTEM_ICDO3);
+		else if (url != NULL && strcmp(url, EXT_BASIS) == 0 && json_object_object_get_ex(e, "valueCode", &v) &&
+			 json_object_is_type(v, json_type_string))
+			in->basis = json_object_get_string(v);
+		else if (url == NULL)
+			return malformed(req, "extension", "a list of extensions with a url");
+	}
+	return true;
+}
+
+/*
+ * Map a Condition to a tumour input (strings point into body): subject,
+ * asserter, onsetDateTime, bodySite (ICD-O-3 topography), the histology
+ * extension (ICD-O-3 morphology/behaviour) and the basis of diagnosis
+ * (9, unknown, unless given).  Replies 400 naming the element on a
+ * structural error.
+ */
+static bool
+condition_input(struct request *req, json_object *body, struct fg_tumour_input *in)
+{
+	json_object *v;
+	const char *type = NULL;
+
+	memset(in, 0, sizeof(*in));
+	in->basis = "9";
+	if (!json_get_string(req, body, "resourceType", &type))
+		return false;
+	if (type == NULL || strcmp(type, "Condition") != 0) {
+		reply_error(req, 400, "resourceType", "resource is not a Condition", NULL, NULL);
+		return false;
+	}
+	if (!json_only_members(req, body, condition_members) ||
+	    !reference_id(req, body, "subject", "Patient", &in->person) ||
+	    !reference_id(req, body, "asserter", "Organization", &in->institution) ||
+	    !json_get_string(req, body, "onsetDateTime", &in->incidence_date) || !read_extensions(req, body, in))
+		return false;
+	if (json_object_object_get_ex(body, "bodySite", &v)) {
+		if (!json_object_is_type(v, json_type_array) || json_object_array_length(v) == 0)
+			return malformed(req, "bodySite", "an array of CodeableConcepts");
+		in->topography = coding_code(json_object_array_get_idx(v, 0), SYSTEM_ICDO3);
+	}
+	return true;
+}
+
+void
+fhir_condition_create(struct request *req)
+{
+	json_object *body = req_json_body(req);
+	struct fg_tumour_input in;
+	struct fg_tumour t;
+	struct fg_error err;
+
+	if (body == NULL || !condition_input(req, body, &in))
+		goto out;
+	if (tumour_register(req, &in, &t, &err) != FG_OK) {
+		const char *element = fhir_map(field_paths, sizeof(field_paths) / sizeof(field_paths[0]), err.field, NULL);
+
+		if (element != NULL)
+			fg_strlcpy(err.field, element, sizeof(err.field));
+		reply_fg_error(req, &err);
+		goto out;
+	}
+	reply_header(req, "Location", fg_arena_printf(req->arena, "%s/Condition/%lld", fhir_base(req), (long long)t.id));
+	reply_json(req, 201, fhir_condition_json(&t));
+out:
+	json_object_put(body);
+}
+
+/* --- Search --- */
+
 static const char *const search_params[] = {"patient", "subject", NULL};
 static const struct fhir_sort_key sorts[] = {
 	{"_id", "id"}, {"onset-date", "onsetDateTime"}, {NULL, NULL},
@@ -160,7 +313,7 @@ static const struct fhir_include includes[] = {
 	{"Condition:subject", "subject", "Patient"}, {"Condition:patient", "subject", "Patient"},
 	{"Condition:asserter", "asserter", "Organization"}, {NULL, NULL, NULL},
 };
-static const struct fhir_search_spec search_spec = {
+const struct fhir_search_spec fhir_condition_spec = {
 	.type = "Condition", .params = search_params, .sorts = sorts, .includes = includes,
 };
 
@@ -173,7 +326,7 @@ fhir_condition_search(struct request *req)
 	json_object *all, *page;
 	int64_t person, total;
 
-	if (!fhir_search_read(req, &search_spec, &paging))
+	if (!fhir_search_read(req, &fhir_condition_spec, &paging))
 		return;
 	if (patient == NULL)
 		patient = req_query(req, "subject");

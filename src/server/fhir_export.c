@@ -14,8 +14,14 @@
  *	  who started a job sees it (404 for anyone else).  The start, the end
  *	  (with its counts) and each download are audited.
  *
- * Jobs live in memory: a restart forgets them (their status URL is then
- * 404) and leaves the files to the temporary directory's cleaning.
+ * A job is recorded in the database when it starts and when it ends
+ * (fangai/exportjob.h, migration 0016), its files staying on disk: a
+ * restarted server answers the status of a finished job, serves its files
+ * and cancels it.  A job still running when the server stopped is
+ * reported failed ("interrupted").  Memory holds only the running jobs
+ * (their progress and cancel flag); the database keeps the last MAX_KEPT
+ * jobs, the oldest finished one going with its files when a new one
+ * starts.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -29,25 +35,22 @@
 
 #include <sodium.h>
 
+#include "fangai/exportjob.h"
 #include "fangai/log.h"
 #include "fangai/person.h"
 #include "fangai/util.h"
 #include "fhir.h"
 
-#define MAX_JOBS 16
+#define MAX_JOBS 16			/* running at once */
+#define MAX_KEPT 16			/* recorded: running and finished */
 #define MAX_FILES 512
 #define FILE_RESOURCES 10000
 #define MAX_FILE_BYTES (64u << 20)	/* a file larger than this is not served */
 #define PAGE 500
 
-enum job_state { JOB_FREE, JOB_RUNNING, JOB_DONE, JOB_FAILED };
+enum job_state { JOB_FREE, JOB_RUNNING };
 
-struct export_file {
-	char type[24];
-	char name[48];			/* Patient-1.ndjson */
-	int64_t count;
-};
-
+/* A running job: what its writer and the status of its progress need. */
 struct export_job {
 	enum job_state state;
 	atomic_bool cancel;
@@ -58,13 +61,12 @@ struct export_job {
 	bool patients, conditions;	/* the types asked for */
 	char since[32];			/* Patients changed since (UTC); "" for all */
 	char request[512];		/* the kick-off URL, for the manifest */
-	char base[300];			/* http://HOST/fhir */
 	char started[32];		/* transactionTime */
 	char dir[64];
 	char error[256];
 	const char *db;
 	atomic_llong done, total;	/* Patients written of those in scope */
-	struct export_file files[MAX_FILES];
+	struct fg_export_file files[MAX_FILES];
 	size_t nfiles;
 	int64_t audit_user, audit_institution;
 	char client[64];
@@ -79,7 +81,7 @@ struct ndjson_out {
 	struct export_job *job;
 	const char *type;
 	FILE *fp;
-	struct export_file *file;
+	struct fg_export_file *file;
 };
 
 /* Close the open file of out, if any. */
@@ -200,17 +202,19 @@ write_all(struct export_job *job, fg_store *store, int64_t *patients, int64_t *c
 	return ok && !atomic_load(&job->cancel);
 }
 
-/* Remove the job's files and directory. */
+/* Remove the files of an export's directory, and the directory. */
 static void
-remove_files(struct export_job *job)
+remove_dir(const char *dir)
 {
-	char path[160];
+	DIR *d = opendir(dir);
+	struct dirent *e;
 
-	for (size_t i = 0; i < job->nfiles; i++) {
-		snprintf(path, sizeof(path), "%s/%s", job->dir, job->files[i].name);
-		unlink(path);
-	}
-	rmdir(job->dir);
+	while (d != NULL && (e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			unlinkat(dirfd(d), e->d_name, 0);
+	if (d != NULL)
+		closedir(d);
+	rmdir(dir);
 }
 
 /* Append the job's end to the audit log with the store of its thread. */
@@ -231,6 +235,32 @@ audit_end(struct export_job *job, fg_store *store, const char *result, int64_t p
 	server_write_unlock();
 }
 
+/*
+ * Record the end of job with the store of its thread: done or failed with
+ * its files, or forgotten with its files when cancelled; and audit it.
+ * Called with jobs_lock held, so that a cancel is seen or comes after.
+ */
+static void
+record_end(struct export_job *job, fg_store *store, bool ok, int64_t patients, int64_t conditions)
+{
+	bool cancelled = atomic_load(&job->cancel);
+	struct fg_error err;
+	fg_rc rc;
+
+	server_write_lock();
+	if (cancelled)
+		rc = fg_export_job_remove(store, job->id, &err);
+	else
+		rc = fg_export_job_finish(store, job->id, ok ? "done" : "failed", job->error, job->files, job->nfiles,
+					  &err);
+	if (rc != FG_OK)
+		fg_log(FG_LOG_ERROR, "could not record the end of export %s: %s", job->id, err.message);
+	audit_end(job, store, cancelled ? "cancelled" : ok ? "ok" : "error", patients, conditions);
+	server_write_unlock();
+	if (cancelled)
+		remove_dir(job->dir);
+}
+
 static void *
 export_thread(void *arg)
 {
@@ -245,17 +275,14 @@ export_thread(void *arg)
 	if (!ok)
 		snprintf(job->error, sizeof(job->error), "%s", err.message);
 	ok = ok && write_all(job, store, &patients, &conditions);
-	if (store != NULL)
-		audit_end(job, store, atomic_load(&job->cancel) ? "cancelled" : ok ? "ok" : "error", patients,
-			  conditions);
-	fg_store_close(store);
 	pthread_mutex_lock(&jobs_lock);
-	if (atomic_load(&job->cancel)) {
-		remove_files(job);
-		job->state = JOB_FREE;
-	} else
-		job->state = ok ? JOB_DONE : JOB_FAILED;
+	if (store != NULL)
+		record_end(job, store, ok, patients, conditions);
+	else
+		fg_log(FG_LOG_ERROR, "export %s ended unrecorded: %s", job->id, job->error);
+	job->state = JOB_FREE;
 	pthread_mutex_unlock(&jobs_lock);
+	fg_store_close(store);
 	return NULL;
 }
 
@@ -316,23 +343,64 @@ read_kickoff(struct request *req, struct export_job *job)
 	return !refused && read_types(req, job);
 }
 
-/* A free slot for a new job: a free one, else the oldest finished one (its files removed). */
+/* A free slot for a new job, or NULL when MAX_JOBS run.  Call locked. */
 static struct export_job *
 take_slot(void)
 {
-	struct export_job *oldest = NULL;
-
-	for (size_t i = 0; i < MAX_JOBS; i++) {
+	for (size_t i = 0; i < MAX_JOBS; i++)
 		if (jobs[i].state == JOB_FREE)
 			return &jobs[i];
-		if (jobs[i].state != JOB_RUNNING && (oldest == NULL || strcmp(jobs[i].started, oldest->started) < 0))
-			oldest = &jobs[i];
+	return NULL;
+}
+
+/* Whether job id runs in this process.  Call locked. */
+static bool
+is_running(const char *id)
+{
+	for (size_t i = 0; i < MAX_JOBS; i++)
+		if (jobs[i].state == JOB_RUNNING && strcmp(jobs[i].id, id) == 0)
+			return true;
+	return false;
+}
+
+/* Forget the oldest jobs that do not run, with their files, until a new one fits in MAX_KEPT.  Call locked. */
+static fg_rc
+expire_jobs(struct request *req, struct fg_error *err)
+{
+	struct fg_export_job *kept;
+	size_t n;
+	fg_rc rc = fg_export_job_list(req->store, req->arena, &kept, &n, err);
+
+	for (size_t i = 0; rc == FG_OK && n >= MAX_KEPT && i < n; i++) {
+		if (is_running(kept[i].id))
+			continue;
+		remove_dir(kept[i].dir);
+		rc = fg_export_job_remove(req->store, kept[i].id, err);
+		n--;
 	}
-	if (oldest != NULL) {
-		remove_files(oldest);
-		oldest->state = JOB_FREE;
-	}
-	return oldest;
+	return rc;
+}
+
+/* Record job as started, after the oldest ones are forgotten.  Call locked. */
+static bool
+record_start(struct request *req, const struct export_job *job)
+{
+	struct fg_export_job rec = {.user_id = job->user_id};
+	struct fg_error err;
+	fg_rc rc;
+
+	fg_strlcpy(rec.id, job->id, sizeof(rec.id));
+	fg_strlcpy(rec.request, job->request, sizeof(rec.request));
+	fg_strlcpy(rec.started, job->started, sizeof(rec.started));
+	fg_strlcpy(rec.dir, job->dir, sizeof(rec.dir));
+	server_write_lock();
+	rc = expire_jobs(req, &err);
+	if (rc == FG_OK)
+		rc = fg_export_job_add(req->store, &rec, &err);
+	server_write_unlock();
+	if (rc != FG_OK)
+		fg_log(FG_LOG_ERROR, "could not record export %s: %s", job->id, err.message);
+	return rc == FG_OK;
 }
 
 static bool
@@ -352,13 +420,16 @@ start_job(struct request *req, struct export_job *job)
 	job->audit_user = req->session.user.id;
 	job->audit_institution = req->session.user.institution_id;
 	snprintf(job->client, sizeof(job->client), "%s", req->client);
-	snprintf(job->base, sizeof(job->base), "%s", fhir_base(req));
-	snprintf(job->request, sizeof(job->request), "%s%s", job->base, req->path + strlen("/fhir"));
+	snprintf(job->request, sizeof(job->request), "%s%s", fhir_base(req), req->path + strlen("/fhir"));
 	fg_utc_now(job->started);
 	tmp = getenv("TMPDIR");
 	snprintf(job->dir, sizeof(job->dir), "%s/fangai-export-XXXXXX", tmp && *tmp && strlen(tmp) < 40 ? tmp : "/tmp");
 	if (mkdtemp(job->dir) == NULL)
 		return false;
+	if (!record_start(req, job)) {
+		rmdir(job->dir);
+		return false;
+	}
 	atomic_store(&job->cancel, false);
 	atomic_store(&job->done, 0);
 	atomic_store(&job->total, 0);
@@ -370,7 +441,8 @@ start_job(struct request *req, struct export_job *job)
 	ok = pthread_create(&thread, &attr, export_thread, job) == 0;
 	pthread_attr_destroy(&attr);
 	if (!ok) {
-		rmdir(job->dir);
+		snprintf(job->error, sizeof(job->error), "could not start a thread");
+		record_end(job, req->store, false, 0, 0);
 		job->state = JOB_FREE;
 	}
 	return ok;
@@ -419,21 +491,36 @@ fhir_export_patient(struct request *req)
 
 /* --- Status, files, cancel --- */
 
-/* The job named by the route's first parameter, started by this user; NULL (404 replied) otherwise. Call locked. */
+/* The running job named by the route's {job}, started by this user, or NULL.  Call locked. */
 static struct export_job *
-find_job(struct request *req)
+running_job(struct request *req)
 {
 	for (size_t i = 0; i < MAX_JOBS; i++)
-		if (jobs[i].state != JOB_FREE && strcmp(jobs[i].id, req->params[0]) == 0 &&
+		if (jobs[i].state == JOB_RUNNING && strcmp(jobs[i].id, req->params[0]) == 0 &&
 		    jobs[i].user_id == req->session.user.id)
 			return &jobs[i];
-	reply_error(req, 404, NULL, fg_arena_printf(req->arena, "export \"%.40s\" does not exist", req->params[0]),
-		    "It never existed, was cancelled, or belongs to another user.", NULL);
 	return NULL;
 }
 
+/* The recorded job named by the route's {job}, started by this user; replies 404 (or the error) otherwise. */
+static bool
+recorded_job(struct request *req, struct fg_export_job *out)
+{
+	struct fg_error err;
+	fg_rc rc = fg_export_job_get(req->store, req->params[0], req->arena, out, &err);
+
+	if (rc == FG_OK && out->user_id == req->session.user.id)
+		return true;
+	if (rc == FG_OK || rc == FG_NOTFOUND)
+		reply_error(req, 404, NULL, fg_arena_printf(req->arena, "export \"%.40s\" does not exist", req->params[0]),
+			    "It never existed, was cancelled, or belongs to another user.", NULL);
+	else
+		reply_fg_error(req, &err);
+	return false;
+}
+
 static json_object *
-manifest(struct request *req, const struct export_job *job)
+manifest(struct request *req, const struct fg_export_job *job)
 {
 	json_object *m = json_object_new_object(), *output = json_object_new_array();
 
@@ -445,7 +532,7 @@ manifest(struct request *req, const struct export_job *job)
 
 		json_object_object_add(f, "type", json_object_new_string(job->files[i].type));
 		json_object_object_add(f, "url", json_object_new_string(fg_arena_printf(
-			req->arena, "%s/$export-file/%s/%s", job->base, job->id, job->files[i].name)));
+			req->arena, "%s/$export-file/%s/%s", fhir_base(req), job->id, job->files[i].name)));
 		json_object_object_add(f, "count", json_object_new_int64(job->files[i].count));
 		json_object_array_add(output, f);
 	}
@@ -454,46 +541,64 @@ manifest(struct request *req, const struct export_job *job)
 	return m;
 }
 
+/* 202 with the progress of a running job. */
+static void
+reply_progress(struct request *req, const struct export_job *job)
+{
+	reply_header(req, "X-Progress", fg_arena_printf(req->arena, "%lld of %lld patients",
+							(long long)atomic_load(&job->done),
+							(long long)atomic_load(&job->total)));
+	reply_header(req, "Retry-After", "1");
+	reply_json(req, 202, fhir_outcome("information", "informational", "the export is running", NULL));
+}
+
 void
 fhir_export_status(struct request *req)
 {
+	struct fg_export_job rec;
 	struct export_job *job;
 
 	pthread_mutex_lock(&jobs_lock);
-	job = find_job(req);
-	if (job != NULL && job->state == JOB_RUNNING) {
-		reply_header(req, "X-Progress", fg_arena_printf(req->arena, "%lld of %lld patients",
-								(long long)atomic_load(&job->done),
-								(long long)atomic_load(&job->total)));
-		reply_header(req, "Retry-After", "1");
-		reply_json(req, 202, fhir_outcome("information", "informational", "the export is running", NULL));
-	} else if (job != NULL && job->state == JOB_FAILED)
-		reply_error(req, 500, NULL, fg_arena_printf(req->arena, "export failed: %s", job->error), NULL, NULL);
-	else if (job != NULL) {
-		req->content_type = "application/json";
-		reply_json(req, 200, manifest(req, job));
-	}
+	job = running_job(req);
+	if (job != NULL)
+		reply_progress(req, job);
 	pthread_mutex_unlock(&jobs_lock);
+	if (job != NULL || !recorded_job(req, &rec))
+		return;
+	if (strcmp(rec.state, "done") == 0) {
+		req->content_type = "application/json";
+		reply_json(req, 200, manifest(req, &rec));
+	} else
+		reply_error(req, 500, NULL, fg_arena_printf(req->arena, "export failed: %s", strcmp(rec.state, "failed") == 0
+							    ? rec.error : "interrupted when the server stopped"),
+			    NULL, "Start the export again.");
 }
 
 void
 fhir_export_cancel(struct request *req)
 {
+	struct fg_export_job rec;
 	struct export_job *job;
+	struct fg_error err;
+	fg_rc rc = FG_OK;
 
 	pthread_mutex_lock(&jobs_lock);
-	job = find_job(req);
-	if (job != NULL && job->state == JOB_RUNNING)
-		atomic_store(&job->cancel, true);	/* the thread removes the files */
-	else if (job != NULL) {
-		remove_files(job);
-		job->state = JOB_FREE;
-	}
+	job = running_job(req);
+	if (job != NULL)
+		atomic_store(&job->cancel, true);	/* the thread removes the files and the record */
+	else if (recorded_job(req, &rec)) {
+		remove_dir(rec.dir);
+		server_write_lock();
+		rc = fg_export_job_remove(req->store, rec.id, &err);
+		server_write_unlock();
+	} else
+		rc = FG_NOTFOUND;	/* replied */
 	pthread_mutex_unlock(&jobs_lock);
-	if (job != NULL) {
-		audit_note(req, "export-cancel", "ok", "$export/%.40s", req->params[0]);
+	audit_note(req, "export-cancel", audit_result(rc), "$export/%.40s", req->params[0]);
+	if (rc == FG_OK)
 		reply_json(req, 202, fhir_outcome("information", "informational", "the export is cancelled", NULL));
-	}
+	else if (rc != FG_NOTFOUND)
+		reply_fg_error(req, &err);
 }
 
 /* Read the whole file at path into the arena; NULL if it cannot be read or is too large. */
@@ -518,22 +623,19 @@ slurp(struct fg_arena *arena, const char *path, size_t *len)
 void
 fhir_export_file(struct request *req)
 {
-	struct export_job *job;
+	struct fg_export_job rec;
 	char path[160] = "";
 	int64_t count = 0;
 	char *body;
 	size_t len = 0;
 
-	pthread_mutex_lock(&jobs_lock);
-	job = find_job(req);
-	for (size_t i = 0; job != NULL && job->state == JOB_DONE && i < job->nfiles; i++)
-		if (strcmp(job->files[i].name, req->params[1]) == 0) {
-			snprintf(path, sizeof(path), "%s/%s", job->dir, job->files[i].name);
-			count = job->files[i].count;
-		}
-	pthread_mutex_unlock(&jobs_lock);
-	if (job == NULL)
+	if (!recorded_job(req, &rec))
 		return;
+	for (size_t i = 0; strcmp(rec.state, "done") == 0 && i < rec.nfiles; i++)
+		if (strcmp(rec.files[i].name, req->params[1]) == 0) {
+			snprintf(path, sizeof(path), "%s/%s", rec.dir, rec.files[i].name);
+			count = rec.files[i].count;
+		}
 	body = path[0] ? slurp(req->arena, path, &len) : NULL;
 	audit_note(req, "export-download", body ? "ok" : "notfound", "$export/%.40s/%.40s?n=%lld", req->params[0],
 		   req->params[1], (long long)count);

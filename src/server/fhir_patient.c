@@ -158,7 +158,7 @@ static const struct fhir_include includes[] = {
 	{"Patient:organization", "managingOrganization", "Organization"}, {NULL, NULL, NULL},
 };
 static const char *const revincludes[] = {"Condition:subject", "Condition:patient", NULL};
-static const struct fhir_search_spec search_spec = {
+const struct fhir_search_spec fhir_patient_spec = {
 	.type = "Patient", .params = search_params, .sorts = sorts, .includes = includes,
 	.revincludes = revincludes, .revinclude = fhir_condition_revinclude,
 };
@@ -219,7 +219,7 @@ fhir_patient_search(struct request *req)
 	bool unmask, refused;
 
 	unmask = req_unmask(req, &refused);
-	if (refused || !fhir_search_read(req, &search_spec, &paging) || !search_query(req, &q))
+	if (refused || !fhir_search_read(req, &fhir_patient_spec, &paging) || !search_query(req, &q))
 		return;
 	q.limit = paging.count;
 	q.offset = paging.offset;

@@ -1,7 +1,8 @@
 /*
  * fhir_search.c
  *	  The common search parameters of FHIR R4 (_count, _offset, _total,
- *	  _sort, _include, _revinclude, _summary=count, _elements), the
+ *	  _sort, _include, _revinclude and their :iterate, _summary=count,
+ *	  _elements), the
  *	  handling of parameters the server does not understand (Prefer:
  *	  handling=strict or lenient), and searchset Bundles with their paging
  *	  links, included resources and the report of what was ignored.
@@ -14,10 +15,16 @@
 #include "fhir.h"
 
 #define SYSTEM_OBSERVATION_VALUE "http://terminology.hl7.org/CodeSystem/v3-ObservationValue"
+#define MAX_ITERATE 3		/* rounds of :iterate over the resources each one brought */
 
 static const char *const common_params[] = {
-	"_count", "_offset", "_total", "_sort", "_include", "_revinclude", "_summary", "_elements",
-	"_format", NULL,
+	"_count", "_offset", "_total", "_sort", "_include", "_revinclude", "_include:iterate",
+	"_revinclude:iterate", "_summary", "_elements", "_format", NULL,
+};
+
+/* The searches whose resources an include may bring, for :iterate. */
+static const struct fhir_search_spec *const iterable[] = {
+	&fhir_patient_spec, &fhir_condition_spec, &fhir_servicerequest_spec, &fhir_task_spec,
 };
 
 static bool
@@ -121,6 +128,53 @@ read_include(struct search_walk *w, const char *value)
 	cannot_apply(w, "_include", value, "cannot include");
 }
 
+/* The search of the type that include name ("Type:param") starts from: the search's own or an iterable one. */
+static const struct fhir_search_spec *
+spec_of(const struct fhir_search_spec *own, const char *name)
+{
+	size_t len = strcspn(name, ":");
+
+	if (strlen(own->type) == len && strncmp(own->type, name, len) == 0)
+		return own;
+	for (size_t i = 0; i < sizeof(iterable) / sizeof(iterable[0]); i++)
+		if (strlen(iterable[i]->type) == len && strncmp(iterable[i]->type, name, len) == 0)
+			return iterable[i];
+	return NULL;
+}
+
+/* _include:iterate=Type:param, Type being any search's whose resources may be included. */
+static void
+read_include_iterate(struct search_walk *w, const char *value)
+{
+	const struct fhir_search_spec *from = spec_of(w->out->spec, value);
+	struct fhir_paging *out = w->out;
+
+	for (size_t i = 0; from != NULL && from->includes != NULL && from->includes[i].name; i++)
+		if (strcmp(from->includes[i].name, value) == 0 && out->ninclude_iterate < FHIR_MAX_INCLUDES) {
+			out->include_iterate[out->ninclude_iterate++] = &from->includes[i];
+			return;
+		}
+	cannot_apply(w, "_include:iterate", value, "cannot include");
+}
+
+/* _revinclude:iterate=Type:param: a revinclude of any search whose resources may be included. */
+static void
+read_revinclude_iterate(struct search_walk *w, const char *value)
+{
+	struct fhir_paging *out = w->out;
+	const struct fhir_search_spec *by = listed(out->spec->revincludes, value) ? out->spec : NULL;
+
+	for (size_t i = 0; by == NULL && i < sizeof(iterable) / sizeof(iterable[0]); i++)
+		if (listed(iterable[i]->revincludes, value))
+			by = iterable[i];
+	if (by != NULL && by->revinclude != NULL && out->nrevinclude_iterate < FHIR_MAX_INCLUDES) {
+		out->revinclude_iterate_spec[out->nrevinclude_iterate] = by;
+		out->revinclude_iterate[out->nrevinclude_iterate++] = fg_arena_strdup(w->req->arena, value);
+		return;
+	}
+	cannot_apply(w, "_revinclude:iterate", value, "cannot include");
+}
+
 static void
 read_revinclude(struct search_walk *w, const char *value)
 {
@@ -160,6 +214,10 @@ walk_one(void *ctx, const char *name, const char *value)
 		read_include(w, value);
 	else if (strcmp(name, "_revinclude") == 0)
 		read_revinclude(w, value);
+	else if (strcmp(name, "_include:iterate") == 0)
+		read_include_iterate(w, value);
+	else if (strcmp(name, "_revinclude:iterate") == 0)
+		read_revinclude_iterate(w, value);
 	else if (strcmp(name, "_elements") == 0)
 		read_elements(w, value);
 	else if (strcmp(name, "_summary") == 0) {
@@ -427,6 +485,7 @@ struct include_run {
 	const struct fhir_include *inc;
 	json_object *seen;		/* "Type/id" already in the Bundle */
 	json_object *entries;
+	json_object *added;		/* the resources included, or NULL */
 	char ids[96];			/* for the audit entry */
 	size_t n;
 };
@@ -451,6 +510,8 @@ include_one(void *ctx, const char *ref)
 	r = fhir_resolve(run->req, type, id);
 	if (r == NULL)
 		return;
+	if (run->added != NULL)
+		json_object_array_add(run->added, json_object_get(r));
 	json_object_array_add(run->entries, entry(run->req, r, "include"));
 	if (strcmp(type, "Organization") == 0)	/* not personal data: not audited */
 		return;
@@ -458,47 +519,117 @@ include_one(void *ctx, const char *ref)
 	snprintf(run->ids + strlen(run->ids), sizeof(run->ids) - strlen(run->ids), "%s%s", run->n > 1 ? "," : "", ref);
 }
 
-static void
+/* Mark resource seen; false if it was already. */
+static bool
 mark_seen(json_object *seen, json_object *resource)
 {
 	const char *type = member_text(resource, "resourceType"), *id = member_text(resource, "id");
 	char key[96];
 
-	if (type != NULL && id != NULL) {
-		snprintf(key, sizeof(key), "%s/%s", type, id);
-		json_object_object_add(seen, key, NULL);
-	}
+	if (type == NULL || id == NULL)
+		return true;
+	snprintf(key, sizeof(key), "%s/%s", type, id);
+	if (json_object_object_get_ex(seen, key, NULL))
+		return false;
+	json_object_object_add(seen, key, NULL);
+	return true;
 }
 
-/* The _include and _revinclude resources of the page's matches, appended to entries. */
+/* The resources of from whose type is type, as a new array. */
+static json_object *
+of_type(json_object *from, const char *type)
+{
+	json_object *out = json_object_new_array();
+
+	for (size_t i = 0; i < json_object_array_length(from); i++) {
+		json_object *r = json_object_array_get_idx(from, i);
+		const char *t = member_text(r, "resourceType");
+
+		if (t != NULL && strcmp(t, type) == 0)
+			json_object_array_add(out, json_object_get(r));
+	}
+	return out;
+}
+
+/* Follow include inc from the resources of from (of its type), adding what is new to entries and added. */
+static void
+include_from(struct request *req, const struct fhir_include *inc, json_object *from, json_object *seen,
+	     json_object *entries, json_object *added)
+{
+	struct include_run run = {req, inc, seen, entries, added, "", 0};
+	json_object *sources = of_type(from, fg_arena_strndup(req->arena, inc->name, strcspn(inc->name, ":")));
+
+	for (size_t i = 0; i < json_object_array_length(sources); i++)
+		each_reference(json_object_array_get_idx(sources, i), inc->element, include_one, &run);
+	if (run.n > 0)
+		audit_note(req, "read", "ok", "_include=%s&n=%zu&id=%s", inc->name, run.n, run.ids);
+	json_object_put(sources);
+}
+
+/* Add the resources of revinclude name of spec pointing at those of from, new ones only. */
+static void
+revinclude_from(struct request *req, const struct fhir_search_spec *spec, const char *name, json_object *from,
+		json_object *seen, json_object *entries, json_object *added)
+{
+	json_object *found = json_object_new_array(), *targets = of_type(from, spec->type);
+
+	if (json_object_array_length(targets) > 0)
+		spec->revinclude(req, name, targets, found);
+	for (size_t i = 0; i < json_object_array_length(found); i++) {
+		json_object *r = json_object_array_get_idx(found, i);
+
+		if (!mark_seen(seen, r))
+			continue;
+		if (added != NULL)
+			json_object_array_add(added, json_object_get(r));
+		json_object_array_add(entries, entry(req, json_object_get(r), "include"));
+	}
+	json_object_put(targets);
+	json_object_put(found);
+}
+
+/*
+ * The :iterate includes and revincludes, applied to the resources of
+ * round (the matches and what they included), then to what each round
+ * brought, until nothing new comes or MAX_ITERATE rounds.  Takes round.
+ */
+static void
+add_iterated(struct request *req, const struct fhir_paging *paging, json_object *round, json_object *seen,
+	     json_object *entries)
+{
+	for (int depth = 0; depth < MAX_ITERATE && json_object_array_length(round) > 0; depth++) {
+		json_object *added = json_object_new_array();
+
+		for (size_t k = 0; k < paging->ninclude_iterate; k++)
+			include_from(req, paging->include_iterate[k], round, seen, entries, added);
+		for (size_t k = 0; k < paging->nrevinclude_iterate; k++)
+			revinclude_from(req, paging->revinclude_iterate_spec[k], paging->revinclude_iterate[k], round,
+					seen, entries, added);
+		json_object_put(round);
+		round = added;
+	}
+	json_object_put(round);
+}
+
+/* The _include and _revinclude resources of the page's matches (and :iterate), appended to entries. */
 static void
 add_includes(struct request *req, const struct fhir_paging *paging, json_object *matches, json_object *entries)
 {
-	json_object *seen = json_object_new_object();
+	bool iterate = paging->ninclude_iterate + paging->nrevinclude_iterate > 0;
+	json_object *seen = json_object_new_object(), *round = iterate ? json_object_new_array() : NULL;
 	size_t n = json_object_array_length(matches);
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		mark_seen(seen, json_object_array_get_idx(matches, i));
-	for (size_t k = 0; k < paging->ninclude; k++) {
-		struct include_run run = {req, paging->include[k], seen, entries, "", 0};
-
-		for (size_t i = 0; i < n; i++)
-			each_reference(json_object_array_get_idx(matches, i), run.inc->element, include_one, &run);
-		if (run.n > 0)
-			audit_note(req, "read", "ok", "_include=%s&n=%zu&id=%s", run.inc->name, run.n, run.ids);
+		if (round != NULL)
+			json_object_array_add(round, json_object_get(json_object_array_get_idx(matches, i)));
 	}
-	for (size_t k = 0; k < paging->nrevinclude; k++) {
-		json_object *found = json_object_new_array();
-
-		paging->spec->revinclude(req, paging->revinclude[k], matches, found);
-		for (size_t i = 0; i < json_object_array_length(found); i++) {
-			json_object *r = json_object_get(json_object_array_get_idx(found, i));
-
-			mark_seen(seen, r);
-			json_object_array_add(entries, entry(req, r, "include"));
-		}
-		json_object_put(found);
-	}
+	for (size_t k = 0; k < paging->ninclude; k++)
+		include_from(req, paging->include[k], matches, seen, entries, round);
+	for (size_t k = 0; k < paging->nrevinclude; k++)
+		revinclude_from(req, paging->spec, paging->revinclude[k], matches, seen, entries, round);
+	if (round != NULL)
+		add_iterated(req, paging, round, seen, entries);
 	json_object_put(seen);
 }
 

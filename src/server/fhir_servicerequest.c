@@ -4,8 +4,9 @@
  *	  order, requester and performer the two institutions, the referral
  *	  type as code, the clinical question as reason; the referral's state
  *	  is mapped to the request's status.  Read and search by patient and
- *	  box, within the institutions of the referral; the read and search
- *	  are shared with the referral's Task (fhir_task.c).  Consultations
+ *	  box, within the institutions of the referral, and its versions
+ *	  (vread, _history: fhir_history.c); the read and search are shared
+ *	  with the referral's Task (fhir_task.c).  Consultations
  *	  are ServiceRequests too (fhir_consultation.c): their ids begin
  *	  "consultation-" and ?category=consultation searches them.
  */
@@ -41,9 +42,7 @@ servicerequest_json(struct request *req, const struct fg_referral *r)
 	json_object_object_add(o, "resourceType", json_object_new_string("ServiceRequest"));
 	snprintf(buf, sizeof(buf), "%lld", (long long)r->id);
 	json_object_object_add(o, "id", json_object_new_string(buf));
-	snprintf(buf, sizeof(buf), "%lld", (long long)r->version);
-	json_object_object_add(o, "meta", json_object_new_object());
-	json_object_object_add(json_object_object_get(o, "meta"), "versionId", json_object_new_string(buf));
+	fhir_set_version(o, r->version);
 	json_object_object_add(o, "status", json_object_new_string(status_of(r->state)));
 	json_object_object_add(o, "intent", json_object_new_string("order"));
 	json_object_array_add(cats, fhir_codeable("http://snomed.info/sct", "3457005", "Patient referral", NULL));
@@ -81,6 +80,18 @@ fhir_servicerequest_read(struct request *req)
 		fhir_referral_read(req, "ServiceRequest", servicerequest_json);
 }
 
+void
+fhir_servicerequest_vread(struct request *req)
+{
+	fhir_referral_vread(req, "ServiceRequest", servicerequest_json);
+}
+
+void
+fhir_servicerequest_history(struct request *req)
+{
+	fhir_referral_history(req, "ServiceRequest", servicerequest_json);
+}
+
 static const char *const search_params[] = {"patient", "box", "category", NULL};
 static const struct fhir_include includes[] = {
 	{"ServiceRequest:subject", "subject", "Patient"}, {"ServiceRequest:patient", "subject", "Patient"},
@@ -88,7 +99,7 @@ static const struct fhir_include includes[] = {
 	{"ServiceRequest:performer", "performer", "Organization"}, {NULL, NULL, NULL},
 };
 static const char *const revincludes[] = {"Task:focus", NULL};
-static const struct fhir_search_spec search_spec = {
+const struct fhir_search_spec fhir_servicerequest_spec = {
 	.type = "ServiceRequest", .params = search_params, .includes = includes,
 	.revincludes = revincludes, .revinclude = fhir_task_revinclude,
 };
@@ -99,7 +110,7 @@ fhir_servicerequest_search(struct request *req)
 	if (fhir_consultation_category(req))
 		fhir_consultation_servicerequest_search(req);
 	else
-		fhir_referral_search(req, &search_spec, servicerequest_json);
+		fhir_referral_search(req, &fhir_servicerequest_spec, servicerequest_json);
 }
 
 json_object *

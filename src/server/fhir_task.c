@@ -4,8 +4,8 @@
  *	  whose ServiceRequest is its focus, owned by the receiving
  *	  institution, its status following the referral's state
  *	  (requested, accepted, in-progress, completed, rejected, cancelled)
- *	  and the state itself as businessStatus.  Read and search as for
- *	  ServiceRequest; the Tasks of consultations are fhir_consultation.c's.
+ *	  and the state itself as businessStatus.  Read, search, vread and
+ *	  history as for ServiceRequest; the Tasks of consultations are fhir_consultation.c's.
  */
 #include <stdio.h>
 #include <string.h>
@@ -36,6 +36,7 @@ task_json(struct request *req, const struct fg_referral *r)
 	json_object_object_add(o, "resourceType", json_object_new_string("Task"));
 	snprintf(buf, sizeof(buf), "%lld", (long long)r->id);
 	json_object_object_add(o, "id", json_object_new_string(buf));
+	fhir_set_version(o, r->version);
 	json_object_object_add(o, "status", json_object_new_string(task_status(r->state)));
 	json_object_object_add(o, "businessStatus", fhir_codeable(NULL, NULL, NULL, r->state));
 	json_object_object_add(o, "intent", json_object_new_string("order"));
@@ -57,13 +58,25 @@ fhir_task_read(struct request *req)
 		fhir_referral_read(req, "Task", task_json);
 }
 
+void
+fhir_task_vread(struct request *req)
+{
+	fhir_referral_vread(req, "Task", task_json);
+}
+
+void
+fhir_task_history(struct request *req)
+{
+	fhir_referral_history(req, "Task", task_json);
+}
+
 static const char *const search_params[] = {"patient", "box", "category", NULL};
 static const struct fhir_include includes[] = {
 	{"Task:focus", "focus", "ServiceRequest"}, {"Task:patient", "for", "Patient"},
 	{"Task:owner", "owner", "Organization"}, {"Task:requester", "requester", "Organization"},
 	{NULL, NULL, NULL},
 };
-static const struct fhir_search_spec search_spec = {
+const struct fhir_search_spec fhir_task_spec = {
 	.type = "Task", .params = search_params, .includes = includes,
 };
 
@@ -73,7 +86,7 @@ fhir_task_search(struct request *req)
 	if (fhir_consultation_category(req))
 		fhir_consultation_task_search(req);
 	else
-		fhir_referral_search(req, &search_spec, task_json);
+		fhir_referral_search(req, &fhir_task_spec, task_json);
 }
 
 void

@@ -1,14 +1,25 @@
 /*
  * fhir_transaction.c
- *	  POST /fhir with a transaction or batch Bundle of Patients created
- *	  with POST or updated with PUT and ifMatch.  A transaction runs every
- *	  entry in one database transaction, all or nothing, with one audit
- *	  entry per resource committed in the same transaction.  A batch runs
- *	  each entry on its own, in a transaction of its own with its audit
- *	  entry, and answers each: 201/200 with its location, or the status
- *	  and OperationOutcome of its failure.
+ *	  POST /fhir with a transaction or batch Bundle.  Each entry is a
+ *	  request of its own — GET (read, vread, search, history), POST
+ *	  (create) or PUT (update, with ifMatch) — of any resource and
+ *	  interaction the server serves: it runs through the route table as an
+ *	  inner request (server_inner.c), so that it is checked, scoped and
+ *	  audited exactly as the same request sent directly.  Entries run in the
+ *	  order of FHIR R4 (POST, then PUT, then GET).  A resource referring to
+ *	  another entry's fullUrl (urn:uuid:...) runs once that entry is
+ *	  created, the reference rewritten to the new Type/id; so are the
+ *	  values of a GET entry's query.
+ *
+ *	  A transaction runs every entry in one database transaction, holding
+ *	  the write lock, all or nothing: the entries' audit entries are
+ *	  written together at its end and commit with it, and the first failure rolls everything back and is the answer, its
+ *	  OperationOutcome naming the entry (Bundle.entry[i]...).  A batch runs
+ *	  each entry on its own and answers each: its status, location and
+ *	  etag, the resource read, or the OperationOutcome of its failure.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fangai/util.h"
@@ -16,12 +27,39 @@
 
 #define MAX_ENTRIES 10000
 
-struct entry_result {
-	int64_t id, version;
-	bool created;
-	const char *full_url;		/* as sent (e.g. urn:uuid:...); may be NULL */
-	unsigned status;		/* batch: the failure's status, 0 on success */
-	json_object *outcome;		/* batch: its OperationOutcome */
+/* The order of FHIR R4 transaction processing: creates, then updates, then reads. */
+static const char *const phase_methods[] = {"POST", "PUT", "GET"};
+#define NPHASES (sizeof(phase_methods) / sizeof(phase_methods[0]))
+#define PHASE_GET 2
+
+struct entry {
+	json_object *resource;		/* the resource of a POST or PUT */
+	const char *method, *url, *full_url, *if_match;
+	size_t phase;
+	/* The answer, once run. */
+	unsigned status;		/* 0 until run */
+	const char *location;		/* relative: "Patient/12/_history/1" */
+	const char *target;		/* "Patient/12": what references to full_url become */
+	const char *etag, *last_modified;
+	json_object *body;		/* resource read, or OperationOutcome of a failure; owned */
+};
+
+struct bundle_run {
+	struct request *req;
+	struct entry *entries;
+	size_t n;
+	bool transaction;
+	bool representation;		/* Prefer: return=representation */
+	json_object *targets;		/* fullUrl -> index of the POST entry that has it */
+	struct fg_audit_entry *audit;	/* audit entries of the entries not yet written (malloc) */
+	size_t naudit, audit_cap;
+	bool audit_lost;		/* out of memory keeping one */
+};
+
+/* A path of element names, innermost first, for naming a reference. */
+struct path {
+	const char *name;
+	const struct path *up;
 };
 
 /* A string member of obj or NULL, without replying. */
@@ -35,267 +73,561 @@ text_of(json_object *obj, const char *name)
 	return json_object_get_string(v);
 }
 
-static bool
-entry_error(struct request *req, size_t i, unsigned status, const char *element, const char *message)
+/* Keep the audit entries of a request that did not write them, to write with the Bundle's. */
+static void
+keep_audit(struct bundle_run *run, const struct request *r)
 {
-	reply_error(req, status, fg_arena_printf(req->arena, "Bundle.entry[%zu].%s", i, element),
-		    fg_arena_printf(req->arena, "entry %zu: %s", i, message), NULL, NULL);
+	if (r->audit_written || r->naudit == 0)
+		return;
+	if (run->naudit + r->naudit > run->audit_cap) {
+		size_t cap = run->audit_cap ? 2 * run->audit_cap : 16;
+		struct fg_audit_entry *grown = realloc(run->audit, cap * sizeof(*grown));
+
+		if (grown == NULL) {
+			run->audit_lost = true;
+			return;
+		}
+		run->audit = grown;
+		run->audit_cap = cap;
+	}
+	memcpy(run->audit + run->naudit, r->audit, r->naudit * sizeof(*r->audit));
+	run->naudit += r->naudit;
+}
+
+/* A Location made relative to the FHIR base ("Patient/12/_history/1"), or NULL. */
+static const char *
+relative_location(const char *location)
+{
+	const char *base = location ? strstr(location, "/fhir/") : NULL;
+
+	return base ? base + strlen("/fhir/") : location;
+}
+
+/* Take the reply r left as the answer of e. */
+static void
+take_answer(struct bundle_run *run, struct entry *e, const struct request *r)
+{
+	const char *history;
+
+	e->status = r->status;
+	e->location = relative_location(reply_header_value(r, "Location"));
+	e->etag = reply_header_value(r, "ETag");
+	e->last_modified = reply_header_value(r, "Last-Modified");
+	if (e->location != NULL) {
+		history = strstr(e->location, "/_history/");
+		e->target = history ? fg_arena_strndup(run->req->arena, e->location, (size_t)(history - e->location))
+				    : e->location;
+	}
+	if ((r->status >= 300 || e->phase == PHASE_GET || run->representation) && r->reply != NULL)
+		e->body = json_tokener_parse(r->reply);
+	keep_audit(run, r);
+}
+
+/* Answer entry i with status and an OperationOutcome naming its element; returns false. */
+static bool
+entry_fail(struct bundle_run *run, size_t i, unsigned status, const char *element, const char *message,
+	   const char *hint)
+{
+	struct request r = {.arena = run->req->arena, .fhir = true};
+
+	reply_error(&r, status, fg_arena_printf(run->req->arena, "Bundle.entry[%zu].%s", i, element),
+		    message, NULL, hint);
+	take_answer(run, &run->entries[i], &r);
 	return false;
 }
 
-/* "W/\"n\"" or "\"n\"" into *version. */
+/* The method of entry i as a phase; answers 400 and returns false for another. */
 static bool
-parse_if_match(const char *text, int64_t *version)
+entry_phase(struct bundle_run *run, size_t i, struct entry *e)
 {
-	char digits[24];
-
-	if (text == NULL)
-		return false;
-	if (strncmp(text, "W/", 2) == 0)
-		text += 2;
-	return sscanf(text, "\"%22[0-9]\"", digits) == 1 &&
-	       fg_parse_int64(digits, "ifMatch", 1, INT64_MAX, version, NULL) == FG_OK;
+	for (e->phase = 0; e->phase < NPHASES; e->phase++)
+		if (strcmp(e->method, phase_methods[e->phase]) == 0)
+			return true;
+	return entry_fail(run, i, 400, "request.method",
+			  fg_arena_printf(run->req->arena, "cannot process method \"%.16s\"", e->method),
+			  "Send POST (create), PUT (update) or GET (read or search) entries.");
 }
 
+/* The url must name a resource type relative to the base, and no operation ($...). */
 static bool
-run_put(struct request *req, size_t i, json_object *resource, const char *url, const char *if_match,
-	struct entry_result *out)
+entry_url(struct bundle_run *run, size_t i, struct entry *e)
 {
-	struct fg_person_input in;
-	struct fg_person p;
-	struct fg_error err;
-	int64_t id, version;
-	const char *rid = text_of(resource, "id");
-	fg_rc rc;
+	size_t type_len = strcspn(e->url, "/?");
 
-	if (fg_parse_int64(url + strlen("Patient/"), "url", 1, INT64_MAX, &id, NULL) != FG_OK)
-		return entry_error(req, i, 400, "request.url", "the Patient id in the URL is not valid");
-	if (rid == NULL || strcmp(rid, url + strlen("Patient/")) != 0)
-		return entry_error(req, i, 400, "resource.id", "Patient.id must equal the id in the URL");
-	if (!parse_if_match(if_match, &version))
-		return entry_error(req, i, 428, "request.ifMatch", "an update needs ifMatch with the version read");
-	if (!fhir_patient_input(req, resource, &in))
-		return false;
-	rc = person_update_in_scope(req, id, version, &in, &p, &err);
-	if (rc == FG_CONFLICT && strcmp(err.field, "version") == 0)
-		return entry_error(req, i, 412, "request.ifMatch", err.message);
-	if (rc != FG_OK) {
-		fhir_patient_error(req, &err);
-		return false;
-	}
-	*out = (struct entry_result){.id = p.id, .version = p.version, .created = false};
+	if (e->url[0] < 'A' || e->url[0] > 'Z' || strchr(e->url, '$') != NULL)
+		return entry_fail(run, i, 400, "request.url",
+				  fg_arena_printf(run->req->arena, "cannot process url \"%.64s\"", e->url),
+				  "Give a url relative to the base: Type, Type/id or Type?search.");
+	if (e->phase == PHASE_GET)
+		return true;
+	if (e->resource == NULL)
+		return entry_fail(run, i, 400, "resource", "a POST or PUT entry needs a resource", NULL);
+	if (text_of(e->resource, "resourceType") == NULL ||
+	    strlen(text_of(e->resource, "resourceType")) != type_len ||
+	    strncmp(text_of(e->resource, "resourceType"), e->url, type_len) != 0)
+		return entry_fail(run, i, 400, "resource.resourceType",
+				  fg_arena_printf(run->req->arena, "the resource is not of the type of url \"%.64s\"", e->url),
+				  NULL);
 	return true;
 }
 
+/* Read entry i; answers its failure and returns false on a structural error. */
 static bool
-run_entry(struct request *req, size_t i, json_object *entry, struct entry_result *out)
+entry_read(struct bundle_run *run, size_t i, json_object *json)
 {
-	json_object *request, *resource;
-	const char *method, *url, *type;
-	struct fg_person_input in;
-	struct fg_person p;
-	struct fg_error err;
+	struct entry *e = &run->entries[i];
+	json_object *request = NULL, *resource;
 
-	if (!json_object_is_type(entry, json_type_object) ||
-	    !json_object_object_get_ex(entry, "request", &request) ||
-	    !json_object_object_get_ex(entry, "resource", &resource) ||
-	    !json_object_is_type(resource, json_type_object))
-		return entry_error(req, i, 400, "request", "an entry needs a request and a resource");
-	method = text_of(request, "method");
-	url = text_of(request, "url");
-	type = text_of(resource, "resourceType");
-	if (method == NULL || url == NULL || type == NULL || strcmp(type, "Patient") != 0)
-		return entry_error(req, i, 400, "request", "only Patient entries with a method and url are supported");
-	if (strcmp(method, "PUT") == 0 && strncmp(url, "Patient/", 8) == 0)
-		return run_put(req, i, resource, url, text_of(request, "ifMatch"), out);
-	if (strcmp(method, "POST") != 0 || strcmp(url, "Patient") != 0)
-		return entry_error(req, i, 400, "request.method", "only POST Patient and PUT Patient/id are supported");
-	if (!fhir_patient_input(req, resource, &in))
+	if (!json_object_is_type(json, json_type_object) || !json_object_object_get_ex(json, "request", &request) ||
+	    !json_object_is_type(request, json_type_object))
+		return entry_fail(run, i, 400, "request", fg_arena_printf(run->req->arena, "entry %zu has no request", i),
+				  NULL);
+	e->method = text_of(request, "method");
+	e->url = text_of(request, "url");
+	e->if_match = text_of(request, "ifMatch");
+	e->full_url = text_of(json, "fullUrl");
+	if (json_object_object_get_ex(json, "resource", &resource) && json_object_is_type(resource, json_type_object))
+		e->resource = resource;
+	if (e->method == NULL || e->url == NULL)
+		return entry_fail(run, i, 400, "request", "an entry's request needs a method and a url", NULL);
+	if (!entry_phase(run, i, e) || !entry_url(run, i, e))
 		return false;
-	if (person_add_in_scope(req, &in, &p, &err) != FG_OK) {
-		snprintf(err.detail, sizeof(err.detail), "In entry %zu of the Bundle.", i);
-		fhir_patient_error(req, &err);
-		return false;
-	}
-	*out = (struct entry_result){.id = p.id, .version = p.version, .created = true,
-				     .full_url = text_of(entry, "fullUrl")};
+	if (e->full_url == NULL || e->phase != 0)
+		return true;
+	if (json_object_object_get_ex(run->targets, e->full_url, NULL))
+		return entry_fail(run, i, 400, "fullUrl",
+				  fg_arena_printf(run->req->arena, "fullUrl \"%.64s\" is given twice", e->full_url), NULL);
+	json_object_object_add(run->targets, e->full_url, json_object_new_int64((int64_t)i));
 	return true;
+}
+
+enum ref_state {
+	REF_READY,			/* every reference to an entry rewritten */
+	REF_WAIT,			/* one names an entry not yet created */
+	REF_FAILED,			/* one cannot be resolved: the entry was answered */
+};
+
+/* The element path of a reference, as "subject.reference". */
+static const char *
+path_text(struct bundle_run *run, const struct path *p)
+{
+	const char *text = "reference";
+
+	for (; p != NULL; p = p->up)
+		text = fg_arena_printf(run->req->arena, "%s.%s", p->name, text);
+	return text;
+}
+
+/* Resolve one reference value of entry i at path p. */
+static enum ref_state
+resolve_one(struct bundle_run *run, size_t i, json_object *value, const struct path *p)
+{
+	const char *ref = json_object_get_string(value);
+	json_object *index;
+	const struct entry *target;
+
+	if (!json_object_object_get_ex(run->targets, ref, &index)) {
+		if (strncmp(ref, "urn:", 4) != 0)
+			return REF_READY;
+		entry_fail(run, i, 400, fg_arena_printf(run->req->arena, "resource.%s", path_text(run, p)),
+			   fg_arena_printf(run->req->arena, "reference \"%.64s\" names no entry of the Bundle", ref),
+			   "Give the fullUrl of a POST entry of the Bundle, or Type/id of a stored resource.");
+		return REF_FAILED;
+	}
+	target = &run->entries[json_object_get_int64(index)];
+	if (target->status == 0)
+		return REF_WAIT;
+	if (target->status >= 300 || target->target == NULL) {
+		entry_fail(run, i, 424, fg_arena_printf(run->req->arena, "resource.%s", path_text(run, p)),
+			   fg_arena_printf(run->req->arena, "reference \"%.64s\" names entry %lld, which failed", ref,
+					   (long long)json_object_get_int64(index)), NULL);
+		return REF_FAILED;
+	}
+	json_object_set_string(value, target->target);
+	return REF_READY;
+}
+
+/* Rewrite the references of v (within entry i, at path up) to the entries created. */
+static enum ref_state
+resolve_refs(struct bundle_run *run, size_t i, json_object *v, const struct path *up)
+{
+	enum ref_state state = REF_READY, s;
+
+	if (json_object_is_type(v, json_type_array)) {
+		for (size_t k = 0; k < json_object_array_length(v) && state != REF_FAILED; k++)
+			if ((s = resolve_refs(run, i, json_object_array_get_idx(v, k), up)) > state)
+				state = s;
+		return state;
+	}
+	if (!json_object_is_type(v, json_type_object))
+		return REF_READY;
+	json_object_object_foreach(v, key, member) {
+		struct path p = {key, up};
+
+		if (strcmp(key, "reference") == 0 && json_object_is_type(member, json_type_string))
+			s = resolve_one(run, i, member, up);
+		else
+			s = resolve_refs(run, i, member, &p);
+		if (s > state)
+			state = s;
+		if (state == REF_FAILED)
+			break;
+	}
+	return state;
+}
+
+/* Query values naming a created entry's fullUrl become its Type/id (GET entries run after every POST). */
+static void
+resolve_query(struct bundle_run *run, struct inner_request *in)
+{
+	json_object *index;
+
+	for (size_t k = 0; k < in->nargs; k++)
+		if (in->args[k][1] != NULL && json_object_object_get_ex(run->targets, in->args[k][1], &index) &&
+		    run->entries[json_object_get_int64(index)].target != NULL)
+			in->args[k][1] = run->entries[json_object_get_int64(index)].target;
+}
+
+/* Run entry i as an inner request and take its answer. */
+static void
+run_entry(struct bundle_run *run, size_t i)
+{
+	struct entry *e = &run->entries[i];
+	struct inner_request in;
+
+	if (!inner_request_init(&in, run->req, e->method, "/fhir/", e->url,
+				e->phase == PHASE_GET ? NULL : e->resource)) {
+		entry_fail(run, i, 503, "request", "out of memory", NULL);
+		return;
+	}
+	if (e->if_match != NULL)
+		inner_request_header(&in, "If-Match", e->if_match);
+	if (e->phase != PHASE_GET)	/* the response carries the resource written only when asked */
+		inner_request_header(&in, "Prefer", run->representation ? "return=representation" : "return=minimal");
+	else
+		resolve_query(run, &in);
+	in.req.audit_deferred = run->transaction;	/* written with the others, in the transaction */
+	server_dispatch(&in.req);
+	take_answer(run, e, &in.req);
+}
+
+/*
+ * Run entry i if the entries it refers to have been run.  Returns false
+ * when it must wait for them.
+ */
+static bool
+step(struct bundle_run *run, size_t i)
+{
+	struct entry *e = &run->entries[i];
+	enum ref_state s = e->resource && e->phase != PHASE_GET ? resolve_refs(run, i, e->resource, NULL) : REF_READY;
+
+	if (s == REF_WAIT)
+		return false;
+	if (s == REF_READY)
+		run_entry(run, i);
+	return true;
+}
+
+/*
+ * Run the entries not yet answered, phase by phase; a transaction stops at
+ * its first failure.  Returns the index of that failure, or n.
+ */
+static size_t
+run_phases(struct bundle_run *run)
+{
+	for (size_t phase = 0; phase < NPHASES; phase++) {
+		bool progress = true;
+
+		while (progress) {
+			progress = false;
+			for (size_t i = 0; i < run->n; i++) {
+				if (run->entries[i].status != 0 || run->entries[i].phase != phase || !step(run, i))
+					continue;
+				progress = true;
+				if (run->transaction && run->entries[i].status >= 300)
+					return i;
+			}
+		}
+	}
+	for (size_t i = 0; i < run->n; i++) {
+		if (run->entries[i].status != 0)
+			continue;
+		entry_fail(run, i, 400, "resource", "the entry refers to entries that refer back to it",
+			   "Break the cycle of references between the entries.");
+		if (run->transaction)
+			return i;
+	}
+	return run->n;
+}
+
+/* FHIR Bundle.entry.response.status: the code and its phrase. */
+static const char *
+status_text(struct request *req, unsigned status)
+{
+	static const struct {
+		unsigned status;
+		const char *text;
+	} phrases[] = {{200, "200 OK"}, {201, "201 Created"}};
+
+	for (size_t i = 0; i < sizeof(phrases) / sizeof(phrases[0]); i++)
+		if (phrases[i].status == status)
+			return phrases[i].text;
+	return fg_arena_printf(req->arena, "%u", status);
+}
+
+static void
+add_text(json_object *obj, const char *name, const char *text)
+{
+	if (text != NULL)
+		json_object_object_add(obj, name, json_object_new_string(text));
 }
 
 static json_object *
-response_bundle(struct request *req, const char *type, const struct entry_result *results, size_t n)
+response_entry(struct bundle_run *run, struct entry *e)
+{
+	json_object *entry = json_object_new_object(), *r = json_object_new_object();
+
+	add_text(entry, "fullUrl", e->full_url);
+	if (e->body != NULL && e->status < 300) {
+		json_object_object_add(entry, "resource", e->body);
+		e->body = NULL;
+	}
+	add_text(r, "status", status_text(run->req, e->status));
+	add_text(r, "location", e->location);
+	add_text(r, "etag", e->etag);
+	add_text(r, "lastModified", e->last_modified);
+	if (e->body != NULL) {
+		json_object_object_add(r, "outcome", e->body);
+		e->body = NULL;
+	}
+	json_object_object_add(entry, "response", r);
+	return entry;
+}
+
+static json_object *
+response_bundle(struct bundle_run *run, const char *type)
 {
 	json_object *b = json_object_new_object(), *entries = json_object_new_array();
 
 	json_object_object_add(b, "resourceType", json_object_new_string("Bundle"));
 	json_object_object_add(b, "type", json_object_new_string(type));
-	for (size_t i = 0; i < n; i++) {
-		json_object *e = json_object_new_object(), *r = json_object_new_object();
-		const struct entry_result *x = &results[i];
-
-		if (x->status != 0) {
-			json_object_object_add(r, "status", json_object_new_string(
-				fg_arena_printf(req->arena, "%u", x->status)));
-			json_object_object_add(r, "outcome", x->outcome);
-			json_object_object_add(e, "response", r);
-			json_object_array_add(entries, e);
-			continue;
-		}
-		if (x->full_url != NULL)
-			json_object_object_add(e, "fullUrl", json_object_new_string(x->full_url));
-		json_object_object_add(r, "status", json_object_new_string(x->created ? "201 Created" : "200 OK"));
-		json_object_object_add(r, "location", json_object_new_string(fg_arena_printf(
-			req->arena, "Patient/%lld/_history/%lld", (long long)x->id, (long long)x->version)));
-		json_object_object_add(r, "etag", json_object_new_string(fg_arena_printf(
-			req->arena, "W/\"%lld\"", (long long)x->version)));
-		json_object_object_add(e, "response", r);
-		json_object_array_add(entries, e);
-	}
-	if (n > 0)
+	for (size_t i = 0; i < run->n; i++)
+		json_object_array_add(entries, response_entry(run, &run->entries[i]));
+	if (run->n > 0)
 		json_object_object_add(b, "entry", entries);
 	else
 		json_object_put(entries);	/* FHIR JSON has no empty arrays */
 	return b;
 }
 
-/* Run every entry in one transaction; false after replying with the first failure. */
-static bool
-run_all(struct request *req, json_object *entries, size_t n, struct entry_result *results,
-	struct fg_audit_entry *log)
-{
-	struct fg_error err;
-	size_t i;
+/* Where a handler's expression lies in the entry, when not in its resource. */
+static const char *const request_elements[][2] = {
+	{"If-Match", "request.ifMatch"}, {"version", "request.ifMatch"},
+};
 
-	if (fg_store_begin(req->store, &err) != FG_OK) {
-		reply_fg_error(req, &err);
-		return false;
-	}
-	for (i = 0; i < n; i++) {
-		if (!run_entry(req, i, json_object_array_get_idx(entries, i), &results[i]))
-			break;
-		audit_fill(req, &log[i], results[i].created ? "create" : "update", "ok", "Patient/%lld",
-			   (long long)results[i].id);
-	}
-	if (i == n && fg_audit_append(req->store, log, n, &err) == FG_OK &&
-	    fg_store_commit(req->store, &err) == FG_OK)
-		return true;
-	if (i == n) {
-		fg_store_rollback(req->store);
-		reply_fg_error(req, &err);
-	} else
-		fg_store_rollback(req->store);
-	return false;
+/* Where an issue without an expression lies in the entry, by the status. */
+static const struct {
+	unsigned status;
+	const char *element;
+} status_elements[] = {{404, "request.url"}, {405, "request.method"}, {412, "request.ifMatch"}};
+
+/* The expression of the handler's (NULL: none) as an element of entry i. */
+static const char *
+entry_expression(struct bundle_run *run, size_t i, unsigned status, const char *expr)
+{
+	const struct entry *e = &run->entries[i];
+	const char *type = e->resource ? text_of(e->resource, "resourceType") : NULL;
+	const char *element = e->phase == PHASE_GET ? "request.url" : NULL;
+	size_t tl = type ? strlen(type) : 0;
+
+	if (expr != NULL && strncmp(expr, "Bundle.", 7) == 0)
+		return expr;
+	for (size_t k = 0; expr == NULL && k < sizeof(status_elements) / sizeof(status_elements[0]); k++)
+		if (status_elements[k].status == status)
+			element = status_elements[k].element;
+	for (size_t k = 0; expr != NULL && k < sizeof(request_elements) / sizeof(request_elements[0]); k++)
+		if (strcmp(expr, request_elements[k][0]) == 0)
+			element = request_elements[k][1];
+	if (element == NULL && expr != NULL)
+		element = fg_arena_printf(run->req->arena, "resource.%s",
+					  type && strncmp(expr, type, tl) == 0 && expr[tl] == '.' ? expr + tl + 1 : expr);
+	return element ? fg_arena_printf(run->req->arena, "Bundle.entry[%zu].%s", i, element)
+		       : fg_arena_printf(run->req->arena, "Bundle.entry[%zu]", i);
 }
 
 /*
- * Take the error reply a failed entry left in req as its result, and
- * clear the reply for the next entry.
+ * The OperationOutcome of entry i's failure as the answer of the whole
+ * transaction: each issue names the entry in its text and expression.
  */
-static void
-keep_failure(struct request *req, struct entry_result *out)
+static json_object *
+transaction_outcome(struct bundle_run *run, size_t i)
 {
-	out->status = req->status ? req->status : 500;
-	out->outcome = req->reply ? json_tokener_parse(req->reply) : NULL;
-	if (out->outcome == NULL)
-		out->outcome = fhir_outcome("error", "exception", "the entry failed", NULL);
-	req->status = 0;
-	req->reply = NULL;
-	req->reply_len = 0;
-	req->content_type = NULL;
-	req->nheaders = 0;
-}
+	struct entry *e = &run->entries[i];
+	json_object *oo = e->body, *issues, *issue, *details, *expr;
+	size_t n;
 
-/* Run entry i of a batch in a transaction of its own with its audit entry. */
-static bool
-run_batch_entry(struct request *req, size_t i, json_object *entry, struct entry_result *out)
-{
-	struct fg_audit_entry log;
-	struct fg_error err;
-	bool ok;
-
-	memset(out, 0, sizeof(*out));
-	server_write_lock();
-	ok = fg_store_begin(req->store, &err) == FG_OK;
-	if (!ok)
-		reply_fg_error(req, &err);
-	else if (!(ok = run_entry(req, i, entry, out)))
-		fg_store_rollback(req->store);
-	else {
-		audit_fill(req, &log, out->created ? "create" : "update", "ok", "Patient/%lld", (long long)out->id);
-		ok = fg_audit_append(req->store, &log, 1, &err) == FG_OK && fg_store_commit(req->store, &err) == FG_OK;
-		if (!ok) {
-			fg_store_rollback(req->store);
-			reply_fg_error(req, &err);
-		}
+	e->body = NULL;
+	if (oo == NULL || !json_object_object_get_ex(oo, "issue", &issues) ||
+	    !json_object_is_type(issues, json_type_array)) {
+		json_object_put(oo);
+		return fhir_outcome("error", "exception", fg_arena_printf(run->req->arena, "entry %zu failed", i),
+				    entry_expression(run, i, e->status, NULL));
 	}
-	server_write_unlock();
-	if (!ok)
-		keep_failure(req, out);
-	return ok;
+	n = json_object_array_length(issues);
+	for (size_t k = 0; k < n; k++) {
+		const char *first = NULL;
+
+		issue = json_object_array_get_idx(issues, k);
+		if (json_object_object_get_ex(issue, "details", &details))
+			json_object_object_add(details, "text", json_object_new_string(fg_arena_printf(
+				run->req->arena, "entry %zu: %s", i, text_of(details, "text") ? text_of(details, "text") : "")));
+		if (json_object_object_get_ex(issue, "expression", &expr) && json_object_array_length(expr) > 0)
+			first = json_object_get_string(json_object_array_get_idx(expr, 0));
+		expr = json_object_new_array();
+		json_object_array_add(expr, json_object_new_string(entry_expression(run, i, e->status, first)));
+		json_object_object_add(issue, "expression", expr);
+	}
+	return oo;
 }
 
+/* Write the audit entries the entries left, inside the caller's transaction if one is open. */
+static fg_rc
+write_audit(struct bundle_run *run, struct fg_error *err)
+{
+	if (run->audit_lost)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory keeping the audit entries of a Bundle");
+	return fg_audit_append(run->req->store, run->audit, run->naudit, err);
+}
+
+/* Run every entry in one transaction holding the write lock; reply. */
 static void
-run_batch(struct request *req, json_object *entries, size_t n, struct entry_result *results)
+run_transaction(struct bundle_run *run)
 {
-	size_t done = 0;
+	struct request *req = run->req;
+	struct fg_error err;
+	size_t failed;
+	fg_rc rc;
 
-	for (size_t i = 0; i < n; i++)
-		done += run_batch_entry(req, i, json_object_array_get_idx(entries, i), &results[i]);
-	audit_note(req, "batch", done == n ? "ok" : "partial", "Bundle?entries=%zu&ok=%zu", n, done);
-	reply_json(req, 200, response_bundle(req, "batch-response", results, n));
+	server_write_lock();
+	rc = fg_store_begin(req->store, &err);
+	if (rc != FG_OK) {
+		server_write_unlock();
+		reply_fg_error(req, &err);
+		return;
+	}
+	failed = run_phases(run);
+	if (failed == run->n && (rc = write_audit(run, &err)) == FG_OK && (rc = fg_store_commit(req->store, &err)) == FG_OK) {
+		server_write_unlock();
+		req->audit_written = true;
+		reply_json(req, 200, response_bundle(run, "transaction-response"));
+		return;
+	}
+	fg_store_rollback(req->store);
+	server_write_unlock();
+	audit_note(req, "transaction", "refused", "Bundle?entries=%zu", run->n);
+	if (failed == run->n)
+		reply_fg_error(req, &err);
+	else
+		reply_json(req, run->entries[failed].status, transaction_outcome(run, failed));
 }
 
-void
-fhir_transaction(struct request *req)
+/* Run each entry on its own; write the audit entries they left; reply. */
+static void
+run_batch(struct bundle_run *run)
 {
-	json_object *body = req_json_body(req), *entries = NULL;
-	struct entry_result *results;
-	struct fg_audit_entry *log;
-	const char *type;
-	size_t n = 0;
-	bool done;
+	struct request *req = run->req;
+	struct fg_error err;
+	size_t done = 0;
+	fg_rc rc;
 
-	if (body == NULL)
+	run_phases(run);
+	for (size_t i = 0; i < run->n; i++)
+		done += run->entries[i].status < 300;
+	server_write_lock();
+	rc = fg_store_begin(req->store, &err);
+	if (rc == FG_OK && (rc = write_audit(run, &err)) == FG_OK)
+		rc = fg_store_commit(req->store, &err);
+	else if (rc == FG_OK)
+		fg_store_rollback(req->store);
+	server_write_unlock();
+	if (rc != FG_OK) {
+		reply_fg_error(req, &err);
 		return;
-	type = text_of(body, "type");
-	if (text_of(body, "resourceType") == NULL || strcmp(text_of(body, "resourceType"), "Bundle") != 0) {
+	}
+	audit_note(req, "batch", done == run->n ? "ok" : "partial", "Bundle?entries=%zu&ok=%zu", run->n, done);
+	reply_json(req, 200, response_bundle(run, "batch-response"));
+}
+
+/* Check the Bundle itself; replies and returns false when it cannot be processed. */
+static bool
+bundle_check(struct request *req, json_object *body, json_object **entries)
+{
+	const char *rtype = text_of(body, "resourceType"), *type = text_of(body, "type");
+
+	*entries = NULL;
+	if (rtype == NULL || strcmp(rtype, "Bundle") != 0) {
 		reply_error(req, 400, "resourceType", "resource is not a Bundle", NULL, NULL);
-		goto out;
+		return false;
 	}
 	if (type == NULL || (strcmp(type, "transaction") != 0 && strcmp(type, "batch") != 0)) {
 		reply_error(req, 422, "Bundle.type", fg_arena_printf(req->arena, "cannot process a Bundle of type \"%.32s\"",
 								      type ? type : ""),
 			    NULL, "Send a transaction or a batch.");
-		goto out;
+		return false;
 	}
-	if (json_object_object_get_ex(body, "entry", &entries) && !json_object_is_type(entries, json_type_array)) {
+	if (json_object_object_get_ex(body, "entry", entries) && !json_object_is_type(*entries, json_type_array)) {
 		reply_error(req, 400, "Bundle.entry", "Bundle.entry must be an array", NULL, NULL);
-		goto out;
+		return false;
 	}
-	n = entries ? json_object_array_length(entries) : 0;
-	if (n > MAX_ENTRIES) {
+	if (*entries != NULL && json_object_array_length(*entries) > MAX_ENTRIES) {
 		reply_error(req, 413, "Bundle.entry", "too many entries", NULL, "Send at most 10000 entries a Bundle.");
-		goto out;
+		return false;
 	}
-	results = fg_arena_alloc(req->arena, (n ? n : 1) * sizeof(*results));
-	log = fg_arena_alloc(req->arena, (n ? n : 1) * sizeof(*log));
-	if (results == NULL || log == NULL) {
+	return true;
+}
+
+/* Read every entry; a transaction answers the first unreadable one and returns false. */
+static bool
+read_entries(struct bundle_run *run, json_object *entries)
+{
+	for (size_t i = 0; i < run->n; i++)
+		if (!entry_read(run, i, json_object_array_get_idx(entries, i)) && run->transaction) {
+			audit_note(run->req, "transaction", "refused", "Bundle?entries=%zu", run->n);
+			reply_json(run->req, run->entries[i].status, transaction_outcome(run, i));
+			return false;
+		}
+	return true;
+}
+
+void
+fhir_transaction(struct request *req)
+{
+	json_object *body = req_json_body(req), *entries;
+	const char *prefer = req_header(req, "Prefer");
+	struct bundle_run run = {.req = req};
+
+	if (body == NULL || !bundle_check(req, body, &entries))
+		goto out;
+	run.n = entries ? json_object_array_length(entries) : 0;
+	run.transaction = strcmp(text_of(body, "type"), "transaction") == 0;
+	run.representation = prefer != NULL && strstr(prefer, "return=representation") != NULL;
+	run.entries = fg_arena_alloc(req->arena, (run.n ? run.n : 1) * sizeof(*run.entries));
+	run.targets = json_object_new_object();
+	if (run.entries == NULL || run.targets == NULL) {
 		reply_error(req, 503, NULL, "out of memory", NULL, NULL);
 		goto out;
 	}
-	memset(results, 0, (n ? n : 1) * sizeof(*results));
-	if (strcmp(type, "batch") == 0) {
-		run_batch(req, entries, n, results);
+	memset(run.entries, 0, (run.n ? run.n : 1) * sizeof(*run.entries));
+	if (!read_entries(&run, entries))
 		goto out;
-	}
-	server_write_lock();
-	done = run_all(req, entries, n, results, log);
-	server_write_unlock();
-	if (done) {
-		req->audit_written = true;
-		reply_json(req, 200, response_bundle(req, "transaction-response", results, n));
-	} else
-		audit_note(req, "transaction", "refused", "Bundle?entries=%zu", n);
+	if (run.transaction)
+		run_transaction(&run);
+	else
+		run_batch(&run);
 out:
+	for (size_t i = 0; run.entries != NULL && i < run.n; i++)
+		json_object_put(run.entries[i].body);
+	free(run.audit);
+	json_object_put(run.targets);
 	json_object_put(body);
 }

@@ -47,6 +47,7 @@ struct conn_ctx {
 static atomic_int inflight;
 static atomic_int working;
 static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
+static _Thread_local unsigned write_depth;	/* nested server_write_lock() calls of this thread */
 static const struct server_config *config;
 
 /* Worker stores: opened on a thread's first request, closed after the daemon stops. */
@@ -58,13 +59,15 @@ static int nstores;
 void
 server_write_lock(void)
 {
-	pthread_mutex_lock(&write_lock);
+	if (write_depth++ == 0)
+		pthread_mutex_lock(&write_lock);
 }
 
 void
 server_write_unlock(void)
 {
-	pthread_mutex_unlock(&write_lock);
+	if (--write_depth == 0)
+		pthread_mutex_unlock(&write_lock);
 }
 
 /*
@@ -295,7 +298,7 @@ server_dispatch(struct request *req)
 		return;
 	}
 	if (found->access == ROUTE_USER) {
-		if (!authenticate(req))
+		if (!req->authenticated && !authenticate(req))
 			return;
 		if (found->caps != 0 && !fg_scope_can(&req->scope, found->caps)) {
 			reply_error(req, 403, NULL, "role may not do this", NULL, NULL);

@@ -58,11 +58,15 @@ struct request {
 	void *conn;			/* the MHD connection, for the core only */
 	/* A header, query argument or cookie, or NULL: the core reads conn; harnesses their own. */
 	const char *(*lookup)(const struct request *req, enum request_value kind, const char *name);
+	/* Every query argument in order; NULL: the core reads conn. */
+	void (*query_each)(const struct request *req, void (*fn)(void *ctx, const char *name, const char *value),
+			   void *ctx);
 	const char *method;
 	const char *path;
 	const char *params[REQUEST_MAX_PARAMS];	/* {placeholders} of the route, in order */
 	const char *body;		/* NUL-terminated; NULL when none */
 	size_t body_len;
+	json_object *body_json;		/* the body parsed already (an inner request), or NULL */
 	char client[64];
 	bool fhir;			/* errors as OperationOutcome */
 	fg_store *store;		/* this worker's connection */
@@ -84,6 +88,8 @@ struct request {
 	struct fg_audit_entry audit[REQUEST_MAX_AUDIT];
 	size_t naudit;
 	bool audit_written;
+	bool audit_deferred;		/* audit_write_now() leaves them to the caller: a transaction
+					   Bundle writes its entries' together, in its transaction */
 };
 
 enum route_access {
@@ -110,17 +116,51 @@ int server_run(const struct server_config *config);
  * Route req (method, path, lookup, store, arena and config set) through
  * the route table: session, capabilities, handler, or a static file.  The
  * reply is left in req; audit entries noted are not written.  The core
- * calls it for every request, the fuzz harnesses directly.
+ * calls it for every request, the fuzz harnesses directly, and a FHIR
+ * Bundle for each of its entries with the session of the Bundle's request
+ * already resolved (authenticated set: the capabilities are still checked).
  */
 void server_dispatch(struct request *req);
 
 /*
  * Serialise the write transactions of the process.  SQLite has one writer
  * at a time and makes the others sleep and retry; queueing on a mutex
- * hands the database over at once.  Reads take no lock.
+ * hands the database over at once.  Reads take no lock.  The lock nests
+ * within a thread: a transaction Bundle holds it while the handlers of its
+ * entries take it again; each lock is matched by one unlock.
  */
 void server_write_lock(void);
 void server_write_unlock(void);
+
+/* --- Requests inside a request (server_inner.c) --- */
+
+#define INNER_MAX_HEADERS 4
+
+/* A request made inside outer, e.g. an entry of a FHIR Bundle. */
+struct inner_request {
+	struct request req;		/* first: handlers receive &req */
+	const struct request *outer;
+	const char *headers[INNER_MAX_HEADERS][2];	/* its own headers; others come from outer */
+	const char *(*args)[2];		/* its query arguments, decoded, in the arena */
+	size_t nargs;
+};
+
+/*
+ * Prepare in as a request of method on prefix + url ("/fhir/" and
+ * "Patient?name=x": the query is split and decoded) with the JSON body
+ * (NULL when none; not taken: it must outlive the request), and the
+ * store, arena, session and scope of outer.  Run it with
+ * server_dispatch(&in->req); its audit entries and reply are left in
+ * in->req.  Returns false when out of memory.
+ */
+bool inner_request_init(struct inner_request *in, const struct request *outer, const char *method,
+			const char *prefix, const char *url, json_object *body);
+
+/* Give in the header name: value (both outliving it); conditional headers never come from outer. */
+void inner_request_header(struct inner_request *in, const char *name, const char *value);
+
+/* The value of a reply header set with reply_header(), or NULL. */
+const char *reply_header_value(const struct request *req, const char *name);
 
 /* --- Reading the request (server_http.c) --- */
 
@@ -151,8 +191,9 @@ bool req_query_int(struct request *req, const char *name, int64_t min, int64_t m
 bool req_query_flag(struct request *req, const char *name, bool *bad);
 
 /*
- * Parse the body as a JSON object.  On anything else replies 400 (415 for
- * a content type other than JSON) and returns NULL.  The caller puts it.
+ * Parse the body as a JSON object (or take a reference to body_json).  On
+ * anything else replies 400 (415 for a content type other than JSON) and
+ * returns NULL.  The caller puts it.
  */
 json_object *req_json_body(struct request *req);
 
@@ -174,7 +215,10 @@ bool req_param_id(struct request *req, int index, const char *what, int64_t *out
 
 /* --- Replies --- */
 
-/* Reply with obj serialised (and put). */
+/*
+ * Reply with obj serialised (and put).  A successful FHIR create or update
+ * asked with Prefer: return=minimal gets no body.
+ */
 void reply_json(struct request *req, unsigned status, json_object *obj);
 
 /* Add a response header (name and value must outlive the request: use the arena). */
@@ -206,7 +250,9 @@ void audit_fill(const struct request *req, struct fg_audit_entry *e, const char 
 /*
  * Write the request's audit entries now with its store, inside the
  * caller's transaction if one is open.  Writes use this so that the data
- * and its audit commit together.
+ * and its audit commit together.  With audit_deferred set it writes
+ * nothing and leaves them noted: the caller writes them in its own
+ * transaction.
  */
 fg_rc audit_write_now(struct request *req, struct fg_error *err);
 

@@ -39,6 +39,10 @@ req_query_each(const struct request *req, void (*fn)(void *ctx, const char *name
 {
 	struct query_walk w = {fn, ctx};
 
+	if (req->query_each != NULL) {
+		req->query_each(req, fn, ctx);
+		return;
+	}
 	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, query_walk_one, &w);
 }
 
@@ -91,6 +95,8 @@ req_json_body(struct request *req)
 	json_object *obj = NULL;
 	char detail[160];
 
+	if (req->body_json != NULL)
+		return json_object_get(req->body_json);
 	if (type == NULL || (strncasecmp(type, "application/json", 16) != 0 &&
 			     strncasecmp(type, "application/fhir+json", 21) != 0)) {
 		reply_error(req, 415, "Content-Type", "request body must be JSON", NULL,
@@ -190,11 +196,23 @@ set_reply(struct request *req, unsigned status, const char *text)
 		req->content_type = req->fhir ? "application/fhir+json" : "application/json";
 }
 
+/* Whether a successful FHIR write asked for no body (Prefer: return=minimal). */
+static bool
+wants_minimal(const struct request *req, unsigned status)
+{
+	const char *prefer;
+
+	if (!req->fhir || status >= 300 || strcmp(req->method, "GET") == 0)
+		return false;
+	prefer = req_header(req, "Prefer");
+	return prefer != NULL && strstr(prefer, "return=minimal") != NULL;
+}
+
 void
 reply_json(struct request *req, unsigned status, json_object *obj)
 {
-	set_reply(req, status, json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
-								  JSON_C_TO_STRING_NOSLASHESCAPE));
+	set_reply(req, status, wants_minimal(req, status) ? "" : json_object_to_json_string_ext(
+		obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(obj);
 }
 
@@ -341,8 +359,11 @@ audit_note(struct request *req, const char *action, const char *result, const ch
 fg_rc
 audit_write_now(struct request *req, struct fg_error *err)
 {
-	fg_rc rc = fg_audit_append(req->store, req->audit, req->naudit, err);
+	fg_rc rc;
 
+	if (req->audit_deferred)
+		return FG_OK;
+	rc = fg_audit_append(req->store, req->audit, req->naudit, err);
 	if (rc == FG_OK)
 		req->audit_written = true;
 	return rc;

@@ -3,8 +3,9 @@
 # own: a failing entry gets its status and OperationOutcome while the
 # others are stored and audited) and Bulk Data $export on the real server
 # (202 with Content-Location, polling 202 with X-Progress then 200 with the
-# manifest, NDJSON files of the caller's scope only, DELETE cancels, another
-# user cannot see the job, every step audited).  Bundles and exported
+# manifest, NDJSON files of the caller's scope only, the job and its files
+# still there after a restart of the server, DELETE cancels and removes
+# them, another user cannot see the job, every step audited).  Bundles and exported
 # resources validate against the official R4 JSON schema.
 . "$(dirname "$0")/../lib/server.sh"
 . "$(dirname "$0")/../lib/fhir.sh"
@@ -27,7 +28,7 @@ expect_equal "a failed entry carries an OperationOutcome" "OperationOutcome Pati
 expect_equal "the good entries are stored, the bad ones not" "1 1 0" \
 	"$(sql "SELECT count(*) FROM person WHERE name = '孙一'") $(sql "SELECT count(*) FROM person WHERE name = '孙四'") $(sql "SELECT count(*) FROM person WHERE name IN ('孙二', '孙三')")"
 expect_equal "each stored entry is audited" "2" \
-	"$(sql "SELECT count(*) FROM audit_log WHERE action = 'create' AND result = 'ok' AND resource IN (SELECT 'Patient/' || id FROM person WHERE name IN ('孙一', '孙四'))")"
+	"$(sql "SELECT count(*) FROM audit_log WHERE action = 'create' AND result = 'ok' AND resource IN (SELECT 'person/' || id FROM person WHERE name IN ('孙一', '孙四'))")"
 s=$(curl -s -o "$WORK/fhir/bad-type.json" -w '%{http_code}' -X POST -H "$A" -H 'Content-Type: application/fhir+json' -d '{"resourceType":"Bundle","type":"collection"}' "$BASE/fhir")
 expect_equal "a collection Bundle is refused" "422 OperationOutcome" "$s $(q bad-type .resourceType)"
 
@@ -72,8 +73,34 @@ head -n 1 "$WORK/all.ndjson" >"$WORK/fhir/export-first.json"
 jq -c 'select(.resourceType == "Condition")' "$WORK/all.ndjson" | head -n 1 >"$WORK/fhir/export-condition.json"
 expect_equal "the export is audited: start, end, downloads" "1 1 $(jq '.output | length' "$WORK/manifest.json")" \
 	"$(sql "SELECT count(*) FROM audit_log WHERE action = 'export' AND result = 'accepted'") $(sql "SELECT count(*) FROM audit_log WHERE action = 'export' AND result = 'ok'") $(sql "SELECT count(*) FROM audit_log WHERE action = 'export-download' AND result = 'ok'")"
+
+# --- the job outlives a restart of the server ---
+JOB=${STATUS_PATH##*/}
+DIR=$(sql "SELECT dir FROM export_job WHERE id = '$JOB'")
+files_of() {	# files_of MANIFEST: type, count and path of each file, without the host
+	jq -c '[.transactionTime, [.output[] | [.type, .count, (.url | sub("^http://[^/]*"; ""))]]]' "$1"
+}
+server_stop
+server_start
+code=$(curl -s -o "$WORK/manifest-again.json" -w '%{http_code}' -H "$A" "$BASE/fhir$STATUS_PATH")
+expect_equal "a restarted server answers the status of the earlier job with the same manifest" "200 $(files_of "$WORK/manifest.json")" \
+	"$code $(files_of "$WORK/manifest-again.json")"
+expect_equal "  its file URLs name the server as it is now" "$(jq '.output | length' "$WORK/manifest.json")" \
+	"$(jq --arg b "$BASE/fhir/" '[.output[].url | select(startswith($b))] | length' "$WORK/manifest-again.json")"
+: >"$WORK/all-again.ndjson"
+for url in $(jq -r '.output[].url' "$WORK/manifest-again.json"); do
+	curl -s -H "$A" "$BASE/fhir${url#http://*/fhir}" >>"$WORK/all-again.ndjson"
+done
+expect_equal "  and serves the same files" "$(md5sum <"$WORK/all.ndjson")" "$(md5sum <"$WORK/all-again.ndjson")"
+expect_equal "  still to its user only" "404" "$(curl -s -o /dev/null -w '%{http_code}' -H "$B" "$BASE/fhir$STATUS_PATH")"
 expect_equal "DELETE cancels the job" "202" "$(curl -s -o /dev/null -w '%{http_code}' -X DELETE -H "$A" "$BASE/fhir$STATUS_PATH")"
 expect_equal "a cancelled job is gone" "404" "$(curl -s -o "$WORK/fhir/gone.json" -w '%{http_code}' -H "$A" "$BASE/fhir$STATUS_PATH")"
+expect_equal "  with its record and its files" "0 0 no" \
+	"$(sql "SELECT count(*) FROM export_job WHERE id = '$JOB'") $(sql "SELECT count(*) FROM export_file WHERE job_id = '$JOB'") $([ -e "$DIR" ] && echo yes || echo no)"
+INTERRUPTED=$(sql "SELECT id FROM app_user WHERE username = 'c14'")
+sql "INSERT INTO export_job (id, user_id, state, request, started_at, dir) VALUES ('0123abcd', $INTERRUPTED, 'running', 'x', '2026-01-01T00:00:00Z', '$WORK/none')" >/dev/null
+expect_equal "a job that was running when the server stopped is reported failed" "500 OperationOutcome" \
+	"$(curl -s -o "$WORK/fhir/interrupted.json" -w '%{http_code}' -H "$A" "$BASE/fhir/\$export-status/0123abcd") $(q interrupted .resourceType)"
 curl -s -D "$WORK/kick2.h" -o /dev/null -H "$B" -H 'Prefer: respond-async' "$BASE/fhir/\$export?_type=Patient&_since=2000-01-01T00:00:00Z"
 S2=$(sed -n 's/^[Cc]ontent-[Ll]ocation: http:\/\/[^/]*\/fhir\(.*\)\r$/\1/p' "$WORK/kick2.h")
 for _ in $(seq 1 100); do

@@ -3,8 +3,10 @@
 # parameters on the real server.  History: an updated Patient keeps its
 # prior versions (vread, instance and type _history Bundles, 404 for a
 # version that never was, out-of-scope Patients 404 and absent from the
-# type history).  Search: _sort (ascending, descending), _include and
-# _revinclude, _total, _summary=count, _elements, consistent paging links,
+# type history); a referral's ServiceRequest and Task keep a version per
+# action (vread, instance history, If-Match of the ETag, 412 when stale).
+# Search: _sort (ascending, descending), _include and
+# _revinclude and their :iterate, _total, _summary=count, _elements, consistent paging links,
 # and unknown parameters under Prefer: handling=strict (400
 # OperationOutcome) and lenient (ignored and reported).  Every Bundle and
 # OperationOutcome validates against the official R4 JSON schema.
@@ -106,6 +108,52 @@ expect_equal "and ignored and reported under handling=lenient" "200 outcome colo
 expect_equal "the ignored parameter is not repeated in the links" "0" "$(q lenient '[.link[].url | select(contains("colour"))] | length')"
 expect_equal "an unsupported _sort is refused under strict" "400" "$(get bad-sort "/fhir/Patient?_sort=colour" -H 'Prefer: handling=strict')"
 expect_equal "an unsupported _include is refused under strict" "400" "$(get bad-include "/fhir/Condition?patient=$P&_include=Condition:nothing" -H 'Prefer: handling=strict')"
+
+# --- Versions of a referral: ServiceRequest and Task ---
+H="Authorization: Bearer $(token h02 "$(new_user 2 h02 clinician)")"	# hospital 2 receives the referral
+curl -s -o "$WORK/ref.json" -H "$A" -H 'Content-Type: application/json' \
+	-d '{"person":"'$P'","to":"2","kind":"diagnosis","reason":"Lung-RADS 4B nodule"}' "$BASE/api/referrals"
+REF=$(jq -r .id "$WORK/ref.json")
+action() {	# action NAME IF-MATCH BODY: as the hospital, print the status
+	curl -s -o /dev/null -w '%{http_code}' -H "$H" -H 'Content-Type: application/json' -H "If-Match: $2" -d "$3" \
+		"$BASE/api/referrals/$REF/$1"
+}
+expect_equal "the read of the ServiceRequest gives its version as ETag" 'W/"1"' \
+	"$(curl -s -D - -o /dev/null -H "$A" "$BASE/fhir/ServiceRequest/$REF" | sed -n 's/^[Ee][Tt]ag: \(.*\)\r$/\1/p')"
+expect_equal "the hospital accepts with If-Match of that ETag, then a stale If-Match is 412" "200 412" \
+	"$(action accept 'W/"1"' '{}') $(action schedule 'W/"1"' '{"appointment_at":"2027-03-02T09:00"}')"
+expect_equal "ServiceRequest history: 2 versions newest first" "200 history 2 2,1 active,active" \
+	"$(get sr-history "/fhir/ServiceRequest/$REF/_history") $(q sr-history .type) $(q sr-history .total) $(q sr-history '[.entry[].resource.meta.versionId] | join(",")') $(q sr-history '[.entry[].resource.status] | join(",")')"
+expect_equal "Task vread: version 1 requested, version 2 accepted" "200 requested 200 accepted" \
+	"$(get task-v1 "/fhir/Task/$REF/_history/1") $(q task-v1 .status) $(get task-v2 "/fhir/Task/$REF/_history/2") $(q task-v2 .status)"
+expect_equal "the Task history pages with _count" "1 next" \
+	"$(get task-history "/fhir/Task/$REF/_history?_count=1" >/dev/null; q task-history '.entry | length') $(q task-history '[.link[].relation] | map(select(. == "next")) | join(",")')"
+expect_equal "vread of a version that never was is 404" "404 OperationOutcome" \
+	"$(get sr-v9 "/fhir/ServiceRequest/$REF/_history/9") $(q sr-v9 .resourceType)"
+expect_equal "another institution sees neither history nor version" "404 404" \
+	"$(curl -s -o /dev/null -w '%{http_code}' -H "$B" "$BASE/fhir/ServiceRequest/$REF/_history") $(curl -s -o /dev/null -w '%{http_code}' -H "$B" "$BASE/fhir/Task/$REF/_history/1")"
+expect_equal "the referral's history reads are audited" "2" \
+	"$(sql "SELECT count(*) FROM audit_log WHERE action = 'history' AND (resource LIKE 'ServiceRequest/$REF/%' OR resource LIKE 'Task/$REF/%')")"
+
+# --- _include:iterate and _revinclude:iterate ---
+types() { q "$1" '[.entry[] | .search.mode + ":" + .resource.resourceType + "/" + .resource.id] | join(",")'; }
+get task-inc "/fhir/Task?patient=$P&box=outgoing&_include=Task:focus" >/dev/null
+get task-iter "/fhir/Task?patient=$P&box=outgoing&_include=Task:focus&_include:iterate=ServiceRequest:performer" >/dev/null
+expect_equal "_include:iterate follows the included ServiceRequest to its performer" \
+	"$(types task-inc),include:Organization/2" "$(types task-iter)"
+get sr-iter "/fhir/ServiceRequest?patient=$P&box=outgoing&_include=ServiceRequest:subject&_revinclude:iterate=Condition:subject" >/dev/null
+expect_equal "_revinclude:iterate adds the Conditions of the included Patient" \
+	"match:ServiceRequest/$REF,include:Patient/$P,include:Condition,include:Condition" \
+	"$(q sr-iter '[.entry[] | .search.mode + ":" + .resource.resourceType + (if .resource.resourceType == "Condition" then "" else "/" + .resource.id end)] | join(",")')"
+get sr-iter2 "/fhir/ServiceRequest?patient=$P&box=outgoing&_revinclude=Task:focus&_include:iterate=Task:owner&_include:iterate=ServiceRequest:requester" >/dev/null
+expect_equal "  each resource once, whichever way it is reached" "match:ServiceRequest/$REF,include:Task/$REF,include:Organization/2,include:Organization/14" \
+	"$(types sr-iter2)"
+expect_equal "an _include:iterate the server cannot follow is refused under strict" "400 _include:iterate" \
+	"$(get iter-strict "/fhir/Task?patient=$P&box=outgoing&_include:iterate=Claim:patient" -H 'Prefer: handling=strict') $(q iter-strict '.issue[0].expression[0]')"
+expect_equal "  and reported under lenient" "200 _include:iterate=Claim:patient" \
+	"$(get iter-lenient "/fhir/Task?patient=$P&box=outgoing&_include:iterate=Claim:patient") $(q iter-lenient '.entry[-1].resource.issue[0].details.text' | grep -o '_include:iterate=Claim:patient')"
+expect_equal "  another institution's search brings nothing of theirs" "0" \
+	"$(curl -s -H "$B" "$BASE/fhir/Task?patient=$P&box=outgoing&_include=Task:focus&_include:iterate=ServiceRequest:subject" | jq '[.entry[]?] | length')"
 
 rm -f "$WORK/fhir/v1.json" "$WORK/fhir/page3.json"
 node "$ROOT/tests/lib/fhir-validate.cjs" "$WORK"/fhir/*.json

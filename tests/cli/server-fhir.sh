@@ -65,7 +65,7 @@ expect_equal "a transaction Bundle creates and updates" "1 2" "$(sql "SELECT cou
 get transaction-refused /fhir -X POST -H 'Content-Type: application/fhir+json' -d "$TX"
 grep -q '"code":"conflict"' "$WORK/fhir/transaction-refused.json"; tap $? "a stale ifMatch in the second entry refuses the whole Bundle"
 expect_equal "nothing of a refused Bundle is stored" $((before + 1)) "$(sql "SELECT count(*) FROM person")"
-expect_equal "each resource of a transaction is audited" 2 "$(sql "SELECT count(*) FROM audit_log WHERE result = 'ok' AND resource IN ('Patient/5', (SELECT 'Patient/' || id FROM person WHERE name = '钱一')) AND action IN ('create', 'update')")"
+expect_equal "each resource of a transaction is audited as its own request is" 2 "$(sql "SELECT count(*) FROM audit_log WHERE result = 'ok' AND resource IN ('person/5', (SELECT 'person/' || id FROM person WHERE name = '钱一')) AND action IN ('create', 'update')")"
 
 node "$ROOT/tests/lib/fhir-validate.cjs" "$WORK"/fhir/*.json
 BASE=$BASE TOKEN=$T node "$ROOT/tests/lib/fhir-client.mjs"

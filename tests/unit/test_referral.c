@@ -3,7 +3,8 @@
  *	  Unit tests of the referral state machine: the table in the library
  *	  and the table the database enforces are the same; every (state,
  *	  action) pair is legal exactly when the table says so; refusals change
- *	  nothing; the access a referral grants follows its state.
+ *	  nothing; the access a referral grants follows its state; every change
+ *	  keeps the version it replaces.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -229,6 +230,40 @@ test_database_refuses(void **state)
 	fg_arena_free(&arena);
 }
 
+/*
+ * Every change keeps the version it replaces: transitions and a revoked
+ * access alike; a refused action keeps nothing.
+ */
+static void
+test_versions_kept(void **state)
+{
+	static const char *const want[] = {"scheduled", "accepted", "accepted", "requested"};
+	fg_store *store = *state;
+	struct fg_referral_list list;
+	struct fg_referral_action a;
+	struct fg_arena arena;
+	int64_t id;
+
+	fg_arena_init(&arena, 0);
+	id = new_referral(store, &arena, paths[1]);
+	assert_int_equal(fg_referral_revoke_access(store, id, "no longer needed", NULL, 0, NULL, NULL), FG_OK);
+	fill_action(&a, "schedule");
+	assert_int_equal(fg_referral_apply(store, id, &a, &arena, NULL, NULL), FG_OK);
+	fill_action(&a, "complete");
+	assert_int_equal(fg_referral_apply(store, id, &a, &arena, NULL, NULL), FG_CONFLICT);
+	assert_int_equal(fg_referral_versions(store, id, &arena, &list, NULL), FG_OK);
+	assert_int_equal(list.count, 4);
+	for (size_t i = 0; i < list.count; i++) {
+		assert_int_equal(list.items[i].version, 4 - (int64_t)i);
+		assert_string_equal(list.items[i].state, want[i]);
+		assert_true(list.items[i].updated_at[0] != '\0');
+	}
+	assert_string_equal(list.items[2].access_revoked_at, "");
+	assert_string_not_equal(list.items[1].access_revoked_at, "");
+	assert_int_equal(fg_referral_versions(store, 999999, &arena, &list, NULL), FG_NOTFOUND);
+	fg_arena_free(&arena);
+}
+
 int
 main(void)
 {
@@ -238,6 +273,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_invalid_action, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_access_follows_state, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_database_refuses, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_versions_kept, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
