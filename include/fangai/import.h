@@ -1,8 +1,9 @@
 /*
  * fangai/import.h
  *	  Bulk import of CSV files into the registry: persons, death records,
- *	  tumours and their first-course treatments row by row; population
- *	  denominators and life tables as whole tables.
+ *	  tumours and their first-course treatments, screening questionnaires
+ *	  and exams, and follow-up contacts row by row; population denominators
+ *	  and life tables as whole tables.
  *
  * A file is read as a stream in constant memory, in UTF-8 or GB18030/GBK
  * (detected, or named), with or without a byte-order mark.  Its column
@@ -31,7 +32,8 @@
 
 enum fg_import_kind {
 	FG_IMPORT_PERSONS, FG_IMPORT_DEATHS, FG_IMPORT_TUMOURS, FG_IMPORT_TREATMENTS,
-	FG_IMPORT_POPULATIONS, FG_IMPORT_LIFE_TABLES,
+	FG_IMPORT_POPULATIONS, FG_IMPORT_LIFE_TABLES, FG_IMPORT_QUESTIONNAIRES, FG_IMPORT_EXAMS,
+	FG_IMPORT_FOLLOWUPS,
 };
 
 /* A refused row, or a file-level problem (row 0). */
@@ -59,6 +61,8 @@ struct fg_import_options {
 	const char *source;		/* source system (life tables: the table's name);
 					   NULL: the file's base name */
 	const char *institution;	/* owner (id or USCC) unless the file names one per row */
+	const char *programme;		/* questionnaires, exams: unless a column names it */
+	const char *exam_type;		/* exams: unless a column names it */
 	bool skip_bad_rows;
 	int batch_rows;			/* rows per transaction; 0: 5000 */
 	/* Called for each refused row; may be NULL. */
@@ -80,9 +84,13 @@ struct fg_import_report {
 
 /*
  * The kind named by text ("persons", "deaths", "tumours", "treatments",
- * "populations", "life-tables"); false if none.
+ * "populations", "life-tables", "questionnaires", "exams", "followups");
+ * false if none.
  */
 bool fg_import_kind_parse(const char *text, enum fg_import_kind *out);
+
+/* The name of kind k ("persons" ...); NULL past the last kind. */
+const char *fg_import_kind_name(size_t k);
 
 /*
  * Import opts->path into store.  On FG_OK *report says what happened.
