@@ -12,10 +12,15 @@
  *	  treatment is not rewritten by a changed row: such rows are refused, and
  *	  the correction is made in the registry, where its findings and
  *	  confirmations live.
+ *
+ *	  Also the helpers of every kind checked by storing and naming other
+ *	  records (import_int.h): the check itself, references by id or key,
+ *	  and the refusal of a changed row.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "fangai/person.h"
 #include "fangai/registry.h"
 #include "fangai/tumour.h"
 #include "fangai/util.h"
@@ -69,6 +74,21 @@ import_resolve(fg_store *store, const struct import_row *row, const struct impor
 	}
 	if (rc == FG_OK)
 		snprintf(out, 32, "%lld", (long long)id);
+	return rc;
+}
+
+fg_rc
+import_person(fg_store *store, const struct import_row *row, const struct import_reference *ref,
+	      char *ref_out, struct fg_person *person, struct fg_error *err)
+{
+	fg_rc rc = import_resolve(store, row, ref, ref_out, err);
+
+	if (rc != FG_OK)
+		return rc;
+	rc = import_refusal(fg_person_get_by_ref(store, ref_out, person, err));
+	if (rc == FG_INVALID && err != NULL)
+		fg_strlcpy(err->field, *row->value[ref->key_column] ? ref->key_field : ref->what,
+			   sizeof(err->field));
 	return rc;
 }
 

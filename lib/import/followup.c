@@ -88,9 +88,7 @@ row_visit(fg_store *store, const struct import_row *row, int64_t *visit, struct 
 
 	if (*row->value[F_VISIT])
 		return fg_parse_int64(row->value[F_VISIT], "visit", 1, INT64_MAX, visit, err);
-	rc = import_resolve(store, row, &person_ref, ref, err);
-	if (rc == FG_OK)
-		rc = fg_person_get_by_ref(store, ref, &person, err);
+	rc = import_person(store, row, &person_ref, ref, &person, err);
 	if (rc == FG_OK)
 		rc = fg_followup_next_visit(store, person.id, visit, err);
 	return import_refusal(rc);

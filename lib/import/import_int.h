@@ -137,6 +137,16 @@ struct import_reference {
 fg_rc import_resolve(fg_store *store, const struct import_row *row,
 		     const struct import_reference *ref, char *out, struct fg_error *err);
 
+struct fg_person;
+
+/*
+ * The person the row names through ref (by record id, resident ID number
+ * or key in the source) into *person, its reference as text in ref_out (32
+ * bytes).  A refusal names the row's field: ref->what or ref->key_field.
+ */
+fg_rc import_person(fg_store *store, const struct import_row *row, const struct import_reference *ref,
+		    char *ref_out, struct fg_person *person, struct fg_error *err);
+
 /*
  * FG_CONFLICT naming source_key: a stored record of kind `what` (a tumour,
  * an exam, a contact...) whose row changed is not rewritten by an import.

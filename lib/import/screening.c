@@ -127,9 +127,7 @@ store_step(const struct step_kind *k, fg_store *store, void *ctx, const struct i
 
 	if (existing)
 		return import_refuse_change(row, k->what, existing, err);
-	rc = import_resolve(store, row, &person_ref, ref, err);
-	if (rc == FG_OK)
-		rc = import_refusal(fg_person_get_by_ref(store, ref, &person, err));
+	rc = import_person(store, row, &person_ref, ref, &person, err);
 	if (rc != FG_OK)
 		return rc;
 	struct fg_screen_record in = {
