@@ -676,30 +676,78 @@ write_all(struct run *r, struct fg_error *err)
 
 /* ---- whole tables ---- */
 
-/* Write one CSV cell, quoted when it must be. */
-static void
+void
+import_lines_locate(const struct import_lines *lines, const char *message, long *row, long *line)
+{
+	const char *at = strstr(message, " at line ");
+	size_t lo = 0, hi = lines->count;
+
+	*row = *line = 0;
+	if (at == NULL)
+		return;
+	*line = strtol(at + strlen(" at line "), NULL, 10);
+	while (lo < hi) {		/* the last row starting on or before *line */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (lines->line[mid] <= *line)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*row = (long)lo;
+}
+
+/* Write one CSV cell, quoted when it must be; returns the line breaks it holds. */
+static long
 put_cell(FILE *f, const char *v, bool first)
 {
+	long breaks = 0;
+
 	if (!first)
 		fputc(',', f);
 	if (strpbrk(v, ",\"\r\n") == NULL) {
 		fputs(v, f);
-		return;
+		return 0;
 	}
 	fputc('"', f);
 	for (; *v; v++) {
 		if (*v == '"')
 			fputc('"', f);
+		breaks += *v == '\n';
 		fputc(*v, f);
 	}
 	fputc('"', f);
+	return breaks;
 }
 
-/* Copy the mapped columns of the file, decoded, to out under their field names. */
+/* Note that the current row starts on line `line` of the user's file. */
 static fg_rc
-copy_mapped(struct run *r, FILE *out, struct fg_error *err)
+note_row_line(struct import_lines *lines, long line, struct fg_error *err)
+{
+	if (lines->count == lines->cap) {
+		size_t cap = lines->cap ? lines->cap * 2 : 256;
+		long *grown = realloc(lines->line, cap * sizeof(*grown));
+
+		if (grown == NULL)
+			return fg_error_set(err, FG_NOMEM, NULL, "out of memory reading a table");
+		lines->line = grown;
+		lines->cap = cap;
+	}
+	lines->line[lines->count++] = line;
+	return FG_OK;
+}
+
+/*
+ * Copy the mapped columns of the file, decoded, to out under their field
+ * names, each row starting on the line it starts on in the file (blank
+ * lines fill the gaps), so that what the library says of a line of the
+ * copy holds for the user's file.
+ */
+static fg_rc
+copy_mapped(struct run *r, FILE *out, struct import_lines *lines, struct fg_error *err)
 {
 	bool more = true, first = true;
+	long at = 2;		/* the copy's line the next row starts on */
 	fg_rc rc;
 
 	for (int f = 0; f < r->nfields; f++)
@@ -709,13 +757,19 @@ copy_mapped(struct run *r, FILE *out, struct fg_error *err)
 		}
 	fputc('\n', out);
 	while ((rc = fg_csv_read(r->csv, &more, err)) == FG_OK && more) {
+		for (; at < fg_csv_line(r->csv); at++)
+			fputc('\n', out);
+		rc = note_row_line(lines, fg_csv_line(r->csv), err);
+		if (rc != FG_OK)
+			break;
 		first = true;
 		for (int f = 0; f < r->nfields; f++)
 			if (r->col[f] >= 0) {
-				put_cell(out, field_value(r, f), first);
+				at += put_cell(out, field_value(r, f), first);
 				first = false;
 			}
 		fputc('\n', out);
+		at++;
 	}
 	r->report->rows = fg_csv_record(r->csv);
 	if (rc == FG_OK)
@@ -733,6 +787,7 @@ static fg_rc
 import_whole(struct run *r, struct fg_error *err)
 {
 	const char *dir = getenv("TMPDIR");
+	struct import_lines lines = {0};
 	char path[1024];
 	FILE *out = NULL;
 	int fd;
@@ -748,11 +803,12 @@ import_whole(struct run *r, struct fg_error *err)
 	}
 	rc = open_file(r, err);
 	if (rc == FG_OK)
-		rc = copy_mapped(r, out, err);
+		rc = copy_mapped(r, out, &lines, err);
 	fclose(out);
 	if (rc == FG_OK)
-		rc = r->kind->whole(r->store, path, r->opts->path, r->opts, r->report, err);
+		rc = r->kind->whole(r->store, path, r->opts->path, &lines, r->opts, r->report, err);
 	unlink(path);
+	free(lines.line);
 	return rc;
 }
 

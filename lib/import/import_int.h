@@ -60,6 +60,19 @@ struct import_row {
 	char hash[17];			/* of the mapped values and items */
 };
 
+/* The line of the user's file where each data row of a whole table starts. */
+struct import_lines {
+	long *line;
+	size_t count, cap;
+};
+
+/*
+ * The row and line a message of the library names ("... at line N of
+ * ..."), by lines; both 0 when it names none.
+ */
+void import_lines_locate(const struct import_lines *lines, const char *message, long *row,
+			 long *line);
+
 /* What storing a row did. */
 enum import_outcome { OUT_INSERTED, OUT_MATCHED, OUT_UPDATED, OUT_UNCHANGED };
 
@@ -96,12 +109,13 @@ struct import_kind {
 	/*
 	 * Instead of rows: a table the library imports whole (populations, life
 	 * tables).  path is the file as UTF-8 CSV with the fields as headings,
-	 * file the name to give in messages.  Sets report->inserted; each
-	 * problem found goes to opts->problem.
+	 * each row on the line it has in the user's file (lines: where each
+	 * row starts), file the name to give in messages.  Sets
+	 * report->inserted; each problem found goes to opts->problem.
 	 */
 	fg_rc (*whole)(fg_store *store, const char *path, const char *file,
-		       const struct fg_import_options *opts, struct fg_import_report *report,
-		       struct fg_error *err);
+		       const struct import_lines *lines, const struct fg_import_options *opts,
+		       struct fg_import_report *report, struct fg_error *err);
 };
 
 extern const struct import_kind import_persons, import_deaths, import_tumours, import_treatments,
