@@ -168,4 +168,29 @@ const struct fg_export_column *fg_export_columns(const char *name, int *ncolumns
 fg_rc fg_export_run(fg_store *store, const char *name, const char *district,
 		    fg_export_row_fn fn, void *userdata, struct fg_error *err);
 
+/*
+ * Called at the start of each sheet of a workbook with its name and
+ * columns (static); a result other than FG_OK stops the export.
+ */
+typedef fg_rc (*fg_export_sheet_fn)(const char *name, const struct fg_export_column *columns,
+				    int ncolumns, void *userdata, struct fg_error *err);
+
+/*
+ * The registry workbook a population-based cancer registry reports to the
+ * National Cancer Center (全国肿瘤登记年报 data): for year `year` and the
+ * districts whose code starts with `district` (NULL or "": all), the sheets
+ * "incidence" (new cases: tumours by incidence date) and "deaths" (death
+ * records by date and underlying cause), each one row per registry site
+ * group (data/registry/site-groups.csv, totals included) and sex (1 male,
+ * 2 female, 0 both) with the count in each of the 19 age groups, the
+ * total, the population and the crude rate per 100,000; and "population",
+ * one row per sex with the 19 age groups and the total.  Counts come from
+ * the stats library (fg_incidence_read_store_cases).  Each sheet is
+ * announced to sheet, then its rows go to row.  FG_NOTFOUND when no
+ * population of the year and districts is stored; FG_INVALID naming the
+ * record for a tumour or death that cannot be counted.
+ */
+fg_rc fg_export_ncc(fg_store *store, int year, const char *district, fg_export_sheet_fn sheet,
+		    fg_export_row_fn row, void *userdata, struct fg_error *err);
+
 #endif
