@@ -5,6 +5,7 @@
 # indicators; the import killed midway (SIGKILL) then run again loses and doubles nothing;
 # imported again, it records nothing twice.  Today is fixed at 2026-06-30.
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/import.sh"
 export FANGAI_TODAY=2026-06-30
 
 HAND="$WORK/hand.db"
@@ -34,22 +35,8 @@ FANGAI_DB=$HAND "$F" screen exam cervix hpv_cytology "$WORK/hand.csv" >/dev/null
 tap $? "the exams recorded by fangai screen exam"
 
 # Kill the import midway, then run it again.
-"$F" import exams "$WORK/exams.csv" --programme cervix --exam-type hpv_cytology --source lab \
-	--batch-rows 200 --quiet >"$WORK/first.out" 2>&1 &
-pid=$!
-done_rows=0
-for _ in $(seq 1 1200); do
-	done_rows=$(sql "SELECT coalesce(max(rows_done), 0) FROM import_batch WHERE kind = 'exams'" 2>/dev/null)
-	[ "${done_rows:-0}" -ge 1000 ] && break
-	sleep 0.05
-done
-kill -9 $pid 2>/dev/null
-wait $pid 2>/dev/null
-state=$(sql "SELECT state || ' ' || rows_done FROM import_batch WHERE kind = 'exams'")
-case "$state" in
-running\ *) [ "${state#running }" -lt "$rows" ] ;;
-*) false ;;
-esac
+kill_midway "kind = 'exams'" 1000 "$rows" \
+	"$F" import exams "$WORK/exams.csv" --programme cervix --exam-type hpv_cytology --source lab --batch-rows 200 --quiet
 tap $? "the import was killed midway ($state)"
 expect_equal "what was committed matches the resume point" "${state#running }" \
 	"$(sql "SELECT count(*) FROM screening_exam")"

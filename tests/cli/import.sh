@@ -3,6 +3,7 @@
 # re-import, and an import killed midway (SIGKILL) then run again: nothing lost or doubled.
 # backends: sqlite postgresql
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/import.sh"
 
 "$F" init >/dev/null && "$F" synth --persons 0 --quiet >/dev/null
 tap $? "a database with the demo city's institutions"
@@ -29,22 +30,8 @@ expect_status 2 "undecodable bytes are refused" "$F" import persons "$WORK/bad.c
 expect_output "naming the byte offset" 'invalid GBK byte sequence in ".*bad.csv" at byte 22'
 
 # Kill an import midway, then run it again.
-"$F" import persons "$WORK/p.csv" --institution 1 --source his --batch-rows 500 --quiet \
-	>"$WORK/first.out" 2>&1 &
-pid=$!
-done_rows=0
-for _ in $(seq 1 400); do
-	done_rows=$(sql "SELECT coalesce(max(rows_done), 0) FROM import_batch WHERE file_name LIKE '%p.csv'" 2>/dev/null)
-	[ "${done_rows:-0}" -ge 2000 ] && break
-	sleep 0.05
-done
-kill -9 $pid 2>/dev/null
-wait $pid 2>/dev/null
-state=$(sql "SELECT state || ' ' || rows_done FROM import_batch WHERE file_name LIKE '%p.csv'")
-case "$state" in
-running\ *) [ "${state#running }" -lt $rows ] ;;
-*) false ;;
-esac
+kill_midway "file_name LIKE '%p.csv'" 2000 $rows \
+	"$F" import persons "$WORK/p.csv" --institution 1 --source his --batch-rows 500 --quiet
 tap $? "the import was killed midway ($state)"
 expect_equal "what was committed matches the resume point" "${state#running }" "$(sql "SELECT count(*) FROM person")"
 
