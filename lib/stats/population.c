@@ -270,7 +270,7 @@ fg_incidence_read_store_cases(fg_incidence *inc, fg_store *store, const struct f
 			      struct fg_error *err)
 {
 	const struct case_source *src = &case_sources[source];
-	char from[16] = "", to[16] = "9999", like[16];
+	char from[24] = "", to[24] = "9999", like[16];
 	fg_stmt *st;
 	bool row = true;
 	fg_rc rc = FG_OK;
