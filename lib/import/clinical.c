@@ -78,6 +78,16 @@ import_resolve(fg_store *store, const struct import_row *row, const struct impor
 }
 
 fg_rc
+import_reference_refused(const struct import_row *row, const struct import_reference *ref, fg_rc rc,
+			 struct fg_error *err)
+{
+	if ((rc == FG_INVALID || rc == FG_CONFLICT) && err != NULL)
+		fg_strlcpy(err->field, *row->value[ref->key_column] ? ref->key_field : ref->what,
+			   sizeof(err->field));
+	return rc;
+}
+
+fg_rc
 import_person(fg_store *store, const struct import_row *row, const struct import_reference *ref,
 	      char *ref_out, struct fg_person *person, struct fg_error *err)
 {
@@ -86,10 +96,7 @@ import_person(fg_store *store, const struct import_row *row, const struct import
 	if (rc != FG_OK)
 		return rc;
 	rc = import_refusal(fg_person_get_by_ref(store, ref_out, person, err));
-	if (rc == FG_INVALID && err != NULL)
-		fg_strlcpy(err->field, *row->value[ref->key_column] ? ref->key_field : ref->what,
-			   sizeof(err->field));
-	return rc;
+	return import_reference_refused(row, ref, rc, err);
 }
 
 fg_rc

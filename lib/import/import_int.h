@@ -162,6 +162,14 @@ fg_rc import_person(fg_store *store, const struct import_row *row, const struct 
 		    char *ref_out, struct fg_person *person, struct fg_error *err);
 
 /*
+ * rc, a refusal about the record ref names (rc FG_INVALID or FG_CONFLICT)
+ * moved to the row's field that named it: ref->key_field when the row gave
+ * the key, else ref->what.
+ */
+fg_rc import_reference_refused(const struct import_row *row, const struct import_reference *ref,
+			       fg_rc rc, struct fg_error *err);
+
+/*
  * FG_CONFLICT naming source_key: a stored record of kind `what` (a tumour,
  * an exam, a contact...) whose row changed is not rewritten by an import.
  */

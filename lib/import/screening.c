@@ -136,6 +136,8 @@ store_step(const struct step_kind *k, fg_store *store, void *ctx, const struct i
 	};
 	rc = import_refusal(k->exam ? fg_screen_exam_record(ctx, &in, &result, err)
 			    : fg_screen_questionnaire_record(ctx, &in, &high_risk, err));
+	if (err != NULL && strcmp(err->field, "person") == 0)	/* not enrolled, answered already... */
+		rc = import_reference_refused(row, &person_ref, rc, err);
 	if (rc == FG_OK)
 		rc = find_made(store, k, person.id, v[S_PROGRAMME], target, district, institution, err);
 	*outcome = OUT_INSERTED;
