@@ -218,6 +218,14 @@ fg_rc fg_followup_visit_get(fg_store *store, int64_t id, struct fg_visit_record 
 			    struct fg_error *err);
 
 /*
+ * The open visit of a person that a contact closes next: the one due
+ * first (then the lowest id), whatever its due date.  FG_NOTFOUND naming
+ * "visit" when the person has no open visit.
+ */
+fg_rc fg_followup_next_visit(fg_store *store, int64_t person_id, int64_t *visit_id,
+			     struct fg_error *err);
+
+/*
  * The visits of a person, oldest due first: those closed by a contact or
  * due by `until` (FG_DATE_NONE: every one), at most max.  The list is in
  * the caller's arena; FG_NOMEM or a store error otherwise.

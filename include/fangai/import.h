@@ -1,8 +1,9 @@
 /*
  * fangai/import.h
  *	  Bulk import of CSV files into the registry: persons, death records,
- *	  tumours and their first-course treatments row by row; population
- *	  denominators and life tables as whole tables.
+ *	  tumours and their first-course treatments, screening questionnaires
+ *	  and exams, and follow-up contacts row by row; population denominators
+ *	  and life tables as whole tables.
  *
  * A file is read as a stream in constant memory, in UTF-8 or GB18030/GBK
  * (detected, or named), with or without a byte-order mark.  Its column
@@ -31,7 +32,8 @@
 
 enum fg_import_kind {
 	FG_IMPORT_PERSONS, FG_IMPORT_DEATHS, FG_IMPORT_TUMOURS, FG_IMPORT_TREATMENTS,
-	FG_IMPORT_POPULATIONS, FG_IMPORT_LIFE_TABLES,
+	FG_IMPORT_POPULATIONS, FG_IMPORT_LIFE_TABLES, FG_IMPORT_QUESTIONNAIRES, FG_IMPORT_EXAMS,
+	FG_IMPORT_FOLLOWUPS,
 };
 
 /* A refused row, or a file-level problem (row 0). */
@@ -59,6 +61,8 @@ struct fg_import_options {
 	const char *source;		/* source system (life tables: the table's name);
 					   NULL: the file's base name */
 	const char *institution;	/* owner (id or USCC) unless the file names one per row */
+	const char *programme;		/* questionnaires, exams: unless a column names it */
+	const char *exam_type;		/* exams: unless a column names it */
 	bool skip_bad_rows;
 	int batch_rows;			/* rows per transaction; 0: 5000 */
 	/* Called for each refused row; may be NULL. */
@@ -80,9 +84,13 @@ struct fg_import_report {
 
 /*
  * The kind named by text ("persons", "deaths", "tumours", "treatments",
- * "populations", "life-tables"); false if none.
+ * "populations", "life-tables", "questionnaires", "exams", "followups");
+ * false if none.
  */
 bool fg_import_kind_parse(const char *text, enum fg_import_kind *out);
+
+/* The name of kind k ("persons" ...); NULL past the last kind. */
+const char *fg_import_kind_name(size_t k);
 
 /*
  * Import opts->path into store.  On FG_OK *report says what happened.
@@ -159,5 +167,30 @@ const struct fg_export_column *fg_export_columns(const char *name, int *ncolumns
  */
 fg_rc fg_export_run(fg_store *store, const char *name, const char *district,
 		    fg_export_row_fn fn, void *userdata, struct fg_error *err);
+
+/*
+ * Called at the start of each sheet of a workbook with its name and
+ * columns (static); a result other than FG_OK stops the export.
+ */
+typedef fg_rc (*fg_export_sheet_fn)(const char *name, const struct fg_export_column *columns,
+				    int ncolumns, void *userdata, struct fg_error *err);
+
+/*
+ * The registry workbook a population-based cancer registry reports to the
+ * National Cancer Center (全国肿瘤登记年报 data): for year `year` and the
+ * districts whose code starts with `district` (NULL or "": all), the sheets
+ * "incidence" (new cases: tumours by incidence date) and "deaths" (death
+ * records by date and underlying cause), each one row per registry site
+ * group (data/registry/site-groups.csv, totals included) and sex (1 male,
+ * 2 female, 0 both) with the count in each of the 19 age groups, the
+ * total, the population and the crude rate per 100,000; and "population",
+ * one row per sex with the 19 age groups and the total.  Counts come from
+ * the stats library (fg_incidence_read_store_cases).  Each sheet is
+ * announced to sheet, then its rows go to row.  FG_NOTFOUND when no
+ * population of the year and districts is stored; FG_INVALID naming the
+ * record for a tumour or death that cannot be counted.
+ */
+fg_rc fg_export_ncc(fg_store *store, int year, const char *district, fg_export_sheet_fn sheet,
+		    fg_export_row_fn row, void *userdata, struct fg_error *err);
 
 #endif

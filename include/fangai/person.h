@@ -106,6 +106,14 @@ fg_rc fg_person_get(fg_store *store, int64_t id, struct fg_person *out,
 fg_rc fg_person_get_by_id_number(fg_store *store, const char *id_number,
 				 struct fg_person *out, struct fg_error *err);
 
+/*
+ * Look up by a reference as entered: a resident ID number (15 characters
+ * or more) or a record id.  FG_NOTFOUND if none; FG_INVALID naming
+ * "person" for an empty or malformed reference.
+ */
+fg_rc fg_person_get_by_ref(fg_store *store, const char *ref, struct fg_person *out,
+			   struct fg_error *err);
+
 enum fg_person_match { FG_MATCH_AUTO, FG_MATCH_ID_NUMBER, FG_MATCH_NAME, FG_MATCH_PHONE };
 
 /* Orders of fg_person_find: by id (the default), matching key of the name, birth date, last change. */

@@ -55,4 +55,24 @@ fg_rc fg_incidence_read_store(fg_incidence *inc, fg_store *store,
 			      const struct fg_site_groups *sites, bool by_site,
 			      struct fg_error *err);
 
+/* The records counted as cases by fg_incidence_read_store_cases(). */
+enum fg_case_source {
+	FG_CASES_TUMOURS,	/* tumours, at their incidence date (incidence) */
+	FG_CASES_DEATHS,	/* death records, at the date of death, by underlying cause (mortality) */
+};
+
+/*
+ * As fg_incidence_read_store, of one year (0: every year) and of the
+ * districts whose code starts with district (NULL or "": all), counting
+ * the records of source: tumours, or death records by their underlying
+ * cause (those outside the registry's scope left out; the age from the
+ * record's birth date, else its person's).  FG_NOTFOUND when the database
+ * holds no population of the year and districts; FG_INVALID naming the
+ * record for one without a sex, birth date or population.
+ */
+fg_rc fg_incidence_read_store_cases(fg_incidence *inc, fg_store *store,
+				    const struct fg_site_groups *sites, bool by_site,
+				    enum fg_case_source source, int year, const char *district,
+				    struct fg_error *err);
+
 #endif

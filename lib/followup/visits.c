@@ -1,9 +1,10 @@
 /*
  * visits.c
  *	  Reading stored follow-up visits: one by id (to check who may record
- *	  its contact), a person's visits for the timeline, and the contacts
- *	  with patients by person, institution, plan, method and day, with
- *	  paging (for the FHIR Encounter).
+ *	  its contact), the next open visit of a person (the one a contact
+ *	  reported without its visit closes), a person's visits for the
+ *	  timeline, and the contacts with patients by person, institution,
+ *	  plan, method and day, with paging (for the FHIR Encounter).
  */
 #include <string.h>
 
@@ -83,6 +84,26 @@ fg_followup_visit_get(fg_store *store, int64_t id, struct fg_visit_record *out, 
 	fg_stmt_reset(st);
 	if (rc == FG_OK && !row)
 		rc = fg_error_set(err, FG_NOTFOUND, "visit", "follow-up visit %lld does not exist", (long long)id);
+	return rc;
+}
+
+fg_rc
+fg_followup_next_visit(fg_store *store, int64_t person_id, int64_t *visit_id, struct fg_error *err)
+{
+	fg_stmt *st;
+	bool found = false;
+	fg_rc rc = fg_store_prepare(store, "SELECT id FROM followup WHERE person_id = ? AND outcome IS NULL"
+				    " ORDER BY due_date, id LIMIT 1", &st, err);
+
+	if (rc != FG_OK)
+		return rc;
+	fg_stmt_bind_int64(st, 1, person_id);
+	rc = fg_stmt_scalar_int64(st, visit_id, &found, err);
+	if (rc == FG_OK && !found) {
+		fg_error_set(err, FG_NOTFOUND, "visit", "person %lld has no open follow-up visit", (long long)person_id);
+		fg_error_hint(err, "Enrol the person in a follow-up plan first, or name the visit.");
+		return FG_NOTFOUND;
+	}
 	return rc;
 }
 

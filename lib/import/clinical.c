@@ -12,28 +12,23 @@
  *	  treatment is not rewritten by a changed row: such rows are refused, and
  *	  the correction is made in the registry, where its findings and
  *	  confirmations live.
+ *
+ *	  Also the helpers of every kind checked by storing and naming other
+ *	  records (import_int.h): the check itself, references by id or key,
+ *	  and the refusal of a changed row.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "fangai/person.h"
 #include "fangai/registry.h"
 #include "fangai/tumour.h"
 #include "fangai/util.h"
 #include "import_int.h"
 
-typedef fg_rc (*store_fn)(fg_store *store, void *ctx, const struct import_row *row,
-			  int64_t existing, int64_t *target, char *district, int64_t *institution,
-			  enum import_outcome *outcome, struct fg_error *err);
-
-/*
- * Check a row by storing it in a savepoint: a refused row is rolled back at
- * once; an accepted one stays in the check's transaction (rolled back
- * whole after the check), so that a later row of the file repeating it
- * (the same primary tumour) is refused in the check, not while writing.
- */
-static fg_rc
-check_by_storing(fg_store *store, void *ctx, const struct import_row *row, store_fn fn,
-		 struct fg_error *err)
+fg_rc
+import_check_by_storing(fg_store *store, void *ctx, const struct import_row *row, int64_t existing,
+			import_store_fn fn, struct fg_error *err)
 {
 	enum import_outcome outcome;
 	char district[8];
@@ -43,35 +38,22 @@ check_by_storing(fg_store *store, void *ctx, const struct import_row *row, store
 	rc = fg_store_begin(store, err);
 	if (rc != FG_OK)
 		return rc;
-	rc = fn(store, ctx, row, 0, &target, district, &institution, &outcome, err);
+	rc = fn(store, ctx, row, existing, &target, district, &institution, &outcome, err);
 	if (rc == FG_OK)
 		return fg_store_commit(store, err);
 	fg_store_rollback(store);
 	return rc;
 }
 
-/* A reference the library could not find refuses the row, like a bad value. */
-static fg_rc
-refusal(fg_rc rc)
+fg_rc
+import_refusal(fg_rc rc)
 {
 	return rc == FG_NOTFOUND ? FG_INVALID : rc;
 }
 
-/* How a row names a record of another kind. */
-struct reference {
-	int column, key_column;		/* fields: the record's id, or its key in the source */
-	const char *what, *key_field;	/* their names */
-	const char *kind;		/* the kind the key was imported as */
-};
-
-/*
- * The record the row names, by id (given as is) or by its key in the row's
- * source, as text in out (32 bytes).  FG_INVALID naming the field when
- * neither is given or no record was imported with the key.
- */
-static fg_rc
-resolve(fg_store *store, const struct import_row *row, const struct reference *ref, char *out,
-	struct fg_error *err)
+fg_rc
+import_resolve(fg_store *store, const struct import_row *row, const struct import_reference *ref,
+	       char *out, struct fg_error *err)
 {
 	const char *key = row->value[ref->key_column];
 	int64_t id;
@@ -95,10 +77,31 @@ resolve(fg_store *store, const struct import_row *row, const struct reference *r
 	return rc;
 }
 
-/* A record imported before whose row has changed is not rewritten. */
-static fg_rc
-refuse_change(const struct import_row *row, const char *what, int64_t existing,
-	      struct fg_error *err)
+fg_rc
+import_reference_refused(const struct import_row *row, const struct import_reference *ref, fg_rc rc,
+			 struct fg_error *err)
+{
+	if ((rc == FG_INVALID || rc == FG_CONFLICT) && err != NULL)
+		fg_strlcpy(err->field, *row->value[ref->key_column] ? ref->key_field : ref->what,
+			   sizeof(err->field));
+	return rc;
+}
+
+fg_rc
+import_person(fg_store *store, const struct import_row *row, const struct import_reference *ref,
+	      char *ref_out, struct fg_person *person, struct fg_error *err)
+{
+	fg_rc rc = import_resolve(store, row, ref, ref_out, err);
+
+	if (rc != FG_OK)
+		return rc;
+	rc = import_refusal(fg_person_get_by_ref(store, ref_out, person, err));
+	return import_reference_refused(row, ref, rc, err);
+}
+
+fg_rc
+import_refuse_change(const struct import_row *row, const char *what, int64_t existing,
+		     struct fg_error *err)
 {
 	fg_error_set(err, FG_CONFLICT, "source_key", "%s %lld imported from record \"%s\" has changed since",
 		     what, (long long)existing, row->key);
@@ -119,10 +122,10 @@ static const char *const tumour_fields[] = {
 	"t", "n", "m", "detection", NULL,
 };
 static const char *const tumour_required[] = {"incidence_date", "topography", "morphology", NULL};
-static const struct reference person_ref = {T_PERSON, T_PERSON_KEY, "person", "person_key", "persons"};
+static const struct import_reference person_ref = {T_PERSON, T_PERSON_KEY, "person", "person_key", "persons"};
 
 static fg_rc
-open_registry(void **ctx, struct fg_error *err)
+open_registry(fg_store *store, void **ctx, struct fg_error *err)
 {
 	fg_registry *reg = NULL;
 	fg_rc rc = fg_registry_open(NULL, &reg, err);
@@ -148,10 +151,10 @@ store_tumour(fg_store *store, void *ctx, const struct import_row *row, int64_t e
 	fg_rc rc;
 
 	if (existing)
-		return refuse_change(row, "tumour", existing, err);
+		return import_refuse_change(row, "tumour", existing, err);
 	if (import_need_institution(row, err) != FG_OK)
 		return FG_INVALID;
-	rc = resolve(store, row, &person_ref, person, err);
+	rc = import_resolve(store, row, &person_ref, person, err);
 	if (rc != FG_OK)
 		return rc;
 	struct fg_tumour_input in = {
@@ -161,7 +164,7 @@ store_tumour(fg_store *store, void *ctx, const struct import_row *row, int64_t e
 		.tnm_edition = v[T_TNM_EDITION], .tnm_context = v[T_TNM_CONTEXT], .t = v[T_T],
 		.n = v[T_N], .m = v[T_M], .source = row->source, .detection = v[T_DETECTION],
 	};
-	rc = refusal(fg_tumour_add(store, ctx, &in, &t, NULL, err));
+	rc = import_refusal(fg_tumour_add(store, ctx, &in, &t, NULL, err));
 	*target = t.id;
 	fg_strlcpy(district, t.district, 8);
 	*institution = t.institution_id;
@@ -170,9 +173,10 @@ store_tumour(fg_store *store, void *ctx, const struct import_row *row, int64_t e
 }
 
 static fg_rc
-validate_tumour(fg_store *store, void *ctx, const struct import_row *row, struct fg_error *err)
+validate_tumour(fg_store *store, void *ctx, const struct import_row *row, int64_t existing,
+		struct fg_error *err)
 {
-	return check_by_storing(store, ctx, row, store_tumour, err);
+	return import_check_by_storing(store, ctx, row, existing, store_tumour, err);
 }
 
 const struct import_kind import_tumours = {
@@ -195,7 +199,7 @@ static const char *const treatment_fields[] = {
 	NULL,
 };
 static const char *const treatment_required[] = {"kind", "start_date", NULL};
-static const struct reference tumour_ref = {R_TUMOUR, R_TUMOUR_KEY, "tumour", "tumour_key", "tumours"};
+static const struct import_reference tumour_ref = {R_TUMOUR, R_TUMOUR_KEY, "tumour", "tumour_key", "tumours"};
 
 static fg_rc
 store_treatment(fg_store *store, void *ctx, const struct import_row *row, int64_t existing,
@@ -209,15 +213,15 @@ store_treatment(fg_store *store, void *ctx, const struct import_row *row, int64_
 	fg_rc rc;
 
 	if (existing)
-		return refuse_change(row, "treatment", existing, err);
-	rc = resolve(store, row, &tumour_ref, tumour, err);
+		return import_refuse_change(row, "treatment", existing, err);
+	rc = import_resolve(store, row, &tumour_ref, tumour, err);
 	if (rc != FG_OK)
 		return rc;
 	struct fg_treatment_input in = {
 		.tumour = tumour, .institution = row->institution, .kind = v[R_TREATMENT],
 		.start_date = v[R_START], .end_date = v[R_END],
 	};
-	rc = refusal(fg_treatment_add(store, &in, &tr, err));
+	rc = import_refusal(fg_treatment_add(store, &in, &tr, err));
 	if (rc == FG_OK)
 		rc = fg_tumour_get(store, tr.tumour_id, &t, err);
 	if (rc != FG_OK)
@@ -230,9 +234,10 @@ store_treatment(fg_store *store, void *ctx, const struct import_row *row, int64_
 }
 
 static fg_rc
-validate_treatment(fg_store *store, void *ctx, const struct import_row *row, struct fg_error *err)
+validate_treatment(fg_store *store, void *ctx, const struct import_row *row, int64_t existing,
+		   struct fg_error *err)
 {
-	return check_by_storing(store, ctx, row, store_treatment, err);
+	return import_check_by_storing(store, ctx, row, existing, store_treatment, err);
 }
 
 const struct import_kind import_treatments = {

@@ -33,6 +33,9 @@ struct run {
 	fg_csv *csv;
 	int col[IMPORT_MAX_FIELDS];	/* CSV column of each field, -1 if none */
 	int nfields;
+	int item_col[IMPORT_MAX_ITEMS];	/* CSV column of each item */
+	char item_name[IMPORT_MAX_ITEMS][64];
+	int nitems;
 	char source[128];
 	int64_t batch_id;
 	int64_t done;			/* rows committed */
@@ -46,6 +49,9 @@ static const struct import_kind *const kinds[] = {
 	[FG_IMPORT_TREATMENTS] = &import_treatments,
 	[FG_IMPORT_POPULATIONS] = &import_populations,
 	[FG_IMPORT_LIFE_TABLES] = &import_life_tables,
+	[FG_IMPORT_QUESTIONNAIRES] = &import_questionnaires,
+	[FG_IMPORT_EXAMS] = &import_exams,
+	[FG_IMPORT_FOLLOWUPS] = &import_followups,
 };
 
 bool
@@ -58,6 +64,12 @@ fg_import_kind_parse(const char *text, enum fg_import_kind *out)
 		}
 	}
 	return false;
+}
+
+const char *
+fg_import_kind_name(size_t k)
+{
+	return k < sizeof(kinds) / sizeof(kinds[0]) ? kinds[k]->name : NULL;
 }
 
 int
@@ -83,31 +95,21 @@ trim(char *s)
 	memmove(s, s + k, n - k + 1);
 }
 
-/* The field a heading feeds, by the mapping file, or -1. */
+/* What a heading feeds by the mapping file: *target ("" when the file does not list it). */
 static fg_rc
-mapped_field(struct run *r, const char *mapping, const char *heading, int *field,
-	     struct fg_error *err)
+mapped_target(const char *mapping, const char *heading, char *target, size_t targetsz,
+	      struct fg_error *err)
 {
 	struct fg_csv_options o = {.comments = true, .header = true};
-	char want[256];
 	fg_csv *m = NULL;
 	bool row = true;
 	fg_rc rc;
 
-	*field = -1;
-	fg_strlcpy(want, heading, sizeof(want));
-	trim(want);
+	target[0] = '\0';
 	rc = fg_csv_open(mapping, &o, &m, err);
-	while (rc == FG_OK && *field < 0 && (rc = fg_csv_read(m, &row, err)) == FG_OK && row) {
-		if (strcasecmp(fg_csv_field(m, 1), want) != 0)
-			continue;
-		*field = import_field(r->kind, fg_csv_field(m, 0));
-		if (*field < 0) {
-			rc = fg_error_set(err, FG_INVALID, "mapping", "field \"%s\" of mapping \"%s\" does not exist",
-					  fg_csv_field(m, 0), mapping);
-			fg_error_detail(err, "Line %ld maps the heading \"%s\" to it.", fg_csv_line(m), want);
-		}
-	}
+	while (rc == FG_OK && target[0] == '\0' && (rc = fg_csv_read(m, &row, err)) == FG_OK && row)
+		if (strcasecmp(fg_csv_field(m, 1), heading) == 0)
+			fg_strlcpy(target, fg_csv_field(m, 0), targetsz);
 	fg_csv_close(m);
 	return rc;
 }
@@ -118,6 +120,53 @@ note_ignored(struct fg_import_report *rep, const char *heading)
 	size_t n = strlen(rep->ignored);
 
 	snprintf(rep->ignored + n, sizeof(rep->ignored) - n, "%s%s", n ? "," : "", heading);
+}
+
+/* Column i feeds the item `name` of the record. */
+static fg_rc
+add_item(struct run *r, size_t i, const char *name, struct fg_error *err)
+{
+	if (r->nitems == IMPORT_MAX_ITEMS) {
+		fg_error_set(err, FG_INVALID, name, "\"%s\" has more than %d item columns", r->opts->path,
+			     IMPORT_MAX_ITEMS);
+		fg_error_hint(err, "Map the columns that are not part of the record to \"-\" in the mapping file.");
+		return FG_INVALID;
+	}
+	fg_strlcpy(r->item_name[r->nitems], name, sizeof(r->item_name[0]));
+	r->item_col[r->nitems++] = (int)i;
+	return FG_OK;
+}
+
+/*
+ * Map column i, of heading `heading` (trimmed): to the field the mapping
+ * names; for a kind with items, to the item it names or, unlisted, to the
+ * item of the heading's name; else it is not imported.
+ */
+static fg_rc
+map_heading(struct run *r, const char *mapping, size_t i, const char *heading, struct fg_error *err)
+{
+	char target[64];
+	int f;
+	fg_rc rc = mapped_target(mapping, heading, target, sizeof(target), err);
+
+	if (rc != FG_OK)
+		return rc;
+	f = target[0] ? import_field(r->kind, target) : -1;
+	if (f >= 0) {
+		if (r->col[f] < 0)
+			r->col[f] = (int)i;
+		return FG_OK;
+	}
+	if (strcmp(target, "-") == 0 || (!r->kind->items && target[0] == '\0')) {
+		note_ignored(r->report, heading);
+		return FG_OK;
+	}
+	if (r->kind->items)
+		return add_item(r, i, target[0] ? target : heading, err);
+	fg_error_set(err, FG_INVALID, "mapping", "field \"%s\" of mapping \"%s\" does not exist", target,
+		     mapping);
+	fg_error_detail(err, "It is given for the heading \"%s\".", heading);
+	return FG_INVALID;
 }
 
 static fg_rc
@@ -132,15 +181,14 @@ map_headings(struct run *r, struct fg_error *err)
 		snprintf(mapping, sizeof(mapping), "%s/import/%s.csv", fg_datadir(), r->kind->name);
 	for (r->nfields = 0; r->kind->fields[r->nfields]; r->nfields++)
 		r->col[r->nfields] = -1;
+	r->nitems = 0;
 	r->report->ignored[0] = '\0';
 	for (size_t i = 0; rc == FG_OK && i < fg_csv_header_count(r->csv); i++) {
-		int f;
+		char heading[256];
 
-		rc = mapped_field(r, mapping, fg_csv_header_name(r->csv, i), &f, err);
-		if (rc == FG_OK && f < 0)
-			note_ignored(r->report, fg_csv_header_name(r->csv, i));
-		else if (rc == FG_OK && r->col[f] < 0)
-			r->col[f] = (int)i;
+		fg_strlcpy(heading, fg_csv_header_name(r->csv, i), sizeof(heading));
+		trim(heading);
+		rc = map_heading(r, mapping, i, heading, err);
 	}
 	for (int k = 0; rc == FG_OK && r->kind->required[k]; k++) {
 		if (r->col[import_field(r->kind, r->kind->required[k])] >= 0)
@@ -159,10 +207,53 @@ map_headings(struct run *r, struct fg_error *err)
 
 /* ---- rows ---- */
 
+/* The option standing in for field f when the row leaves it empty, or "". */
+static const char *
+option_default(const struct run *r, int f)
+{
+	const char *name = r->kind->fields[f], *v = NULL;
+
+	if (strcmp(name, "programme") == 0)
+		v = r->opts->programme;
+	else if (strcmp(name, "exam_type") == 0)
+		v = r->opts->exam_type;
+	return v ? v : "";
+}
+
 static const char *
 field_value(const struct run *r, int f)
 {
-	return f >= 0 && r->col[f] >= 0 ? fg_csv_field(r->csv, (size_t)r->col[f]) : "";
+	const char *v;
+
+	if (f < 0)
+		return "";
+	v = r->col[f] >= 0 ? fg_csv_field(r->csv, (size_t)r->col[f]) : "";
+	return *v ? v : option_default(r, f);
+}
+
+/* The value of field or item `name` in the current row, or "". */
+static const char *
+named_value(const struct run *r, const char *name)
+{
+	int f = name[0] ? import_field(r->kind, name) : -1;
+
+	if (f >= 0)
+		return field_value(r, f);
+	for (int k = 0; name[0] && k < r->nitems; k++)
+		if (strcmp(r->item_name[k], name) == 0)
+			return fg_csv_field(r->csv, (size_t)r->item_col[k]);
+	return "";
+}
+
+static uint64_t
+hash_text(uint64_t h, const char *s)
+{
+	for (const char *p = s; ; p++) {
+		h ^= (unsigned char)*p;
+		h *= 0x100000001B3ULL;
+		if (*p == '\0')
+			return h;
+	}
 }
 
 static void
@@ -173,12 +264,13 @@ read_row(const struct run *r, struct import_row *row, char *keybuf, size_t keysz
 
 	for (int f = 0; f < r->nfields; f++) {
 		row->value[f] = field_value(r, f);
-		for (const char *p = row->value[f]; ; p++) {
-			h ^= (unsigned char)*p;
-			h *= 0x100000001B3ULL;
-			if (*p == '\0')
-				break;
-		}
+		h = hash_text(h, row->value[f]);
+	}
+	row->nitems = r->nitems;
+	for (int k = 0; k < r->nitems; k++) {
+		row->item_name[k] = r->item_name[k];
+		row->item_value[k] = fg_csv_field(r->csv, (size_t)r->item_col[k]);
+		h = hash_text(hash_text(h, row->item_name[k]), row->item_value[k]);
 	}
 	snprintf(row->hash, sizeof(row->hash), "%016llx", (unsigned long long)h);
 	row->source = r->source;
@@ -200,10 +292,9 @@ read_row(const struct run *r, struct import_row *row, char *keybuf, size_t keysz
 static fg_rc
 refuse(struct run *r, const struct fg_error *e, struct fg_error *err)
 {
-	int f = e->field[0] ? import_field(r->kind, e->field) : -1;
 	struct fg_import_problem p = {
 		.row = fg_csv_record(r->csv), .line = fg_csv_line(r->csv), .field = e->field,
-		.value = field_value(r, f), .reason = e->message, .detail = e->detail,
+		.value = named_value(r, e->field), .reason = e->message, .detail = e->detail,
 	};
 	fg_stmt *st;
 	fg_rc rc;
@@ -263,43 +354,6 @@ close_file(struct run *r)
 	fg_csv_close(r->csv);
 	r->csv = NULL;
 	import_source_close(&r->src);
-}
-
-/* Check every row, reporting each refused one; FG_INVALID if any was. */
-static fg_rc
-validate_all(struct run *r, struct fg_error *err)
-{
-	struct import_row row;
-	char key[256];
-	bool more = true;
-	fg_rc rc;
-
-	while ((rc = fg_csv_read(r->csv, &more, err)) == FG_OK && more) {
-		struct fg_error e;
-
-		read_row(r, &row, key, sizeof(key));
-		fg_error_clear(&e);
-		rc = r->kind->validate(r->store, r->ctx, &row, &e);
-		if (rc == FG_INVALID || rc == FG_CONFLICT)
-			rc = refuse(r, &e, err);
-		else if (rc != FG_OK)
-			return fg_error_set(err, e.code, e.field, "%s", e.message);
-		if (rc != FG_OK)
-			return rc;
-		if (fg_csv_record(r->csv) % PROGRESS_EVERY == 0)
-			progress(r, true);
-	}
-	if (rc == FG_OK)
-		rc = import_source_check(&r->src, err);
-	r->report->rows = fg_csv_record(r->csv);
-	if (rc == FG_OK && r->report->rejected > 0) {
-		fg_error_set(err, FG_INVALID, NULL, "%lld of %lld rows of \"%s\" were refused",
-			     (long long)r->report->rejected, (long long)r->report->rows, r->opts->path);
-		fg_error_detail(err, "Nothing was imported.");
-		fg_error_hint(err, "Correct the rows reported, or import with --skip-bad-rows.");
-		return FG_INVALID;
-	}
-	return rc;
 }
 
 /* ---- batches ---- */
@@ -396,28 +450,34 @@ save_batch(struct run *r, bool finished, struct fg_error *err)
 	return fg_stmt_scalar_int64(st, NULL, NULL, err);
 }
 
-/* The target and row hash (17 bytes, may be NULL) of a source key; 0 if unknown. */
+/* What the store holds of a source key. */
+struct known {
+	bool found;
+	int64_t target;		/* the record it became; 0 if unknown (or only checked) */
+	int64_t batch_id;	/* the run that last saw it */
+	char hash[17];		/* of the row then */
+};
+
 static fg_rc
 find_source_key(fg_store *store, const char *source, const char *kind, const char *key,
-		int64_t *target, char *hash, struct fg_error *err)
+		struct known *k, struct fg_error *err)
 {
 	fg_stmt *st;
-	bool row = false;
 	fg_rc rc;
 
-	*target = 0;
-	rc = fg_store_prepare(store, "SELECT target_id, row_hash FROM source_record"
+	memset(k, 0, sizeof(*k));
+	rc = fg_store_prepare(store, "SELECT target_id, row_hash, batch_id FROM source_record"
 			      " WHERE source = ? AND kind = ? AND source_key = ?", &st, err);
 	if (rc != FG_OK)
 		return rc;
 	fg_stmt_bind_text(st, 1, source);
 	fg_stmt_bind_text(st, 2, kind);
 	fg_stmt_bind_text(st, 3, key);
-	rc = fg_stmt_step(st, &row, err);
-	if (rc == FG_OK && row) {
-		*target = fg_stmt_int64(st, 0);
-		if (hash)
-			fg_strlcpy(hash, fg_stmt_text(st, 1), 17);
+	rc = fg_stmt_step(st, &k->found, err);
+	if (rc == FG_OK && k->found) {
+		k->target = fg_stmt_int64(st, 0);
+		fg_strlcpy(k->hash, fg_stmt_text(st, 1), sizeof(k->hash));
+		k->batch_id = fg_stmt_int64(st, 2);
 	}
 	fg_stmt_reset(st);
 	return rc;
@@ -427,7 +487,11 @@ fg_rc
 import_source_target(fg_store *store, const char *source, const char *kind, const char *key,
 		     int64_t *target, struct fg_error *err)
 {
-	return find_source_key(store, source, kind, key, target, NULL, err);
+	struct known k;
+	fg_rc rc = find_source_key(store, source, kind, key, &k, err);
+
+	*target = k.target;
+	return rc;
 }
 
 fg_rc
@@ -465,47 +529,106 @@ remember_key(struct run *r, const struct import_row *row, bool known, int64_t ta
 	fg_stmt_bind_text(st, 6, row->key);
 	if (!known) {
 		fg_stmt_bind_text(st, 7, district);
-		fg_stmt_bind_int64(st, 8, institution);
+		if (institution)	/* else NULL: a key only checked */
+			fg_stmt_bind_int64(st, 8, institution);
 	}
 	return fg_stmt_scalar_int64(st, NULL, NULL, err);
 }
 
+/*
+ * Look up the row's source key in *k.  FG_CONFLICT naming source_key (in
+ * e) when an earlier row of this run carried the key with other values:
+ * which of them the source means cannot be told.
+ */
 static fg_rc
-import_row(struct run *r, struct fg_error *err)
+check_key(struct run *r, const struct import_row *row, struct known *k, struct fg_error *e,
+	  struct fg_error *err)
+{
+	fg_rc rc = find_source_key(r->store, r->source, r->kind->name, row->key, k, err);
+
+	if (rc != FG_OK || !k->found || k->batch_id != r->batch_id || strcmp(k->hash, row->hash) == 0)
+		return rc;
+	fg_error_set(e, FG_CONFLICT, "source_key", "source key \"%s\" is repeated with other values", row->key);
+	fg_error_detail(e, "An earlier row of \"%s\" carries the same key.", r->opts->path);
+	fg_error_hint(e, "Give each record of the source one row, or its own key.");
+	return FG_CONFLICT;
+}
+
+static void
+count_outcome(struct fg_import_report *rep, enum import_outcome outcome)
+{
+	rep->inserted += outcome == OUT_INSERTED;
+	rep->matched += outcome == OUT_MATCHED;
+	rep->updated += outcome == OUT_UPDATED;
+	rep->unchanged += outcome == OUT_UNCHANGED;
+}
+
+/*
+ * Check or store (write) the current row.  A refused row is reported and
+ * gives FG_OK when the run goes on past it (the check, or skip_bad_rows),
+ * else its error.  A row the store holds unchanged is only marked as seen
+ * by this run, as is a key checked.
+ */
+static fg_rc
+take_row(struct run *r, bool write, struct fg_error *err)
 {
 	struct import_row row;
-	enum import_outcome outcome;
-	char key[256], old_hash[17] = "", district[8] = "";
-	int64_t existing, target, institution = 0;
+	enum import_outcome outcome = OUT_UNCHANGED;
+	char key[256], district[8] = "";
+	int64_t target, institution = 0;
+	struct known k;
 	struct fg_error e;
+	bool unchanged;
 	fg_rc rc;
 
 	read_row(r, &row, key, sizeof(key));
-	rc = find_source_key(r->store, r->source, r->kind->name, row.key, &existing, old_hash, err);
-	if (rc != FG_OK)
-		return rc;
-	if (existing && strcmp(old_hash, row.hash) == 0) {
-		r->report->unchanged++;
-		return FG_OK;
-	}
 	fg_error_clear(&e);
-	rc = r->kind->store(r->store, r->ctx, &row, existing, &target, district, &institution, &outcome, &e);
-	if (rc == FG_INVALID || rc == FG_CONFLICT) {
-		if (!r->opts->skip_bad_rows) {
-			*err = e;
-			return rc;
-		}
+	rc = check_key(r, &row, &k, &e, err);
+	target = k.target;
+	unchanged = k.found && strcmp(k.hash, row.hash) == 0;
+	if (rc == FG_OK && !unchanged && write)
+		rc = r->kind->store(r->store, r->ctx, &row, k.target, &target, district, &institution, &outcome, &e);
+	else if (rc == FG_OK && !unchanged)
+		rc = r->kind->validate(r->store, r->ctx, &row, k.target, &e);
+	if ((rc == FG_INVALID || rc == FG_CONFLICT) && (!write || r->opts->skip_bad_rows))
 		return refuse(r, &e, err);
-	}
 	if (rc != FG_OK) {
-		*err = e;
+		if (e.code != FG_OK)
+			*err = e;
 		return rc;
 	}
-	r->report->inserted += outcome == OUT_INSERTED;
-	r->report->matched += outcome == OUT_MATCHED;
-	r->report->updated += outcome == OUT_UPDATED;
-	r->report->unchanged += outcome == OUT_UNCHANGED;
-	return remember_key(r, &row, existing != 0, target, district, institution, err);
+	if (write)
+		count_outcome(r->report, outcome);
+	if (k.found && k.batch_id == r->batch_id)
+		return FG_OK;
+	return remember_key(r, &row, k.found, target, district, institution, err);
+}
+
+/* Check every row, reporting each refused one; FG_INVALID if any was. */
+static fg_rc
+validate_all(struct run *r, struct fg_error *err)
+{
+	bool more = true;
+	fg_rc rc;
+
+	while ((rc = fg_csv_read(r->csv, &more, err)) == FG_OK && more) {
+		rc = take_row(r, false, err);
+		if (rc != FG_OK)
+			return rc;
+		if (fg_csv_record(r->csv) % PROGRESS_EVERY == 0)
+			progress(r, true);
+	}
+	if (rc == FG_OK)
+		rc = import_source_check(&r->src, err);
+	r->report->rows = fg_csv_record(r->csv);
+	if (rc == FG_OK && r->report->rejected > 0) {
+		fg_error_set(err, FG_INVALID, NULL, "%lld of %lld rows of \"%s\" were refused",
+			     (long long)r->report->rejected, (long long)r->report->rows, r->opts->path);
+		fg_error_detail(err, "Nothing was imported.");
+		fg_error_hint(err, "Correct the rows reported, or import with --skip-bad-rows.");
+		return FG_INVALID;
+	}
+	return rc;
 }
 
 /* Write every row after the resume point, a transaction per batch of rows. */
@@ -523,7 +646,7 @@ write_all(struct run *r, struct fg_error *err)
 		if (!open && (rc = fg_store_begin(r->store, err)) == FG_OK)
 			open = true;
 		if (rc == FG_OK)
-			rc = import_row(r, err);
+			rc = take_row(r, true, err);
 		if (rc == FG_OK && fg_csv_record(r->csv) % batch == 0) {
 			r->done = fg_csv_record(r->csv);
 			rc = save_batch(r, false, err);
@@ -553,30 +676,78 @@ write_all(struct run *r, struct fg_error *err)
 
 /* ---- whole tables ---- */
 
-/* Write one CSV cell, quoted when it must be. */
-static void
+void
+import_lines_locate(const struct import_lines *lines, const char *message, long *row, long *line)
+{
+	const char *at = strstr(message, " at line ");
+	size_t lo = 0, hi = lines->count;
+
+	*row = *line = 0;
+	if (at == NULL)
+		return;
+	*line = strtol(at + strlen(" at line "), NULL, 10);
+	while (lo < hi) {		/* the last row starting on or before *line */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (lines->line[mid] <= *line)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*row = (long)lo;
+}
+
+/* Write one CSV cell, quoted when it must be; returns the line breaks it holds. */
+static long
 put_cell(FILE *f, const char *v, bool first)
 {
+	long breaks = 0;
+
 	if (!first)
 		fputc(',', f);
 	if (strpbrk(v, ",\"\r\n") == NULL) {
 		fputs(v, f);
-		return;
+		return 0;
 	}
 	fputc('"', f);
 	for (; *v; v++) {
 		if (*v == '"')
 			fputc('"', f);
+		breaks += *v == '\n';
 		fputc(*v, f);
 	}
 	fputc('"', f);
+	return breaks;
 }
 
-/* Copy the mapped columns of the file, decoded, to out under their field names. */
+/* Note that the current row starts on line `line` of the user's file. */
 static fg_rc
-copy_mapped(struct run *r, FILE *out, struct fg_error *err)
+note_row_line(struct import_lines *lines, long line, struct fg_error *err)
+{
+	if (lines->count == lines->cap) {
+		size_t cap = lines->cap ? lines->cap * 2 : 256;
+		long *grown = realloc(lines->line, cap * sizeof(*grown));
+
+		if (grown == NULL)
+			return fg_error_set(err, FG_NOMEM, NULL, "out of memory reading a table");
+		lines->line = grown;
+		lines->cap = cap;
+	}
+	lines->line[lines->count++] = line;
+	return FG_OK;
+}
+
+/*
+ * Copy the mapped columns of the file, decoded, to out under their field
+ * names, each row starting on the line it starts on in the file (blank
+ * lines fill the gaps), so that what the library says of a line of the
+ * copy holds for the user's file.
+ */
+static fg_rc
+copy_mapped(struct run *r, FILE *out, struct import_lines *lines, struct fg_error *err)
 {
 	bool more = true, first = true;
+	long at = 2;		/* the copy's line the next row starts on */
 	fg_rc rc;
 
 	for (int f = 0; f < r->nfields; f++)
@@ -586,13 +757,19 @@ copy_mapped(struct run *r, FILE *out, struct fg_error *err)
 		}
 	fputc('\n', out);
 	while ((rc = fg_csv_read(r->csv, &more, err)) == FG_OK && more) {
+		for (; at < fg_csv_line(r->csv); at++)
+			fputc('\n', out);
+		rc = note_row_line(lines, fg_csv_line(r->csv), err);
+		if (rc != FG_OK)
+			break;
 		first = true;
 		for (int f = 0; f < r->nfields; f++)
 			if (r->col[f] >= 0) {
-				put_cell(out, field_value(r, f), first);
+				at += put_cell(out, field_value(r, f), first);
 				first = false;
 			}
 		fputc('\n', out);
+		at++;
 	}
 	r->report->rows = fg_csv_record(r->csv);
 	if (rc == FG_OK)
@@ -610,6 +787,7 @@ static fg_rc
 import_whole(struct run *r, struct fg_error *err)
 {
 	const char *dir = getenv("TMPDIR");
+	struct import_lines lines = {0};
 	char path[1024];
 	FILE *out = NULL;
 	int fd;
@@ -625,11 +803,12 @@ import_whole(struct run *r, struct fg_error *err)
 	}
 	rc = open_file(r, err);
 	if (rc == FG_OK)
-		rc = copy_mapped(r, out, err);
+		rc = copy_mapped(r, out, &lines, err);
 	fclose(out);
 	if (rc == FG_OK)
-		rc = r->kind->whole(r->store, path, r->opts->path, r->opts, r->report, err);
+		rc = r->kind->whole(r->store, path, r->opts->path, &lines, r->opts, r->report, err);
 	unlink(path);
+	free(lines.line);
 	return rc;
 }
 
@@ -656,7 +835,7 @@ fg_import_run(fg_store *store, const struct fg_import_options *opts,
 		close_file(&r);
 		return rc;
 	}
-	rc = r.kind->open ? r.kind->open(&r.ctx, err) : FG_OK;
+	rc = r.kind->open ? r.kind->open(store, &r.ctx, err) : FG_OK;
 	if (rc == FG_OK)
 		rc = open_file(&r, err);
 	if (rc == FG_OK)
@@ -665,11 +844,18 @@ fg_import_run(fg_store *store, const struct fg_import_options *opts,
 		rc = fg_store_exec(store, "PRAGMA cache_size = -" IMPORT_CACHE_KIB "; PRAGMA temp_store = MEMORY",
 				   err);
 	if (rc == FG_OK && !opts->skip_bad_rows && !report->resumed) {
-		/* One read transaction for the whole check, not one per lookup. */
+		/*
+		 * One transaction for the whole check, rolled back: the keys it
+		 * sees are remembered under a batch of its own, to find a key
+		 * repeated with other values.
+		 */
 		rc = fg_store_begin(store, err);
 		if (rc == FG_OK) {
-			rc = validate_all(&r, err);
+			rc = start_batch(&r, err);
+			if (rc == FG_OK)
+				rc = validate_all(&r, err);
 			fg_store_rollback(store);
+			r.batch_id = 0;
 		}
 		close_file(&r);
 		if (rc == FG_OK)

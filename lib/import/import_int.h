@@ -42,15 +42,36 @@ fg_rc import_source_check(const struct import_source *s, struct fg_error *err);
 void import_source_close(struct import_source *s);
 
 #define IMPORT_MAX_FIELDS 24
+#define IMPORT_MAX_ITEMS 48
 
-/* A row as mapped fields: value[f] is "" when the file has no such column. */
+/*
+ * A row as mapped fields: value[f] is "" when the file has no such column
+ * (programme and exam_type then take the option of that name).  Kinds
+ * with items also get the row's other columns as named items.
+ */
 struct import_row {
 	const char *value[IMPORT_MAX_FIELDS];
+	const char *item_name[IMPORT_MAX_ITEMS];
+	const char *item_value[IMPORT_MAX_ITEMS];
+	int nitems;
 	const char *institution;	/* the row's owner: its column or the option */
 	const char *key;		/* source key */
 	const char *source;		/* source system of the file */
-	char hash[17];			/* of the mapped values */
+	char hash[17];			/* of the mapped values and items */
 };
+
+/* The line of the user's file where each data row of a whole table starts. */
+struct import_lines {
+	long *line;
+	size_t count, cap;
+};
+
+/*
+ * The row and line a message of the library names ("... at line N of
+ * ..."), by lines; both 0 when it names none.
+ */
+void import_lines_locate(const struct import_lines *lines, const char *message, long *row,
+			 long *line);
 
 /* What storing a row did. */
 enum import_outcome { OUT_INSERTED, OUT_MATCHED, OUT_UPDATED, OUT_UNCHANGED };
@@ -60,15 +81,22 @@ struct import_kind {
 	const char *const *fields;		/* NULL-terminated; "source_key" and "institution" too */
 	const char *const *required;		/* fields whose column must exist */
 	const char *key_field;			/* field used as key when there is no source_key */
+	/*
+	 * The columns mapped to no field are items of the record (answers of a
+	 * questionnaire, findings of an exam), named by their heading or by
+	 * the mapping file; a heading mapped to "-" is left out.
+	 */
+	bool items;
 	/* Load what the kind's checks need into *ctx (may be NULL: none). */
-	fg_rc (*open)(void **ctx, struct fg_error *err);
+	fg_rc (*open)(fg_store *store, void **ctx, struct fg_error *err);
 	/* Free *ctx of open(); may be NULL. */
 	void (*close)(void *ctx);
 	/*
-	 * Check a row without storing it: FG_INVALID (or FG_CONFLICT) refuses
-	 * the row, naming the field in err.
+	 * Check a row without storing it (existing: the target of its source
+	 * key, 0 if none; the row differs from what that stored): FG_INVALID
+	 * (or FG_CONFLICT) refuses the row, naming the field in err.
 	 */
-	fg_rc (*validate)(fg_store *store, void *ctx, const struct import_row *row,
+	fg_rc (*validate)(fg_store *store, void *ctx, const struct import_row *row, int64_t existing,
 			  struct fg_error *err);
 	/*
 	 * Store a row: existing is the target of its source key (0: none); the
@@ -81,16 +109,75 @@ struct import_kind {
 	/*
 	 * Instead of rows: a table the library imports whole (populations, life
 	 * tables).  path is the file as UTF-8 CSV with the fields as headings,
-	 * file the name to give in messages.  Sets report->inserted; each
-	 * problem found goes to opts->problem.
+	 * each row on the line it has in the user's file (lines: where each
+	 * row starts), file the name to give in messages.  Sets
+	 * report->inserted; each problem found goes to opts->problem.
 	 */
 	fg_rc (*whole)(fg_store *store, const char *path, const char *file,
-		       const struct fg_import_options *opts, struct fg_import_report *report,
-		       struct fg_error *err);
+		       const struct import_lines *lines, const struct fg_import_options *opts,
+		       struct fg_import_report *report, struct fg_error *err);
 };
 
 extern const struct import_kind import_persons, import_deaths, import_tumours, import_treatments,
-	import_populations, import_life_tables;
+	import_populations, import_life_tables, import_questionnaires, import_exams, import_followups;
+
+/* How a kind's store function is called (struct import_kind.store). */
+typedef fg_rc (*import_store_fn)(fg_store *store, void *ctx, const struct import_row *row,
+				 int64_t existing, int64_t *target, char *district,
+				 int64_t *institution, enum import_outcome *outcome,
+				 struct fg_error *err);
+
+/*
+ * Check a row by storing it with fn in a savepoint: a refused row is
+ * rolled back at once; an accepted one stays in the check's transaction
+ * (rolled back whole after the check), so that later rows of the file are
+ * checked against what the earlier ones did.
+ */
+fg_rc import_check_by_storing(fg_store *store, void *ctx, const struct import_row *row,
+			      int64_t existing, import_store_fn fn, struct fg_error *err);
+
+/* How a row names a record of another kind. */
+struct import_reference {
+	int column, key_column;		/* fields: the record's id, or its key in the source */
+	const char *what, *key_field;	/* their names */
+	const char *kind;		/* the kind the key was imported as */
+};
+
+/*
+ * The record the row names, by id (given as is) or by its key in the row's
+ * source, as text in out (32 bytes).  FG_INVALID naming the field when
+ * neither is given or no record was imported with the key.
+ */
+fg_rc import_resolve(fg_store *store, const struct import_row *row,
+		     const struct import_reference *ref, char *out, struct fg_error *err);
+
+struct fg_person;
+
+/*
+ * The person the row names through ref (by record id, resident ID number
+ * or key in the source) into *person, its reference as text in ref_out (32
+ * bytes).  A refusal names the row's field: ref->what or ref->key_field.
+ */
+fg_rc import_person(fg_store *store, const struct import_row *row, const struct import_reference *ref,
+		    char *ref_out, struct fg_person *person, struct fg_error *err);
+
+/*
+ * rc, a refusal about the record ref names (rc FG_INVALID or FG_CONFLICT)
+ * moved to the row's field that named it: ref->key_field when the row gave
+ * the key, else ref->what.
+ */
+fg_rc import_reference_refused(const struct import_row *row, const struct import_reference *ref,
+			       fg_rc rc, struct fg_error *err);
+
+/*
+ * FG_CONFLICT naming source_key: a stored record of kind `what` (a tumour,
+ * an exam, a contact...) whose row changed is not rewritten by an import.
+ */
+fg_rc import_refuse_change(const struct import_row *row, const char *what, int64_t existing,
+			   struct fg_error *err);
+
+/* A reference the library could not find refuses the row, like a bad value. */
+fg_rc import_refusal(fg_rc rc);
 
 /*
  * The record a key of `source` imported as `kind` (persons, tumours...)

@@ -38,7 +38,8 @@ person_input(const struct import_row *row)
 }
 
 static fg_rc
-validate_person(fg_store *store, void *ctx, const struct import_row *row, struct fg_error *err)
+validate_person(fg_store *store, void *ctx, const struct import_row *row, int64_t existing,
+		struct fg_error *err)
 {
 	struct fg_person_input in = person_input(row);
 	struct fg_person p;
@@ -219,7 +220,8 @@ check_death(fg_store *store, const struct import_row *row, struct death *d, stru
 }
 
 static fg_rc
-validate_death(fg_store *store, void *ctx, const struct import_row *row, struct fg_error *err)
+validate_death(fg_store *store, void *ctx, const struct import_row *row, int64_t existing,
+	       struct fg_error *err)
 {
 	struct death d;
 

@@ -44,7 +44,7 @@ as_file(fg_rc rc, const char *tmp, const char *file, struct fg_error *err)
 
 static void
 report_findings(const struct fg_findings *found, const char *tmp, const char *file,
-		const struct fg_import_options *opts)
+		const struct import_lines *lines, const struct fg_import_options *opts)
 {
 	for (size_t i = 0; opts->problem && i < found->count; i++) {
 		char message[FG_ERROR_MESSAGE_MAX];
@@ -55,6 +55,7 @@ report_findings(const struct fg_findings *found, const char *tmp, const char *fi
 
 		fg_strlcpy(message, found->items[i].message, sizeof(message));
 		rename_in(message, sizeof(message), tmp, file);
+		import_lines_locate(lines, message, &p.row, &p.line);
 		opts->problem(&p, opts->userdata);
 	}
 }
@@ -68,7 +69,7 @@ static const char *const population_required[] = {"district", "year", "sex", "po
 
 static fg_rc
 import_population(fg_store *store, const char *path, const char *file,
-		  const struct fg_import_options *opts, struct fg_import_report *report,
+		  const struct import_lines *lines, const struct fg_import_options *opts, struct fg_import_report *report,
 		  struct fg_error *err)
 {
 	struct fg_population_import o = {.replace = true};
@@ -86,7 +87,7 @@ import_population(fg_store *store, const char *path, const char *file,
 	}
 	if (rc == FG_OK)
 		rc = as_file(fg_population_import(store, path, &o, &found, &pr, err), path, file, err);
-	report_findings(&found, path, file, opts);
+	report_findings(&found, path, file, lines, opts);
 	if (rc == FG_OK)
 		report->inserted = pr.rows;
 	fg_arena_free(&arena);
@@ -125,7 +126,7 @@ table_name(const struct fg_import_options *opts, char *out, size_t outsz)
 
 static fg_rc
 import_life_table(fg_store *store, const char *path, const char *file,
-		  const struct fg_import_options *opts, struct fg_import_report *report,
+		  const struct import_lines *lines, const struct fg_import_options *opts, struct fg_import_report *report,
 		  struct fg_error *err)
 {
 	char name[128];

@@ -301,6 +301,20 @@ fg_person_get_by_id_number(fg_store *store, const char *id_number,
 	return rc;
 }
 
+fg_rc
+fg_person_get_by_ref(fg_store *store, const char *ref, struct fg_person *out, struct fg_error *err)
+{
+	int64_t id;
+
+	if (ref == NULL || ref[0] == '\0')
+		return fg_error_set(err, FG_INVALID, "person", "person is missing");
+	if (strlen(ref) >= 15)
+		return fg_person_get_by_id_number(store, ref, out, err);
+	if (fg_parse_int64(ref, "person", 1, INT64_MAX, &id, err) != FG_OK)
+		return FG_INVALID;
+	return fg_person_get(store, id, out, err);
+}
+
 static fg_rc
 compare_fields(const struct fg_person *stored, const struct fg_person *given,
 	       const struct fg_person_input *in, struct fg_findings *conflicts)

@@ -27,20 +27,6 @@ given(const char *s)
 	return s != NULL && s[0] != '\0';
 }
 
-static fg_rc
-find_person(fg_store *store, const char *ref, struct fg_person *p, struct fg_error *err)
-{
-	int64_t id;
-
-	if (!given(ref))
-		return fg_error_set(err, FG_INVALID, "person", "person is missing");
-	if (strlen(ref) >= 15)
-		return fg_person_get_by_id_number(store, ref, p, err);
-	if (fg_parse_int64(ref, "person", 1, INT64_MAX, &id, err) != FG_OK)
-		return FG_INVALID;
-	return fg_person_get(store, id, p, err);
-}
-
 /* Turn the error findings of a record into one refusal naming the first. */
 static fg_rc
 refuse(const struct fg_findings *found, struct fg_error *err)
@@ -367,7 +353,7 @@ fg_tumour_add(fg_store *store, const fg_registry *reg, const struct fg_tumour_in
 	memset(out, 0, sizeof(*out));
 	fg_arena_init(&arena, 0);
 	fg_findings_init(&found, warnings ? warnings->arena : &arena);
-	if ((rc = find_person(store, in->person, &p, err)) ||
+	if ((rc = fg_person_get_by_ref(store, in->person, &p, err)) ||
 	    (rc = fg_institution_find(store, given(in->institution) ? in->institution : "", "institution",
 				      &inst, err)) ||
 	    (rc = check_codes(reg, in, &p, &codes, &found, err)) ||

@@ -149,22 +149,30 @@ out:
 	return rc;
 }
 
+/* The stored population, of one year (0: every year) and the districts starting with district. */
 static fg_rc
-read_store_population(fg_incidence *inc, fg_store *store, struct fg_error *err)
+read_store_population(fg_incidence *inc, fg_store *store, int year, const char *district,
+		      struct fg_error *err)
 {
+	char like[16];
 	fg_stmt *st;
 	bool row = true;
-	fg_rc rc = fg_store_prepare(store, "SELECT district, year, sex, age_group, count FROM population",
-				    &st, err);
+	fg_rc rc = fg_store_prepare(store, "SELECT district, year, sex, age_group, count FROM population"
+				    " WHERE (?1 = 0 OR year = ?1) AND district LIKE ?2", &st, err);
 
+	if (rc != FG_OK)
+		return rc;
+	snprintf(like, sizeof(like), "%.8s%%", district ? district : "");
+	fg_stmt_bind_int64(st, 1, year);
+	fg_stmt_bind_text(st, 2, like);
 	while (rc == FG_OK && (rc = fg_stmt_step(st, &row, err)) == FG_OK && row) {
 		int key[FG_NDIMS] = {-1, -1, -1, -1};
-		char year[24];
+		char year_text[24];
 
-		snprintf(year, sizeof(year), "%lld", (long long)fg_stmt_int64(st, 1));
+		snprintf(year_text, sizeof(year_text), "%lld", (long long)fg_stmt_int64(st, 1));
 		rc = fg_incidence_value(inc, FG_DIM_DISTRICT, fg_stmt_text(st, 0), &key[FG_DIM_DISTRICT], err);
 		if (rc == FG_OK)
-			rc = fg_incidence_value(inc, FG_DIM_YEAR, year, &key[FG_DIM_YEAR], err);
+			rc = fg_incidence_value(inc, FG_DIM_YEAR, year_text, &key[FG_DIM_YEAR], err);
 		if (rc == FG_OK)
 			rc = fg_incidence_value(inc, FG_DIM_SEX, fg_stmt_text(st, 2), &key[FG_DIM_SEX], err);
 		if (rc == FG_OK)
@@ -173,29 +181,35 @@ read_store_population(fg_incidence *inc, fg_store *store, struct fg_error *err)
 	}
 	fg_stmt_reset(st);
 	if (rc == FG_OK && row == false && !fg_incidence_population_by(inc, FG_DIM_SEX)) {
-		fg_error_set(err, FG_NOTFOUND, "population", "the database holds no population");
+		if (year != 0)
+			fg_error_set(err, FG_NOTFOUND, "population", "the database holds no population of year %d"
+				     "%s%s", year, district && *district ? " in district " : "",
+				     district ? district : "");
+		else
+			fg_error_set(err, FG_NOTFOUND, "population", "the database holds no population");
 		fg_error_hint(err, "Import the denominators with \"fangai registry population import FILE.csv\".");
 		return FG_NOTFOUND;
 	}
 	return rc;
 }
 
-/* Prefix the error of a tumour with its id. */
+/* Prefix the error of a tumour or a death record (what) with its id. */
 static fg_rc
-tumour_error(int64_t id, fg_rc rc, struct fg_error *err)
+record_error(const char *what, int64_t id, fg_rc rc, struct fg_error *err)
 {
 	char msg[FG_ERROR_MESSAGE_MAX + 32];
 
 	if (rc == FG_OK || err == NULL)
 		return rc;
-	snprintf(msg, sizeof(msg), "tumour %lld: %s", (long long)id, err->message);
+	snprintf(msg, sizeof(msg), "%s %lld: %s", what, (long long)id, err->message);
 	fg_strlcpy(err->message, msg, sizeof(err->message));
 	return rc == FG_NOTFOUND ? FG_INVALID : rc;
 }
 
+/* Count the case of the current row of a case_sources query. */
 static fg_rc
-add_tumour(fg_incidence *inc, fg_stmt *st, const struct fg_site_groups *sites, bool by_site,
-	   struct fg_error *err)
+add_case(fg_incidence *inc, fg_stmt *st, const struct fg_site_groups *sites, bool by_site,
+	 struct fg_error *err)
 {
 	const char *icd10 = fg_stmt_text(st, 3), *sex = fg_stmt_text(st, 4);
 	int key[FG_NDIMS] = {-1, -1, -1, -1}, slot, y, m, d;
@@ -209,9 +223,11 @@ add_tumour(fg_incidence *inc, fg_stmt *st, const struct fg_site_groups *sites, b
 	if (slot < 0 || sites->detail[slot] < 0)
 		return FG_OK;	/* in situ, benign or not a cancer: not counted */
 	if (sex == NULL || (strcmp(sex, "1") != 0 && strcmp(sex, "2") != 0))
-		return fg_error_set(err, FG_INVALID, "sex", "sex \"%s\" of the person is neither male nor female",
+		return fg_error_set(err, FG_INVALID, "sex", "sex \"%s\" is neither male nor female",
 				    sex ? sex : "");
-	rc = fg_date_parse(fg_stmt_text(st, 2), "incidence_date", &incidence, err);
+	if (fg_stmt_text(st, 5) == NULL)
+		return fg_error_set(err, FG_INVALID, "birth_date", "has no birth date");
+	rc = fg_date_parse(fg_stmt_text(st, 2), "date", &incidence, err);
 	if (rc == FG_OK)
 		rc = fg_date_parse(fg_stmt_text(st, 5), "birth_date", &birth, err);
 	if (rc != FG_OK)
@@ -229,29 +245,64 @@ add_tumour(fg_incidence *inc, fg_stmt *st, const struct fg_site_groups *sites, b
 	return rc;
 }
 
+/*
+ * Where the cases come from: a query of id, district, date, ICD-10 code,
+ * sex and birth date, with ?1 and ?2 the first day of the year and of the
+ * next ("" and "9999" for every year), ?3 a district prefix with "%".
+ */
+static const struct case_source {
+	const char *what;
+	const char *sql;
+} case_sources[] = {
+	[FG_CASES_TUMOURS] = {"tumour",
+		"SELECT t.id, t.district, t.incidence_date, t.icd10, p.sex, p.birth_date FROM tumour t"
+		" JOIN person p ON p.id = t.person_id WHERE t.incidence_date >= ?1 AND t.incidence_date < ?2"
+		" AND t.district LIKE ?3 ORDER BY t.id"},
+	[FG_CASES_DEATHS] = {"death record",
+		"SELECT d.id, d.district, d.death_date, d.cause_icd10, d.sex, coalesce(d.birth_date, p.birth_date)"
+		" FROM death_record d LEFT JOIN person p ON p.id = d.person_id WHERE d.death_date >= ?1"
+		" AND d.death_date < ?2 AND d.district LIKE ?3 ORDER BY d.id"},
+};
+
 fg_rc
-fg_incidence_read_store(fg_incidence *inc, fg_store *store, const struct fg_site_groups *sites,
-			bool by_site, struct fg_error *err)
+fg_incidence_read_store_cases(fg_incidence *inc, fg_store *store, const struct fg_site_groups *sites,
+			      bool by_site, enum fg_case_source source, int year, const char *district,
+			      struct fg_error *err)
 {
+	const struct case_source *src = &case_sources[source];
+	char from[24] = "", to[24] = "9999", like[16];
 	fg_stmt *st;
 	bool row = true;
 	fg_rc rc = FG_OK;
 
+	if (year != 0) {
+		snprintf(from, sizeof(from), "%04d-01-01", year);
+		snprintf(to, sizeof(to), "%04d-01-01", year + 1);
+	}
+	snprintf(like, sizeof(like), "%.8s%%", district ? district : "");
 	if (by_site)
 		rc = stats_intern_sites(inc, sites, err);
 	if (rc == FG_OK)
-		rc = read_store_population(inc, store, err);
+		rc = read_store_population(inc, store, year, district, err);
 	if (rc == FG_OK)
-		rc = fg_store_prepare(store, "SELECT t.id, t.district, t.incidence_date, t.icd10, p.sex, "
-					     "p.birth_date FROM tumour t JOIN person p ON p.id = t.person_id "
-					     "ORDER BY t.id", &st, err);
+		rc = fg_store_prepare(store, src->sql, &st, err);
 	if (rc != FG_OK)
 		return rc;
+	fg_stmt_bind_text(st, 1, from);
+	fg_stmt_bind_text(st, 2, to);
+	fg_stmt_bind_text(st, 3, like);
 	while ((rc = fg_stmt_step(st, &row, err)) == FG_OK && row) {
-		rc = tumour_error(fg_stmt_int64(st, 0), add_tumour(inc, st, sites, by_site, err), err);
+		rc = record_error(src->what, fg_stmt_int64(st, 0), add_case(inc, st, sites, by_site, err), err);
 		if (rc != FG_OK)
 			break;
 	}
 	fg_stmt_reset(st);
 	return rc;
+}
+
+fg_rc
+fg_incidence_read_store(fg_incidence *inc, fg_store *store, const struct fg_site_groups *sites,
+			bool by_site, struct fg_error *err)
+{
+	return fg_incidence_read_store_cases(inc, store, sites, by_site, FG_CASES_TUMOURS, 0, NULL, err);
 }

@@ -1,7 +1,8 @@
 /*
  * cmd_import.c
- *	  fangai import persons|deaths|tumours|treatments|populations|life-tables FILE.csv: bulk
- *	  import with a report of refused rows and a progress bar on a terminal.
+ *	  fangai import KIND FILE.csv (persons, deaths, tumours, treatments, questionnaires,
+ *	  exams, followups, populations, life-tables): bulk import with a report of refused
+ *	  rows and a progress bar on a terminal.
  */
 #include <stdio.h>
 #include <string.h>
@@ -81,7 +82,8 @@ run_import(struct cli_args *args)
 	struct fg_import_options opts = {
 		.path = args->pos[1], .encoding = cli_get(args, "encoding"),
 		.mapping = cli_get(args, "mapping"), .source = cli_get(args, "source"),
-		.institution = cli_get(args, "institution"), .skip_bad_rows = cli_has(args, "skip-bad-rows"),
+		.institution = cli_get(args, "institution"), .programme = cli_get(args, "programme"),
+		.exam_type = cli_get(args, "exam-type"), .skip_bad_rows = cli_has(args, "skip-bad-rows"),
 		.problem = show_problem,
 	};
 	struct ui ui = {.report = stdout, .start = seconds_now()};
@@ -93,10 +95,14 @@ run_import(struct cli_args *args)
 	int status;
 	fg_rc rc;
 
-	if (!fg_import_kind_parse(args->pos[0], &opts.kind))
-		return cli_usage_error(args->path, "cannot import \"%s\": use persons, deaths, tumours,"
-				       " treatments, populations or life-tables",
-				       args->pos[0]);
+	if (!fg_import_kind_parse(args->pos[0], &opts.kind)) {
+		char kinds[256] = "";
+
+		for (size_t k = 0; fg_import_kind_name(k); k++)
+			snprintf(kinds + strlen(kinds), sizeof(kinds) - strlen(kinds), "%s%s", k ? ", " : "",
+				 fg_import_kind_name(k));
+		return cli_usage_error(args->path, "cannot import \"%s\": use one of %s", args->pos[0], kinds);
+	}
 	if (!cli_int_option(args, "batch-rows", 1, 1000000, 5000, &batch))
 		return EXIT_USAGE;
 	opts.batch_rows = (int)batch;
@@ -134,6 +140,8 @@ out:
 static const struct cli_option options[] = {
 	CLI_OPT_DB,
 	{"institution", "REF", "institution owning the records (id or USCC), unless a column names it"},
+	{"programme", "CODE", "questionnaires, exams: the screening programme, unless a column names it"},
+	{"exam-type", "TYPE", "exams: the exam type (ldct, fit...), unless a column names it"},
 	{"encoding", "ENC", "UTF-8, GB18030 or GBK (default: detected)"},
 	{"mapping", "FILE", "heading mapping, field,heading rows (default data/import/KIND.csv)"},
 	{"source", "NAME", "source system, for recognising records again (default: file name)"},
@@ -146,8 +154,10 @@ static const struct cli_option options[] = {
 
 const struct command cmd_import_entry = {
 	.name = "import",
-	.usage = "persons|deaths|tumours|treatments|populations|life-tables FILE.csv [OPTIONS]",
-	.summary = "import persons, deaths, tumours, treatments, populations or life tables from CSV",
+	.usage = "persons|deaths|tumours|treatments|questionnaires|exams|followups|populations|life-tables"
+		 " FILE.csv [OPTIONS]",
+	.summary = "import persons, deaths, tumours, treatments, screening questionnaires and exams,"
+		   " follow-up contacts, populations or life tables from CSV",
 	.description =
 		"Reads UTF-8 or GB18030/GBK (detected), with or without a byte-order mark; column\n"
 		"headings in Chinese or English are mapped to fields by data/import/KIND.csv.\n"
@@ -159,7 +169,13 @@ const struct command cmd_import_entry = {
 		"batch was committed when run again on the same file.\n"
 		"Tumours name their person by id, resident ID number or person_key (the source key\n"
 		"of a person imported from the same --source); treatments their tumour by id or\n"
-		"tumour_key. Populations and life tables are checked and stored whole (all or\n"
+		"tumour_key. Questionnaires and exams (person, person_key, date, programme,\n"
+		"exam_type; their other columns are the answers or findings) are recorded in the\n"
+		"person's open episode as \"fangai screen questionnaire/exam\" does; a follow-up\n"
+		"contact closes the visit named, or the next open visit of its person. A stored\n"
+		"tumour, treatment, questionnaire, exam or contact is not rewritten by a changed\n"
+		"row: the row is refused. A key repeated in one file with other values is\n"
+		"refused. Populations and life tables are checked and stored whole (all or\n"
 		"nothing): populations replace the cells given; a life table is stored under the\n"
 		"name --source (default: the file name without .csv), replacing one of that name.",
 	.options = options,

@@ -53,17 +53,12 @@ write_cells(lxw_workbook *wb, lxw_worksheet *ws, const struct out_table *t)
 }
 
 int
-out_table_emit(const struct out_table *t, enum out_format fmt, enum out_extra extra,
-	       const char *path, const char *sheet)
+out_workbook_emit(const char *path, const struct out_table *const *tables, const char *const *sheets,
+		  size_t n)
 {
 	lxw_workbook *wb;
-	lxw_worksheet *ws;
-	lxw_error rc;
+	lxw_error rc = LXW_NO_ERROR;
 
-	if (extra != OUT_EXTRA_XLSX) {
-		out_table_print(t, fmt, stdout);
-		return EXIT_OK;
-	}
 	if (path == NULL)
 		return cli_usage_error(NULL, "an xlsx workbook needs --output FILE.xlsx");
 	wb = workbook_new(path);
@@ -71,14 +66,28 @@ out_table_emit(const struct out_table *t, enum out_format fmt, enum out_extra ex
 		fprintf(stderr, "fangai: error: could not create workbook \"%s\"\n", path);
 		return EXIT_USAGE;
 	}
-	ws = workbook_add_worksheet(wb, sheet);
-	rc = ws == NULL ? LXW_ERROR_MEMORY_MALLOC_FAILED : write_cells(wb, ws, t);
-	if (rc == LXW_NO_ERROR)
-		worksheet_freeze_panes(ws, 1, 0);
+	for (size_t i = 0; rc == LXW_NO_ERROR && i < n; i++) {
+		lxw_worksheet *ws = workbook_add_worksheet(wb, sheets[i]);
+
+		rc = ws == NULL ? LXW_ERROR_MEMORY_MALLOC_FAILED : write_cells(wb, ws, tables[i]);
+		if (rc == LXW_NO_ERROR)
+			worksheet_freeze_panes(ws, 1, 0);
+	}
 	if (workbook_close(wb) != LXW_NO_ERROR || rc != LXW_NO_ERROR) {
 		fprintf(stderr, "fangai: error: could not write workbook \"%s\": %s\n", path,
 			lxw_strerror(rc != LXW_NO_ERROR ? rc : LXW_ERROR_CREATING_XLSX_FILE));
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
+}
+
+int
+out_table_emit(const struct out_table *t, enum out_format fmt, enum out_extra extra,
+	       const char *path, const char *sheet)
+{
+	if (extra != OUT_EXTRA_XLSX) {
+		out_table_print(t, fmt, stdout);
+		return EXIT_OK;
+	}
+	return out_workbook_emit(path, &t, &sheet, 1);
 }

@@ -41,6 +41,18 @@ expect_status 1 "a file repeating a primary tumour is refused whole" "$F" import
 expect_output "the repeat is reported in the check" '^2,3,'
 expect_equal "nothing of it stored" "3" "$(sql "SELECT count(*) FROM tumour")"
 
+# One key twice with other values: which row the source means cannot be told.
+printf '%s\n' '报告卡编号,病案号,诊断日期,部位编码,形态学编码,诊断依据' 'K10,H2,2025-06-01,C16.2,8140/3,7' \
+	'K10,H2,2025-06-01,C16.3,8140/3,7' >"$WORK/rekey.csv"
+expect_status 1 "a tumour file repeating a key with other values is refused whole" "$F" import tumours "$WORK/rekey.csv" --institution 1 --source his
+expect_output "the repeat is reported" '^2,3,source_key,K10,"source key ""K10"" is repeated with other values",'
+expect_equal "nothing of it stored" "3" "$(sql "SELECT count(*) FROM tumour")"
+expect_status 0 "with --skip-bad-rows" "$F" import tumours "$WORK/rekey.csv" --institution 1 --source his --skip-bad-rows
+expect_output "the first row is stored and the repeat refused, not written over it" \
+	'^2,3,source_key,K10,"source key ""K10"" is repeated with other values",'
+expect_equal "one tumour, with the first row's site" "4 C162" \
+	"$(sql "SELECT count(*) || ' ' || max(CASE WHEN t.id = s.target_id THEN t.icd10 END) FROM tumour t, source_record s WHERE s.source_key = 'K10'")"
+
 # Treatments in GB18030, naming their tumours by report card number.
 printf '%s\n' '治疗编号,报告卡编号,治疗方式,治疗开始日期,治疗结束日期' 'R1,K1,surgery,2025-03-20,' \
 	'R2,K1,chemotherapy,2025-04-10,2025-08-01' 'R3,K2,手术,2025-04-20,' 'R4,K9,surgery,2025-04-20,' \

@@ -27,6 +27,10 @@ sed 's/^440106,2025,1,5-9,1021$/440106,2025,1,5-9,-3/' "$WORK/pop.csv" >"$WORK/n
 sed '$d' "$WORK/pop.csv" >"$WORK/short.csv"
 expect_status 1 "a negative count is refused" "$F" import populations "$WORK/neg.csv"
 expect_output "naming the value, the line and the user's file" 'invalid population ""-3"" at line 4 of "".*neg.csv""'
+expect_output "reported as row 3, line 4 of the file" '^3,4,population,,'
+awk 'NR == 3 { print ""; print "" } { print }' "$WORK/neg.csv" >"$WORK/gaps.csv"
+expect_status 1 "the same with two blank lines before the bad row" "$F" import populations "$WORK/gaps.csv"
+expect_output "the report gives the file's own line" '^3,6,population,,"invalid population ""-3"" at line 6 of '
 expect_status 1 "a sex without its 85+ group is refused" "$F" import populations "$WORK/short.csv"
 expect_output "saying which group is missing" 'has no age group "85\+"'
 expect_equal "nothing changed" "38 41477" "$(sql "SELECT count(*) || ' ' || sum(count) FROM population")"
@@ -45,3 +49,6 @@ iconv -f GB18030 -t UTF-8 "$WORK/slo1930.csv" | sed 3d >"$WORK/gap.csv"
 expect_status 1 "a life table with a missing age" "$F" import life-tables "$WORK/gap.csv" --source gap
 expect_output "is refused naming the cell" 'life table ".*gap.csv" lacks year 1930, sex 1, age 1'
 expect_equal "and not stored" "0" "$(sql "SELECT count(*) FROM life_table WHERE name = 'gap'")"
+iconv -f GB18030 -t UTF-8 "$WORK/slo1930.csv" | sed '5s/^1930,1,/1930,3,/; 3i\\' >"$WORK/sex.csv"
+expect_status 1 "a life table with a bad sex after a blank line" "$F" import life-tables "$WORK/sex.csv" --source sex
+expect_output "names the file's own line" 'sex.csv, line 6: invalid sex "3"'
