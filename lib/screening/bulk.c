@@ -5,6 +5,7 @@
  *	  with the same checks as a single exam, then all are stored in one
  *	  transaction with one update per episode touched.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -223,20 +224,49 @@ check_record(struct batch *b, const struct fg_screen_record *r, const char *code
 	return FG_OK;
 }
 
-/* Note the tally move of an episode the batch changed: exams add the steps screened to referred. */
-static fg_rc
-note_move(struct tally_batch *moves, const struct bulk_episode *e, struct fg_error *err)
+/* The steps an exam may reach: their tally flag and their date in a change. */
+static const struct {
+	int flag;
+	size_t offset;
+} exam_steps[] = {
+	{TALLY_SCREENED, offsetof(struct episode_change, screened_on)},
+	{TALLY_POSITIVE, offsetof(struct episode_change, positive_on)},
+	{TALLY_RECALLED, offsetof(struct episode_change, recalled_on)},
+	{TALLY_REFERRED, offsetof(struct episode_change, referred_on)},
+};
+
+/*
+ * The change to store for an episode the batch changed, without the dates
+ * of steps reached before the batch (stored already, they stay), and its
+ * tally key after the change into *now.
+ */
+static void
+batch_change(const struct bulk_episode *e, struct episode_change *c, struct tally_key *now)
 {
-	const struct episode_change *c = &e->change;
-	struct tally_key now = e->key;
+	*c = e->change;
+	*now = e->key;
+	for (size_t i = 0; i < sizeof(exam_steps) / sizeof(exam_steps[0]); i++) {
+		fg_date *d = (fg_date *)((char *)c + exam_steps[i].offset);
+
+		if (e->key.flags & exam_steps[i].flag)
+			*d = FG_DATE_NONE;
+		else if (*d != FG_DATE_NONE)
+			now->flags |= exam_steps[i].flag;
+	}
+}
+
+/* Update an episode the batch changed and note its tally move. */
+static fg_rc
+store_episode(fg_store *store, struct tally_batch *moves, const struct bulk_episode *e, struct fg_error *err)
+{
+	struct episode_change c;
+	struct tally_key now;
 	fg_rc rc;
 
-	now.flags |= (c->screened_on != FG_DATE_NONE ? TALLY_SCREENED : 0) |
-		     (c->positive_on != FG_DATE_NONE ? TALLY_POSITIVE : 0) |
-		     (c->recalled_on != FG_DATE_NONE ? TALLY_RECALLED : 0) |
-		     (c->referred_on != FG_DATE_NONE ? TALLY_REFERRED : 0);
-	if (now.flags == e->key.flags)
-		return FG_OK;
+	batch_change(e, &c, &now);
+	rc = screening_update_episode(store, e->st.ep.id, &c, err);
+	if (rc != FG_OK || now.flags == e->key.flags)
+		return rc;
 	rc = screening_tally_note(moves, &e->key, -1, err);
 	return rc == FG_OK ? screening_tally_note(moves, &now, 1, err) : rc;
 }
@@ -246,7 +276,7 @@ store_batch(struct batch *b, size_t n, const struct fg_screen_result *results, s
 {
 	fg_store *store = screening_store(b->s);
 	struct tally_batch moves = {0};
-	fg_stmt *insert = NULL, *update = NULL;
+	fg_stmt *insert = NULL;
 	fg_rc rc = fg_store_begin(store, err);
 
 	if (rc != FG_OK)
@@ -260,14 +290,9 @@ store_batch(struct batch *b, size_t n, const struct fg_screen_result *results, s
 		rc = screening_insert_exam(insert, &st, b->exams[i].type, b->exams[i].findings, b->exams[i].scheme,
 					   &results[i], err);
 	}
-	if (rc == FG_OK)
-		rc = screening_episode_stmt(b->s, &update, err);
 	for (size_t i = 0; i < b->neps && rc == FG_OK; i++)
-		if (b->eps[i].touched) {
-			rc = screening_update_episode(update, b->eps[i].st.ep.id, &b->eps[i].change, err);
-			if (rc == FG_OK)
-				rc = note_move(&moves, &b->eps[i], err);
-		}
+		if (b->eps[i].touched)
+			rc = store_episode(store, &moves, &b->eps[i], err);
 	if (rc == FG_OK)
 		rc = screening_tally_flush(store, &moves, err);
 	screening_tally_batch_free(&moves);

@@ -7,6 +7,7 @@
  * Every record is validated in full before the first write, and each
  * call's writes happen in one transaction: nothing is stored half-way.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -455,50 +456,108 @@ screening_check_date(const char *text, const char *field, const struct fg_person
 
 /* ---- updating an episode ---- */
 
-fg_rc
-screening_episode_stmt(fg_screening *s, fg_stmt **stmt, struct fg_error *err)
+/*
+ * The first-reached dates a change may set, kept when already set.  An
+ * UPDATE names only the columns its change sets: SQLite rewrites every
+ * index over a column named in SET, whether its value changes or not.
+ */
+static const struct {
+	const char *assign;
+	size_t offset;
+} first_dates[] = {
+	{"assessed_on = coalesce(assessed_on, ?)", offsetof(struct episode_change, assessed_on)},
+	{"screened_on = coalesce(screened_on, ?)", offsetof(struct episode_change, screened_on)},
+	{"positive_on = coalesce(positive_on, ?)", offsetof(struct episode_change, positive_on)},
+	{"recalled_on = coalesce(recalled_on, ?)", offsetof(struct episode_change, recalled_on)},
+	{"referred_on = coalesce(referred_on, ?)", offsetof(struct episode_change, referred_on)},
+};
+
+#define MAX_SET 16
+
+/* An UPDATE being built: its SET clause and the values of its placeholders, in order. */
+struct set_list {
+	char sql[640];
+	int n;
+	const char *text[MAX_SET];
+	int64_t num[MAX_SET];
+	bool is_num[MAX_SET];
+	char day[MAX_SET][FG_DATE_TEXT_MAX];
+};
+
+static void
+set_text(struct set_list *l, const char *assign, const char *text)
 {
-	return fg_store_prepare(s->store, "UPDATE screening_episode SET state = ?,"
-				" assessed_on = coalesce(assessed_on, ?), high_risk = coalesce(?, high_risk),"
-				" screened_on = coalesce(screened_on, ?), positive_on = coalesce(positive_on, ?),"
-				" recalled_on = coalesce(recalled_on, ?), referred_on = coalesce(referred_on, ?),"
-				" closed_on = ?, end_code = ?, next_due = ?, diagnosed_on = ?, diagnosis = ?,"
-				" stage = ?, early = ?, version = version + 1 WHERE id = ?", stmt, err);
+	strncat(l->sql, l->n ? ", " : "", sizeof(l->sql) - strlen(l->sql) - 1);
+	strncat(l->sql, assign, sizeof(l->sql) - strlen(l->sql) - 1);
+	l->text[l->n] = text;
+	l->is_num[l->n++] = false;
+}
+
+static void
+set_date(struct set_list *l, const char *assign, fg_date d)
+{
+	set_text(l, assign, d == FG_DATE_NONE ? NULL : fg_date_format(d, l->day[l->n]));
+}
+
+static void
+set_num(struct set_list *l, const char *assign, int64_t v)
+{
+	set_text(l, assign, NULL);
+	l->num[l->n - 1] = v;
+	l->is_num[l->n - 1] = true;
+}
+
+/*
+ * The columns a change sets.  A change applies to an open episode, whose
+ * closing and diagnosis columns are empty: they are named only when the
+ * change fills them.
+ */
+static void
+change_columns(const struct episode_change *c, struct set_list *l)
+{
+	set_text(l, "state = ?", c->state);
+	set_date(l, "next_due = ?", c->next_due);
+	for (size_t i = 0; i < sizeof(first_dates) / sizeof(first_dates[0]); i++) {
+		fg_date d = *(const fg_date *)((const char *)c + first_dates[i].offset);
+
+		if (d != FG_DATE_NONE)
+			set_date(l, first_dates[i].assign, d);
+	}
+	if (c->high_risk >= 0)
+		set_num(l, "high_risk = ?", c->high_risk);
+	if (c->closed_on != FG_DATE_NONE) {
+		set_date(l, "closed_on = ?", c->closed_on);
+		set_text(l, "end_code = ?", c->end_code);
+	}
+	if (c->diagnosed_on != FG_DATE_NONE) {
+		set_date(l, "diagnosed_on = ?", c->diagnosed_on);
+		set_text(l, "diagnosis = ?", c->diagnosis);
+		set_text(l, "stage = ?", c->stage);
+		set_num(l, "early = ?", c->early);
+	}
 }
 
 fg_rc
-screening_update_episode(fg_stmt *st, int64_t episode, const struct episode_change *c,
+screening_update_episode(fg_store *store, int64_t episode, const struct episode_change *c,
 			 struct fg_error *err)
 {
-	char d[6][FG_DATE_TEXT_MAX];
-	const fg_date dates[6] = {c->assessed_on, c->screened_on, c->positive_on, c->recalled_on,
-				  c->referred_on, c->closed_on};
+	struct set_list l = {.sql = "UPDATE screening_episode SET "};
+	fg_stmt *st;
 	bool row;
 	fg_rc rc;
 
-	fg_stmt_bind_text(st, 1, c->state);
-	for (int i = 0; i < 5; i++)
-		if (dates[i] != FG_DATE_NONE)
-			fg_stmt_bind_text(st, i == 0 ? 2 : i + 3, fg_date_format(dates[i], d[i]));
-	if (c->high_risk >= 0)
-		fg_stmt_bind_int64(st, 3, c->high_risk);
-	if (c->closed_on != FG_DATE_NONE)
-		fg_stmt_bind_text(st, 8, fg_date_format(c->closed_on, d[5]));
-	fg_stmt_bind_text(st, 9, c->end_code);
-	if (c->next_due != FG_DATE_NONE) {
-		char nd[FG_DATE_TEXT_MAX];
-
-		fg_stmt_bind_text(st, 10, fg_date_format(c->next_due, nd));
+	change_columns(c, &l);
+	strncat(l.sql, ", version = version + 1 WHERE id = ?", sizeof(l.sql) - strlen(l.sql) - 1);
+	rc = fg_store_prepare(store, l.sql, &st, err);
+	if (rc != FG_OK)
+		return rc;
+	for (int i = 0; i < l.n; i++) {
+		if (l.is_num[i])
+			fg_stmt_bind_int64(st, i + 1, l.num[i]);
+		else
+			fg_stmt_bind_text(st, i + 1, l.text[i]);
 	}
-	if (c->diagnosed_on != FG_DATE_NONE) {
-		char dd[FG_DATE_TEXT_MAX];
-
-		fg_stmt_bind_text(st, 11, fg_date_format(c->diagnosed_on, dd));
-		fg_stmt_bind_text(st, 12, c->diagnosis);
-		fg_stmt_bind_text(st, 13, c->stage);
-		fg_stmt_bind_int64(st, 14, c->early);
-	}
-	fg_stmt_bind_int64(st, 15, episode);
+	fg_stmt_bind_int64(st, l.n + 1, episode);
 	rc = fg_stmt_step(st, &row, err);
 	fg_stmt_reset(st);
 	return rc;
@@ -509,13 +568,10 @@ screening_change_episode(fg_screening *s, int64_t episode, const struct episode_
 			 struct fg_error *err)
 {
 	struct tally_key old;
-	fg_stmt *stmt;
 	fg_rc rc = screening_tally_key_of(s->store, episode, &old, err);
 
 	if (rc == FG_OK)
-		rc = screening_episode_stmt(s, &stmt, err);
-	if (rc == FG_OK)
-		rc = screening_update_episode(stmt, episode, c, err);
+		rc = screening_update_episode(s->store, episode, c, err);
 	return rc == FG_OK ? screening_tally_move(s->store, &old, episode, err) : rc;
 }
 

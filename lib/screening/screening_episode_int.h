@@ -24,7 +24,8 @@ struct episode_change {
 	const char *state;
 	fg_date assessed_on, screened_on, positive_on, recalled_on, referred_on;
 	int high_risk;			/* -1: unchanged */
-	fg_date closed_on, next_due;	/* set as given (NONE clears) */
+	fg_date closed_on;		/* with end_code; NONE: stays open */
+	fg_date next_due;		/* set as given (NONE clears) */
 	const char *end_code;
 	fg_date diagnosed_on;		/* with diagnosis, stage, early */
 	const char *diagnosis, *stage;
@@ -84,18 +85,15 @@ fg_store *screening_store(fg_screening *s);
 /* A change that sets only the state. */
 void screening_change_init(struct episode_change *c, const char *state);
 
-/* The statement screening_update_episode runs (owned by the store). */
-fg_rc screening_episode_stmt(fg_screening *s, fg_stmt **stmt, struct fg_error *err);
-
 /* Apply a change to episode row `episode`, keeping the tally in step. */
 fg_rc screening_change_episode(fg_screening *s, int64_t episode, const struct episode_change *c,
 			       struct fg_error *err);
 
 /*
- * Apply a change to episode row `episode` with stmt from
- * screening_episode_stmt; the caller keeps the tally in step.
+ * Apply a change to the open episode row `episode`, naming in its UPDATE
+ * only the columns the change sets; the caller keeps the tally in step.
  */
-fg_rc screening_update_episode(fg_stmt *stmt, int64_t episode,
+fg_rc screening_update_episode(fg_store *store, int64_t episode,
 			       const struct episode_change *c, struct fg_error *err);
 
 /* Look a person up by record id or resident ID number. */
