@@ -144,6 +144,18 @@ expect_body "the institution's episodes, one per page, with a next link" '"total
 expect_equal "another institution gets 404 for the EpisodeOfCare" 404 "$(fhir "$TO" "/fhir/EpisodeOfCare/$E" episode-404)"
 fhir "$TO" "/fhir/EpisodeOfCare?organization=14" episode-other >/dev/null
 expect_body "another institution finds none of institution 14's episodes" '"total":0'
+
+# --- a booking of the episode's exam, cancelled ---
+"$F" schedule add --institution 14 --service ldct --name "LDCT" >/dev/null
+"$F" slot add --schedule "$(sql "SELECT max(id) FROM schedule")" --start 2026-07-01T08:00 --count 1 --capacity 5 >/dev/null
+SLOT=$(sql "SELECT max(id) FROM slot")
+expect_equal "the LDCT of Q's episode is booked" 201 \
+	"$(as "$TC" POST /api/appointments '{"slot":"'$SLOT'","person":"'$Q'","episode":"'$Q_EP'"}')"
+APPT=$(sql "SELECT max(id) FROM appointment")
+expect_equal "  the episode is booked" "booked|2026-06-30" "$(sql "SELECT state, booked_on FROM screening_episode WHERE id = $Q_EP")"
+expect_equal "the appointment is cancelled" 200 "$(as "$TC" POST "/api/appointments/$APPT/cancel" '{"reason":"unwell"}')"
+expect_equal "  the episode is invited again, with no booking day" "invited|" \
+	"$(sql "SELECT state, coalesce(booked_on, '') FROM screening_episode WHERE id = $Q_EP")"
 "$F" screen close lung --person "$Q" --end-code declined >/dev/null
 fhir "$TC" "/fhir/EpisodeOfCare/$Q_EP" episode-declined >/dev/null
 expect_body "a declined episode is cancelled, its end code kept" '"valueCode":"declined"\}\],"status":"cancelled","type".*"period":\{"start":"2026-01-10","end":"2026-06-30"\}'
