@@ -337,6 +337,8 @@ struct fg_screen_episode_query {
 	const char *programme;		/* code */
 	const char *state;
 	fg_date started_from, started_to;	/* inclusive */
+	bool exclude;			/* leave out episodes started in [exclude_from, exclude_to] */
+	fg_date exclude_from, exclude_to;
 	int64_t limit, offset;		/* limit 0: all */
 };
 
@@ -373,6 +375,8 @@ struct fg_screen_exam_query {
 	int64_t id, person_id, institution_id;
 	const char *exam_type;
 	fg_date from, to;		/* exam date, inclusive */
+	bool exclude;			/* leave out exams dated in [exclude_from, exclude_to] */
+	fg_date exclude_from, exclude_to;
 	int64_t limit, offset;		/* limit 0: all */
 };
 

@@ -1,7 +1,8 @@
 /*
  * page.c
  *	  Helpers of the screening read queries: a page of rows with the total
- *	  count of matches, and reading nullable date and text columns.
+ *	  count of matches, reading nullable date and text columns, and binding
+ *	  the dates a search leaves out.
  */
 #include <string.h>
 
@@ -57,4 +58,15 @@ screening_page(fg_store *store, const struct screening_page *pg, struct fg_arena
 		rc = pg->read(st, arena, (char *)*items + (*count)++ * pg->item_size, err);
 	fg_stmt_reset(st);
 	return rc;
+}
+
+void
+screening_bind_exclusion(fg_stmt *st, int param, bool exclude, fg_date from, fg_date to)
+{
+	char a[FG_DATE_TEXT_MAX], b[FG_DATE_TEXT_MAX];
+
+	if (!exclude)
+		return;
+	fg_stmt_bind_text(st, param, fg_date_format(from, a));
+	fg_stmt_bind_text(st, param + 1, fg_date_format(to, b));
 }

@@ -178,6 +178,12 @@ struct screening_page {
 fg_rc screening_page(fg_store *store, const struct screening_page *pg, struct fg_arena *arena,
 		     void **items, size_t *count, int64_t *total, struct fg_error *err);
 
+/*
+ * Bind the dates of an exclusion (a FHIR "ne" search) to parameters param
+ * and param + 1, as text; leave them NULL when !exclude.
+ */
+void screening_bind_exclusion(fg_stmt *st, int param, bool exclude, fg_date from, fg_date to);
+
 /* ---- the tally (tally.c) ---- */
 
 /* The pathway steps an episode row has reached, as the tally's flags. */
