@@ -257,14 +257,15 @@ batch_change(const struct bulk_episode *e, struct episode_change *c, struct tall
 
 /* Update an episode the batch changed and note its tally move. */
 static fg_rc
-store_episode(fg_store *store, struct tally_batch *moves, const struct bulk_episode *e, struct fg_error *err)
+store_episode(fg_store *store, struct tally_batch *moves, const struct bulk_episode *e,
+	      struct episode_update *cache, struct fg_error *err)
 {
 	struct episode_change c;
 	struct tally_key now;
 	fg_rc rc;
 
 	batch_change(e, &c, &now);
-	rc = screening_update_episode(store, e->st.ep.id, &c, err);
+	rc = screening_update_episode(store, e->st.ep.id, &c, cache, err);
 	if (rc != FG_OK || now.flags == e->key.flags)
 		return rc;
 	rc = screening_tally_note(moves, &e->key, -1, err);
@@ -276,6 +277,7 @@ store_batch(struct batch *b, size_t n, const struct fg_screen_result *results, s
 {
 	fg_store *store = screening_store(b->s);
 	struct tally_batch moves = {0};
+	struct episode_update cache = {0, NULL};
 	fg_stmt *insert = NULL;
 	fg_rc rc = fg_store_begin(store, err);
 
@@ -283,16 +285,16 @@ store_batch(struct batch *b, size_t n, const struct fg_screen_result *results, s
 		return rc;
 	rc = screening_exam_stmt(b->s, &insert, err);
 	for (size_t i = 0; i < n && rc == FG_OK; i++) {
-		struct step st = b->exams[i].ep->st;
+		struct step *st = &b->exams[i].ep->st;	/* its date and institution are this exam's */
 
-		st.date = b->exams[i].date;
-		st.institution_id = b->exams[i].institution_id;
-		rc = screening_insert_exam(insert, &st, b->exams[i].type, b->exams[i].findings, b->exams[i].scheme,
+		st->date = b->exams[i].date;
+		st->institution_id = b->exams[i].institution_id;
+		rc = screening_insert_exam(insert, st, b->exams[i].type, b->exams[i].findings, b->exams[i].scheme,
 					   &results[i], err);
 	}
 	for (size_t i = 0; i < b->neps && rc == FG_OK; i++)
 		if (b->eps[i].touched)
-			rc = store_episode(store, &moves, &b->eps[i], err);
+			rc = store_episode(store, &moves, &b->eps[i], &cache, err);
 	if (rc == FG_OK)
 		rc = screening_tally_flush(store, &moves, err);
 	screening_tally_batch_free(&moves);

@@ -89,12 +89,20 @@ void screening_change_init(struct episode_change *c, const char *state);
 fg_rc screening_change_episode(fg_screening *s, int64_t episode, const struct episode_change *c,
 			       struct fg_error *err);
 
+/* The last UPDATE of an episode a run of updates prepared: the columns it sets, a bit each. */
+struct episode_update {
+	unsigned mask;
+	fg_stmt *stmt;			/* owned by the store; NULL: none yet */
+};
+
 /*
  * Apply a change to the open episode row `episode`, naming in its UPDATE
  * only the columns the change sets; the caller keeps the tally in step.
+ * cache (NULL: none) keeps the statement for the next update of a run
+ * that sets the same columns.
  */
-fg_rc screening_update_episode(fg_store *store, int64_t episode,
-			       const struct episode_change *c, struct fg_error *err);
+fg_rc screening_update_episode(fg_store *store, int64_t episode, const struct episode_change *c,
+			       struct episode_update *cache, struct fg_error *err);
 
 /* Look a person up by record id or resident ID number. */
 fg_rc screening_find_person(fg_screening *s, const char *ref, struct fg_person *person,
