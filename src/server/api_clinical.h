@@ -216,22 +216,6 @@ void fhir_observation_search(struct request *req);
 void fhir_episodeofcare_read(struct request *req);
 void fhir_episodeofcare_search(struct request *req);
 
-/* The days a FHIR date search keeps: [from, to] (FG_DATE_NONE: open), less an "ne" range. */
-struct fhir_dates {
-	fg_date from, to;
-	bool exclude;
-	fg_date exclude_from, exclude_to;
-};
-
-/*
- * Every value of the FHIR date search parameter name (a day, month or
- * year with an optional prefix eq, ne, lt, gt, le, ge, sa, eb or ap; all
- * must hold) as the days they keep, into *out (fhir_date.c).  ne only
- * when allow_ne, once.  Replies 400 naming the parameter and the value and
- * returns false on a bad one.
- */
-bool fhir_date_param(struct request *req, const char *name, bool allow_ne, struct fhir_dates *out);
-
 /* The patient search parameter (Patient/ID or ID) into *person, 0 if absent; replies 400 and returns false. */
 bool fhir_patient_param(struct request *req, int64_t *person);
 void api_followup_worklist(struct request *req);

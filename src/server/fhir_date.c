@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api_clinical.h"
 #include "fangai/util.h"
+#include "fhir.h"
 
 #define MAX_VALUES 8
 
