@@ -416,13 +416,13 @@ const struct fg_screen_transition *fg_screen_transitions(size_t *count);
 fg_rc fg_screen_episode_book(fg_store *store, int64_t episode, fg_date on, struct fg_error *err);
 
 /*
- * After an appointment of episode was cancelled (inside the cancellation's
- * transaction): a booked episode left with no live booking moves back to
- * the furthest step it reached before booking (recalled, high_risk,
- * assessed, invited or eligible, by the transition table), and its
- * booked_on is cleared when none of its appointments was kept (attended
- * or missed).  An episode in any other state, or with another live
- * booking, stays as it is.  FG_NOTFOUND for no such episode.
+ * After an appointment of episode was cancelled or missed (inside that
+ * change's transaction): a booked episode left with no live booking moves
+ * back to the furthest step it reached before booking (recalled,
+ * high_risk, assessed, invited or eligible, by the transition table), and
+ * its booked_on is cleared when none of its appointments was kept
+ * (attended or missed).  An episode in any other state, or with another
+ * live booking, stays as it is.  FG_NOTFOUND for no such episode.
  */
 fg_rc fg_screen_episode_unbook(fg_store *store, int64_t episode, struct fg_error *err);
 

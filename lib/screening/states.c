@@ -30,12 +30,12 @@ static const struct fg_screen_transition transitions[] = {
 	{"questionnaire_low_risk_close", "eligible invited booked", "closed"},	/* end code low_risk */
 	{"book", "eligible invited assessed high_risk recalled", "booked"},
 	{"book", "booked referred", NULL},	/* a diagnostic visit or a second booking */
-	/* the last live booking cancelled: back to the furthest step before booking */
-	{"cancel_booking_recalled", "booked", "recalled"},
-	{"cancel_booking_high_risk", "booked", "high_risk"},
-	{"cancel_booking_assessed", "booked", "assessed"},
-	{"cancel_booking_invited", "booked", "invited"},
-	{"cancel_booking_eligible", "booked", "eligible"},
+	/* the last live booking cancelled or missed: back to the furthest step before booking */
+	{"unbook_recalled", "booked", "recalled"},
+	{"unbook_high_risk", "booked", "high_risk"},
+	{"unbook_assessed", "booked", "assessed"},
+	{"unbook_invited", "booked", "invited"},
+	{"unbook_eligible", "booked", "eligible"},
 	{"exam_referral", OPEN_BEFORE_EXAM, "referred"},
 	{"exam_recall", OPEN_BEFORE_EXAM, "recalled"},
 	{"exam_routine", OPEN_BEFORE_EXAM, "closed"},	/* end code normal */
@@ -149,18 +149,18 @@ fg_screen_episode_book(fg_store *store, int64_t episode, fg_date on, struct fg_e
 }
 
 /*
- * The event of a cancelled booking, by the furthest step the episode
- * reached before it was booked: the state it returns to.
+ * The event of a booking cancelled or missed, by the furthest step the
+ * episode reached before it was booked: the state it returns to.
  */
 static const struct {
 	int flag;
 	const char *event;
-} cancel_events[] = {
-	{TALLY_RECALLED, "cancel_booking_recalled"},
-	{TALLY_HIGH_RISK, "cancel_booking_high_risk"},
-	{TALLY_ASSESSED, "cancel_booking_assessed"},
-	{TALLY_INVITED, "cancel_booking_invited"},
-	{0, "cancel_booking_eligible"},
+} unbook_events[] = {
+	{TALLY_RECALLED, "unbook_recalled"},
+	{TALLY_HIGH_RISK, "unbook_high_risk"},
+	{TALLY_ASSESSED, "unbook_assessed"},
+	{TALLY_INVITED, "unbook_invited"},
+	{0, "unbook_eligible"},
 };
 
 /* The episode's appointments still booked, and those not cancelled. */
@@ -199,10 +199,10 @@ fg_screen_episode_unbook(fg_store *store, int64_t episode, struct fg_error *err)
 	if (rc != FG_OK || live > 0)
 		return rc;
 	rc = screening_tally_key_of(store, episode, &key, err);
-	while (rc == FG_OK && cancel_events[k].flag != 0 && !(key.flags & cancel_events[k].flag))
+	while (rc == FG_OK && unbook_events[k].flag != 0 && !(key.flags & unbook_events[k].flag))
 		k++;
 	if (rc == FG_OK)
-		rc = screening_transition(episode, cancel_events[k].event, state, &to, err);
+		rc = screening_transition(episode, unbook_events[k].event, state, &to, err);
 	if (rc != FG_OK)
 		return rc;
 	return set_booking_state(store, episode, "UPDATE screening_episode SET state = ?1, booked_on = ?2,"

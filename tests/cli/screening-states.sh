@@ -2,8 +2,8 @@
 # tests/cli/screening-states.sh: the states of a screening episode and the
 # transition table (lib/screening/states.c): a booking made for the
 # episode's exam moves it to "booked", an exam and an outcome move on from
-# there, cancelling the last live booking moves it back, and a step the
-# table does not allow is refused, storing nothing.
+# there, cancelling or missing the last live booking moves it back, and a
+# step the table does not allow is refused, storing nothing.
 # Today is fixed at 2026-06-30.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/screening.sh"
@@ -56,6 +56,11 @@ expect_equal "the episode stays booked while the second is live" "booked|2026-06
 expect_status 0 "cancel the second booking" "$F" booking cancel "$second"
 expect_equal "the episode is high_risk again, with no booking day" "high_risk|" \
 	"$(sql "SELECT state, coalesce(booked_on, '') FROM screening_episode WHERE person_id = $B")"
+expect_status 0 "book it again" "$F" booking book --slot 2 --person $B --episode "$(episode $B)"
+expect_status 0 "B misses the appointment" env FANGAI_NOW=2026-07-01T12:00 "$F" booking no-show \
+	"$(sql "SELECT max(id) FROM appointment WHERE person_id = $B")"
+expect_equal "the episode is high_risk again, the missed booking's day kept" "high_risk|2026-06-30" \
+	"$(sql "SELECT state, booked_on FROM screening_episode WHERE person_id = $B")"
 expect_status 0 "a booking of A's closed episode cancelled" "$F" booking cancel \
 	"$(sql "SELECT min(id) FROM appointment WHERE person_id = $A")"
 expect_equal "  leaves the closed episode as it is" "closed|2026-06-30" \
