@@ -131,6 +131,7 @@ struct fg_person_query {
 	const char *district;		/* NULL: any */
 	int64_t visible_to;		/* 0: any; else only persons this institution may see */
 	const char *birth_date;		/* YYYY-MM-DD; NULL: any */
+	const char *birth_from, *birth_to;	/* born in [from, to], YYYY-MM-DD; NULL: open */
 	char sex;			/* GB/T 2261.1 code; '\0': any */
 	int64_t limit;			/* page size, 1..1000 */
 	int64_t offset;

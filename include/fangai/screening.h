@@ -337,6 +337,8 @@ struct fg_screen_episode_query {
 	const char *programme;		/* code */
 	const char *state;
 	fg_date started_from, started_to;	/* inclusive */
+	bool exclude;			/* leave out episodes started in [exclude_from, exclude_to] */
+	fg_date exclude_from, exclude_to;
 	int64_t limit, offset;		/* limit 0: all */
 };
 
@@ -373,6 +375,8 @@ struct fg_screen_exam_query {
 	int64_t id, person_id, institution_id;
 	const char *exam_type;
 	fg_date from, to;		/* exam date, inclusive */
+	bool exclude;			/* leave out exams dated in [exclude_from, exclude_to] */
+	fg_date exclude_from, exclude_to;
 	int64_t limit, offset;		/* limit 0: all */
 };
 
@@ -410,6 +414,17 @@ const struct fg_screen_transition *fg_screen_transitions(size_t *count);
  * for a closed one.
  */
 fg_rc fg_screen_episode_book(fg_store *store, int64_t episode, fg_date on, struct fg_error *err);
+
+/*
+ * After an appointment of episode was cancelled or missed (inside that
+ * change's transaction): a booked episode left with no live booking moves
+ * back to the furthest step it reached before booking (recalled,
+ * high_risk, assessed, invited or eligible, by the transition table), and
+ * its booked_on is cleared when none of its appointments was kept
+ * (attended or missed).  An episode in any other state, or with another
+ * live booking, stays as it is.  FG_NOTFOUND for no such episode.
+ */
+fg_rc fg_screen_episode_unbook(fg_store *store, int64_t episode, struct fg_error *err);
 
 /* ---- link to the cancer registry ---- */
 

@@ -18,11 +18,18 @@
 #include "fangai/util.h"
 #include "linkage_int.h"
 
-/* Tables whose rows belong to a person (schema 0001, 0004): re-pointed by a merge. */
-static const char *const person_tables[] = {
-	"person_identifier", "screening_episode", "screening_questionnaire", "screening_exam",
-	"tumour", "treatment", "referral", "consultation", "appointment", "followup_plan",
-	"followup", "followup_attempt", "death_record",
+/*
+ * Tables whose rows belong to a person (schema 0001, 0004): re-pointed by a
+ * merge, in this order.  Exams are not indexed by person (schema 0014):
+ * they are found through their episodes, moved to the survivor (?1) first.
+ */
+static const struct {
+	const char *table, *extra;
+} person_tables[] = {
+	{"person_identifier", ""}, {"screening_episode", ""}, {"screening_questionnaire", ""},
+	{"screening_exam", " AND episode_id IN (SELECT id FROM screening_episode WHERE person_id = ?1)"},
+	{"tumour", ""}, {"treatment", ""}, {"referral", ""}, {"consultation", ""}, {"appointment", ""},
+	{"followup_plan", ""}, {"followup", ""}, {"followup_attempt", ""}, {"death_record", ""},
 };
 #define NTABLES (sizeof(person_tables) / sizeof(person_tables[0]))
 
@@ -97,7 +104,7 @@ static fg_rc
 move_rows(fg_store *store, const char *table, const char *column, const char *extra,
 	  int64_t from, int64_t to, json_object *moved, struct fg_error *err)
 {
-	char sql[256];
+	char sql[320];
 	json_object *ids = json_object_new_array();
 	fg_stmt *st;
 	bool row = true;
@@ -219,7 +226,8 @@ merge_inside(fg_store *store, const struct fg_person *survivor, int64_t merged,
 	fg_rc rc = FG_OK;
 
 	for (size_t t = 0; rc == FG_OK && t < NTABLES; t++)
-		rc = move_rows(store, person_tables[t], "person_id", "", merged, survivor->id, moved, err);
+		rc = move_rows(store, person_tables[t].table, "person_id", person_tables[t].extra, merged,
+			       survivor->id, moved, err);
 	if (rc == FG_OK)
 		rc = move_rows(store, "source_record", "target_id", " AND kind = 'persons'", merged,
 			       survivor->id, moved, err);
@@ -275,7 +283,7 @@ move_back(fg_store *store, json_object *moved, int64_t merged, struct fg_error *
 		fg_stmt *st;
 
 		for (size_t t = 0; !known && t < NTABLES; t++)
-			known = strcmp(table, person_tables[t]) == 0;
+			known = strcmp(table, person_tables[t].table) == 0;
 		if (!known)
 			return fg_error_set(err, FG_INTERNAL, NULL, "merge record names table \"%s\"", table);
 		snprintf(sql, sizeof(sql), "UPDATE %s SET %s = ? WHERE id = ?", table,

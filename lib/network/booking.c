@@ -693,6 +693,8 @@ close_tx(fg_store *store, int64_t id, const char *action, const char *reason, in
 		rc = set_appointment(store, id, closes[k].state, a.slot_id, reason, err);
 	if (rc == FG_OK && strcmp(action, "attend") == 0)
 		rc = attend_referral(store, a.referral_id, now, err);
+	if (rc == FG_OK && strcmp(action, "attend") != 0 && a.episode_id)
+		rc = fg_screen_episode_unbook(store, a.episode_id, err);	/* cancelled or missed */
 	if (rc == FG_OK)
 		rc = fg_appointment_get(store, id, out, err);
 	return rc;

@@ -610,12 +610,13 @@ bind_grant_time(fg_stmt *st)
 /*
  * Parameters: ?1 and ?2 the plan's, ?3 institution, ?4 district, ?5 limit,
  * ?6 offset, ?7 the institution whose visibility applies, ?8 birth date,
- * ?9 sex, ?11 changed since.
+ * ?9 sex, ?11 changed since, ?12 and ?13 the first and last birth dates.
  */
 #define SCOPE \
 	" AND (?3 = 0 OR institution_id = ?3) AND (?4 IS NULL OR district = ?4)" \
 	" AND (?11 IS NULL OR updated_at >= ?11)" \
 	" AND (?8 IS NULL OR birth_date = ?8) AND (?9 IS NULL OR sex = ?9)" \
+	" AND (?12 IS NULL OR birth_date >= ?12) AND (?13 IS NULL OR birth_date <= ?13)" \
 	" AND (?7 = 0 OR " VISIBLE_TO_7 ")"
 
 static void
@@ -632,6 +633,8 @@ bind_plan(fg_stmt *st, const struct query_plan *plan,
 	fg_stmt_bind_text(st, 8, q->birth_date);
 	fg_stmt_bind_text(st, 9, q->sex ? (char[]){q->sex, '\0'} : NULL);
 	fg_stmt_bind_text(st, 11, q->updated_since);
+	fg_stmt_bind_text(st, 12, q->birth_from);
+	fg_stmt_bind_text(st, 13, q->birth_to);
 	bind_grant_time(st);
 }
 

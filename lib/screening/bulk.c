@@ -1,10 +1,13 @@
 /*
  * bulk.c
- *	  Recording many exams at once: the open episodes of the programme are
- *	  read in one query, every exam is checked and classified in memory
- *	  with the same checks as a single exam, then all are stored in one
- *	  transaction with one update per episode touched.
+ *	  Recording many exams at once: the open episodes of the batch's
+ *	  persons are read a few hundred persons per query, every exam is
+ *	  checked and classified in memory with the same checks as a single
+ *	  exam, then all are stored in one transaction with one update per
+ *	  episode touched.
  */
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,8 +31,12 @@ struct bulk_exam {
 	const char *type, *scheme, *findings;
 };
 
+/* Persons per query reading open episodes. */
+#define PERSONS_PER_QUERY 256
+
 struct batch {
 	fg_screening *s;
+	int64_t *persons;		/* the person id of each record, 0 if its reference does not resolve */
 	struct bulk_episode *eps;
 	size_t neps, cap;
 	int64_t *keys;			/* person id + 1 per slot; 0 empty */
@@ -103,46 +110,112 @@ index_episodes(struct batch *b, struct fg_error *err)
 	return FG_OK;
 }
 
+/* The person id a record's reference names (a record id or a resident ID number). */
 static fg_rc
-load_episodes(struct batch *b, const char *code, struct fg_error *err)
+person_of(struct batch *b, const struct fg_screen_record *r, int64_t *id, struct fg_error *err)
 {
+	struct fg_person person;
+	fg_rc rc;
+
+	*id = 0;
+	if (r->person != NULL && strlen(r->person) >= 15) {
+		rc = fg_person_get_by_id_number(screening_store(b->s), r->person, &person, err);
+		*id = rc == FG_OK ? person.id : 0;
+		return rc;
+	}
+	if (r->person == NULL || r->person[0] == '\0')
+		return fg_error_set(err, FG_INVALID, "person", "missing value for person");
+	return fg_parse_int64(r->person, "person", 1, INT64_MAX, id, err);
+}
+
+static int
+cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Read the open episodes of programme code of ids[0..n) (distinct, none 0). */
+static fg_rc
+load_some(struct batch *b, const char *code, const int64_t *ids, size_t n, struct fg_error *err)
+{
+	char sql[2048 + 8 * PERSONS_PER_QUERY];
+	size_t len;
 	fg_stmt *st;
 	bool row;
 	fg_rc rc;
 
-	rc = fg_store_prepare(screening_store(b->s), "SELECT e.person_id, e.id, e.programme_id, e.institution_id,"
-			      " e.district, e.started_on, e.high_risk, n.birth_date, e.state, e.programme_id,"
-			      " e.institution_id, e.started_on, e.tally_sex, e.tally_age, e.tally_flags, e.tally_diagnosis,"
-			      " e.tally_early FROM (" TALLY_KEY_SQL ", id, person_id, district, high_risk, state"
-			      " FROM screening_episode WHERE closed_on IS NULL) e"
-			      " JOIN screening_programme p ON p.id = e.programme_id JOIN person n ON n.id = e.person_id"
-			      " WHERE p.code = ?", &st, err);
+	len = (size_t)snprintf(sql, sizeof(sql), "SELECT e.person_id, e.id, e.programme_id, e.institution_id,"
+			       " e.district, e.started_on, e.high_risk, n.birth_date, e.state, e.programme_id,"
+			       " e.institution_id, e.started_on, e.tally_sex, e.tally_age, e.tally_flags,"
+			       " e.tally_diagnosis, e.tally_early FROM (" TALLY_KEY_SQL ", id, person_id, district,"
+			       " high_risk, state FROM screening_episode WHERE closed_on IS NULL AND person_id IN (?2");
+	for (int i = 3; i < PERSONS_PER_QUERY + 2; i++)
+		len += (size_t)snprintf(sql + len, sizeof(sql) - len, ", ?%d", i);
+	snprintf(sql + len, sizeof(sql) - len, ")) e JOIN screening_programme p ON p.id = e.programme_id"
+		 " JOIN person n ON n.id = e.person_id WHERE p.code = ?1");
+	rc = fg_store_prepare(screening_store(b->s), sql, &st, err);
 	if (rc != FG_OK)
 		return rc;
 	fg_stmt_bind_text(st, 1, code);
+	for (int i = 0; i < PERSONS_PER_QUERY; i++)
+		fg_stmt_bind_int64(st, i + 2, (size_t)i < n ? ids[i] : 0);
 	while ((rc = fg_stmt_step(st, &row, err)) == FG_OK && row)
 		if ((rc = add_episode(b, st, err)) != FG_OK)
 			break;
 	fg_stmt_reset(st);
+	return rc;
+}
+
+/*
+ * Resolve the records' persons and read their open episodes of programme
+ * code.  A reference that does not resolve is left for check_record to
+ * report in its row's turn.
+ */
+static fg_rc
+load_episodes(struct batch *b, const struct fg_screen_record *records, size_t nrec, const char *code,
+	      struct fg_error *err)
+{
+	int64_t *ids = malloc(nrec * sizeof(*ids));
+	size_t n = 0;
+	fg_rc rc = FG_OK;
+
+	b->persons = calloc(nrec, sizeof(*b->persons));
+	if (ids == NULL || b->persons == NULL)
+		rc = fg_error_set(err, FG_NOMEM, NULL, "out of memory reading episodes");
+	for (size_t i = 0; i < nrec && rc == FG_OK; i++) {
+		if (person_of(b, &records[i], &b->persons[i], NULL) == FG_OK)
+			ids[n++] = b->persons[i];
+	}
+	if (rc == FG_OK && n > 0) {
+		size_t k = 1;
+
+		qsort(ids, n, sizeof(*ids), cmp_id);
+		for (size_t i = 1; i < n; i++)
+			if (ids[i] != ids[k - 1])
+				ids[k++] = ids[i];
+		n = k;
+	}
+	for (size_t i = 0; i < n && rc == FG_OK; i += PERSONS_PER_QUERY)
+		rc = load_some(b, code, ids + i, n - i < PERSONS_PER_QUERY ? n - i : PERSONS_PER_QUERY, err);
+	free(ids);
 	return rc == FG_OK ? index_episodes(b, err) : rc;
 }
 
-/* The batch's episode of the person a record names, or the error. */
+/* The batch's episode of the person record i names, or the error. */
 static fg_rc
-episode_of(struct batch *b, const struct fg_screen_record *r, struct bulk_episode **out,
+episode_of(struct batch *b, const struct fg_screen_record *r, size_t i, struct bulk_episode **out,
 	   struct fg_error *err)
 {
 	struct fg_person person;
 	size_t k;
-	fg_rc rc;
+	fg_rc rc = FG_OK;
 
 	memset(&person, 0, sizeof(person));
-	if (r->person != NULL && strlen(r->person) >= 15)
-		rc = fg_person_get_by_id_number(screening_store(b->s), r->person, &person, err);
-	else if (r->person == NULL || r->person[0] == '\0')
-		rc = fg_error_set(err, FG_INVALID, "person", "missing value for person");
-	else
-		rc = fg_parse_int64(r->person, "person", 1, INT64_MAX, &person.id, err);
+	person.id = b->persons[i];
+	if (person.id == 0)
+		rc = person_of(b, r, &person.id, err);
 	if (rc != FG_OK)
 		return rc;
 	k = slot_of(b, person.id);
@@ -191,7 +264,7 @@ check_record(struct batch *b, const struct fg_screen_record *r, const char *code
 	if (r->programme == NULL || strcmp(r->programme, code) != 0)
 		return fg_error_set(err, FG_INVALID, "programme", "programme \"%s\" differs from the batch's \"%s\"",
 				    r->programme ? r->programme : "", code);
-	rc = episode_of(b, r, &e, err);
+	rc = episode_of(b, r, i, &e, err);
 	if (rc != FG_OK)
 		return rc;
 	rc = screening_check_date(r->date, "date", &e->st.person, e->st.ep.started_on, "enrolment",
@@ -223,20 +296,50 @@ check_record(struct batch *b, const struct fg_screen_record *r, const char *code
 	return FG_OK;
 }
 
-/* Note the tally move of an episode the batch changed: exams add the steps screened to referred. */
-static fg_rc
-note_move(struct tally_batch *moves, const struct bulk_episode *e, struct fg_error *err)
+/* The steps an exam may reach: their tally flag and their date in a change. */
+static const struct {
+	int flag;
+	size_t offset;
+} exam_steps[] = {
+	{TALLY_SCREENED, offsetof(struct episode_change, screened_on)},
+	{TALLY_POSITIVE, offsetof(struct episode_change, positive_on)},
+	{TALLY_RECALLED, offsetof(struct episode_change, recalled_on)},
+	{TALLY_REFERRED, offsetof(struct episode_change, referred_on)},
+};
+
+/*
+ * The change to store for an episode the batch changed, without the dates
+ * of steps reached before the batch (stored already, they stay), and its
+ * tally key after the change into *now.
+ */
+static void
+batch_change(const struct bulk_episode *e, struct episode_change *c, struct tally_key *now)
 {
-	const struct episode_change *c = &e->change;
-	struct tally_key now = e->key;
+	*c = e->change;
+	*now = e->key;
+	for (size_t i = 0; i < sizeof(exam_steps) / sizeof(exam_steps[0]); i++) {
+		fg_date *d = (fg_date *)((char *)c + exam_steps[i].offset);
+
+		if (e->key.flags & exam_steps[i].flag)
+			*d = FG_DATE_NONE;
+		else if (*d != FG_DATE_NONE)
+			now->flags |= exam_steps[i].flag;
+	}
+}
+
+/* Update an episode the batch changed and note its tally move. */
+static fg_rc
+store_episode(fg_store *store, struct tally_batch *moves, const struct bulk_episode *e,
+	      struct episode_update *cache, struct fg_error *err)
+{
+	struct episode_change c;
+	struct tally_key now;
 	fg_rc rc;
 
-	now.flags |= (c->screened_on != FG_DATE_NONE ? TALLY_SCREENED : 0) |
-		     (c->positive_on != FG_DATE_NONE ? TALLY_POSITIVE : 0) |
-		     (c->recalled_on != FG_DATE_NONE ? TALLY_RECALLED : 0) |
-		     (c->referred_on != FG_DATE_NONE ? TALLY_REFERRED : 0);
-	if (now.flags == e->key.flags)
-		return FG_OK;
+	batch_change(e, &c, &now);
+	rc = screening_update_episode(store, e->st.ep.id, &c, cache, err);
+	if (rc != FG_OK || now.flags == e->key.flags)
+		return rc;
 	rc = screening_tally_note(moves, &e->key, -1, err);
 	return rc == FG_OK ? screening_tally_note(moves, &now, 1, err) : rc;
 }
@@ -246,28 +349,24 @@ store_batch(struct batch *b, size_t n, const struct fg_screen_result *results, s
 {
 	fg_store *store = screening_store(b->s);
 	struct tally_batch moves = {0};
-	fg_stmt *insert = NULL, *update = NULL;
+	struct episode_update cache = {0, NULL};
+	fg_stmt *insert = NULL;
 	fg_rc rc = fg_store_begin(store, err);
 
 	if (rc != FG_OK)
 		return rc;
 	rc = screening_exam_stmt(b->s, &insert, err);
 	for (size_t i = 0; i < n && rc == FG_OK; i++) {
-		struct step st = b->exams[i].ep->st;
+		struct step *st = &b->exams[i].ep->st;	/* its date and institution are this exam's */
 
-		st.date = b->exams[i].date;
-		st.institution_id = b->exams[i].institution_id;
-		rc = screening_insert_exam(insert, &st, b->exams[i].type, b->exams[i].findings, b->exams[i].scheme,
+		st->date = b->exams[i].date;
+		st->institution_id = b->exams[i].institution_id;
+		rc = screening_insert_exam(insert, st, b->exams[i].type, b->exams[i].findings, b->exams[i].scheme,
 					   &results[i], err);
 	}
-	if (rc == FG_OK)
-		rc = screening_episode_stmt(b->s, &update, err);
 	for (size_t i = 0; i < b->neps && rc == FG_OK; i++)
-		if (b->eps[i].touched) {
-			rc = screening_update_episode(update, b->eps[i].st.ep.id, &b->eps[i].change, err);
-			if (rc == FG_OK)
-				rc = note_move(&moves, &b->eps[i], err);
-		}
+		if (b->eps[i].touched)
+			rc = store_episode(store, &moves, &b->eps[i], &cache, err);
 	if (rc == FG_OK)
 		rc = screening_tally_flush(store, &moves, err);
 	screening_tally_batch_free(&moves);
@@ -295,7 +394,7 @@ fg_screen_exams_record(fg_screening *s, const struct fg_screen_record *records, 
 	if (b.exams == NULL)
 		rc = fg_error_set(err, FG_NOMEM, NULL, "out of memory");
 	if (rc == FG_OK)
-		rc = load_episodes(&b, code, err);
+		rc = load_episodes(&b, records, n, code, err);
 	for (size_t i = 0; i < n && rc == FG_OK; i++) {
 		rc = check_record(&b, &records[i], code, i, &results[i], err);
 		if (rc != FG_OK)
@@ -308,5 +407,6 @@ fg_screen_exams_record(fg_screening *s, const struct fg_screen_record *records, 
 	free(b.eps);
 	free(b.keys);
 	free(b.slots);
+	free(b.persons);
 	return rc;
 }

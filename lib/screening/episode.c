@@ -7,6 +7,7 @@
  * Every record is validated in full before the first write, and each
  * call's writes happen in one transaction: nothing is stored half-way.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -455,50 +456,152 @@ screening_check_date(const char *text, const char *field, const struct fg_person
 
 /* ---- updating an episode ---- */
 
-fg_rc
-screening_episode_stmt(fg_screening *s, fg_stmt **stmt, struct fg_error *err)
+/*
+ * The columns an episode update may set, in the order of its SET clause.
+ * An UPDATE names only the columns its change sets (SQLite rewrites every
+ * index over a column named in SET, whether its value changes or not);
+ * the first-reached dates are kept when already set.
+ */
+enum set_column {
+	SET_STATE, SET_NEXT_DUE, SET_ASSESSED, SET_SCREENED, SET_POSITIVE, SET_RECALLED, SET_REFERRED,
+	SET_HIGH_RISK, SET_CLOSED, SET_END_CODE, SET_DIAGNOSED, SET_DIAGNOSIS, SET_STAGE, SET_EARLY, NSET
+};
+
+static const char *const assignments[NSET] = {
+	[SET_STATE] = "state = ?",
+	[SET_NEXT_DUE] = "next_due = ?",
+	[SET_ASSESSED] = "assessed_on = coalesce(assessed_on, ?)",
+	[SET_SCREENED] = "screened_on = coalesce(screened_on, ?)",
+	[SET_POSITIVE] = "positive_on = coalesce(positive_on, ?)",
+	[SET_RECALLED] = "recalled_on = coalesce(recalled_on, ?)",
+	[SET_REFERRED] = "referred_on = coalesce(referred_on, ?)",
+	[SET_HIGH_RISK] = "high_risk = ?",
+	[SET_CLOSED] = "closed_on = ?",
+	[SET_END_CODE] = "end_code = ?",
+	[SET_DIAGNOSED] = "diagnosed_on = ?",
+	[SET_DIAGNOSIS] = "diagnosis = ?",
+	[SET_STAGE] = "stage = ?",
+	[SET_EARLY] = "early = ?",
+};
+
+/* The first-reached dates of a change and their columns. */
+static const struct {
+	enum set_column column;
+	size_t offset;
+} first_dates[] = {
+	{SET_ASSESSED, offsetof(struct episode_change, assessed_on)},
+	{SET_SCREENED, offsetof(struct episode_change, screened_on)},
+	{SET_POSITIVE, offsetof(struct episode_change, positive_on)},
+	{SET_RECALLED, offsetof(struct episode_change, recalled_on)},
+	{SET_REFERRED, offsetof(struct episode_change, referred_on)},
+};
+
+/* The values of an update: the columns set (a bit each) and their values. */
+struct set_list {
+	unsigned mask;
+	const char *text[NSET];
+	int64_t num[NSET];
+	bool is_num[NSET];
+	char day[NSET][FG_DATE_TEXT_MAX];
+};
+
+static void
+set_text(struct set_list *l, enum set_column col, const char *text)
 {
-	return fg_store_prepare(s->store, "UPDATE screening_episode SET state = ?,"
-				" assessed_on = coalesce(assessed_on, ?), high_risk = coalesce(?, high_risk),"
-				" screened_on = coalesce(screened_on, ?), positive_on = coalesce(positive_on, ?),"
-				" recalled_on = coalesce(recalled_on, ?), referred_on = coalesce(referred_on, ?),"
-				" closed_on = ?, end_code = ?, next_due = ?, diagnosed_on = ?, diagnosis = ?,"
-				" stage = ?, early = ?, version = version + 1 WHERE id = ?", stmt, err);
+	l->mask |= 1u << col;
+	l->text[col] = text;
+}
+
+static void
+set_date(struct set_list *l, enum set_column col, fg_date d)
+{
+	set_text(l, col, d == FG_DATE_NONE ? NULL : fg_date_format(d, l->day[col]));
+}
+
+static void
+set_num(struct set_list *l, enum set_column col, int64_t v)
+{
+	l->mask |= 1u << col;
+	l->num[col] = v;
+	l->is_num[col] = true;
+}
+
+/*
+ * The columns a change sets.  A change applies to an open episode, whose
+ * closing and diagnosis columns are empty: they are named only when the
+ * change fills them.
+ */
+static void
+change_columns(const struct episode_change *c, struct set_list *l)
+{
+	set_text(l, SET_STATE, c->state);
+	set_date(l, SET_NEXT_DUE, c->next_due);
+	for (size_t i = 0; i < sizeof(first_dates) / sizeof(first_dates[0]); i++) {
+		fg_date d = *(const fg_date *)((const char *)c + first_dates[i].offset);
+
+		if (d != FG_DATE_NONE)
+			set_date(l, first_dates[i].column, d);
+	}
+	if (c->high_risk >= 0)
+		set_num(l, SET_HIGH_RISK, c->high_risk);
+	if (c->closed_on != FG_DATE_NONE) {
+		set_date(l, SET_CLOSED, c->closed_on);
+		set_text(l, SET_END_CODE, c->end_code);
+	}
+	if (c->diagnosed_on != FG_DATE_NONE) {
+		set_date(l, SET_DIAGNOSED, c->diagnosed_on);
+		set_text(l, SET_DIAGNOSIS, c->diagnosis);
+		set_text(l, SET_STAGE, c->stage);
+		set_num(l, SET_EARLY, c->early);
+	}
+}
+
+/* The UPDATE of the columns in mask, from the cache when it holds that one. */
+static fg_rc
+update_stmt(fg_store *store, unsigned mask, struct episode_update *cache, fg_stmt **st, struct fg_error *err)
+{
+	char sql[640] = "UPDATE screening_episode SET ";
+	size_t n = strlen(sql);
+	fg_rc rc;
+
+	if (cache != NULL && cache->stmt != NULL && cache->mask == mask) {
+		*st = cache->stmt;
+		return FG_OK;
+	}
+	for (int col = 0; col < NSET; col++)
+		if (mask & (1u << col))
+			n += (size_t)snprintf(sql + n, sizeof(sql) - n, "%s, ", assignments[col]);
+	snprintf(sql + n, sizeof(sql) - n, "version = version + 1 WHERE id = ?");
+	rc = fg_store_prepare(store, sql, st, err);
+	if (rc == FG_OK && cache != NULL)
+		*cache = (struct episode_update){mask, *st};
+	return rc;
 }
 
 fg_rc
-screening_update_episode(fg_stmt *st, int64_t episode, const struct episode_change *c,
-			 struct fg_error *err)
+screening_update_episode(fg_store *store, int64_t episode, const struct episode_change *c,
+			 struct episode_update *cache, struct fg_error *err)
 {
-	char d[6][FG_DATE_TEXT_MAX];
-	const fg_date dates[6] = {c->assessed_on, c->screened_on, c->positive_on, c->recalled_on,
-				  c->referred_on, c->closed_on};
+	struct set_list l;
+	fg_stmt *st;
+	int k = 0;
 	bool row;
 	fg_rc rc;
 
-	fg_stmt_bind_text(st, 1, c->state);
-	for (int i = 0; i < 5; i++)
-		if (dates[i] != FG_DATE_NONE)
-			fg_stmt_bind_text(st, i == 0 ? 2 : i + 3, fg_date_format(dates[i], d[i]));
-	if (c->high_risk >= 0)
-		fg_stmt_bind_int64(st, 3, c->high_risk);
-	if (c->closed_on != FG_DATE_NONE)
-		fg_stmt_bind_text(st, 8, fg_date_format(c->closed_on, d[5]));
-	fg_stmt_bind_text(st, 9, c->end_code);
-	if (c->next_due != FG_DATE_NONE) {
-		char nd[FG_DATE_TEXT_MAX];
-
-		fg_stmt_bind_text(st, 10, fg_date_format(c->next_due, nd));
+	memset(&l, 0, sizeof(l));
+	change_columns(c, &l);
+	rc = update_stmt(store, l.mask, cache, &st, err);
+	if (rc != FG_OK)
+		return rc;
+	for (int col = 0; col < NSET; col++) {
+		if (!(l.mask & (1u << col)))
+			continue;
+		if (l.is_num[col])
+			fg_stmt_bind_int64(st, ++k, l.num[col]);
+		else
+			fg_stmt_bind_text(st, ++k, l.text[col]);
 	}
-	if (c->diagnosed_on != FG_DATE_NONE) {
-		char dd[FG_DATE_TEXT_MAX];
-
-		fg_stmt_bind_text(st, 11, fg_date_format(c->diagnosed_on, dd));
-		fg_stmt_bind_text(st, 12, c->diagnosis);
-		fg_stmt_bind_text(st, 13, c->stage);
-		fg_stmt_bind_int64(st, 14, c->early);
-	}
-	fg_stmt_bind_int64(st, 15, episode);
+	fg_stmt_bind_int64(st, k + 1, episode);
 	rc = fg_stmt_step(st, &row, err);
 	fg_stmt_reset(st);
 	return rc;
@@ -509,13 +612,10 @@ screening_change_episode(fg_screening *s, int64_t episode, const struct episode_
 			 struct fg_error *err)
 {
 	struct tally_key old;
-	fg_stmt *stmt;
 	fg_rc rc = screening_tally_key_of(s->store, episode, &old, err);
 
 	if (rc == FG_OK)
-		rc = screening_episode_stmt(s, &stmt, err);
-	if (rc == FG_OK)
-		rc = screening_update_episode(stmt, episode, c, err);
+		rc = screening_update_episode(s->store, episode, c, NULL, err);
 	return rc == FG_OK ? screening_tally_move(s->store, &old, episode, err) : rc;
 }
 

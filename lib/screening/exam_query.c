@@ -13,7 +13,7 @@
 	" JOIN screening_programme p ON p.id = e.programme_id" \
 	" WHERE (?1 = 0 OR x.id = ?1) AND (?2 = 0 OR x.person_id = ?2) AND (?3 = 0 OR x.institution_id = ?3)" \
 	" AND (?4 IS NULL OR x.exam_type = ?4) AND (?5 IS NULL OR x.exam_date >= ?5)" \
-	" AND (?6 IS NULL OR x.exam_date <= ?6)"
+	" AND (?6 IS NULL OR x.exam_date <= ?6) AND (?7 IS NULL OR x.exam_date < ?7 OR x.exam_date > ?8)"
 
 static void
 bind_query(fg_stmt *st, const void *query)
@@ -21,6 +21,7 @@ bind_query(fg_stmt *st, const void *query)
 	const struct fg_screen_exam_query *q = query;
 	char from[FG_DATE_TEXT_MAX], to[FG_DATE_TEXT_MAX];
 
+	screening_bind_exclusion(st, 7, q->exclude, q->exclude_from, q->exclude_to);
 	fg_stmt_bind_int64(st, 1, q->id);
 	fg_stmt_bind_int64(st, 2, q->person_id);
 	fg_stmt_bind_int64(st, 3, q->institution_id);
@@ -65,8 +66,8 @@ fg_screen_exams_find(fg_store *store, const struct fg_screen_exam_query *q, stru
 		.page_sql = "SELECT x.id, x.episode_id, x.person_id, x.institution_id, p.code,"
 			    " x.exam_type, x.exam_date, x.findings, x.scheme, x.category, x.management,"
 			    " x.recall_months, x.positive, x.referral" EXAM_WHERE
-			    " ORDER BY x.exam_date DESC, x.id DESC LIMIT ?7 OFFSET ?8",
-		.limit_param = 7, .query = q, .bind = bind_query, .read = read_exam,
+			    " ORDER BY x.exam_date DESC, x.id DESC LIMIT ?9 OFFSET ?10",
+		.limit_param = 9, .query = q, .bind = bind_query, .read = read_exam,
 		.item_size = sizeof(*out->items), .limit = q->limit, .offset = q->offset,
 	};
 	void *items;

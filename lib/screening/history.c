@@ -60,7 +60,7 @@ fg_screen_history(fg_store *store, int64_t person_id, size_t max, struct fg_aren
 			      " UNION ALL SELECT 'exam', x.id, x.episode_id, x.institution_id, pr.code, x.exam_date, NULL,"
 			      " '', x.exam_type, coalesce(x.category, ''), coalesce(x.positive, -1)"
 			      " FROM screening_exam x JOIN screening_episode e ON e.id = x.episode_id"
-			      " JOIN screening_programme pr ON pr.id = e.programme_id WHERE x.person_id = ?1"
+			      " JOIN screening_programme pr ON pr.id = e.programme_id WHERE e.person_id = ?1"
 			      " ORDER BY 6, 2 LIMIT ?2", &st, err);
 	if (rc != FG_OK)
 		return rc;

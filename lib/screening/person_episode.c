@@ -148,7 +148,8 @@ fg_screen_invite(fg_screening *s, const char *programme, const char *person, con
 	" FROM screening_episode e JOIN screening_programme p ON p.id = e.programme_id" \
 	" WHERE (?1 = 0 OR e.id = ?1) AND (?2 = 0 OR e.person_id = ?2) AND (?3 = 0 OR e.institution_id = ?3)" \
 	" AND (?4 IS NULL OR p.code = ?4) AND (?5 IS NULL OR e.state = ?5)" \
-	" AND (?6 IS NULL OR e.started_on >= ?6) AND (?7 IS NULL OR e.started_on <= ?7)"
+	" AND (?6 IS NULL OR e.started_on >= ?6) AND (?7 IS NULL OR e.started_on <= ?7)" \
+	" AND (?8 IS NULL OR e.started_on < ?8 OR e.started_on > ?9)"
 
 static void
 bind_query(fg_stmt *st, const void *query)
@@ -156,6 +157,7 @@ bind_query(fg_stmt *st, const void *query)
 	const struct fg_screen_episode_query *q = query;
 	char from[FG_DATE_TEXT_MAX], to[FG_DATE_TEXT_MAX];
 
+	screening_bind_exclusion(st, 8, q->exclude, q->exclude_from, q->exclude_to);
 	fg_stmt_bind_int64(st, 1, q->id);
 	fg_stmt_bind_int64(st, 2, q->person_id);
 	fg_stmt_bind_int64(st, 3, q->institution_id);
@@ -206,8 +208,8 @@ fg_screen_episodes_find(fg_store *store, const struct fg_screen_episode_query *q
 			    " e.assessed_on, e.booked_on, e.screened_on, e.positive_on, e.recalled_on,"
 			    " e.referred_on, e.diagnosed_on, e.closed_on, e.next_due, e.diagnosis, e.stage,"
 			    " e.early, e.version" EPISODE_WHERE
-			    " ORDER BY e.started_on DESC, e.id DESC LIMIT ?8 OFFSET ?9",
-		.limit_param = 8, .query = q, .bind = bind_query, .read = read_episode,
+			    " ORDER BY e.started_on DESC, e.id DESC LIMIT ?10 OFFSET ?11",
+		.limit_param = 10, .query = q, .bind = bind_query, .read = read_episode,
 		.item_size = sizeof(*out->items), .limit = q->limit, .offset = q->offset,
 	};
 	void *items;

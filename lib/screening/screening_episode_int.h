@@ -24,7 +24,8 @@ struct episode_change {
 	const char *state;
 	fg_date assessed_on, screened_on, positive_on, recalled_on, referred_on;
 	int high_risk;			/* -1: unchanged */
-	fg_date closed_on, next_due;	/* set as given (NONE clears) */
+	fg_date closed_on;		/* with end_code; NONE: stays open */
+	fg_date next_due;		/* set as given (NONE clears) */
 	const char *end_code;
 	fg_date diagnosed_on;		/* with diagnosis, stage, early */
 	const char *diagnosis, *stage;
@@ -84,19 +85,24 @@ fg_store *screening_store(fg_screening *s);
 /* A change that sets only the state. */
 void screening_change_init(struct episode_change *c, const char *state);
 
-/* The statement screening_update_episode runs (owned by the store). */
-fg_rc screening_episode_stmt(fg_screening *s, fg_stmt **stmt, struct fg_error *err);
-
 /* Apply a change to episode row `episode`, keeping the tally in step. */
 fg_rc screening_change_episode(fg_screening *s, int64_t episode, const struct episode_change *c,
 			       struct fg_error *err);
 
+/* The last UPDATE of an episode a run of updates prepared: the columns it sets, a bit each. */
+struct episode_update {
+	unsigned mask;
+	fg_stmt *stmt;			/* owned by the store; NULL: none yet */
+};
+
 /*
- * Apply a change to episode row `episode` with stmt from
- * screening_episode_stmt; the caller keeps the tally in step.
+ * Apply a change to the open episode row `episode`, naming in its UPDATE
+ * only the columns the change sets; the caller keeps the tally in step.
+ * cache (NULL: none) keeps the statement for the next update of a run
+ * that sets the same columns.
  */
-fg_rc screening_update_episode(fg_stmt *stmt, int64_t episode,
-			       const struct episode_change *c, struct fg_error *err);
+fg_rc screening_update_episode(fg_store *store, int64_t episode, const struct episode_change *c,
+			       struct episode_update *cache, struct fg_error *err);
 
 /* Look a person up by record id or resident ID number. */
 fg_rc screening_find_person(fg_screening *s, const char *ref, struct fg_person *person,
@@ -159,6 +165,12 @@ fg_date screening_date_at(fg_stmt *st, int col);
 
 /* A text column into dst ("" when NULL). */
 void screening_text_at(fg_stmt *st, int col, char *dst, size_t dstsz);
+
+/*
+ * Bind the dates of an exclusion (a FHIR "ne" search) to parameters param
+ * and param + 1, as text; leave them NULL when !exclude.
+ */
+void screening_bind_exclusion(fg_stmt *st, int param, bool exclude, fg_date from, fg_date to);
 
 /* ---- the tally (tally.c) ---- */
 

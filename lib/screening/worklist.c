@@ -10,17 +10,21 @@
 #include "fangai/util.h"
 #include "screening_episode_int.h"
 
+/* The category of an episode's last exam. */
+#define LAST_CATEGORY_SQL \
+	" (SELECT x.category FROM screening_exam x WHERE x.episode_id = e.id ORDER BY x.id DESC LIMIT 1)"
+
 static const char *const worklist_sql[] = {
 	[FG_WORKLIST_RECALLS] =
 		"SELECT e.id, e.person_id, e.institution_id, p.code, n.name, e.next_due, e.programme_id,"
-		" (SELECT x.category FROM screening_exam x WHERE x.episode_id = e.id ORDER BY x.id DESC LIMIT 1)"
+		LAST_CATEGORY_SQL
 		" FROM screening_episode e JOIN screening_programme p ON p.id = e.programme_id"
 		" JOIN person n ON n.id = e.person_id"
 		" WHERE e.state = 'recalled' AND e.closed_on IS NULL AND (?1 = 0 OR e.institution_id = ?1)"
 		" AND e.next_due <= ?2 ORDER BY e.next_due, e.id",
 	[FG_WORKLIST_FAILSAFE] =
 		"SELECT e.id, e.person_id, e.institution_id, p.code, n.name, e.referred_on, e.programme_id,"
-		" (SELECT x.category FROM screening_exam x WHERE x.episode_id = e.id ORDER BY x.id DESC LIMIT 1)"
+		LAST_CATEGORY_SQL
 		" FROM screening_episode e JOIN screening_programme p ON p.id = e.programme_id"
 		" JOIN person n ON n.id = e.person_id"
 		" WHERE e.referred_on IS NOT NULL AND e.diagnosed_on IS NULL AND e.closed_on IS NULL"

@@ -22,9 +22,9 @@
 
 static const struct out_column classify_columns[] = {
 	{"row", false}, {"category", false}, {"management", false}, {"recall_months", true},
-	{"positive", false}, {"referral", false},
+	{"positive", false}, {"referral", false}, {"rule_line", true},
 };
-#define NCLASSIFY ((int)(sizeof(classify_columns) / sizeof(classify_columns[0])))
+#define NCLASSIFY 6		/* the columns without rule_line (classify --rule-line) */
 
 /* Map each CSV header column to a field of the scheme; -1 for the id column. */
 static fg_rc
@@ -56,8 +56,8 @@ map_columns(const fg_ruleset *rs, fg_csv *csv, int *map, int *id_col, struct fg_
 static void
 add_result_row(struct out_table *t, const char *row, const struct fg_screen_result *r)
 {
-	char recall[16] = "";
-	const char *cells[NCLASSIFY];
+	char recall[16] = "", line[16];
+	const char *cells[NCLASSIFY + 1];
 
 	if (r->recall_months != FG_SCREEN_RECALL_NONE)
 		snprintf(recall, sizeof(recall), "%d", r->recall_months);
@@ -67,6 +67,8 @@ add_result_row(struct out_table *t, const char *row, const struct fg_screen_resu
 	cells[3] = recall;
 	cells[4] = r->positive ? "yes" : "no";
 	cells[5] = r->referral ? "yes" : "no";
+	snprintf(line, sizeof(line), "%d", r->rule_line);
+	cells[6] = line;
 	out_table_add(t, cells);
 }
 
@@ -175,8 +177,9 @@ static int
 run_classify(struct cli_args *args)
 {
 	static const struct csv_command cc = {classify_columns, NCLASSIFY, load_scheme, classify_rows};
+	static const struct csv_command lines = {classify_columns, NCLASSIFY + 1, load_scheme, classify_rows};
 
-	return run_csv_command(args, &cc);
+	return run_csv_command(args, cli_has(args, "rule-line") ? &lines : &cc);
 }
 
 /* ---- scheme ---- */
@@ -909,6 +912,7 @@ run_indicators(struct cli_args *args)
 
 static const struct cli_option classify_options[] = {
 	{"format", "FMT", "output as csv (default), table or json"},
+	{"rule-line", NULL, "add the line of the rule file that decided (0: the default)"},
 	CLI_OPT_END,
 };
 
@@ -971,7 +975,8 @@ static const struct command screen_commands[] = {
 	 .description =
 		"Reads FILE.csv (\"-\" for stdin): a header naming the scheme's fields, then\n"
 		"one finding per row; an optional \"id\" column is copied to the output.  Writes\n"
-		"row,category,management,recall_months,positive,referral as CSV.  Blank cells\n"
+		"row,category,management,recall_months,positive,referral as CSV (and\n"
+		"rule_line with --rule-line: the line of the deciding rule).  Blank cells\n"
 		"are absent values.  Any refused row stops the run with an error naming the\n"
 		"row, the field and the value; nothing is written then.\n\n"
 		"Schemes (data/screening/schemes/*.rules) and their columns:\n"

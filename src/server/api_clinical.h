@@ -238,14 +238,6 @@ void fhir_observation_search(struct request *req);
 void fhir_episodeofcare_read(struct request *req);
 void fhir_episodeofcare_search(struct request *req);
 
-/*
- * The FHIR date search parameter name (YYYY-MM-DD with an optional prefix
- * eq, ge, gt, le, lt) as an inclusive range; FG_DATE_NONE for an open end
- * or no parameter.  Replies 400 and returns false on a bad value
- * (fhir_observation.c).
- */
-bool fhir_date_param(struct request *req, const char *name, fg_date *from, fg_date *to);
-
 /* The patient search parameter (Patient/ID or ID) into *person, 0 if absent; replies 400 and returns false. */
 bool fhir_patient_param(struct request *req, int64_t *person);
 

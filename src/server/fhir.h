@@ -10,6 +10,7 @@
 #include <json-c/json.h>
 #include <stdint.h>
 
+#include "fangai/date.h"
 #include "server.h"
 
 /* OID of the resident identity card number (WS 364 / GB 11643). */
@@ -100,6 +101,22 @@ bool fhir_search_read(struct request *req, const struct fhir_search_spec *spec, 
  * search without a spec; replies 400 and returns false on a bad one.
  */
 bool fhir_paging_read(struct request *req, struct fhir_paging *out);
+
+/* The days a FHIR date search keeps: [from, to] (FG_DATE_NONE: open), less an "ne" range. */
+struct fhir_dates {
+	fg_date from, to;
+	bool exclude;
+	fg_date exclude_from, exclude_to;
+};
+
+/*
+ * Every value of the FHIR date search parameter name (a day, month or
+ * year with an optional prefix eq, ne, lt, gt, le, ge, sa, eb or ap; all
+ * must hold) as the days they keep, into *out (fhir_date.c).  ne only
+ * when allow_ne, once.  Replies 400 naming the parameter and the value and
+ * returns false on a bad one.
+ */
+bool fhir_date_param(struct request *req, const char *name, bool allow_ne, struct fhir_dates *out);
 
 /*
  * Count one more match of an in-memory search in *total and say whether

@@ -178,16 +178,19 @@ fhir_careplan_search(struct request *req)
 {
 	struct fg_plan_query q = {.active = -1};
 	struct fg_plan_records list = {0};
+	struct fhir_dates dates;
 	struct fhir_paging paging;
 	const char *status;
 	struct fg_error err;
 	json_object *items, *plan;
 
 	if (!fhir_search_read(req, &search_spec, &paging) || !fhir_subject_param(req, &q.person_id) ||
-	    !fhir_date_param(req, "date", &q.from, &q.to) || !fhir_code_param(req, "status", statuses, &status))
+	    !fhir_date_param(req, "date", false, &dates) || !fhir_code_param(req, "status", statuses, &status))
 		return;
 	if (status != NULL)
 		q.active = strcmp(status, statuses[0]) == 0;
+	q.from = dates.from;
+	q.to = dates.to;
 	q.order = fhir_followup_order(&paging);
 	q.limit = paging.count;
 	q.offset = paging.offset;

@@ -148,6 +148,7 @@ fhir_encounter_search(struct request *req)
 {
 	struct fg_contact_query q = {0};
 	struct fg_visit_records list = {0};
+	struct fhir_dates dates;
 	struct fhir_paging paging;
 	const char *status, *cls;
 	int64_t total = 0;
@@ -155,12 +156,14 @@ fhir_encounter_search(struct request *req)
 	bool any;
 
 	if (!fhir_search_read(req, &search_spec, &paging) || !fhir_subject_param(req, &q.person_id) ||
-	    !fhir_date_param(req, "date", &q.from, &q.to) || !fhir_code_param(req, "status", statuses, &status) ||
+	    !fhir_date_param(req, "date", false, &dates) || !fhir_code_param(req, "status", statuses, &status) ||
 	    !fhir_code_param(req, "class", class_codes, &cls))
 		return;
 	for (size_t i = 0, n = 0; cls != NULL && i < sizeof(classes) / sizeof(classes[0]); i++)
 		if (strcmp(classes[i].code, cls) == 0 && n < FG_CONTACT_METHODS)
 			q.methods[n++] = classes[i].method;
+	q.from = dates.from;
+	q.to = dates.to;
 	q.order = fhir_followup_order(&paging);
 	q.limit = paging.count;
 	q.offset = paging.offset;

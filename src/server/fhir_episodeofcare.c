@@ -114,13 +114,19 @@ fhir_episodeofcare_search(struct request *req)
 	static const char *const params[] = {"patient", "date", "type", "organization", NULL};
 	struct fg_screen_episode_query q = {0};
 	struct fg_screen_episode_list list;
+	struct fhir_dates dates;
 	struct fhir_paging paging;
 	const char *type = req_query(req, "type"), *org = req_query(req, "organization");
 	json_object *items;
 
 	if (!fhir_paging_read(req, &paging) || !fhir_patient_param(req, &q.person_id) ||
-	    !fhir_date_param(req, "date", &q.started_from, &q.started_to))
+	    !fhir_date_param(req, "date", true, &dates))
 		return;
+	q.started_from = dates.from;
+	q.started_to = dates.to;
+	q.exclude = dates.exclude;
+	q.exclude_from = dates.exclude_from;
+	q.exclude_to = dates.exclude_to;
 	if (org != NULL && strncmp(org, "Organization/", 13) == 0)
 		org += 13;
 	if (org != NULL && fg_parse_int64(org, "organization", 1, INT64_MAX, &q.institution_id, NULL) != FG_OK) {

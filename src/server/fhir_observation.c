@@ -164,34 +164,6 @@ observation_json(struct request *req, const struct fg_screen_exam *x)
 	return o;
 }
 
-bool
-fhir_date_param(struct request *req, const char *name, fg_date *from, fg_date *to)
-{
-	static const char *const prefixes[] = {"eq", "ge", "gt", "le", "lt"};
-	const char *v = req_query(req, name);
-	struct fg_error err;
-	int p = 0;
-	fg_date d;
-
-	*from = *to = FG_DATE_NONE;
-	if (v == NULL)
-		return true;
-	while (p < 5 && strncmp(v, prefixes[p], 2) != 0)
-		p++;
-	if (p < 5)
-		v += 2;
-	else
-		p = 0;
-	if (strlen(v) != 10 || fg_date_parse(v, name, &d, &err) != FG_OK) {
-		reply_error(req, 400, name, fg_arena_printf(req->arena, "invalid %s \"%.32s\"", name, v), NULL,
-			    "Use YYYY-MM-DD with an optional prefix eq, ge, gt, le or lt.");
-		return false;
-	}
-	*from = p == 0 || p == 1 ? d : p == 2 ? d + 1 : FG_DATE_NONE;
-	*to = p == 0 || p == 3 ? d : p == 4 ? d - 1 : FG_DATE_NONE;
-	return true;
-}
-
 /* The Patient reference of search parameter name into *person, 0 if absent; replies 400 and returns false. */
 static bool
 patient_reference_param(struct request *req, const char *name, int64_t *person)
@@ -296,13 +268,19 @@ fhir_exam_search(struct request *req, const struct fhir_search_spec *spec, const
 {
 	struct fg_screen_exam_query q = {0};
 	struct fg_screen_exam_list list = {0};
+	struct fhir_dates dates;
 	struct fhir_paging paging;
 	const char *code = req_query(req, "code"), *status;
 	json_object *items;
 
 	if (!fhir_search_read(req, spec, &paging) || !fhir_subject_param(req, &q.person_id) ||
-	    !fhir_date_param(req, "date", &q.from, &q.to) || !fhir_code_param(req, "status", statuses, &status))
+	    !fhir_date_param(req, "date", true, &dates) || !fhir_code_param(req, "status", statuses, &status))
 		return;
+	q.from = dates.from;
+	q.to = dates.to;
+	q.exclude = dates.exclude;
+	q.exclude_from = dates.exclude_from;
+	q.exclude_to = dates.exclude_to;
 	if (code != NULL && strncmp(code, SYSTEM_EXAM "|", strlen(SYSTEM_EXAM) + 1) == 0)
 		code += strlen(SYSTEM_EXAM) + 1;
 	q.exam_type = code;

@@ -168,9 +168,10 @@ static bool
 search_query(struct request *req, struct fg_person_query *q)
 {
 	const char *identifier = req_query(req, "identifier"), *name = req_query(req, "name");
-	const char *birthdate = req_query(req, "birthdate"), *gender = req_query(req, "gender");
+	const char *gender = req_query(req, "gender");
+	char day[FG_DATE_TEXT_MAX];
+	struct fhir_dates born;
 	struct fg_error err;
-	fg_date d;
 
 	q->district = req_query(req, "address-district");
 	if (identifier != NULL && name != NULL) {
@@ -191,13 +192,12 @@ search_query(struct request *req, struct fg_person_query *q)
 		q->text = name;
 		q->by = FG_MATCH_NAME;
 	}
-	if (birthdate != NULL) {
-		if (fg_date_parse(birthdate, "birthdate", &d, &err) != FG_OK || strlen(birthdate) != 10) {
-			reply_error(req, 400, "birthdate", "invalid birthdate", NULL, "Use YYYY-MM-DD.");
-			return false;
-		}
-		q->birth_date = birthdate;
-	}
+	if (!fhir_date_param(req, "birthdate", false, &born))
+		return false;
+	if (born.from != FG_DATE_NONE)
+		q->birth_from = fg_arena_strdup(req->arena, fg_date_format(born.from, day));
+	if (born.to != FG_DATE_NONE)
+		q->birth_to = fg_arena_strdup(req->arena, fg_date_format(born.to, day));
 	if (gender != NULL && (q->sex = sex_of(gender)) == '\0') {
 		reply_error(req, 400, "gender", "invalid gender", NULL, "Use male, female, other or unknown.");
 		return false;

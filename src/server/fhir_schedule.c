@@ -5,7 +5,8 @@
  *	  service (serviceType, system urn:fangai:service).  Read
  *	  /fhir/Schedule/{id}; search /fhir/Schedule?actor=Organization/N
  *	  &service-type=ldct&date=YYYY-MM-DD (schedules with a slot starting on
- *	  that day).  Schedules carry no personal data.
+ *	  the days the date values keep: fhir_date.c, without ne).  Schedules
+ *	  carry no personal data.
  */
 #include <stdio.h>
 #include <string.h>
@@ -77,25 +78,23 @@ actor_arg(struct request *req, int64_t *out)
 	return false;
 }
 
-/* ?date=YYYY-MM-DD (eq only) as [from, to) minutes; both 0 when absent.  Replies 400 and returns false. */
+/*
+ * ?date as [from, to) minutes, the days its values keep (no ne); both 0
+ * when absent, one 0 for an open end.  Replies 400 and returns false.
+ */
 static bool
 date_arg(struct request *req, int64_t *from, int64_t *to)
 {
-	const char *date = req_query(req, "date");
-	struct fg_error err;
+	struct fhir_dates dates;
 
 	*from = *to = 0;
-	if (date == NULL)
-		return true;
-	if (strncmp(date, "eq", 2) == 0)
-		date += 2;
-	if (strlen(date) == 10 && fg_net_time_parse(date, "date", from, &err) == FG_OK) {
-		*to = *from + 24 * 60;
-		return true;
-	}
-	reply_error(req, 400, "date", fg_arena_printf(req->arena, "invalid date \"%.40s\"", req_query(req, "date")),
-		    NULL, "Give date=YYYY-MM-DD: the schedules with a slot that day.");
-	return false;
+	if (!fhir_date_param(req, "date", false, &dates))
+		return false;
+	if (dates.from != FG_DATE_NONE)
+		*from = (int64_t)dates.from * FG_MINUTES_PER_DAY;
+	if (dates.to != FG_DATE_NONE)
+		*to = ((int64_t)dates.to + 1) * FG_MINUTES_PER_DAY;
+	return true;
 }
 
 /* True if schedule s has a slot starting in [from, to); *ok false on a store failure. */

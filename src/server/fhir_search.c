@@ -332,6 +332,7 @@ append_param(char *buf, size_t size, const char *name, const char *value)
 
 struct link_query {
 	const struct fhir_paging *paging;
+	const char *const *params;	/* a search without a spec: the parameters it takes */
 	char text[1024];
 };
 
@@ -354,7 +355,7 @@ link_arg(void *ctx, const char *name, const char *value)
 	struct link_query *q = ctx;
 
 	if (value == NULL || strcmp(name, "_count") == 0 || strcmp(name, "_offset") == 0 ||
-	    was_ignored(q->paging, name, value))
+	    (q->params != NULL ? !listed(q->params, name) : was_ignored(q->paging, name, value)))
 		return;
 	append_param(q->text, sizeof(q->text), name, value);
 }
@@ -675,18 +676,10 @@ fhir_searchset(struct request *req, const char *type, json_object *resources, in
 	       const struct fhir_paging *paging, const char *const *params)
 {
 	json_object *b = json_object_new_object(), *entries = json_object_new_array();
-	struct link_query query = {paging, ""};
+	struct link_query query = {paging, paging->spec != NULL ? NULL : params, ""};
 	size_t n = json_object_array_length(resources);
 
-	if (paging->spec != NULL)
-		req_query_each(req, link_arg, &query);
-	else
-		for (int i = 0; params[i]; i++) {
-			const char *v = req_query(req, params[i]);
-
-			if (v != NULL)
-				append_param(query.text, sizeof(query.text), params[i], v);
-		}
+	req_query_each(req, link_arg, &query);
 	json_object_object_add(b, "resourceType", json_object_new_string("Bundle"));
 	json_object_object_add(b, "type", json_object_new_string("searchset"));
 	if (paging->total || paging->summary_count)

@@ -179,6 +179,11 @@ keep schedule-search
 expect_body "  finds it" '"total":1'
 expect_equal "  and not on a day without slots" 200 "$(as "$TC" GET "/fhir/Schedule?actor=Organization/2&date=2027-03-02")"
 expect_body "  total 0" '"total":0'
+expect_equal "  the month of the slots, two date values" 200 \
+	"$(as "$TC" GET "/fhir/Schedule?actor=Organization/2&date=ge2027-03&date=lt2027-04")"
+expect_body "  finds it" '"total":1'
+expect_equal "  date=ne is not taken by Schedule" 400 "$(as "$TC" GET "/fhir/Schedule?date=ne2027-03-01")"
+expect_body "  naming the parameter and the value" 'invalid date \\"ne2027-03-01\\"'
 expect_equal "FHIR Schedule search with a bad actor" 400 "$(as "$TC" GET "/fhir/Schedule?actor=Patient/x")"
 expect_body "  is an OperationOutcome" '"resourceType":"OperationOutcome"'
 expect_equal "FHIR Schedule that does not exist" 404 "$(as "$TC" GET "/fhir/Schedule/999999")"

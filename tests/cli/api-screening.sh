@@ -123,6 +123,27 @@ expect_body "  find the exam" '"resourceType":"Bundle","type":"searchset","total
 fhir "$TC" "/fhir/Observation?patient=$P&date=lt2026-02-01" observation-none >/dev/null
 expect_body "  an exam on the day is not before it" '"total":0'
 expect_equal "a bad date prefix is refused" 400 "$(fhir "$TC" "/fhir/Observation?date=xx2026-01-01" observation-bad-date)"
+expect_body "  an OperationOutcome naming the parameter and the value" '"resourceType":"OperationOutcome".*invalid date \\"xx2026-01-01\\".*"expression":\["date"\]'
+# The date parameter repeated, with every prefix and partial dates; the exam is of 2026-02-01, today 2026-06-30.
+obs_total() {	# obs_total QUERY: the total of an Observation search of P's exams
+	fhir "$TC" "/fhir/Observation?patient=$P&$1" observation-dates >/dev/null
+	grep -oE '"total":[0-9]+' "$WORK/body" | cut -d: -f2
+}
+for c in "date=ge2026-01-01&date=lt2026-03-01 1" "date=ge2026-01-01&date=lt2026-02-01 0" \
+	"date=2026-02 1" "date=2026 1" "date=2025 0" "date=eq2026-01 0" "date=ne2026-02 0" "date=ne2026-03 1" \
+	"date=gt2026-01 1" "date=gt2026-02 0" "date=le2026-02-01 1" "date=lt2026-02 0" "date=le2026-01 0" \
+	"date=sa2026-01-31 1" "date=sa2026-02-01 0" "date=eb2026-02-01 0" "date=eb2026-02-02 1" \
+	"date=ap2026-01-20 1" "date=ap2025-06-01 0" "date=ge2026&date=ne2026-01&date=le2026-12-31 1"; do
+	expect_equal "Observation?${c% *}: ${c##* } exam" "${c##* }" "$(obs_total "${c% *}")"
+done
+fhir "$TC" "/fhir/Observation?patient=$P&date=ge2026-01-01&date=lt2026-03-01&_count=1" observation-two-dates >/dev/null
+expect_body "  the self link repeats both date values" '"url":"[^"]*date=ge2026-01-01&date=lt2026-03-01'
+for bad in 2026-13 2026-02-30 26 2026-2 2026-02-01T10:00 "2026,2027" ge ""; do
+	expect_equal "date=$bad is refused" 400 "$(fhir "$TC" "/fhir/Observation?date=ge2026-01-01&date=$bad" observation-bad-date)"
+	expect_body "  naming the parameter and the value" "invalid date \\\\\"$bad\\\\\""
+done
+expect_equal "a second ne is refused" 400 "$(fhir "$TC" "/fhir/Observation?date=ne2026-01&date=ne2026-02" observation-bad-date)"
+expect_body "  saying only one is taken" 'Only one ne value can be given'
 
 expect_equal "the EpisodeOfCare is read" 200 "$(fhir "$TC" "/fhir/EpisodeOfCare/$E" episode)"
 expect_body "  referred: active, the programme as type, from the enrolment day" \
@@ -133,11 +154,27 @@ expect_body "an invited episode is planned" '"status":"planned"'
 expect_equal "EpisodeOfCare searched by patient, date and type" 200 \
 	"$(fhir "$TC" "/fhir/EpisodeOfCare?patient=$P&date=2026-01-10&type=urn:fangai:screening-programme|lung" episode-search)"
 expect_body "  finds the episode" '"total":1'
+for c in "date=2026-01 1" "date=gt2026-01-10 0" "date=le2026-01-10&date=ge2026 1" "date=ne2026 0" "date=lt2026-01-11&date=gt2026-01-09 1"; do
+	fhir "$TC" "/fhir/EpisodeOfCare?patient=$P&${c% *}" episode-dates >/dev/null
+	expect_body "EpisodeOfCare?${c% *}: ${c##* } episode" "\"total\":${c##* }[,}]"
+done
 fhir "$TC" "/fhir/EpisodeOfCare?organization=14&_count=1" episode-page >/dev/null
 expect_body "the institution's episodes, one per page, with a next link" '"total":2.*"relation":"next"'
 expect_equal "another institution gets 404 for the EpisodeOfCare" 404 "$(fhir "$TO" "/fhir/EpisodeOfCare/$E" episode-404)"
 fhir "$TO" "/fhir/EpisodeOfCare?organization=14" episode-other >/dev/null
 expect_body "another institution finds none of institution 14's episodes" '"total":0'
+
+# --- a booking of the episode's exam, cancelled ---
+"$F" schedule add --institution 14 --service ldct --name "LDCT" >/dev/null
+"$F" slot add --schedule "$(sql "SELECT max(id) FROM schedule")" --start 2026-07-01T08:00 --count 1 --capacity 5 >/dev/null
+SLOT=$(sql "SELECT max(id) FROM slot")
+expect_equal "the LDCT of Q's episode is booked" 201 \
+	"$(as "$TC" POST /api/appointments '{"slot":"'$SLOT'","person":"'$Q'","episode":"'$Q_EP'"}')"
+APPT=$(sql "SELECT max(id) FROM appointment")
+expect_equal "  the episode is booked" "booked|2026-06-30" "$(sql "SELECT state, booked_on FROM screening_episode WHERE id = $Q_EP")"
+expect_equal "the appointment is cancelled" 200 "$(as "$TC" POST "/api/appointments/$APPT/cancel" '{"reason":"unwell"}')"
+expect_equal "  the episode is invited again, with no booking day" "invited|" \
+	"$(sql "SELECT state, coalesce(booked_on, '') FROM screening_episode WHERE id = $Q_EP")"
 "$F" screen close lung --person "$Q" --end-code declined >/dev/null
 fhir "$TC" "/fhir/EpisodeOfCare/$Q_EP" episode-declined >/dev/null
 expect_body "a declined episode is cancelled, its end code kept" '"valueCode":"declined"\}\],"status":"cancelled","type".*"period":\{"start":"2026-01-10","end":"2026-06-30"\}'

@@ -2,7 +2,8 @@
 # tests/cli/screening-states.sh: the states of a screening episode and the
 # transition table (lib/screening/states.c): a booking made for the
 # episode's exam moves it to "booked", an exam and an outcome move on from
-# there, and a step the table does not allow is refused, storing nothing.
+# there, cancelling or missing the last live booking moves it back, and a
+# step the table does not allow is refused, storing nothing.
 # Today is fixed at 2026-06-30.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/screening.sh"
@@ -44,6 +45,26 @@ expect_status 1 "booking an exam for a closed episode is refused" \
 expect_output "the error names the event, the episode and its state" "cannot record book in screening episode [0-9]+: it is closed"
 expect_equal "nothing is stored: no third appointment" 2 "$(sql "SELECT count(*) FROM appointment WHERE person_id = $A")"
 
+# A cancelled booking: the episode returns to where it was once no live booking is left.
+expect_status 0 "book the LDCT of a high-risk episode" "$F" booking book --slot 1 --person $B --episode "$(episode $B)"
+expect_status 0 "  and a second one" "$F" booking book --slot 3 --person $B --episode "$(episode $B)"
+first=$(sql "SELECT min(id) FROM appointment WHERE person_id = $B")
+second=$(sql "SELECT max(id) FROM appointment WHERE person_id = $B")
+expect_status 0 "cancel the first booking" "$F" booking cancel "$first"
+expect_equal "the episode stays booked while the second is live" "booked|2026-06-30" \
+	"$(sql "SELECT state, booked_on FROM screening_episode WHERE person_id = $B")"
+expect_status 0 "cancel the second booking" "$F" booking cancel "$second"
+expect_equal "the episode is high_risk again, with no booking day" "high_risk|" \
+	"$(sql "SELECT state, coalesce(booked_on, '') FROM screening_episode WHERE person_id = $B")"
+expect_status 0 "book it again" "$F" booking book --slot 2 --person $B --episode "$(episode $B)"
+expect_status 0 "B misses the appointment" env FANGAI_NOW=2026-07-01T12:00 "$F" booking no-show \
+	"$(sql "SELECT max(id) FROM appointment WHERE person_id = $B")"
+expect_equal "the episode is high_risk again, the missed booking's day kept" "high_risk|2026-06-30" \
+	"$(sql "SELECT state, booked_on FROM screening_episode WHERE person_id = $B")"
+expect_status 0 "a booking of A's closed episode cancelled" "$F" booking cancel \
+	"$(sql "SELECT min(id) FROM appointment WHERE person_id = $A")"
+expect_equal "  leaves the closed episode as it is" "closed|2026-06-30" \
+	"$(sql "SELECT state, booked_on FROM screening_episode WHERE person_id = $A")"
 printf 'person,date,diagnosis,stage\n%s,2026-06-30,negative,\n' $B >"$WORK/o.csv"
 expect_status 1 "an outcome for a high-risk person not yet screened is refused" "$F" screen outcome lung "$WORK/o.csv"
 expect_equal "the episode stays high_risk" high_risk "$(state $B)"

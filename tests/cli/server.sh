@@ -154,6 +154,14 @@ BD=$(sql "SELECT birth_date FROM person WHERE id = 7")
 G=$(sql "SELECT CASE sex WHEN '1' THEN 'male' ELSE 'female' END FROM person WHERE id = 7")
 http GET "/fhir/Patient?birthdate=$BD&gender=$G" -H "Authorization: Bearer $T" >/dev/null
 grep -q "\"total\":$(sql "SELECT count(*) FROM person p, person q WHERE q.id = 7 AND p.birth_date = q.birth_date AND p.sex = q.sex")" "$WORK/body"; tap $? "FHIR search by birthdate and gender"
+Y=${BD:0:4}
+N=$(sql "SELECT count(*) FROM person p, person q WHERE q.id = 7 AND substr(p.birth_date, 1, 4) = '$Y' AND p.sex = q.sex")
+http GET "/fhir/Patient?birthdate=$Y&gender=$G" -H "Authorization: Bearer $T" >/dev/null
+grep -q "\"total\":$N[,}]" "$WORK/body"; tap $? "FHIR search by birth year and gender ($N)"
+http GET "/fhir/Patient?birthdate=ge$Y-01-01&birthdate=lt$((Y + 1))&gender=$G" -H "Authorization: Bearer $T" >/dev/null
+grep -q "\"total\":$N[,}]" "$WORK/body"; tap $? "FHIR search by two birthdate values"
+code=$(http GET "/fhir/Patient?birthdate=$Y-13" -H "Authorization: Bearer $T")
+[ "$code" = 400 ] && grep -q "invalid birthdate" "$WORK/body"; tap $? "a bad birthdate is refused naming the parameter"
 PAT='{"resourceType":"Patient","identifier":[{"system":"urn:oid:2.16.156.10011.1.3","value":"110101199003070011"}],"name":[{"text":"赵六"}],"gender":"male","birthDate":"1990-03-07"}'
 code=$(curl -s -D "$WORK/headers" -o "$WORK/body" -w '%{http_code}' -H "Authorization: Bearer $TC" -H 'Content-Type: application/fhir+json' -d "$PAT" "$BASE/fhir/Patient")
 expect_equal "FHIR Patient create" 201 "$code"
