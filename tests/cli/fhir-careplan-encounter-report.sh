@@ -128,7 +128,7 @@ expect_equal "  no preliminary report" 0 "$(jqb .total)"
 for c in "CarePlan?patient=abc patient" "CarePlan?subject=Patient/x subject" "CarePlan?date=2025-13-01 date" \
 	 "CarePlan?status=done status" "CarePlan?_count=0 _count" "Encounter?class=IMP class" \
 	 "Encounter?status=over status" "Encounter?date=xx2025-01-01 date" "Encounter?_total=maybe _total" \
-	 "DiagnosticReport?status=final1 status" "DiagnosticReport?patient=0 patient" "DiagnosticReport?date=2026 date"; do
+	 "DiagnosticReport?status=final1 status" "DiagnosticReport?patient=0 patient" "DiagnosticReport?date=2026-13 date"; do
 	set -- $c
 	s=$(fhir "$TC" "/fhir/$1" bad)
 	expect_equal "GET /fhir/$1 is refused naming $2" "400 OperationOutcome $2" \
