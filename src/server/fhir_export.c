@@ -6,8 +6,11 @@
  *	  Content-Location.  A thread of its own, with a store of its own,
  *	  writes the Patients (and their Conditions) the caller may see as
  *	  NDJSON files of at most FILE_RESOURCES resources, masked like every
- *	  read unless the role may unmask and asked to (_type picks Patient
- *	  or Condition, _since the Patients changed since an instant).  Polling the status
+ *	  read unless the role may unmask and asked to, then the resources of
+ *	  the other types of the patient compartment (export_searched), each
+ *	  read through its own FHIR search with the session of the job, so
+ *	  that it is scoped like the same search sent directly (_type picks
+ *	  the types, _since the Patients changed since an instant).  Polling the status
  *	  URL answers 202 with X-Progress while it runs, then 200 with the
  *	  manifest; the files are served under /fhir/$export-file/; DELETE on
  *	  the status URL cancels the job and removes its files.  Only the user
@@ -59,6 +62,10 @@ struct export_job {
 	struct fg_scope scope;
 	bool unmask;
 	bool patients, conditions;	/* the types asked for */
+	unsigned searched;		/* bit i: export_searched[i] asked for */
+	int64_t written;		/* resources written */
+	struct fg_session session;	/* of the user who started the job */
+	const struct server_config *config;
 	char since[32];			/* Patients changed since (UTC); "" for all */
 	char request[512];		/* the kick-off URL, for the manifest */
 	char started[32];		/* transactionTime */
@@ -71,6 +78,16 @@ struct export_job {
 	int64_t audit_user, audit_institution;
 	char client[64];
 };
+
+/*
+ * The types exported through their FHIR search, after Patient and
+ * Condition: the rest of the patient compartment the server holds.
+ */
+static const char *const export_searched[] = {
+	"Observation", "DiagnosticReport", "EpisodeOfCare", "CarePlan", "Encounter",
+	"ServiceRequest", "Task",
+};
+#define NSEARCHED (sizeof(export_searched) / sizeof(export_searched[0]))
 
 static struct export_job jobs[MAX_JOBS];
 static pthread_mutex_t jobs_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -134,8 +151,10 @@ out_write(struct ndjson_out *out, json_object *resource)
 	ok = fprintf(out->fp, "%s\n", json_object_to_json_string_ext(resource, JSON_C_TO_STRING_PLAIN |
 									   JSON_C_TO_STRING_NOSLASHESCAPE)) > 0;
 	json_object_put(resource);
-	if (ok)
+	if (ok) {
 		out->file->count++;
+		job->written++;
+	}
 	else
 		snprintf(job->error, sizeof(job->error), "could not write %s", out->file->name);
 	return ok;
@@ -143,8 +162,7 @@ out_write(struct ndjson_out *out, json_object *resource)
 
 /* Write the Conditions of person p. */
 static bool
-write_conditions(fg_store *store, struct ndjson_out *out, int64_t person, struct fg_arena *arena,
-		 int64_t *n)
+write_conditions(fg_store *store, struct ndjson_out *out, int64_t person, struct fg_arena *arena)
 {
 	struct fg_tumour_list list;
 	struct fg_error err;
@@ -156,14 +174,13 @@ write_conditions(fg_store *store, struct ndjson_out *out, int64_t person, struct
 	for (size_t i = 0; i < list.count; i++) {
 		if (!out_write(out, fhir_condition_json(&list.items[i])))
 			return false;
-		(*n)++;
 	}
 	return true;
 }
 
-/* Write every page of Patients in the job's scope; false on failure or cancel. */
+/* Write every page of Patients in the job's scope, and their Conditions; false on failure or cancel. */
 static bool
-write_all(struct export_job *job, fg_store *store, int64_t *patients, int64_t *conditions)
+write_patients(struct export_job *job, fg_store *store)
 {
 	struct ndjson_out pout = {job, "Patient", NULL, NULL}, cout = {job, "Condition", NULL, NULL};
 	struct fg_person_query q = {.visible_to = fg_scope_visible_to(&job->scope), .limit = PAGE,
@@ -187,12 +204,10 @@ write_all(struct export_job *job, fg_store *store, int64_t *patients, int64_t *c
 		for (size_t i = 0; ok && i < list.count; i++) {
 			const struct fg_person *p = &list.items[i];
 
-			if (job->patients) {
+			if (job->patients)
 				ok = out_write(&pout, fhir_patient_json(p, job->unmask, NULL));
-				*patients += ok;
-			}
 			if (ok && job->conditions)
-				ok = write_conditions(store, &cout, p->id, &arena, conditions);
+				ok = write_conditions(store, &cout, p->id, &arena);
 			atomic_fetch_add(&job->done, 1);
 		}
 	}
@@ -200,6 +215,85 @@ write_all(struct export_job *job, fg_store *store, int64_t *patients, int64_t *c
 	ok = out_close(&cout) && ok;
 	fg_arena_free(&arena);
 	return ok && !atomic_load(&job->cancel);
+}
+
+/* No header, cookie or argument: the outer request of the job's searches. */
+static const char *
+no_value(const struct request *req, enum request_value kind, const char *name)
+{
+	return NULL;
+}
+
+/*
+ * Run the search url (a page) with the job's session and scope and the
+ * thread's store; its reply (a searchset Bundle) into *bundle (the caller
+ * puts it).  False, with the job's error set, when it is not answered 200.
+ */
+static bool
+search_page(struct export_job *job, fg_store *store, struct fg_arena *arena, const char *url,
+	    json_object **bundle)
+{
+	struct request outer = {.config = job->config, .lookup = no_value, .fhir = true, .store = store,
+				.arena = arena, .authenticated = true, .session = job->session,
+				.scope = job->scope};
+	struct inner_request in;
+
+	*bundle = NULL;
+	snprintf(outer.client, sizeof(outer.client), "%s", job->client);
+	if (!inner_request_init(&in, &outer, "GET", "/fhir/", url, NULL)) {
+		snprintf(job->error, sizeof(job->error), "out of memory searching %s", url);
+		return false;
+	}
+	server_dispatch(&in.req);
+	if (in.req.status == 200 && in.req.reply != NULL)
+		*bundle = json_tokener_parse(in.req.reply);
+	if (*bundle == NULL)
+		snprintf(job->error, sizeof(job->error), "could not search %s: status %u", url, in.req.status);
+	return *bundle != NULL;
+}
+
+/* Write every resource of type that the job's user may see, a page at a time; false on failure or cancel. */
+static bool
+write_searched(struct export_job *job, fg_store *store, const char *type)
+{
+	struct ndjson_out out = {job, type, NULL, NULL};
+	struct fg_arena arena;
+	size_t n = PAGE;
+	bool ok = true;
+
+	fg_arena_init(&arena, 0);
+	for (int64_t offset = 0; ok && n == PAGE && !atomic_load(&job->cancel); offset += PAGE) {
+		json_object *bundle, *entries;
+
+		fg_arena_reset(&arena);
+		ok = search_page(job, store, &arena, fg_arena_printf(&arena, "%s?_count=%d&_offset=%lld&_total=none",
+								     type, PAGE, (long long)offset), &bundle);
+		if (!ok)
+			break;
+		entries = json_object_object_get(bundle, "entry");
+		n = entries != NULL ? json_object_array_length(entries) : 0;
+		for (size_t i = 0; ok && i < n; i++) {
+			json_object *resource = json_object_object_get(json_object_array_get_idx(entries, i), "resource");
+
+			ok = out_write(&out, json_object_get(resource));
+		}
+		json_object_put(bundle);
+	}
+	ok = out_close(&out) && ok;
+	fg_arena_free(&arena);
+	return ok && !atomic_load(&job->cancel);
+}
+
+/* Write the types the job asked for; false on failure or cancel. */
+static bool
+write_all(struct export_job *job, fg_store *store)
+{
+	bool ok = !(job->patients || job->conditions) || write_patients(job, store);
+
+	for (size_t t = 0; ok && t < NSEARCHED; t++)
+		if (job->searched & 1u << t)
+			ok = write_searched(job, store, export_searched[t]);
+	return ok;
 }
 
 /* Remove the files of an export's directory, and the directory. */
@@ -219,7 +313,7 @@ remove_dir(const char *dir)
 
 /* Append the job's end to the audit log with the store of its thread. */
 static void
-audit_end(struct export_job *job, fg_store *store, const char *result, int64_t patients, int64_t conditions)
+audit_end(struct export_job *job, fg_store *store, const char *result)
 {
 	struct fg_audit_entry e = {.user_id = job->audit_user, .institution_id = job->audit_institution};
 	struct fg_error err;
@@ -227,8 +321,7 @@ audit_end(struct export_job *job, fg_store *store, const char *result, int64_t p
 	snprintf(e.action, sizeof(e.action), "export");
 	snprintf(e.result, sizeof(e.result), "%s", result);
 	snprintf(e.client, sizeof(e.client), "%s", job->client);
-	snprintf(e.resource, sizeof(e.resource), "$export/%s?patients=%lld&conditions=%lld", job->id,
-		 (long long)patients, (long long)conditions);
+	snprintf(e.resource, sizeof(e.resource), "$export/%s?resources=%lld", job->id, (long long)job->written);
 	server_write_lock();
 	if (fg_audit_append(store, &e, 1, &err) != FG_OK)
 		fg_log(FG_LOG_ERROR, "could not audit export %s: %s", job->id, err.message);
@@ -241,7 +334,7 @@ audit_end(struct export_job *job, fg_store *store, const char *result, int64_t p
  * Called with jobs_lock held, so that a cancel is seen or comes after.
  */
 static void
-record_end(struct export_job *job, fg_store *store, bool ok, int64_t patients, int64_t conditions)
+record_end(struct export_job *job, fg_store *store, bool ok)
 {
 	bool cancelled = atomic_load(&job->cancel);
 	struct fg_error err;
@@ -255,7 +348,7 @@ record_end(struct export_job *job, fg_store *store, bool ok, int64_t patients, i
 					  &err);
 	if (rc != FG_OK)
 		fg_log(FG_LOG_ERROR, "could not record the end of export %s: %s", job->id, err.message);
-	audit_end(job, store, cancelled ? "cancelled" : ok ? "ok" : "error", patients, conditions);
+	audit_end(job, store, cancelled ? "cancelled" : ok ? "ok" : "error");
 	server_write_unlock();
 	if (cancelled)
 		remove_dir(job->dir);
@@ -268,16 +361,15 @@ export_thread(void *arg)
 	struct fg_store_options opts = {.durable = true};
 	struct fg_error err;
 	fg_store *store = NULL;
-	int64_t patients = 0, conditions = 0;
 	bool ok;
 
 	ok = fg_store_open(job->db, &opts, &store, &err) == FG_OK;
 	if (!ok)
 		snprintf(job->error, sizeof(job->error), "%s", err.message);
-	ok = ok && write_all(job, store, &patients, &conditions);
+	ok = ok && write_all(job, store);
 	pthread_mutex_lock(&jobs_lock);
 	if (store != NULL)
-		record_end(job, store, ok, patients, conditions);
+		record_end(job, store, ok);
 	else
 		fg_log(FG_LOG_ERROR, "export %s ended unrecorded: %s", job->id, job->error);
 	job->state = JOB_FREE;
@@ -288,14 +380,25 @@ export_thread(void *arg)
 
 /* --- Kick-off --- */
 
-/* _type: which of Patient and Condition; replies 400 for another type. */
+/* The bit of export_searched for type, or 0 when it is not one of them. */
+static unsigned
+searched_bit(const char *type)
+{
+	for (size_t t = 0; t < NSEARCHED; t++)
+		if (strcmp(export_searched[t], type) == 0)
+			return 1u << t;
+	return 0;
+}
+
+/* _type: which types to export (all when absent); replies 400 for a type not exported. */
 static bool
 read_types(struct request *req, struct export_job *job)
 {
 	const char *types = req_query(req, "_type");
-	char list[128];
+	char list[256];
 
 	job->patients = job->conditions = types == NULL;
+	job->searched = types == NULL ? (1u << NSEARCHED) - 1 : 0;
 	if (types == NULL)
 		return true;
 	snprintf(list, sizeof(list), "%s", types);
@@ -304,9 +407,12 @@ read_types(struct request *req, struct export_job *job)
 			job->patients = true;
 		else if (strcmp(t, "Condition") == 0)
 			job->conditions = true;
+		else if (searched_bit(t) != 0)
+			job->searched |= searched_bit(t);
 		else {
 			reply_error(req, 400, "_type", fg_arena_printf(req->arena, "cannot export resources of type \"%.32s\"", t),
-				    NULL, "Export Patient and Condition.");
+				    NULL, "Export Patient, Condition, Observation, DiagnosticReport, EpisodeOfCare, "
+				    "CarePlan, Encounter, ServiceRequest or Task.");
 			return false;
 		}
 	}
@@ -415,7 +521,10 @@ start_job(struct request *req, struct export_job *job)
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2hex(job->id, sizeof(job->id), raw, sizeof(raw));
 	job->user_id = req->session.user.id;
+	job->session = req->session;
 	job->scope = req->scope;
+	job->config = req->config;
+	job->written = 0;
 	job->db = req->config->db;
 	job->audit_user = req->session.user.id;
 	job->audit_institution = req->session.user.institution_id;
@@ -442,7 +551,7 @@ start_job(struct request *req, struct export_job *job)
 	pthread_attr_destroy(&attr);
 	if (!ok) {
 		snprintf(job->error, sizeof(job->error), "could not start a thread");
-		record_end(job, req->store, false, 0, 0);
+		record_end(job, req->store, false);
 		job->state = JOB_FREE;
 	}
 	return ok;
@@ -463,6 +572,7 @@ kickoff(struct request *req, bool patient_level)
 		slot->unmask = job.unmask;
 		slot->patients = job.patients;
 		slot->conditions = job.conditions;
+		slot->searched = job.searched;
 		started = start_job(req, slot);
 	}
 	pthread_mutex_unlock(&jobs_lock);

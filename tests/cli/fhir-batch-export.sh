@@ -3,8 +3,8 @@
 # own: a failing entry gets its status and OperationOutcome while the
 # others are stored and audited) and Bulk Data $export on the real server
 # (202 with Content-Location, polling 202 with X-Progress then 200 with the
-# manifest, NDJSON files of the caller's scope only, the job and its files
-# still there after a restart of the server, DELETE cancels and removes
+# manifest, NDJSON files of the caller's scope only, each type counted as its search gives it,
+# the job and its files still there after a restart of the server, DELETE cancels and removes
 # them, another user cannot see the job, every step audited).  Bundles and exported
 # resources validate against the official R4 JSON schema.
 . "$(dirname "$0")/../lib/server.sh"
@@ -39,6 +39,22 @@ s=$(curl -s -o "$WORK/fhir/bad-type-export.json" -w '%{http_code}' -H "$A" -H 'P
 expect_equal "an export of an unknown type is refused" "400" "$s"
 "$F" tumour add --person "$P" --institution 14 --incidence-date 2025-03-02 --topography C34.1 \
 	--morphology 8070/3 --basis 7 >/dev/null 2>&1
+# Records of every other exported type in institution 14: a follow-up plan with a contact, a
+# referral received from the cancer centre, a screening episode with an exam.
+T=$(sql "SELECT max(id) FROM tumour")
+"$F" followup enrol --person "$P" --plan cancer-standard --start 2025-04-01 --tumour "$T" >/dev/null &&
+	"$F" followup record "$(sql "SELECT min(id) FROM followup WHERE plan_id = (SELECT max(id) FROM followup_plan)")" \
+		--method phone --outcome alive --date 2025-07-02 >/dev/null &&
+	"$F" referral request --person "$P" --from 1 --to 14 --type followup --reason 术后随访 >/dev/null
+tap $? "a follow-up plan with a contact and a referral are recorded"
+Q=$(sql "SELECT min(id) FROM person WHERE institution_id = 14 AND sex = '1' AND vital_status = 'alive'
+	 AND birth_date BETWEEN '1952-01-11' AND '1975-01-10'")
+http POST /api/screening/enrolments -H "$A" -H 'Content-Type: application/json' \
+	-d '{"programme":"lung","version":"1","person":"'$Q'","date":"2026-01-10"}' >/dev/null
+http POST /api/screening/questionnaires -H "$A" -H 'Content-Type: application/json' \
+	-d '{"programme":"lung","person":"'$Q'","date":"2026-01-20","answers":{"pack_years":"35","passive_smoking_years":"0","copd":"no","occupational_exposure_years":"0","family_history":"no"}}' >/dev/null
+expect_equal "a screening exam is recorded" 201 "$(http POST /api/screening/exams -H "$A" -H 'Content-Type: application/json' \
+	-d '{"programme":"lung","person":"'$Q'","date":"2026-02-01","exam_type":"ldct","findings":{"finding":"solid","status":"baseline","size_mm":"4.0"}}')"
 curl -s -D "$WORK/kick.h" -o "$WORK/fhir/kickoff.json" -H "$A" -H 'Prefer: respond-async' \
 	-H 'Accept: application/fhir+json' "$BASE/fhir/Patient/\$export"
 STATUS_URL=$(sed -n 's/^[Cc]ontent-[Ll]ocation: \(.*\)\r$/\1/p' "$WORK/kick.h")
@@ -55,7 +71,13 @@ done
 expect_equal "the export completes with a manifest" "200" "$code"
 expect_equal "another user cannot see the job" "404" "$(curl -s -o /dev/null -w '%{http_code}' -H "$B" "$BASE/fhir$STATUS_PATH")"
 expect_equal "the manifest lists Patient and Condition files" "Condition,Patient" \
-	"$(jq -r '[.output[].type] | unique | join(",")' "$WORK/manifest.json")"
+	"$(jq -r '[.output[].type | select(. == "Patient" or . == "Condition")] | unique | join(",")' "$WORK/manifest.json")"
+for t in Observation DiagnosticReport EpisodeOfCare CarePlan Encounter ServiceRequest Task; do
+	n=$(curl -s -H "$A" "$BASE/fhir/$t?_summary=count" | jq .total)
+	expect_equal "the $t count ($n) is that of the caller's search" "$n" \
+		"$(jq --arg t "$t" '[.output[] | select(.type == $t) | .count] | add // 0' "$WORK/manifest.json")"
+done
+expect_equal "  resources of every type were exported" "9" "$(jq '[.output[].type] | unique | length' "$WORK/manifest.json")"
 IN_SCOPE=$(curl -s -H "$A" "$BASE/fhir/Patient?_summary=count" | jq .total)
 expect_equal "the Patient count is that of the caller's scope" "$IN_SCOPE" \
 	"$(jq '[.output[] | select(.type == "Patient") | .count] | add' "$WORK/manifest.json")"
@@ -70,7 +92,9 @@ expect_equal "the Condition of the Patient is exported" "1" "$(jq -r 'select(.re
 expect_equal "a file cannot be fetched by another user" "404" \
 	"$(curl -s -o /dev/null -w '%{http_code}' -H "$B" "$BASE/fhir$(jq -r '.output[0].url' "$WORK/manifest.json" | sed 's|^http://[^/]*/fhir||')")"
 head -n 1 "$WORK/all.ndjson" >"$WORK/fhir/export-first.json"
-jq -c 'select(.resourceType == "Condition")' "$WORK/all.ndjson" | head -n 1 >"$WORK/fhir/export-condition.json"
+for t in $(jq -r '.resourceType' "$WORK/all.ndjson" | sort -u); do
+	jq -c --arg t "$t" 'select(.resourceType == $t)' "$WORK/all.ndjson" | head -n 1 >"$WORK/fhir/export-$t.json"
+done
 expect_equal "the export is audited: start, end, downloads" "1 1 $(jq '.output | length' "$WORK/manifest.json")" \
 	"$(sql "SELECT count(*) FROM audit_log WHERE action = 'export' AND result = 'accepted'") $(sql "SELECT count(*) FROM audit_log WHERE action = 'export' AND result = 'ok'") $(sql "SELECT count(*) FROM audit_log WHERE action = 'export-download' AND result = 'ok'")"
 
