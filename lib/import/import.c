@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "fangai/arena.h"
 #include "fangai/csv.h"
 #include "fangai/import.h"
 #include "fangai/institution.h"
@@ -37,6 +38,7 @@ struct run {
 	int64_t batch_id;
 	int64_t done;			/* rows committed */
 	void *ctx;			/* what the kind's checks need */
+	struct bulk *bulk;		/* rows gathered for a bulk write; NULL: row by row */
 };
 
 static const struct import_kind *const kinds[] = {
@@ -196,14 +198,26 @@ read_row(const struct run *r, struct import_row *row, char *keybuf, size_t keysz
 	row->key = keybuf;
 }
 
+/* Where a row was in the file. */
+struct place {
+	long record, line;
+};
+
+static struct place
+here(const struct run *r)
+{
+	return (struct place){fg_csv_record(r->csv), fg_csv_line(r->csv)};
+}
+
 /* Report a refused row; in a batch, also record it there. */
 static fg_rc
-refuse(struct run *r, const struct fg_error *e, struct fg_error *err)
+refuse(struct run *r, const struct import_row *row, struct place at, const struct fg_error *e,
+       struct fg_error *err)
 {
 	int f = e->field[0] ? import_field(r->kind, e->field) : -1;
 	struct fg_import_problem p = {
-		.row = fg_csv_record(r->csv), .line = fg_csv_line(r->csv), .field = e->field,
-		.value = field_value(r, f), .reason = e->message, .detail = e->detail,
+		.row = at.record, .line = at.line, .field = e->field,
+		.value = f >= 0 ? row->value[f] : "", .reason = e->message, .detail = e->detail,
 	};
 	fg_stmt *st;
 	fg_rc rc;
@@ -281,7 +295,7 @@ validate_all(struct run *r, struct fg_error *err)
 		fg_error_clear(&e);
 		rc = r->kind->validate(r->store, r->ctx, &row, &e);
 		if (rc == FG_INVALID || rc == FG_CONFLICT)
-			rc = refuse(r, &e, err);
+			rc = refuse(r, &row, here(r), &e, err);
 		else if (rc != FG_OK)
 			return fg_error_set(err, e.code, e.field, "%s", e.message);
 		if (rc != FG_OK)
@@ -470,42 +484,404 @@ remember_key(struct run *r, const struct import_row *row, bool known, int64_t ta
 	return fg_stmt_scalar_int64(st, NULL, NULL, err);
 }
 
+/* A row the kind refused (in e): the import's error, or a row skipped. */
 static fg_rc
-import_row(struct run *r, struct fg_error *err)
+refused(struct run *r, const struct import_row *row, struct place at, fg_rc rc,
+	const struct fg_error *e, struct fg_error *err)
 {
-	struct import_row row;
+	if ((rc == FG_INVALID || rc == FG_CONFLICT) && r->opts->skip_bad_rows)
+		return refuse(r, row, at, e, err);
+	*err = *e;
+	return rc;
+}
+
+static void
+count_outcome(struct fg_import_report *rep, enum import_outcome outcome)
+{
+	rep->inserted += outcome == OUT_INSERTED;
+	rep->matched += outcome == OUT_MATCHED;
+	rep->updated += outcome == OUT_UPDATED;
+	rep->unchanged += outcome == OUT_UNCHANGED;
+}
+
+/* Store one row, through its source key: inserted, matched, updated or unchanged. */
+static fg_rc
+store_row(struct run *r, const struct import_row *row, struct place at, struct fg_error *err)
+{
 	enum import_outcome outcome;
-	char key[256], old_hash[17] = "", district[8] = "";
+	char old_hash[17] = "", district[8] = "";
 	int64_t existing, target, institution = 0;
 	struct fg_error e;
 	fg_rc rc;
 
-	read_row(r, &row, key, sizeof(key));
-	rc = find_source_key(r->store, r->source, r->kind->name, row.key, &existing, old_hash, err);
+	rc = find_source_key(r->store, r->source, r->kind->name, row->key, &existing, old_hash, err);
 	if (rc != FG_OK)
 		return rc;
-	if (existing && strcmp(old_hash, row.hash) == 0) {
+	if (existing && strcmp(old_hash, row->hash) == 0) {
 		r->report->unchanged++;
 		return FG_OK;
 	}
 	fg_error_clear(&e);
-	rc = r->kind->store(r->store, r->ctx, &row, existing, &target, district, &institution, &outcome, &e);
-	if (rc == FG_INVALID || rc == FG_CONFLICT) {
-		if (!r->opts->skip_bad_rows) {
-			*err = e;
-			return rc;
-		}
-		return refuse(r, &e, err);
+	rc = r->kind->store(r->store, r->ctx, row, existing, &target, district, &institution, &outcome, &e);
+	if (rc != FG_OK)
+		return refused(r, row, at, rc, &e, err);
+	count_outcome(r->report, outcome);
+	return remember_key(r, row, existing != 0, target, district, institution, err);
+}
+
+static fg_rc
+import_row(struct run *r, struct fg_error *err)
+{
+	struct import_row row;
+	char key[256];
+
+	read_row(r, &row, key, sizeof(key));
+	return store_row(r, &row, here(r), err);
+}
+
+/* ---- bulk writes ---- */
+
+/*
+ * On a database server, rows whose source key is new are checked in
+ * memory, a batch at a time (at most BULK_MAX rows), and written with one
+ * copy per table; the source keys of a batch are looked up together.  A
+ * row whose key is known and changed, or repeats an earlier row's, goes
+ * the row-by-row way, after the rows before it are written.
+ */
+#define BULK_MAX 16384
+#define LOOKUP_KEYS 200		/* keys per look-up statement */
+#define FIRST_ANALYSE 1000	/* rows written before the statistics are first refreshed */
+
+struct bulk_row {
+	struct import_row row;		/* its texts in the batch's arena */
+	struct place at;
+	int64_t existing;		/* target of its source key; 0: none */
+	char old_hash[17];
+	bool repeated;			/* an earlier row of the batch has its key */
+};
+
+/* The rows gathered: each array holds cap of them. */
+struct bulk {
+	struct fg_arena arena;
+	size_t cap, n;
+	struct bulk_row *rows;
+	struct bulk_row **order;		/* by key, then in the file's order */
+	const char **keys;
+	char *preps;				/* rows prepared, kind->prep_size bytes each */
+	size_t *pending;			/* which rows they are, in order */
+	size_t npending;
+	struct import_written *written;
+	int64_t nwritten;			/* rows written in bulk by the run */
+	int64_t analyse_at;			/* refresh the statistics at this count */
+};
+
+fg_rc
+import_lookup_keys(fg_store *store, const char *select, const char *const *fixed, int nfixed,
+		   const char *const *keys, size_t n, void (*found)(void *userdata, fg_stmt *st),
+		   void *userdata, struct fg_error *err)
+{
+	char sql[2048];
+	size_t len = strlen(select);
+	fg_stmt *st;
+	bool row = false;
+	fg_rc rc = FG_OK;
+
+	if (len + LOOKUP_KEYS * 3 + 2 > sizeof(sql))
+		return fg_error_set(err, FG_INTERNAL, NULL, "look-up query is too long");
+	memcpy(sql, select, len);
+	for (int k = 0; k < LOOKUP_KEYS; k++)
+		len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s?", k ? ", " : "");
+	snprintf(sql + len, sizeof(sql) - len, ")");
+	for (size_t at = 0; rc == FG_OK && at < n; at += LOOKUP_KEYS) {
+		rc = fg_store_prepare(store, sql, &st, err);
+		if (rc != FG_OK)
+			break;
+		for (int k = 0; k < nfixed; k++)
+			fg_stmt_bind_text(st, k + 1, fixed[k]);
+		for (size_t k = 0; k < LOOKUP_KEYS; k++)
+			fg_stmt_bind_text(st, nfixed + 1 + (int)k, at + k < n ? keys[at + k] : NULL);
+		while ((rc = fg_stmt_step(st, &row, err)) == FG_OK && row)
+			found(userdata, st);
+		fg_stmt_reset(st);
 	}
-	if (rc != FG_OK) {
-		*err = e;
+	return rc;
+}
+
+/* Bulk writes where round trips cost: on PostgreSQL (its statistics refreshed by analyse()). */
+static bool
+use_bulk(const struct run *r)
+{
+	return r->kind->write_new != NULL && strcmp(fg_store_backend(r->store), "postgresql") == 0;
+}
+
+static void
+bulk_close(struct run *r)
+{
+	struct bulk *b = r->bulk;
+
+	if (b == NULL)
+		return;
+	fg_arena_free(&b->arena);
+	free(b->rows);
+	free(b->order);
+	free(b->keys);
+	free(b->preps);
+	free(b->pending);
+	free(b->written);
+	free(b);
+	r->bulk = NULL;
+}
+
+static fg_rc
+bulk_open(struct run *r, int batch, struct fg_error *err)
+{
+	struct bulk *b = calloc(1, sizeof(*b));
+
+	r->bulk = b;
+	if (b == NULL)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory starting an import");
+	fg_arena_init(&b->arena, 0);
+	b->cap = batch < BULK_MAX ? (size_t)batch : BULK_MAX;
+	b->analyse_at = FIRST_ANALYSE;
+	b->rows = calloc(b->cap, sizeof(*b->rows));
+	b->order = calloc(b->cap, sizeof(*b->order));
+	b->keys = calloc(b->cap, sizeof(*b->keys));
+	b->preps = calloc(b->cap, r->kind->prep_size);
+	b->pending = calloc(b->cap, sizeof(*b->pending));
+	b->written = calloc(b->cap, sizeof(*b->written));
+	if (b->rows && b->order && b->keys && b->preps && b->pending && b->written)
+		return FG_OK;
+	bulk_close(r);
+	return fg_error_set(err, FG_NOMEM, NULL, "out of memory starting an import");
+}
+
+static int
+by_key(const void *a, const void *b)
+{
+	const struct bulk_row *x = *(const struct bulk_row *const *)a;
+	const struct bulk_row *y = *(const struct bulk_row *const *)b;
+	int c = strcmp(x->row.key, y->row.key);
+
+	return c ? c : (x > y) - (x < y);
+}
+
+/* A source key known (source_key, target_id, row_hash): the first row with it. */
+static void
+key_known(void *userdata, fg_stmt *st)
+{
+	struct bulk *b = userdata;
+	const char *key = fg_stmt_text(st, 0);
+	size_t lo = 0, hi = b->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(b->order[mid]->row.key, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < b->n && strcmp(b->order[lo]->row.key, key) == 0) {
+		b->order[lo]->existing = fg_stmt_int64(st, 1);
+		fg_strlcpy(b->order[lo]->old_hash, fg_stmt_text(st, 2), sizeof(b->order[lo]->old_hash));
+	}
+}
+
+/* Mark the rows whose key an earlier row has, and find the keys stored. */
+static fg_rc
+find_keys(struct run *r, struct fg_error *err)
+{
+	struct bulk *b = r->bulk;
+	const char *const fixed[] = {r->source, r->kind->name};
+
+	for (size_t k = 0; k < b->n; k++) {
+		b->order[k] = &b->rows[k];
+		b->keys[k] = b->rows[k].row.key;
+	}
+	qsort(b->order, b->n, sizeof(*b->order), by_key);
+	for (size_t k = 1; k < b->n; k++)
+		b->order[k]->repeated = strcmp(b->order[k - 1]->row.key, b->order[k]->row.key) == 0;
+	return import_lookup_keys(r->store, "SELECT source_key, target_id, row_hash FROM source_record"
+				  " WHERE source = ? AND kind = ? AND source_key IN (", fixed, 2, b->keys,
+				  b->n, key_known, b, err);
+}
+
+/* Record the source keys of the rows written in bulk, in one copy. */
+static fg_rc
+copy_source_records(struct run *r, struct fg_error *err)
+{
+	static const char *const columns[] = {
+		"target_id", "row_hash", "batch_id", "source", "kind", "source_key", "district",
+		"institution_id",
+	};
+	enum { NCOL = sizeof(columns) / sizeof(columns[0]) };
+	struct bulk *b = r->bulk;
+	const char **values = malloc(b->npending * NCOL * sizeof(*values));
+	char *batch = fg_arena_printf(&b->arena, "%lld", (long long)r->batch_id);
+	fg_rc rc;
+
+	if (values == NULL || batch == NULL) {
+		free(values);
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory recording source keys");
+	}
+	for (size_t k = 0; k < b->npending; k++) {
+		const struct import_row *row = &b->rows[b->pending[k]].row;
+		const char **v = &values[k * NCOL];
+
+		v[0] = fg_arena_printf(&b->arena, "%lld", (long long)b->written[k].target);
+		v[1] = row->hash;
+		v[2] = batch;
+		v[3] = r->source;
+		v[4] = r->kind->name;
+		v[5] = row->key;
+		v[6] = b->written[k].district;
+		v[7] = fg_arena_printf(&b->arena, "%lld", (long long)b->written[k].institution);
+	}
+	rc = fg_store_copy(r->store, "source_record", columns, NCOL, values, b->npending, err);
+	free(values);
+	return rc;
+}
+
+/*
+ * Refresh PostgreSQL's statistics of the columns looked up, each time the
+ * rows written have doubled: the look-ups of a batch are then planned for
+ * the tables' sizes (on a table that grew from empty they would read it
+ * whole).
+ */
+static fg_rc
+analyse(struct run *r, struct fg_error *err)
+{
+	fg_rc rc;
+
+	r->bulk->analyse_at = 2 * r->bulk->nwritten;
+	rc = fg_store_exec(r->store, "ANALYZE source_record (source, kind, source_key)", err);
+	return rc == FG_OK ? fg_store_exec(r->store, r->kind->analyse, err) : rc;
+}
+
+/*
+ * Write the rows prepared, all or nothing; when a concurrent writer got
+ * in the way (a constraint failed), store them one by one instead.
+ */
+static fg_rc
+write_pending(struct run *r, struct fg_error *err)
+{
+	struct bulk *b = r->bulk;
+	fg_rc rc;
+
+	if (b->npending == 0)
+		return FG_OK;
+	rc = fg_store_begin(r->store, err);
+	if (rc != FG_OK)
 		return rc;
+	rc = r->kind->write_new(r->store, r->ctx, b->preps, b->npending, b->written, err);
+	if (rc == FG_OK)
+		rc = copy_source_records(r, err);
+	if (rc == FG_OK)
+		rc = fg_store_commit(r->store, err);
+	else
+		fg_store_rollback(r->store);
+	for (size_t k = 0; rc == FG_OK && k < b->npending; k++)
+		count_outcome(r->report, b->written[k].outcome);
+	if (rc == FG_OK && (b->nwritten += (int64_t)b->npending) >= b->analyse_at)
+		rc = analyse(r, err);
+	for (size_t k = 0; rc == FG_CONFLICT && k < b->npending; k++) {
+		const struct bulk_row *br = &b->rows[b->pending[k]];
+
+		rc = store_row(r, &br->row, br->at, err);
+		if (rc == FG_OK && k + 1 < b->npending)
+			rc = FG_CONFLICT;
 	}
-	r->report->inserted += outcome == OUT_INSERTED;
-	r->report->matched += outcome == OUT_MATCHED;
-	r->report->updated += outcome == OUT_UPDATED;
-	r->report->unchanged += outcome == OUT_UNCHANGED;
-	return remember_key(r, &row, existing != 0, target, district, institution, err);
+	b->npending = 0;
+	return rc;
+}
+
+/* Check a row whose key is new, to write it with the next copy. */
+static fg_rc
+prepare_row(struct run *r, size_t k, struct fg_error *err)
+{
+	struct bulk *b = r->bulk;
+	struct fg_error e;
+	fg_rc rc;
+
+	fg_error_clear(&e);
+	rc = r->kind->prepare(r->store, r->ctx, &b->rows[k].row,
+			      b->preps + b->npending * r->kind->prep_size, &e);
+	if (rc != FG_OK)
+		return refused(r, &b->rows[k].row, b->rows[k].at, rc, &e, err);
+	b->pending[b->npending++] = k;
+	return FG_OK;
+}
+
+/* Write the rows gathered, in the file's order. */
+static fg_rc
+bulk_flush(struct run *r, struct fg_error *err)
+{
+	struct bulk *b = r->bulk;
+	fg_rc rc = b->n ? find_keys(r, err) : FG_OK;
+
+	for (size_t k = 0; rc == FG_OK && k < b->n; k++) {
+		struct bulk_row *br = &b->rows[k];
+
+		if (br->repeated || (br->existing && strcmp(br->old_hash, br->row.hash) != 0)) {
+			rc = write_pending(r, err);
+			if (rc == FG_OK)
+				rc = store_row(r, &br->row, br->at, err);
+		} else if (br->existing)
+			r->report->unchanged++;
+		else
+			rc = prepare_row(r, k, err);
+	}
+	if (rc == FG_OK)
+		rc = write_pending(r, err);
+	b->n = 0;
+	b->npending = 0;
+	fg_arena_reset(&b->arena);
+	return rc;
+}
+
+static const char *
+keep(struct bulk *b, const char *text, bool *ok)
+{
+	char *copy = fg_arena_strdup(&b->arena, text);
+
+	*ok = *ok && (copy != NULL || text == NULL);
+	return copy;
+}
+
+/* Gather the row just read; write the batch when it is full. */
+static fg_rc
+bulk_add(struct run *r, struct fg_error *err)
+{
+	struct bulk *b = r->bulk;
+	struct bulk_row *br = &b->rows[b->n];
+	char key[256];
+	bool ok = true;
+
+	memset(br, 0, sizeof(*br));
+	read_row(r, &br->row, key, sizeof(key));
+	for (int f = 0; f < r->nfields; f++)
+		br->row.value[f] = keep(b, br->row.value[f], &ok);
+	br->row.institution = keep(b, br->row.institution, &ok);
+	br->row.key = keep(b, key, &ok);
+	br->at = here(r);
+	if (!ok)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory reading row %ld", br->at.record);
+	b->n++;
+	return b->n == b->cap ? bulk_flush(r, err) : FG_OK;
+}
+
+/* Write the row just read: gathered for a bulk write, or at once. */
+static fg_rc
+write_row(struct run *r, struct fg_error *err)
+{
+	return r->bulk ? bulk_add(r, err) : import_row(r, err);
+}
+
+/* Before a commit: write what is gathered. */
+static fg_rc
+write_gathered(struct run *r, struct fg_error *err)
+{
+	return r->bulk ? bulk_flush(r, err) : FG_OK;
 }
 
 /* Write every row after the resume point, a transaction per batch of rows. */
@@ -523,10 +899,12 @@ write_all(struct run *r, struct fg_error *err)
 		if (!open && (rc = fg_store_begin(r->store, err)) == FG_OK)
 			open = true;
 		if (rc == FG_OK)
-			rc = import_row(r, err);
+			rc = write_row(r, err);
 		if (rc == FG_OK && fg_csv_record(r->csv) % batch == 0) {
 			r->done = fg_csv_record(r->csv);
-			rc = save_batch(r, false, err);
+			rc = write_gathered(r, err);
+			if (rc == FG_OK)
+				rc = save_batch(r, false, err);
 			if (rc == FG_OK)
 				rc = fg_store_commit(r->store, err);
 			open = false;
@@ -537,6 +915,8 @@ write_all(struct run *r, struct fg_error *err)
 		rc = import_source_check(&r->src, err);
 	if (rc == FG_OK && !open && (rc = fg_store_begin(r->store, err)) == FG_OK)
 		open = true;
+	if (rc == FG_OK)
+		rc = write_gathered(r, err);
 	if (rc == FG_OK) {
 		r->report->rows = fg_csv_record(r->csv);
 		r->done = r->report->rows;
@@ -679,9 +1059,12 @@ fg_import_run(fg_store *store, const struct fg_import_options *opts,
 		report->rejected = 0;
 		rc = start_batch(&r, err);
 	}
+	if (rc == FG_OK && use_bulk(&r))
+		rc = bulk_open(&r, opts->batch_rows > 0 ? opts->batch_rows : DEFAULT_BATCH, err);
 	if (rc == FG_OK)
 		rc = write_all(&r, err);
 	report->batch_id = r.batch_id;
+	bulk_close(&r);
 	close_file(&r);
 	if (r.kind->close)
 		r.kind->close(r.ctx);

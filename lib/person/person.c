@@ -161,34 +161,20 @@ validate_sex_and_birth(const struct fg_person_input *in, fg_date today,
 }
 
 static fg_rc
-validate_contact(fg_store *store, const struct fg_person_input *in,
-		 struct fg_person *out, struct fg_error *err)
+validate_contact(const struct fg_person_input *in, struct fg_person *out, struct fg_error *err)
 {
-	struct fg_institution inst;
-	fg_rc rc;
-
 	if (in->phone != NULL && *in->phone != '\0' &&
 	    fg_phone_normalise(in->phone, out->phone, sizeof(out->phone), err) != FG_OK)
 		return FG_INVALID;
 	if (in->address != NULL && *in->address != '\0' &&
 	    fg_name_normalise(in->address, "address", out->address, sizeof(out->address), err) != FG_OK)
 		return FG_INVALID;
-	rc = fg_institution_find(store, in->institution, "institution", &inst, err);
-	if (rc != FG_OK)
-		return rc == FG_NOTFOUND ? FG_INVALID : rc;
-	out->institution_id = inst.id;
-	if (in->district != NULL && *in->district != '\0') {
-		if (fg_district_check(in->district, "district", err) != FG_OK)
-			return FG_INVALID;
-		fg_strlcpy(out->district, in->district, sizeof(out->district));
-	} else
-		fg_strlcpy(out->district, inst.district, sizeof(out->district));
 	return FG_OK;
 }
 
-fg_rc
-fg_person_validate(fg_store *store, const struct fg_person_input *in,
-		   struct fg_person *out, struct fg_error *err)
+/* The fields of a person that need no database, checked into *out. */
+static fg_rc
+validate_fields(const struct fg_person_input *in, struct fg_person *out, struct fg_error *err)
 {
 	fg_date today = fg_date_today();
 	struct fg_resident_id rid;
@@ -206,8 +192,48 @@ fg_person_validate(fg_store *store, const struct fg_person_input *in,
 	if (rc == FG_OK)
 		rc = validate_sex_and_birth(in, today, &rid, have_rid, out, err);
 	if (rc == FG_OK)
-		rc = validate_contact(store, in, out, err);
+		rc = validate_contact(in, out, err);
 	return rc;
+}
+
+/* The owner and the district of residence (default: the owner's). */
+static fg_rc
+place_person(const struct fg_person_input *in, const struct fg_institution *inst,
+	     struct fg_person *out, struct fg_error *err)
+{
+	out->institution_id = inst->id;
+	if (in->district != NULL && *in->district != '\0') {
+		if (fg_district_check(in->district, "district", err) != FG_OK)
+			return FG_INVALID;
+		fg_strlcpy(out->district, in->district, sizeof(out->district));
+	} else
+		fg_strlcpy(out->district, inst->district, sizeof(out->district));
+	return FG_OK;
+}
+
+fg_rc
+fg_person_validate(fg_store *store, const struct fg_person_input *in,
+		   struct fg_person *out, struct fg_error *err)
+{
+	struct fg_institution inst;
+	fg_rc rc;
+
+	rc = validate_fields(in, out, err);
+	if (rc != FG_OK)
+		return rc;
+	rc = fg_institution_find(store, in->institution, "institution", &inst, err);
+	if (rc != FG_OK)
+		return rc == FG_NOTFOUND ? FG_INVALID : rc;
+	return place_person(in, &inst, out, err);
+}
+
+fg_rc
+fg_person_check(const struct fg_person_input *in, const struct fg_institution *inst,
+		struct fg_person *out, struct fg_error *err)
+{
+	fg_rc rc = validate_fields(in, out, err);
+
+	return rc == FG_OK ? place_person(in, inst, out, err) : rc;
 }
 
 static void
