@@ -385,7 +385,8 @@ bind_person(fg_stmt *st, const struct fg_person *p, const char *now)
 /*
  * Insert p unless its identity document is registered already; *inserted
  * says which.  The unique index decides, so two writers adding the same
- * number at once cannot both insert it.
+ * number at once cannot both insert it; the NOT EXISTS spares the key a
+ * registered number would take from PostgreSQL's identity sequence.
  */
 static fg_rc
 insert_person(fg_store *store, struct fg_person *p, bool *inserted,
@@ -398,7 +399,8 @@ insert_person(fg_store *store, struct fg_person *p, bool *inserted,
 	rc = fg_store_prepare(store,
 			      "INSERT INTO person (district, institution_id, id_type, id_number, name,"
 			      " name_key, sex, birth_date, phone, address, created_at, updated_at)"
-			      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)"
+			      " SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11 WHERE NOT EXISTS"
+			      " (SELECT 1 FROM person WHERE id_type = ?3 AND id_number = ?4)"
 			      " ON CONFLICT (id_type, id_number) WHERE id_number IS NOT NULL DO NOTHING"
 			      " RETURNING id", &st, err);
 	if (rc != FG_OK)
