@@ -6,6 +6,7 @@
 # manifest, NDJSON files of the caller's scope only, DELETE cancels, another
 # user cannot see the job, every step audited).  Bundles and exported
 # resources validate against the official R4 JSON schema.
+# backends: sqlite postgresql
 . "$(dirname "$0")/../lib/server.sh"
 . "$(dirname "$0")/../lib/fhir.sh"
 fhir_needs "FHIR batch and export"

@@ -4,6 +4,7 @@
 # episode's exam moves it to "booked", an exam and an outcome move on from
 # there, and a step the table does not allow is refused, storing nothing.
 # Today is fixed at 2026-06-30.
+# backends: sqlite postgresql
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/screening.sh"
 

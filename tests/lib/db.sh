@@ -9,6 +9,11 @@
 #                     separated by | (or SEP), NULL as nothing
 #   sql_csv QUERY     the result as CSV with a header line
 #   reset_db          make the test database empty again
+#   save_db NAME, restore_db NAME
+#                     keep a copy of the test database (no client connected),
+#                     and put it back
+#   drop_trigger TABLE NAME
+#                     the SQL that drops trigger NAME of TABLE
 DB_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 test_db() {
@@ -58,5 +63,39 @@ reset_db() {
 			-c "DROP SCHEMA public CASCADE; CREATE SCHEMA public" >/dev/null 2>&1
 		;;
 	*) rm -f "$FANGAI_DB" ;;
+	esac
+}
+
+# The name of the PostgreSQL database of FANGAI_DB, and a URI of its server's own database.
+pg_db_name() {
+	local path=${FANGAI_DB#postgresql://*/}
+	echo "${path%%\?*}"
+}
+pg_admin_uri() {
+	echo "${FANGAI_DB/\/$(pg_db_name)\?//postgres?}"
+}
+
+save_db() {
+	case "$FANGAI_DB" in
+	postgresql://*)
+		psql -X -q -v ON_ERROR_STOP=1 -d "$(pg_admin_uri)" \
+			-c "CREATE DATABASE \"$(pg_db_name)_$1\" TEMPLATE \"$(pg_db_name)\"" ;;
+	*) cp "$FANGAI_DB" "$FANGAI_DB.$1" ;;
+	esac
+}
+
+restore_db() {
+	case "$FANGAI_DB" in
+	postgresql://*)
+		psql -X -q -v ON_ERROR_STOP=1 -d "$(pg_admin_uri)" -c "DROP DATABASE \"$(pg_db_name)\"" \
+			-c "CREATE DATABASE \"$(pg_db_name)\" TEMPLATE \"$(pg_db_name)_$1\"" ;;
+	*) cp "$FANGAI_DB.$1" "$FANGAI_DB" ;;
+	esac
+}
+
+drop_trigger() {
+	case "$FANGAI_DB" in
+	postgresql://*) echo "DROP TRIGGER $2 ON $1" ;;
+	*) echo "DROP TRIGGER $2" ;;
 	esac
 }
