@@ -9,6 +9,7 @@
 #                     separated by | (or SEP), NULL as nothing
 #   sql_csv QUERY     the result as CSV with a header line
 #   reset_db          make the test database empty again
+#   db_ready          status 0 when the test database holds the schema
 #   save_db NAME, restore_db NAME
 #                     keep a copy of the test database (no client connected),
 #                     and put it back
@@ -44,7 +45,7 @@ sql() {
 				psql -X -q -d "$FANGAI_DB" -c "$PG_RESYNC" >/dev/null ;;
 			esac
 		;;
-	*) sqlite3 -separator "$sep" "$FANGAI_DB" "$1" ;;
+	*) sqlite3 -cmd ".timeout 10000" -separator "$sep" "$FANGAI_DB" <<<"$1" ;;
 	esac
 }
 
@@ -62,7 +63,7 @@ reset_db() {
 		psql -X -q -v ON_ERROR_STOP=1 -d "$FANGAI_DB" \
 			-c "DROP SCHEMA public CASCADE; CREATE SCHEMA public" >/dev/null 2>&1
 		;;
-	*) rm -f "$FANGAI_DB" ;;
+	*) rm -f "$FANGAI_DB" "$FANGAI_DB-wal" "$FANGAI_DB-shm" ;;
 	esac
 }
 
@@ -98,4 +99,8 @@ drop_trigger() {
 	postgresql://*) echo "DROP TRIGGER $2 ON $1" ;;
 	*) echo "DROP TRIGGER $2" ;;
 	esac
+}
+
+db_ready() {
+	sql "SELECT count(*) FROM person" >/dev/null 2>&1
 }
