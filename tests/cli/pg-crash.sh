@@ -7,13 +7,7 @@
 # backends: postgresql
 . "$(dirname "$0")/../lib/tap.sh"
 
-case "$FANGAI_DB" in
-postgresql://*) ;;
-*)
-	echo "1..0 # skip: PostgreSQL only (tests/run runs it in its PostgreSQL pass)"
-	exit 0
-	;;
-esac
+pg_only
 cycles=${CRASH_CYCLES:-10}
 dir=$(dirname "$0")/../crash
 

@@ -10,6 +10,7 @@
 #   sql_csv QUERY     the result as CSV with a header line
 #   reset_db          make the test database empty again
 #   db_ready          status 0 when the test database holds the schema
+#   pg_only           in a PostgreSQL-only script: skip it (exit) on SQLite
 #   save_db NAME, restore_db NAME
 #                     keep a copy of the test database (no client connected),
 #                     and put it back
@@ -103,4 +104,14 @@ drop_trigger() {
 
 db_ready() {
 	sql "SELECT count(*) FROM person" >/dev/null 2>&1
+}
+
+pg_only() {
+	case "$FANGAI_DB" in
+	postgresql://*) ;;
+	*)
+		echo "1..0 # skip: PostgreSQL only (tests/run runs it in its PostgreSQL pass)"
+		exit 0
+		;;
+	esac
 }
