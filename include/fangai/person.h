@@ -19,6 +19,8 @@
 #include "fangai/name.h"
 #include "fangai/store.h"
 
+struct fg_institution;
+
 /* WS 364 CV02.01.101 identity document type of the resident identity card. */
 #define FG_ID_TYPE_RESIDENT "01"
 
@@ -60,6 +62,14 @@ struct fg_person_input {
  */
 fg_rc fg_person_validate(fg_store *store, const struct fg_person_input *in,
 			 struct fg_person *out, struct fg_error *err);
+
+/*
+ * fg_person_validate() with the registering institution already found
+ * (inst, the one in->institution names): nothing is read from a database.
+ * For bulk writers that check many rows of one institution.
+ */
+fg_rc fg_person_check(const struct fg_person_input *in, const struct fg_institution *inst,
+		      struct fg_person *out, struct fg_error *err);
 
 /*
  * Register a person.  If the ID number is already registered, nothing is

@@ -128,6 +128,18 @@ fg_rc fg_store_copy(fg_store *store, const char *table, const char *const *colum
 		    int ncolumns, const char *const *values, size_t nrows, struct fg_error *err);
 
 /*
+ * Take n new keys of table's "id" column (its INTEGER PRIMARY KEY) into
+ * ids[0..n-1], ascending, for rows the caller then appends with
+ * fg_store_copy().  PostgreSQL draws them from the column's identity
+ * sequence, so no other writer is given them (a rolled-back transaction
+ * leaves a gap); SQLite numbers them after the largest id, so call it in
+ * the transaction that inserts the rows, after inserting those of the
+ * previous call.  FG_INVALID for a name that is not an identifier.
+ */
+fg_rc fg_store_new_ids(fg_store *store, const char *table, size_t n, int64_t *ids,
+		       struct fg_error *err);
+
+/*
  * Convenience: step a statement expected to yield at most one row and
  * read column 0 as an integer into *value.  *found says whether a row came.
  * Resets the statement afterwards.

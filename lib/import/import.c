@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "fangai/arena.h"
 #include "fangai/csv.h"
 #include "fangai/import.h"
 #include "fangai/institution.h"
@@ -40,6 +41,7 @@ struct run {
 	int64_t batch_id;
 	int64_t done;			/* rows committed */
 	void *ctx;			/* what the kind's checks need */
+	struct bulk *bulk;		/* rows gathered for a bulk write; NULL: row by row */
 };
 
 static const struct import_kind *const kinds[] = {
@@ -231,17 +233,17 @@ field_value(const struct run *r, int f)
 	return *v ? v : option_default(r, f);
 }
 
-/* The value of field or item `name` in the current row, or "". */
+/* The value of field or item `name` in row, or "". */
 static const char *
-named_value(const struct run *r, const char *name)
+row_value(const struct run *r, const struct import_row *row, const char *name)
 {
 	int f = name[0] ? import_field(r->kind, name) : -1;
 
 	if (f >= 0)
-		return field_value(r, f);
-	for (int k = 0; name[0] && k < r->nitems; k++)
-		if (strcmp(r->item_name[k], name) == 0)
-			return fg_csv_field(r->csv, (size_t)r->item_col[k]);
+		return row->value[f];
+	for (int k = 0; name[0] && k < row->nitems; k++)
+		if (strcmp(row->item_name[k], name) == 0)
+			return row->item_value[k];
 	return "";
 }
 
@@ -288,13 +290,25 @@ read_row(const struct run *r, struct import_row *row, char *keybuf, size_t keysz
 	row->key = keybuf;
 }
 
+/* Where a row was in the file. */
+struct place {
+	long record, line;
+};
+
+static struct place
+here(const struct run *r)
+{
+	return (struct place){fg_csv_record(r->csv), fg_csv_line(r->csv)};
+}
+
 /* Report a refused row; in a batch, also record it there. */
 static fg_rc
-refuse(struct run *r, const struct fg_error *e, struct fg_error *err)
+refuse(struct run *r, const struct import_row *row, struct place at, const struct fg_error *e,
+       struct fg_error *err)
 {
 	struct fg_import_problem p = {
-		.row = fg_csv_record(r->csv), .line = fg_csv_line(r->csv), .field = e->field,
-		.value = named_value(r, e->field), .reason = e->message, .detail = e->detail,
+		.row = at.record, .line = at.line, .field = e->field,
+		.value = row_value(r, row, e->field), .reason = e->message, .detail = e->detail,
 	};
 	fg_stmt *st;
 	fg_rc rc;
@@ -397,8 +411,18 @@ find_resumable(struct run *r, struct fg_error *err)
 	return rc;
 }
 
+/* A batch row, without and with its id: parameters 1-8, then 9 the id. */
+#define BATCH_COLUMNS "INSERT INTO import_batch (kind, source, fingerprint, skip_bad_rows, file_name," \
+	" encoding, state, started_at, institution_id"
+#define BATCH_VALUES "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'running', ?7, ?8"
+
+/*
+ * Open the run's batch as r->batch_id: numbered id, or (id 0) by the
+ * store.  The check's batch, rolled back, is numbered apart, as PostgreSQL
+ * would not give back a number its identity sequence handed out.
+ */
 static fg_rc
-start_batch(struct run *r, struct fg_error *err)
+start_batch(struct run *r, int64_t id, struct fg_error *err)
 {
 	char now[32];
 	fg_stmt *st;
@@ -410,9 +434,8 @@ start_batch(struct run *r, struct fg_error *err)
 	if (r->opts->institution && *r->opts->institution &&
 	    fg_institution_find(r->store, r->opts->institution, "institution", &owner, NULL) != FG_OK)
 		owner.id = 0;
-	rc = fg_store_prepare(r->store, "INSERT INTO import_batch (kind, source, fingerprint, skip_bad_rows,"
-			      " file_name, encoding, state, started_at, institution_id) VALUES (?1, ?2, ?3,"
-			      " ?4, ?5, ?6, 'running', ?7, ?8) RETURNING id", &st, err);
+	rc = fg_store_prepare(r->store, id ? BATCH_COLUMNS ", id) " BATCH_VALUES ", ?9) RETURNING id"
+			      : BATCH_COLUMNS ") " BATCH_VALUES ") RETURNING id", &st, err);
 	if (rc != FG_OK)
 		return rc;
 	bind_identity(r, st);
@@ -421,6 +444,8 @@ start_batch(struct run *r, struct fg_error *err)
 	fg_stmt_bind_text(st, 7, fg_utc_now(now));
 	if (owner.id)
 		fg_stmt_bind_int64(st, 8, owner.id);
+	if (id)
+		fg_stmt_bind_int64(st, 9, id);
 	return fg_stmt_scalar_int64(st, &r->batch_id, NULL, err);
 }
 
@@ -554,6 +579,22 @@ check_key(struct run *r, const struct import_row *row, struct known *k, struct f
 	return FG_CONFLICT;
 }
 
+/*
+ * A row refused (in e; rc its code) while checking (check) or storing:
+ * reported, and FG_OK, when the run goes on past it (the check, or
+ * skip_bad_rows); else the import's error.
+ */
+static fg_rc
+refused(struct run *r, const struct import_row *row, struct place at, bool check, fg_rc rc,
+	const struct fg_error *e, struct fg_error *err)
+{
+	if ((rc == FG_INVALID || rc == FG_CONFLICT) && (check || r->opts->skip_bad_rows))
+		return refuse(r, row, at, e, err);
+	if (e->code != FG_OK)
+		*err = *e;
+	return rc;
+}
+
 static void
 count_outcome(struct fg_import_report *rep, enum import_outcome outcome)
 {
@@ -564,44 +605,433 @@ count_outcome(struct fg_import_report *rep, enum import_outcome outcome)
 }
 
 /*
- * Check or store (write) the current row.  A refused row is reported and
- * gives FG_OK when the run goes on past it (the check, or skip_bad_rows),
- * else its error.  A row the store holds unchanged is only marked as seen
- * by this run, as is a key checked.
+ * Check or store (write) one row, found at `at` in the file, through its
+ * source key: inserted, matched, updated or unchanged.  A refused row is
+ * reported and gives FG_OK when the run goes on past it (the check, or
+ * skip_bad_rows), else its error.  A row the store holds unchanged is only
+ * marked as seen by this run, as is a key checked.
  */
 static fg_rc
-take_row(struct run *r, bool write, struct fg_error *err)
+take_row(struct run *r, const struct import_row *row, struct place at, bool write,
+	 struct fg_error *err)
 {
-	struct import_row row;
 	enum import_outcome outcome = OUT_UNCHANGED;
-	char key[256], district[8] = "";
+	char district[8] = "";
 	int64_t target, institution = 0;
 	struct known k;
 	struct fg_error e;
 	bool unchanged;
 	fg_rc rc;
 
-	read_row(r, &row, key, sizeof(key));
 	fg_error_clear(&e);
-	rc = check_key(r, &row, &k, &e, err);
+	rc = check_key(r, row, &k, &e, err);
 	target = k.target;
-	unchanged = k.found && strcmp(k.hash, row.hash) == 0;
+	unchanged = k.found && strcmp(k.hash, row->hash) == 0;
 	if (rc == FG_OK && !unchanged && write)
-		rc = r->kind->store(r->store, r->ctx, &row, k.target, &target, district, &institution, &outcome, &e);
+		rc = r->kind->store(r->store, r->ctx, row, k.target, &target, district, &institution, &outcome, &e);
 	else if (rc == FG_OK && !unchanged)
-		rc = r->kind->validate(r->store, r->ctx, &row, k.target, &e);
-	if ((rc == FG_INVALID || rc == FG_CONFLICT) && (!write || r->opts->skip_bad_rows))
-		return refuse(r, &e, err);
-	if (rc != FG_OK) {
-		if (e.code != FG_OK)
-			*err = e;
-		return rc;
-	}
+		rc = r->kind->validate(r->store, r->ctx, row, k.target, &e);
+	if (rc != FG_OK)
+		return refused(r, row, at, !write, rc, &e, err);
 	if (write)
 		count_outcome(r->report, outcome);
 	if (k.found && k.batch_id == r->batch_id)
 		return FG_OK;
-	return remember_key(r, &row, k.found, target, district, institution, err);
+	return remember_key(r, row, k.found, target, district, institution, err);
+}
+
+/* Check or store (write) the row just read. */
+static fg_rc
+take_current(struct run *r, bool write, struct fg_error *err)
+{
+	struct import_row row;
+	char key[256];
+
+	read_row(r, &row, key, sizeof(key));
+	return take_row(r, &row, here(r), write, err);
+}
+
+/* ---- bulk writes ---- */
+
+/*
+ * On a database server, rows whose source key is new are checked in
+ * memory, a batch at a time (at most BULK_MAX rows), and written with one
+ * copy per table; the source keys of a batch are looked up together.  A
+ * row whose key is known and changed, or repeats an earlier row's, goes
+ * the row-by-row way (take_row(), which refuses a key repeated with other
+ * values), after the rows before it are written.  Rows keep their place in
+ * the file, for the problems reported.
+ */
+#define BULK_MAX 16384
+#define LOOKUP_KEYS 200		/* keys per look-up statement */
+#define FIRST_ANALYSE 1000	/* rows written before the statistics are first refreshed */
+
+struct bulk_row {
+	struct import_row row;		/* its texts in the batch's arena */
+	struct place at;
+	struct known stored;		/* what the store holds of its key (first row of the key) */
+	bool repeated;			/* an earlier row of the batch has its key */
+};
+
+/* The rows gathered: each array holds cap of them. */
+struct bulk {
+	struct fg_arena arena;
+	size_t cap, n;
+	struct bulk_row *rows;
+	struct bulk_row **order;		/* by key, then in the file's order */
+	const char **keys;
+	char *preps;				/* rows prepared, kind->prep_size bytes each */
+	size_t *pending;			/* which rows they are, in order */
+	size_t npending;
+	struct import_written *written;
+	int64_t nwritten;			/* rows written in bulk by the run */
+	int64_t analyse_at;			/* refresh the statistics at this count */
+};
+
+fg_rc
+import_lookup_keys(fg_store *store, const char *select, const char *const *fixed, int nfixed,
+		   const char *const *keys, size_t n, void (*found)(void *userdata, fg_stmt *st),
+		   void *userdata, struct fg_error *err)
+{
+	char sql[2048];
+	size_t len = strlen(select);
+	fg_stmt *st;
+	bool row = false;
+	fg_rc rc = FG_OK;
+
+	if (len + LOOKUP_KEYS * 3 + 2 > sizeof(sql))
+		return fg_error_set(err, FG_INTERNAL, NULL, "look-up query is too long");
+	memcpy(sql, select, len);
+	for (int k = 0; k < LOOKUP_KEYS; k++)
+		len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s?", k ? ", " : "");
+	snprintf(sql + len, sizeof(sql) - len, ")");
+	for (size_t at = 0; rc == FG_OK && at < n; at += LOOKUP_KEYS) {
+		rc = fg_store_prepare(store, sql, &st, err);
+		if (rc != FG_OK)
+			break;
+		for (int k = 0; k < nfixed; k++)
+			fg_stmt_bind_text(st, k + 1, fixed[k]);
+		for (size_t k = 0; k < LOOKUP_KEYS; k++)
+			fg_stmt_bind_text(st, nfixed + 1 + (int)k, at + k < n ? keys[at + k] : NULL);
+		while ((rc = fg_stmt_step(st, &row, err)) == FG_OK && row && found)
+			found(userdata, st);
+		fg_stmt_reset(st);
+	}
+	return rc;
+}
+
+/* Bulk writes where round trips cost: on PostgreSQL (its statistics refreshed by analyse()). */
+static bool
+use_bulk(const struct run *r)
+{
+	return r->kind->write_new != NULL && strcmp(fg_store_backend(r->store), "postgresql") == 0;
+}
+
+static void
+bulk_close(struct run *r)
+{
+	struct bulk *b = r->bulk;
+
+	if (b == NULL)
+		return;
+	fg_arena_free(&b->arena);
+	free(b->rows);
+	free(b->order);
+	free(b->keys);
+	free(b->preps);
+	free(b->pending);
+	free(b->written);
+	free(b);
+	r->bulk = NULL;
+}
+
+static fg_rc
+bulk_open(struct run *r, int batch, struct fg_error *err)
+{
+	struct bulk *b = calloc(1, sizeof(*b));
+
+	r->bulk = b;
+	if (b == NULL)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory starting an import");
+	fg_arena_init(&b->arena, 0);
+	b->cap = batch < BULK_MAX ? (size_t)batch : BULK_MAX;
+	b->analyse_at = FIRST_ANALYSE;
+	b->rows = calloc(b->cap, sizeof(*b->rows));
+	b->order = calloc(b->cap, sizeof(*b->order));
+	b->keys = calloc(b->cap, sizeof(*b->keys));
+	b->preps = calloc(b->cap, r->kind->prep_size);
+	b->pending = calloc(b->cap, sizeof(*b->pending));
+	b->written = calloc(b->cap, sizeof(*b->written));
+	if (b->rows && b->order && b->keys && b->preps && b->pending && b->written)
+		return FG_OK;
+	bulk_close(r);
+	return fg_error_set(err, FG_NOMEM, NULL, "out of memory starting an import");
+}
+
+static int
+by_key(const void *a, const void *b)
+{
+	const struct bulk_row *x = *(const struct bulk_row *const *)a;
+	const struct bulk_row *y = *(const struct bulk_row *const *)b;
+	int c = strcmp(x->row.key, y->row.key);
+
+	return c ? c : (x > y) - (x < y);
+}
+
+/* A source key known (source_key, target_id, row_hash, batch_id): the first row with it. */
+static void
+key_known(void *userdata, fg_stmt *st)
+{
+	struct bulk *b = userdata;
+	const char *key = fg_stmt_text(st, 0);
+	size_t lo = 0, hi = b->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(b->order[mid]->row.key, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < b->n && strcmp(b->order[lo]->row.key, key) == 0) {
+		struct known *k = &b->order[lo]->stored;
+
+		k->found = true;
+		k->target = fg_stmt_int64(st, 1);
+		fg_strlcpy(k->hash, fg_stmt_text(st, 2), sizeof(k->hash));
+		k->batch_id = fg_stmt_int64(st, 3);
+	}
+}
+
+/* Mark the rows whose key an earlier row has, and find the keys stored. */
+static fg_rc
+find_keys(struct run *r, struct fg_error *err)
+{
+	struct bulk *b = r->bulk;
+	const char *const fixed[] = {r->source, r->kind->name};
+
+	for (size_t k = 0; k < b->n; k++) {
+		b->order[k] = &b->rows[k];
+		b->keys[k] = b->rows[k].row.key;
+	}
+	qsort(b->order, b->n, sizeof(*b->order), by_key);
+	for (size_t k = 1; k < b->n; k++)
+		b->order[k]->repeated = strcmp(b->order[k - 1]->row.key, b->order[k]->row.key) == 0;
+	return import_lookup_keys(r->store, "SELECT source_key, target_id, row_hash, batch_id FROM source_record"
+				  " WHERE source = ? AND kind = ? AND source_key IN (", fixed, 2, b->keys,
+				  b->n, key_known, b, err);
+}
+
+/* The row is the first of its key in the batch, and the store holds it unchanged. */
+static bool
+bulk_unchanged(const struct bulk_row *br)
+{
+	return !br->repeated && br->stored.found && strcmp(br->stored.hash, br->row.hash) == 0;
+}
+
+/*
+ * Mark the source keys of the rows the store holds unchanged as seen by
+ * this run, as take_row() does: a later row repeating such a key with
+ * other values is then refused.
+ */
+static fg_rc
+mark_unchanged(struct run *r, struct fg_error *err)
+{
+	struct bulk *b = r->bulk;
+	char *batch = fg_arena_printf(&b->arena, "%lld", (long long)r->batch_id);
+	const char *const fixed[] = {batch, r->source, r->kind->name};
+	size_t n = 0;
+
+	if (batch == NULL)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory marking source keys");
+	for (size_t k = 0; k < b->n; k++)
+		if (bulk_unchanged(&b->rows[k]) && b->rows[k].stored.batch_id != r->batch_id)
+			b->keys[n++] = b->rows[k].row.key;
+	return import_lookup_keys(r->store, "UPDATE source_record SET batch_id = ? WHERE source = ?"
+				  " AND kind = ? AND source_key IN (", fixed, 3, b->keys, n, NULL, NULL, err);
+}
+
+/* Record the source keys of the rows written in bulk, in one copy. */
+static fg_rc
+copy_source_records(struct run *r, struct fg_error *err)
+{
+	static const char *const columns[] = {
+		"target_id", "row_hash", "batch_id", "source", "kind", "source_key", "district",
+		"institution_id",
+	};
+	enum { NCOL = sizeof(columns) / sizeof(columns[0]) };
+	struct bulk *b = r->bulk;
+	const char **values = malloc(b->npending * NCOL * sizeof(*values));
+	char *batch = fg_arena_printf(&b->arena, "%lld", (long long)r->batch_id);
+	fg_rc rc;
+
+	if (values == NULL || batch == NULL) {
+		free(values);
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory recording source keys");
+	}
+	for (size_t k = 0; k < b->npending; k++) {
+		const struct import_row *row = &b->rows[b->pending[k]].row;
+		const char **v = &values[k * NCOL];
+
+		v[0] = fg_arena_printf(&b->arena, "%lld", (long long)b->written[k].target);
+		v[1] = row->hash;
+		v[2] = batch;
+		v[3] = r->source;
+		v[4] = r->kind->name;
+		v[5] = row->key;
+		v[6] = b->written[k].district;
+		v[7] = fg_arena_printf(&b->arena, "%lld", (long long)b->written[k].institution);
+	}
+	rc = fg_store_copy(r->store, "source_record", columns, NCOL, values, b->npending, err);
+	free(values);
+	return rc;
+}
+
+/*
+ * Refresh PostgreSQL's statistics of the columns looked up, each time the
+ * rows written have doubled: the look-ups of a batch are then planned for
+ * the tables' sizes (on a table that grew from empty they would read it
+ * whole).
+ */
+static fg_rc
+analyse(struct run *r, struct fg_error *err)
+{
+	fg_rc rc;
+
+	r->bulk->analyse_at = 2 * r->bulk->nwritten;
+	rc = fg_store_exec(r->store, "ANALYZE source_record (source, kind, source_key)", err);
+	return rc == FG_OK ? fg_store_exec(r->store, r->kind->analyse, err) : rc;
+}
+
+/*
+ * Write the rows prepared, all or nothing; when a concurrent writer got
+ * in the way (a constraint failed), store them one by one instead.
+ */
+static fg_rc
+write_pending(struct run *r, struct fg_error *err)
+{
+	struct bulk *b = r->bulk;
+	fg_rc rc;
+
+	if (b->npending == 0)
+		return FG_OK;
+	rc = fg_store_begin(r->store, err);
+	if (rc != FG_OK)
+		return rc;
+	rc = r->kind->write_new(r->store, r->ctx, b->preps, b->npending, b->written, err);
+	if (rc == FG_OK)
+		rc = copy_source_records(r, err);
+	if (rc == FG_OK)
+		rc = fg_store_commit(r->store, err);
+	else
+		fg_store_rollback(r->store);
+	for (size_t k = 0; rc == FG_OK && k < b->npending; k++)
+		count_outcome(r->report, b->written[k].outcome);
+	if (rc == FG_OK && (b->nwritten += (int64_t)b->npending) >= b->analyse_at)
+		rc = analyse(r, err);
+	for (size_t k = 0; rc == FG_CONFLICT && k < b->npending; k++) {
+		const struct bulk_row *br = &b->rows[b->pending[k]];
+
+		rc = take_row(r, &br->row, br->at, true, err);
+		if (rc == FG_OK && k + 1 < b->npending)
+			rc = FG_CONFLICT;
+	}
+	b->npending = 0;
+	return rc;
+}
+
+/* Check a row whose key is new, to write it with the next copy. */
+static fg_rc
+prepare_row(struct run *r, size_t k, struct fg_error *err)
+{
+	struct bulk *b = r->bulk;
+	struct fg_error e;
+	fg_rc rc;
+
+	fg_error_clear(&e);
+	rc = r->kind->prepare(r->store, r->ctx, &b->rows[k].row,
+			      b->preps + b->npending * r->kind->prep_size, &e);
+	if (rc != FG_OK)
+		return refused(r, &b->rows[k].row, b->rows[k].at, false, rc, &e, err);
+	b->pending[b->npending++] = k;
+	return FG_OK;
+}
+
+/* Write the rows gathered, in the file's order. */
+static fg_rc
+bulk_flush(struct run *r, struct fg_error *err)
+{
+	struct bulk *b = r->bulk;
+	fg_rc rc = b->n ? find_keys(r, err) : FG_OK;
+
+	if (rc == FG_OK)
+		rc = mark_unchanged(r, err);
+	for (size_t k = 0; rc == FG_OK && k < b->n; k++) {
+		struct bulk_row *br = &b->rows[k];
+
+		if (bulk_unchanged(br))
+			r->report->unchanged++;
+		else if (br->repeated || br->stored.found) {
+			rc = write_pending(r, err);
+			if (rc == FG_OK)
+				rc = take_row(r, &br->row, br->at, true, err);
+		} else
+			rc = prepare_row(r, k, err);
+	}
+	if (rc == FG_OK)
+		rc = write_pending(r, err);
+	b->n = 0;
+	b->npending = 0;
+	fg_arena_reset(&b->arena);
+	return rc;
+}
+
+static const char *
+keep(struct bulk *b, const char *text, bool *ok)
+{
+	char *copy = fg_arena_strdup(&b->arena, text);
+
+	*ok = *ok && (copy != NULL || text == NULL);
+	return copy;
+}
+
+/* Gather the row just read; write the batch when it is full. */
+static fg_rc
+bulk_add(struct run *r, struct fg_error *err)
+{
+	struct bulk *b = r->bulk;
+	struct bulk_row *br = &b->rows[b->n];
+	char key[256];
+	bool ok = true;
+
+	memset(br, 0, sizeof(*br));
+	read_row(r, &br->row, key, sizeof(key));
+	for (int f = 0; f < r->nfields; f++)
+		br->row.value[f] = keep(b, br->row.value[f], &ok);
+	for (int k = 0; k < br->row.nitems; k++)
+		br->row.item_value[k] = keep(b, br->row.item_value[k], &ok);
+	br->row.institution = keep(b, br->row.institution, &ok);
+	br->row.key = keep(b, key, &ok);
+	br->at = here(r);
+	if (!ok)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory reading row %ld", br->at.record);
+	b->n++;
+	return b->n == b->cap ? bulk_flush(r, err) : FG_OK;
+}
+
+/* Write the row just read: gathered for a bulk write, or at once. */
+static fg_rc
+write_row(struct run *r, struct fg_error *err)
+{
+	return r->bulk ? bulk_add(r, err) : take_current(r, true, err);
+}
+
+/* Before a commit: write what is gathered. */
+static fg_rc
+write_gathered(struct run *r, struct fg_error *err)
+{
+	return r->bulk ? bulk_flush(r, err) : FG_OK;
 }
 
 /* Check every row, reporting each refused one; FG_INVALID if any was. */
@@ -612,7 +1042,7 @@ validate_all(struct run *r, struct fg_error *err)
 	fg_rc rc;
 
 	while ((rc = fg_csv_read(r->csv, &more, err)) == FG_OK && more) {
-		rc = take_row(r, false, err);
+		rc = take_current(r, false, err);
 		if (rc != FG_OK)
 			return rc;
 		if (fg_csv_record(r->csv) % PROGRESS_EVERY == 0)
@@ -646,10 +1076,12 @@ write_all(struct run *r, struct fg_error *err)
 		if (!open && (rc = fg_store_begin(r->store, err)) == FG_OK)
 			open = true;
 		if (rc == FG_OK)
-			rc = take_row(r, true, err);
+			rc = write_row(r, err);
 		if (rc == FG_OK && fg_csv_record(r->csv) % batch == 0) {
 			r->done = fg_csv_record(r->csv);
-			rc = save_batch(r, false, err);
+			rc = write_gathered(r, err);
+			if (rc == FG_OK)
+				rc = save_batch(r, false, err);
 			if (rc == FG_OK)
 				rc = fg_store_commit(r->store, err);
 			open = false;
@@ -660,6 +1092,8 @@ write_all(struct run *r, struct fg_error *err)
 		rc = import_source_check(&r->src, err);
 	if (rc == FG_OK && !open && (rc = fg_store_begin(r->store, err)) == FG_OK)
 		open = true;
+	if (rc == FG_OK)
+		rc = write_gathered(r, err);
 	if (rc == FG_OK) {
 		r->report->rows = fg_csv_record(r->csv);
 		r->done = r->report->rows;
@@ -847,11 +1281,12 @@ fg_import_run(fg_store *store, const struct fg_import_options *opts,
 		/*
 		 * One transaction for the whole check, rolled back: the keys it
 		 * sees are remembered under a batch of its own, to find a key
-		 * repeated with other values.
+		 * repeated with other values.  Its number, below those of the
+		 * batches kept, is the process's own.
 		 */
 		rc = fg_store_begin(store, err);
 		if (rc == FG_OK) {
-			rc = start_batch(&r, err);
+			rc = start_batch(&r, -(int64_t)getpid(), err);
 			if (rc == FG_OK)
 				rc = validate_all(&r, err);
 			fg_store_rollback(store);
@@ -863,11 +1298,14 @@ fg_import_run(fg_store *store, const struct fg_import_options *opts,
 	}
 	if (rc == FG_OK && r.batch_id == 0) {
 		report->rejected = 0;
-		rc = start_batch(&r, err);
+		rc = start_batch(&r, 0, err);
 	}
+	if (rc == FG_OK && use_bulk(&r))
+		rc = bulk_open(&r, opts->batch_rows > 0 ? opts->batch_rows : DEFAULT_BATCH, err);
 	if (rc == FG_OK)
 		rc = write_all(&r, err);
 	report->batch_id = r.batch_id;
+	bulk_close(&r);
 	close_file(&r);
 	if (r.kind->close)
 		r.kind->close(r.ctx);

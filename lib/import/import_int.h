@@ -76,6 +76,14 @@ void import_lines_locate(const struct import_lines *lines, const char *message, 
 /* What storing a row did. */
 enum import_outcome { OUT_INSERTED, OUT_MATCHED, OUT_UPDATED, OUT_UNCHANGED };
 
+/* What writing a new row in bulk did: its target, owner and outcome. */
+struct import_written {
+	int64_t target;
+	char district[8];
+	int64_t institution;
+	enum import_outcome outcome;
+};
+
 struct import_kind {
 	const char *name;			/* "persons": mapping file and source_record.kind */
 	const char *const *fields;		/* NULL-terminated; "source_key" and "institution" too */
@@ -106,6 +114,21 @@ struct import_kind {
 	fg_rc (*store)(fg_store *store, void *ctx, const struct import_row *row, int64_t existing,
 		       int64_t *target, char *district, int64_t *institution,
 		       enum import_outcome *outcome, struct fg_error *err);
+	/*
+	 * Bulk writes, for backends where a round trip per row costs (may be
+	 * NULL: every row goes through store).  prepare checks a row whose
+	 * source key is new, as store would, into prep (prep_size bytes)
+	 * without writing it; write_new then stores n prepared rows at once,
+	 * all or nothing, filling out[0..n-1].  FG_CONFLICT from write_new
+	 * (a concurrent writer) makes the caller store those rows one by one.
+	 */
+	/* Refreshes the statistics of the columns write_new looks up (PostgreSQL). */
+	const char *analyse;
+	size_t prep_size;
+	fg_rc (*prepare)(fg_store *store, void *ctx, const struct import_row *row, void *prep,
+			 struct fg_error *err);
+	fg_rc (*write_new)(fg_store *store, void *ctx, const void *preps, size_t n,
+			   struct import_written *out, struct fg_error *err);
 	/*
 	 * Instead of rows: a table the library imports whole (populations, life
 	 * tables).  path is the file as UTF-8 CSV with the fields as headings,
@@ -188,6 +211,18 @@ fg_rc import_source_target(fg_store *store, const char *source, const char *kind
 
 /* FG_INVALID naming "institution" when the row has no owning institution. */
 fg_rc import_need_institution(const struct import_row *row, struct fg_error *err);
+
+/*
+ * Run the query `select`, whose text ends with "column IN (" and whose
+ * parameters before that are the nfixed texts of fixed, for keys[0..n-1]
+ * (several statements of a fixed number of keys; NULL keys match
+ * nothing); found(userdata, st) reads each row the statements yield
+ * (NULL: a statement that yields none, such as an UPDATE).
+ */
+fg_rc import_lookup_keys(fg_store *store, const char *select, const char *const *fixed,
+			 int nfixed, const char *const *keys, size_t n,
+			 void (*found)(void *userdata, fg_stmt *st), void *userdata,
+			 struct fg_error *err);
 
 /* Index of field `name` in kind->fields, or -1. */
 int import_field(const struct import_kind *kind, const char *name);

@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fangai/identity.h"
@@ -37,16 +38,61 @@ person_input(const struct import_row *row)
 	};
 }
 
+/* The institution a file's rows name, found once rather than per row. */
+struct person_ctx {
+	char ref[64];
+	struct fg_institution inst;
+};
+
+static fg_rc
+open_persons(fg_store *store, void **ctx, struct fg_error *err)
+{
+	*ctx = calloc(1, sizeof(struct person_ctx));
+	return *ctx ? FG_OK : fg_error_set(err, FG_NOMEM, NULL, "out of memory opening an import");
+}
+
+static void
+close_persons(void *ctx)
+{
+	free(ctx);
+}
+
+/*
+ * Check a row into *p, its institution found through the context (a row
+ * whose institution is not found is checked as usual, to report it).
+ */
+static fg_rc
+check_person(fg_store *store, struct person_ctx *c, const struct import_row *row,
+	     struct fg_person *p, struct fg_error *err)
+{
+	struct fg_person_input in = person_input(row);
+
+	if (import_need_institution(row, err) != FG_OK)
+		return FG_INVALID;
+	if (strcmp(c->ref, row->institution) != 0) {
+		c->ref[0] = '\0';
+		if (strlen(row->institution) >= sizeof(c->ref) ||
+		    fg_institution_find(store, row->institution, "institution", &c->inst, NULL) != FG_OK)
+			return fg_person_validate(store, &in, p, err);
+		fg_strlcpy(c->ref, row->institution, sizeof(c->ref));
+	}
+	return fg_person_check(&in, &c->inst, p, err);
+}
+
 static fg_rc
 validate_person(fg_store *store, void *ctx, const struct import_row *row, int64_t existing,
 		struct fg_error *err)
 {
-	struct fg_person_input in = person_input(row);
 	struct fg_person p;
 
-	if (import_need_institution(row, err) != FG_OK)
-		return FG_INVALID;
-	return fg_person_validate(store, &in, &p, err);
+	return check_person(store, ctx, row, &p, err);
+}
+
+static fg_rc
+prepare_person(fg_store *store, void *ctx, const struct import_row *row, void *prep,
+	       struct fg_error *err)
+{
+	return check_person(store, ctx, row, prep, err);
 }
 
 /* FG_CONFLICT if another person than `id` holds the ID number of p. */
@@ -106,13 +152,250 @@ store_person(fg_store *store, void *ctx, const struct import_row *row, int64_t e
 	return rc;
 }
 
+/* ---- persons in bulk ---- */
+
+/* New persons of a bulk write: the rows checked, and what each became. */
+struct person_batch {
+	const struct fg_person *p;
+	struct import_written *out;
+	size_t n;
+	const struct fg_person **order;	/* rows with an ID number, by type and number */
+	size_t nordered;
+	const char *type;		/* the type being looked up */
+};
+
+static int
+compare_identity(const struct fg_person *a, const struct fg_person *b)
+{
+	int c = strcmp(a->id_type, b->id_type);
+
+	return c ? c : strcmp(a->id_number, b->id_number);
+}
+
+/* By identity, then in the order of the file. */
+static int
+by_identity(const void *a, const void *b)
+{
+	const struct fg_person *x = *(const struct fg_person *const *)a;
+	const struct fg_person *y = *(const struct fg_person *const *)b;
+	int c = compare_identity(x, y);
+
+	return c ? c : (x > y) - (x < y);
+}
+
+/* The row of b->order[at]: its index in the batch. */
+static size_t
+row_at(const struct person_batch *b, size_t at)
+{
+	return (size_t)(b->order[at] - b->p);
+}
+
+static void
+sort_identities(struct person_batch *b)
+{
+	b->nordered = 0;
+	for (size_t k = 0; k < b->n; k++)
+		if (b->p[k].id_number[0])
+			b->order[b->nordered++] = &b->p[k];
+	qsort(b->order, b->nordered, sizeof(*b->order), by_identity);
+}
+
+/* The first place in b->order of a row with this identity, or nordered. */
+static size_t
+first_with(const struct person_batch *b, const char *type, const char *number)
+{
+	size_t lo = 0, hi = b->nordered;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(b->order[mid]->id_type, type);
+
+		if ((c ? c : strcmp(b->order[mid]->id_number, number)) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* A registered person (id_number, id, district, institution_id): the rows with its number match it. */
+static void
+registered(void *userdata, fg_stmt *st)
+{
+	struct person_batch *b = userdata;
+	const char *number = fg_stmt_text(st, 0);
+
+	for (size_t at = first_with(b, b->type, number); at < b->nordered; at++) {
+		struct import_written *w = &b->out[row_at(b, at)];
+
+		if (strcmp(b->order[at]->id_type, b->type) != 0 ||
+		    strcmp(b->order[at]->id_number, number) != 0)
+			break;
+		w->outcome = OUT_MATCHED;
+		w->target = fg_stmt_int64(st, 1);
+		fg_strlcpy(w->district, fg_stmt_text(st, 2), sizeof(w->district));
+		w->institution = fg_stmt_int64(st, 3);
+	}
+}
+
+/* Match the rows to the persons registered with their ID numbers, a type at a time. */
+static fg_rc
+match_registered(fg_store *store, struct person_batch *b, struct fg_error *err)
+{
+	const char **keys = malloc((b->nordered + 1) * sizeof(*keys));
+	fg_rc rc = keys ? FG_OK : fg_error_set(err, FG_NOMEM, NULL, "out of memory matching persons");
+
+	for (size_t at = 0; rc == FG_OK && at < b->nordered;) {
+		size_t nkeys = 0;
+
+		b->type = b->order[at]->id_type;
+		for (; at < b->nordered && strcmp(b->order[at]->id_type, b->type) == 0; at++)
+			keys[nkeys++] = b->order[at]->id_number;
+		rc = import_lookup_keys(store, "SELECT id_number, id, district, institution_id FROM person"
+					" WHERE id_type = ? AND id_number IN (", &b->type, 1, keys, nkeys,
+					registered, b, err);
+	}
+	free(keys);
+	return rc;
+}
+
+/*
+ * Give new ids to the rows to insert: those not registered, the first of
+ * its ID number in the batch.  A later row with that number matches the
+ * first.
+ */
+static fg_rc
+number_new_persons(fg_store *store, struct person_batch *b, struct fg_error *err)
+{
+	int64_t *ids = malloc((b->n + 1) * sizeof(*ids));
+	size_t ninsert = 0, k, at;
+	fg_rc rc;
+
+	if (ids == NULL)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory numbering persons");
+	for (at = 1; at < b->nordered; at++)
+		if (b->out[row_at(b, at)].outcome == OUT_INSERTED &&
+		    compare_identity(b->order[at - 1], b->order[at]) == 0)
+			b->out[row_at(b, at)].outcome = OUT_MATCHED;	/* target: below */
+	for (k = 0; k < b->n; k++)
+		ninsert += b->out[k].outcome == OUT_INSERTED;
+	rc = fg_store_new_ids(store, "person", ninsert, ids, err);
+	for (k = 0, ninsert = 0; rc == FG_OK && k < b->n; k++)
+		if (b->out[k].outcome == OUT_INSERTED)
+			b->out[k].target = ids[ninsert++];
+	for (at = 1; rc == FG_OK && at < b->nordered; at++) {
+		struct import_written *w = &b->out[row_at(b, at)];
+
+		if (w->target == 0) {
+			*w = b->out[row_at(b, at - 1)];
+			w->outcome = OUT_MATCHED;
+		}
+	}
+	free(ids);
+	return rc;
+}
+
+#define PERSON_COPY_COLUMNS 13
+
+/* The texts of the numbers of a row to copy. */
+struct person_text {
+	char id[24], institution[24], sex[2], birth[FG_DATE_TEXT_MAX];
+};
+
+static void
+person_values(const struct fg_person *p, int64_t id, const char *now, struct person_text *t,
+	      const char **v)
+{
+	snprintf(t->id, sizeof(t->id), "%lld", (long long)id);
+	snprintf(t->institution, sizeof(t->institution), "%lld", (long long)p->institution_id);
+	t->sex[0] = p->sex;
+	t->sex[1] = '\0';
+	v[0] = t->id;
+	v[1] = p->district;
+	v[2] = t->institution;
+	v[3] = p->id_type;
+	v[4] = p->id_number[0] ? p->id_number : NULL;
+	v[5] = p->name;
+	v[6] = p->name_key;
+	v[7] = t->sex;
+	v[8] = fg_date_format(p->birth_date, t->birth);
+	v[9] = p->phone[0] ? p->phone : NULL;
+	v[10] = p->address[0] ? p->address : NULL;
+	v[11] = now;
+	v[12] = now;
+}
+
+/* Append the rows to insert to person in one copy. */
+static fg_rc
+copy_new_persons(fg_store *store, const struct person_batch *b, struct fg_error *err)
+{
+	static const char *const columns[PERSON_COPY_COLUMNS] = {
+		"id", "district", "institution_id", "id_type", "id_number", "name", "name_key", "sex",
+		"birth_date", "phone", "address", "created_at", "updated_at",
+	};
+	struct person_text *text = malloc((b->n + 1) * sizeof(*text));
+	const char **values = malloc((b->n + 1) * PERSON_COPY_COLUMNS * sizeof(*values));
+	char now[32];
+	size_t nrows = 0;
+	fg_rc rc = FG_NOMEM;
+
+	if (text == NULL || values == NULL) {
+		fg_error_set(err, FG_NOMEM, NULL, "out of memory copying persons");
+		goto out;
+	}
+	fg_utc_now(now);
+	for (size_t k = 0; k < b->n; k++) {
+		if (b->out[k].outcome != OUT_INSERTED)
+			continue;
+		person_values(&b->p[k], b->out[k].target, now, &text[nrows],
+			      &values[nrows * PERSON_COPY_COLUMNS]);
+		nrows++;
+	}
+	rc = fg_store_copy(store, "person", columns, PERSON_COPY_COLUMNS, values, nrows, err);
+out:
+	free(text);
+	free(values);
+	return rc;
+}
+
+static fg_rc
+write_new_persons(fg_store *store, void *ctx, const void *preps, size_t n,
+		  struct import_written *out, struct fg_error *err)
+{
+	struct person_batch b = {.p = preps, .out = out, .n = n};
+	fg_rc rc;
+
+	b.order = malloc((n + 1) * sizeof(*b.order));
+	if (b.order == NULL)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory writing persons");
+	for (size_t k = 0; k < n; k++) {
+		out[k] = (struct import_written){.outcome = OUT_INSERTED,
+						  .institution = b.p[k].institution_id};
+		fg_strlcpy(out[k].district, b.p[k].district, sizeof(out[k].district));
+	}
+	sort_identities(&b);
+	rc = match_registered(store, &b, err);
+	if (rc == FG_OK)
+		rc = number_new_persons(store, &b, err);
+	if (rc == FG_OK)
+		rc = copy_new_persons(store, &b, err);
+	free(b.order);
+	return rc;
+}
+
 const struct import_kind import_persons = {
 	.name = "persons",
 	.fields = person_fields,
 	.required = person_required,
 	.key_field = "id_number",
+	.open = open_persons,
+	.close = close_persons,
 	.validate = validate_person,
 	.store = store_person,
+	.analyse = "ANALYZE person (id_type, id_number)",
+	.prep_size = sizeof(struct fg_person),
+	.prepare = prepare_person,
+	.write_new = write_new_persons,
 };
 
 /* ---- death records ---- */

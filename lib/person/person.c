@@ -161,34 +161,20 @@ validate_sex_and_birth(const struct fg_person_input *in, fg_date today,
 }
 
 static fg_rc
-validate_contact(fg_store *store, const struct fg_person_input *in,
-		 struct fg_person *out, struct fg_error *err)
+validate_contact(const struct fg_person_input *in, struct fg_person *out, struct fg_error *err)
 {
-	struct fg_institution inst;
-	fg_rc rc;
-
 	if (in->phone != NULL && *in->phone != '\0' &&
 	    fg_phone_normalise(in->phone, out->phone, sizeof(out->phone), err) != FG_OK)
 		return FG_INVALID;
 	if (in->address != NULL && *in->address != '\0' &&
 	    fg_name_normalise(in->address, "address", out->address, sizeof(out->address), err) != FG_OK)
 		return FG_INVALID;
-	rc = fg_institution_find(store, in->institution, "institution", &inst, err);
-	if (rc != FG_OK)
-		return rc == FG_NOTFOUND ? FG_INVALID : rc;
-	out->institution_id = inst.id;
-	if (in->district != NULL && *in->district != '\0') {
-		if (fg_district_check(in->district, "district", err) != FG_OK)
-			return FG_INVALID;
-		fg_strlcpy(out->district, in->district, sizeof(out->district));
-	} else
-		fg_strlcpy(out->district, inst.district, sizeof(out->district));
 	return FG_OK;
 }
 
-fg_rc
-fg_person_validate(fg_store *store, const struct fg_person_input *in,
-		   struct fg_person *out, struct fg_error *err)
+/* The fields of a person that need no database, checked into *out. */
+static fg_rc
+validate_fields(const struct fg_person_input *in, struct fg_person *out, struct fg_error *err)
 {
 	fg_date today = fg_date_today();
 	struct fg_resident_id rid;
@@ -206,8 +192,48 @@ fg_person_validate(fg_store *store, const struct fg_person_input *in,
 	if (rc == FG_OK)
 		rc = validate_sex_and_birth(in, today, &rid, have_rid, out, err);
 	if (rc == FG_OK)
-		rc = validate_contact(store, in, out, err);
+		rc = validate_contact(in, out, err);
 	return rc;
+}
+
+/* The owner and the district of residence (default: the owner's). */
+static fg_rc
+place_person(const struct fg_person_input *in, const struct fg_institution *inst,
+	     struct fg_person *out, struct fg_error *err)
+{
+	out->institution_id = inst->id;
+	if (in->district != NULL && *in->district != '\0') {
+		if (fg_district_check(in->district, "district", err) != FG_OK)
+			return FG_INVALID;
+		fg_strlcpy(out->district, in->district, sizeof(out->district));
+	} else
+		fg_strlcpy(out->district, inst->district, sizeof(out->district));
+	return FG_OK;
+}
+
+fg_rc
+fg_person_validate(fg_store *store, const struct fg_person_input *in,
+		   struct fg_person *out, struct fg_error *err)
+{
+	struct fg_institution inst;
+	fg_rc rc;
+
+	rc = validate_fields(in, out, err);
+	if (rc != FG_OK)
+		return rc;
+	rc = fg_institution_find(store, in->institution, "institution", &inst, err);
+	if (rc != FG_OK)
+		return rc == FG_NOTFOUND ? FG_INVALID : rc;
+	return place_person(in, &inst, out, err);
+}
+
+fg_rc
+fg_person_check(const struct fg_person_input *in, const struct fg_institution *inst,
+		struct fg_person *out, struct fg_error *err)
+{
+	fg_rc rc = validate_fields(in, out, err);
+
+	return rc == FG_OK ? place_person(in, inst, out, err) : rc;
 }
 
 static void
@@ -373,7 +399,8 @@ bind_person(fg_stmt *st, const struct fg_person *p, const char *now)
 /*
  * Insert p unless its identity document is registered already; *inserted
  * says which.  The unique index decides, so two writers adding the same
- * number at once cannot both insert it.
+ * number at once cannot both insert it; the NOT EXISTS spares the key a
+ * registered number would take from PostgreSQL's identity sequence.
  */
 static fg_rc
 insert_person(fg_store *store, struct fg_person *p, bool *inserted,
@@ -386,7 +413,8 @@ insert_person(fg_store *store, struct fg_person *p, bool *inserted,
 	rc = fg_store_prepare(store,
 			      "INSERT INTO person (district, institution_id, id_type, id_number, name,"
 			      " name_key, sex, birth_date, phone, address, created_at, updated_at)"
-			      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)"
+			      " SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11 WHERE NOT EXISTS"
+			      " (SELECT 1 FROM person WHERE id_type = ?3 AND id_number = ?4)"
 			      " ON CONFLICT (id_type, id_number) WHERE id_number IS NOT NULL DO NOTHING"
 			      " RETURNING id", &st, err);
 	if (rc != FG_OK)

@@ -605,3 +605,40 @@ fg_store_copy(fg_store *store, const char *table, const char *const *columns, in
 	snprintf(sql + n, sizeof(sql) - n, ")");
 	return copy_by_insert(store, sql, ncolumns, values, nrows, err);
 }
+
+fg_rc
+fg_store_new_ids(fg_store *store, const char *table, size_t n, int64_t *ids, struct fg_error *err)
+{
+	char sql[256];
+	fg_stmt *st;
+	bool row = false;
+	size_t k = 0;
+	fg_rc rc;
+
+	if (!identifier(table))
+		return fg_error_set(err, FG_INVALID, "table", "invalid table name \"%s\"",
+				    table ? table : "");
+	if (n == 0)
+		return FG_OK;
+	snprintf(sql, sizeof(sql), "SELECT coalesce(max(id), 0) FROM %s", table);
+	rc = fg_store_prepare(store, store->be->new_ids_sql ? store->be->new_ids_sql : sql, &st, err);
+	if (rc != FG_OK)
+		return rc;
+	if (store->be->new_ids_sql != NULL) {
+		fg_stmt_bind_text(st, 1, table);
+		fg_stmt_bind_int64(st, 2, (int64_t)n);
+	}
+	while (k < n && (rc = fg_stmt_step(st, &row, err)) == FG_OK && row)
+		ids[k++] = fg_stmt_int64(st, 0);
+	fg_stmt_reset(st);
+	if (rc == FG_OK && k == 1 && store->be->new_ids_sql == NULL) {
+		int64_t largest = ids[0];
+
+		for (k = 0; k < n; k++)
+			ids[k] = largest + 1 + (int64_t)k;
+	}
+	if (rc == FG_OK && k < n)
+		rc = fg_error_set(err, FG_INTERNAL, "table", "could not take %zu new keys of table \"%s\"",
+				  n, table);
+	return rc;
+}

@@ -78,6 +78,9 @@ struct fg_store_backend {
 	fg_rc (*copy_rows)(void *handle, const char *table, const char *const *columns,
 			   int ncolumns, const char *const *values, size_t nrows,
 			   struct fg_error *err);
+	/* fg_store_new_ids(): a query giving one new id a row, for table ?1
+	 * and ?2 rows (NULL: numbered after max(id)). */
+	const char *new_ids_sql;
 };
 
 /* The backend and connection of an open store, for lib/store/backup.c. */

@@ -560,4 +560,6 @@ const struct fg_store_backend fg_store_pg_backend = {
 	.holds_data = pg_holds_data,
 	.check = pg_check,
 	.copy_rows = pg_copy_rows,
+	.new_ids_sql = "SELECT nextval(pg_get_serial_sequence(CAST(?1 AS TEXT), 'id')) AS id"
+		       " FROM generate_series(1, CAST(?2 AS INTEGER)) ORDER BY id",
 };

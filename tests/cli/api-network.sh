@@ -8,6 +8,7 @@
 # slot, rescheduling, the appointment and reminder lists, and the
 # network's indicators (/api/stats/network).  Every refusal names its
 # field; out-of-scope objects are 404; reads of personal data are audited.
+# backends: sqlite postgresql
 . "$(dirname "$0")/../lib/server.sh"
 . "$(dirname "$0")/../lib/api.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)

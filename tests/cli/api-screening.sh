@@ -7,6 +7,7 @@
 # resource validated against the HL7 FHIR R4 JSON schema.  Each write has
 # its refusal naming the field, with nothing stored, and a denial across
 # institutions.
+# backends: sqlite postgresql
 . "$(dirname "$0")/../lib/server.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 . "$ROOT/tests/lib/screening.sh"

@@ -7,6 +7,7 @@
 # exams and follow-up visits the database holds; the programme list
 # carries each questionnaire's items; a table becomes an Excel workbook
 # and a malformed one is 400 naming the member.
+# backends: sqlite postgresql
 . "$(dirname "$0")/../lib/server.sh"
 
 "$F" init >/dev/null && "$F" synth --persons 600 --seed 11 --screening --quiet >/dev/null

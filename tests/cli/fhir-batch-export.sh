@@ -7,6 +7,7 @@
 # the job and its files still there after a restart of the server, DELETE cancels and removes
 # them, another user cannot see the job, every step audited).  Bundles and exported
 # resources validate against the official R4 JSON schema.
+# backends: sqlite postgresql
 . "$(dirname "$0")/../lib/server.sh"
 . "$(dirname "$0")/../lib/fhir.sh"
 fhir_needs "FHIR batch and export"

@@ -10,6 +10,7 @@
 # and unknown parameters under Prefer: handling=strict (400
 # OperationOutcome) and lenient (ignored and reported).  Every Bundle and
 # OperationOutcome validates against the official R4 JSON schema.
+# backends: sqlite postgresql
 . "$(dirname "$0")/../lib/server.sh"
 . "$(dirname "$0")/../lib/fhir.sh"
 fhir_needs "FHIR history and search"

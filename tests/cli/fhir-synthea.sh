@@ -9,6 +9,7 @@
 # reported as not mapped, the other resources counted; a second import adds
 # nothing; a bad bundle stores nothing.  The report and the resulting
 # Patient and Conditions validate against the official R4 JSON schema.
+# backends: sqlite postgresql
 . "$(dirname "$0")/../lib/server.sh"
 . "$(dirname "$0")/../lib/fhir.sh"
 fhir_needs "FHIR Synthea import"

@@ -2,6 +2,7 @@
 # tests/cli/import-tables.sh: fangai import of whole tables -- population denominators and
 # life tables with Chinese headings in GB18030, checked and stored whole by their libraries
 # (fg_population_import, fg_ratetable_save): all or nothing, and idempotent.
+# backends: sqlite postgresql
 . "$(dirname "$0")/../lib/tap.sh"
 
 "$F" init >/dev/null && "$F" synth --persons 0 --quiet >/dev/null

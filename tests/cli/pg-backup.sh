@@ -4,13 +4,7 @@
 # backends: postgresql
 . "$(dirname "$0")/../lib/tap.sh"
 
-case "$FANGAI_DB" in
-postgresql://*) ;;
-*)
-	echo "1..0 # skip: PostgreSQL only (tests/run runs it in its PostgreSQL pass)"
-	exit 0
-	;;
-esac
+pg_only
 
 expect_status 2 "migrate refuses a database that was never initialised" "$F" migrate
 expect_status 0 "init on a postgresql:// URI" "$F" init

@@ -10,13 +10,7 @@
 # backends: postgresql
 . "$(dirname "$0")/../lib/tap.sh"
 
-case "$FANGAI_DB" in
-postgresql://*) ;;
-*)
-	echo "1..0 # skip: PostgreSQL only (tests/run runs it in its PostgreSQL pass)"
-	exit 0
-	;;
-esac
+pg_only
 
 "$F" init >/dev/null && "$F" synth --persons 400 --seed 5 --screening --quiet >/dev/null
 tap $? "synthetic city in PostgreSQL"

@@ -3,6 +3,7 @@
 # nothing, links them by resident ID number and by probabilistic linkage, records the
 # persons dead, and makes death-certificate-only (DCO) tumours (IARC Technical Report
 # 42: basis 0, incidence on the date of death) for cancer deaths no tumour explains.
+# backends: sqlite postgresql
 . "$(dirname "$0")/../lib/tap.sh"
 
 "$F" init >/dev/null && "$F" synth --persons 300 --seed 11 --quiet >/dev/null
@@ -10,9 +11,9 @@ tap $? "a synthetic city of 300 persons"
 
 # Person A has an ID number on the certificate; person B only name, sex and birth date;
 # person C already has a stomach cancer registered; D is not a resident at all.
-A=$(sqlite3 -csv "$FANGAI_DB" "SELECT id_number, name, sex, birth_date FROM person WHERE id = 5")
-B=$(sqlite3 -csv "$FANGAI_DB" "SELECT name, sex, birth_date FROM person WHERE id = 7")
-C=$(sqlite3 -csv "$FANGAI_DB" "SELECT id_number, name, sex, birth_date FROM person WHERE id = 9")
+A=$(sql -s , "SELECT id_number, name, sex, birth_date FROM person WHERE id = 5")
+B=$(sql -s , "SELECT name, sex, birth_date FROM person WHERE id = 7")
+C=$(sql -s , "SELECT id_number, name, sex, birth_date FROM person WHERE id = 9")
 "$F" tumour add --person 9 --institution 1 --incidence-date 2024-01-10 --topography C16.2 \
 	--morphology 8140/3 --basis 7 >/dev/null
 tap $? "person 9 has a registered stomach cancer"

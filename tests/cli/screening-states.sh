@@ -5,6 +5,7 @@
 # there, cancelling or missing the last live booking moves it back, and a
 # step the table does not allow is refused, storing nothing.
 # Today is fixed at 2026-06-30.
+# backends: sqlite postgresql
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/screening.sh"
 

@@ -4,6 +4,7 @@
 # resource, result and client address; auditors read the log over the API;
 # the log refuses UPDATE and DELETE, and "fangai audit verify" finds a row
 # changed or removed behind the database's back.
+# backends: sqlite postgresql
 . "$(dirname "$0")/../lib/server.sh"
 
 city 100
@@ -23,13 +24,13 @@ http POST /api/persons -H "Authorization: Bearer $T" -H 'Content-Type: applicati
 NEW=$(json_field id <"$WORK/body"; sed -n 's/.*"id":\([0-9]*\).*/\1/p' "$WORK/body")
 
 row() {	# action resource: "user|institution|result|client" of the newest matching entry
-	sql "SELECT u.username || '|' || coalesce(a.institution_id, '') || '|' || a.result || '|' || a.client
+	sql "SELECT u.username || '|' || coalesce(CAST(a.institution_id AS TEXT), '') || '|' || a.result || '|' || a.client
 	     FROM audit_log a LEFT JOIN app_user u ON u.id = a.user_id
 	     WHERE a.action = '$1' AND a.resource = '$2' ORDER BY a.id DESC LIMIT 1"
 }
 expect_equal "a login is audited" "c01.registry|10|ok|127.0.0.1" "$(row login user/c01.registry)"
 http POST /api/login -H 'Content-Type: application/json' -d '{"username":"c01.registry","password":"not-the-password"}' >/dev/null
-expect_equal "a failed login is audited" "|failed" "$(sql "SELECT coalesce(user_id, '') || '|' || CASE result WHEN 'invalid' THEN 'failed' ELSE result END FROM audit_log WHERE action = 'login' ORDER BY id DESC LIMIT 1")"
+expect_equal "a failed login is audited" "|failed" "$(sql "SELECT coalesce(CAST(user_id AS TEXT), '') || '|' || CASE result WHEN 'invalid' THEN 'failed' ELSE result END FROM audit_log WHERE action = 'login' ORDER BY id DESC LIMIT 1")"
 expect_equal "a read is audited" "c01.registry|10|ok|127.0.0.1" "$(row read person/$OWN)"
 expect_equal "an unmasked read is audited as such" "c01.registry|10|ok|127.0.0.1" "$(row read-unmasked person/$OWN)"
 expect_equal "a read out of scope is audited as not found" "c01.registry|10|notfound|127.0.0.1" "$(row read Patient/$OTHER)"
@@ -52,22 +53,22 @@ expect_status 0 "audit verify passes on an intact log" "$F" audit verify
 expect_output "verify counts the rows" "audit log intact: [0-9]+ rows"
 ANCHOR=$(sed -n 's/^anchor: //p' "$WORK/out")
 expect_status 0 "verify passes with its own anchor" "$F" audit verify --anchor "$ANCHOR"
-! sqlite3 "$FANGAI_DB" "UPDATE audit_log SET result = 'ok' WHERE id = 3" 2>/dev/null; tap $? "the log refuses UPDATE"
-! sqlite3 "$FANGAI_DB" "DELETE FROM audit_log WHERE id = 3" 2>/dev/null; tap $? "the log refuses DELETE"
+! sql "UPDATE audit_log SET result = 'ok' WHERE id = 3" 2>/dev/null; tap $? "the log refuses UPDATE"
+! sql "DELETE FROM audit_log WHERE id = 3" 2>/dev/null; tap $? "the log refuses DELETE"
 
-cp "$FANGAI_DB" "$WORK/copy.db"
-sql "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET resource = 'person/0' WHERE id = 5"
+save_db copy
+sql "$(drop_trigger audit_log audit_log_no_update); UPDATE audit_log SET resource = 'person/0' WHERE id = 5"
 expect_status 1 "audit verify detects a changed row" "$F" audit verify
 expect_output "verify names the changed row" "broken at row 5"
-cp "$WORK/copy.db" "$FANGAI_DB"
-sql "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id = 6"
+restore_db copy
+sql "$(drop_trigger audit_log audit_log_no_delete); DELETE FROM audit_log WHERE id = 6"
 expect_status 1 "audit verify detects a removed row" "$F" audit verify
 expect_output "verify names the row after the gap" "broken at row 7"
-cp "$WORK/copy.db" "$FANGAI_DB"
-sql "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET hash = '$(printf '%064d' 0)' WHERE id = 4"
+restore_db copy
+sql "$(drop_trigger audit_log audit_log_no_update); UPDATE audit_log SET hash = '$(printf '%064d' 0)' WHERE id = 4"
 expect_status 1 "audit verify detects a replaced hash" "$F" audit verify
-cp "$WORK/copy.db" "$FANGAI_DB"
-sql "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id > 10"
+restore_db copy
+sql "$(drop_trigger audit_log audit_log_no_delete); DELETE FROM audit_log WHERE id > 10"
 expect_status 0 "a log cut short still chains" "$F" audit verify
 expect_status 1 "verify with the anchor detects the cut" "$F" audit verify --anchor "$ANCHOR"
 expect_output "verify says the log was cut short" "cut short"

@@ -17,6 +17,7 @@
 
 #include "fangai/network.h"
 #include "fangai/synth.h"
+#include "store_fixture.h"
 
 static int
 setup(void **state)
@@ -28,8 +29,8 @@ setup(void **state)
 	setenv("FANGAI_TODAY", "2026-06-30", 1);
 	setenv("FANGAI_NOW", "2026-06-30T09:00", 1);
 	o.as_of = fg_date_from_ymd(2025, 12, 31);
-	if (fg_store_open(":memory:", NULL, &store, NULL) != FG_OK ||
-	    fg_store_migrate(store, NULL, NULL) != FG_OK)
+	store = fixture_store(NULL);
+	if (store == NULL)
 		return -1;
 	if (fg_synth_city(store, &o, &r, NULL) != FG_OK)
 		return -1;

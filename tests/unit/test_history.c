@@ -20,6 +20,7 @@
 #include "fangai/screening.h"
 #include "fangai/synth.h"
 #include "fangai/util.h"
+#include "store_fixture.h"
 
 struct fixture {
 	fg_store *store;
@@ -43,7 +44,8 @@ setup(void **state)
 	if (f == NULL)
 		return -1;
 	fg_arena_init(&f->arena, 0);
-	if (	    fg_store_open(":memory:", NULL, &f->store, NULL) != FG_OK || fg_store_migrate(f->store, NULL, NULL) != FG_OK ||
+	f->store = fixture_store(NULL);
+	if (f->store == NULL ||
 	    fg_synth_city(f->store, &o, &r, NULL) != FG_OK || fg_synth_screening(f->store, &so, &sr, NULL) != FG_OK ||
 	    fg_plans_load(path, &f->arena, &f->plans, NULL) != FG_OK)
 		return -1;
