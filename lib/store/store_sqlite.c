@@ -4,6 +4,7 @@
  *	  synchronous=FULL for durable stores, a busy timeout for concurrent
  *	  writers.
  */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -39,16 +40,31 @@ sq_exec(void *handle, const char *sql, struct fg_error *err)
 	return FG_OK;
 }
 
+/*
+ * Before SQLite's first use: no memory statistics.  With them, every
+ * allocation SQLite makes takes one process-wide mutex, which the server's
+ * worker threads, each on a connection of its own, then contend for.
+ * SQLITE_MISUSE (already initialised by another user) leaves them on.
+ */
+static void
+sqlite_configure(void)
+{
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static fg_rc
 sq_open(const char *target, const struct fg_store_options *opts, void **handle,
 	struct fg_error *err)
 {
+	static pthread_once_t configured = PTHREAD_ONCE_INIT;
+
 	int flags = opts->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
 	sqlite3 *db = NULL;
 	fg_rc rc;
 	int src;
 
 	*handle = NULL;
+	pthread_once(&configured, sqlite_configure);
 	if (opts->create && !opts->readonly)
 		flags |= SQLITE_OPEN_CREATE;
 	flags |= SQLITE_OPEN_NOMUTEX;
