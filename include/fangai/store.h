@@ -140,6 +140,21 @@ fg_rc fg_store_new_ids(fg_store *store, const char *table, size_t n, int64_t *id
 		       struct fg_error *err);
 
 /*
+ * Run the statement sql for a set of n text keys, in as few round trips
+ * as the backend allows: sql ends with the column compared with the keys
+ * ("SELECT ... WHERE source = ? AND source_key"), its first nfixed
+ * parameters bound to fixed[].  The comparison is appended: one text
+ * array on PostgreSQL, lists of parameters on SQLite.  Each row returned
+ * is passed to found (NULL for a statement that returns none), with the
+ * statement positioned on it; nothing is kept.  A key given twice
+ * matches once.  The statement's error on failure; FG_NOMEM.
+ */
+fg_rc fg_store_for_keys(fg_store *store, const char *sql, const char *const *fixed, int nfixed,
+			const char *const *keys, size_t n,
+			void (*found)(void *userdata, fg_stmt *st), void *userdata,
+			struct fg_error *err);
+
+/*
  * Convenience: step a statement expected to yield at most one row and
  * read column 0 as an integer into *value.  *found says whether a row came.
  * Resets the statement afterwards.

@@ -17,7 +17,7 @@
 #include "fangai/util.h"
 #include "import_int.h"
 
-#define DEFAULT_BATCH 5000
+#define DEFAULT_BATCH 50000
 #define PROGRESS_EVERY 4096
 /*
  * SQLite page cache of an import's connection, so that a batch's index pages
@@ -663,7 +663,6 @@ take_current(struct run *r, bool write, struct fg_error *err)
  * the file, for the problems reported.
  */
 #define BULK_MAX 16384
-#define LOOKUP_KEYS 200		/* keys per look-up statement */
 #define FIRST_ANALYSE 1000	/* rows written before the statistics are first refreshed */
 
 struct bulk_row {
@@ -688,43 +687,11 @@ struct bulk {
 	int64_t analyse_at;			/* refresh the statistics at this count */
 };
 
-fg_rc
-import_lookup_keys(fg_store *store, const char *select, const char *const *fixed, int nfixed,
-		   const char *const *keys, size_t n, void (*found)(void *userdata, fg_stmt *st),
-		   void *userdata, struct fg_error *err)
-{
-	char sql[2048];
-	size_t len = strlen(select);
-	fg_stmt *st;
-	bool row = false;
-	fg_rc rc = FG_OK;
-
-	if (len + LOOKUP_KEYS * 3 + 2 > sizeof(sql))
-		return fg_error_set(err, FG_INTERNAL, NULL, "look-up query is too long");
-	memcpy(sql, select, len);
-	for (int k = 0; k < LOOKUP_KEYS; k++)
-		len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s?", k ? ", " : "");
-	snprintf(sql + len, sizeof(sql) - len, ")");
-	for (size_t at = 0; rc == FG_OK && at < n; at += LOOKUP_KEYS) {
-		rc = fg_store_prepare(store, sql, &st, err);
-		if (rc != FG_OK)
-			break;
-		for (int k = 0; k < nfixed; k++)
-			fg_stmt_bind_text(st, k + 1, fixed[k]);
-		for (size_t k = 0; k < LOOKUP_KEYS; k++)
-			fg_stmt_bind_text(st, nfixed + 1 + (int)k, at + k < n ? keys[at + k] : NULL);
-		while ((rc = fg_stmt_step(st, &row, err)) == FG_OK && row && found)
-			found(userdata, st);
-		fg_stmt_reset(st);
-	}
-	return rc;
-}
-
-/* Bulk writes where round trips cost: on PostgreSQL (its statistics refreshed by analyse()). */
+/* Bulk writes, for the kinds that have them. */
 static bool
 use_bulk(const struct run *r)
 {
-	return r->kind->write_new != NULL && strcmp(fg_store_backend(r->store), "postgresql") == 0;
+	return r->kind->write_new != NULL;
 }
 
 static void
@@ -818,9 +785,9 @@ find_keys(struct run *r, struct fg_error *err)
 	qsort(b->order, b->n, sizeof(*b->order), by_key);
 	for (size_t k = 1; k < b->n; k++)
 		b->order[k]->repeated = strcmp(b->order[k - 1]->row.key, b->order[k]->row.key) == 0;
-	return import_lookup_keys(r->store, "SELECT source_key, target_id, row_hash, batch_id FROM source_record"
-				  " WHERE source = ? AND kind = ? AND source_key IN (", fixed, 2, b->keys,
-				  b->n, key_known, b, err);
+	return fg_store_for_keys(r->store, "SELECT source_key, target_id, row_hash, batch_id FROM source_record"
+				 " WHERE source = ? AND kind = ? AND source_key", fixed, 2, b->keys, b->n,
+				 key_known, b, err);
 }
 
 /* The row is the first of its key in the batch, and the store holds it unchanged. */
@@ -848,8 +815,8 @@ mark_unchanged(struct run *r, struct fg_error *err)
 	for (size_t k = 0; k < b->n; k++)
 		if (bulk_unchanged(&b->rows[k]) && b->rows[k].stored.batch_id != r->batch_id)
 			b->keys[n++] = b->rows[k].row.key;
-	return import_lookup_keys(r->store, "UPDATE source_record SET batch_id = ? WHERE source = ?"
-				  " AND kind = ? AND source_key IN (", fixed, 3, b->keys, n, NULL, NULL, err);
+	return fg_store_for_keys(r->store, "UPDATE source_record SET batch_id = ? WHERE source = ?"
+				 " AND kind = ? AND source_key", fixed, 3, b->keys, n, NULL, NULL, err);
 }
 
 /* Record the source keys of the rows written in bulk, in one copy. */
@@ -881,7 +848,8 @@ copy_source_records(struct run *r, struct fg_error *err)
 		v[4] = r->kind->name;
 		v[5] = row->key;
 		v[6] = b->written[k].district;
-		v[7] = fg_arena_printf(&b->arena, "%lld", (long long)b->written[k].institution);
+		v[7] = b->written[k].institution	/* else NULL: a key only checked */
+			? fg_arena_printf(&b->arena, "%lld", (long long)b->written[k].institution) : NULL;
 	}
 	rc = fg_store_copy(r->store, "source_record", columns, NCOL, values, b->npending, err);
 	free(values);
@@ -900,16 +868,19 @@ analyse(struct run *r, struct fg_error *err)
 	fg_rc rc;
 
 	r->bulk->analyse_at = 2 * r->bulk->nwritten;
+	if (strcmp(fg_store_backend(r->store), "postgresql") != 0)
+		return FG_OK;
 	rc = fg_store_exec(r->store, "ANALYZE source_record (source, kind, source_key)", err);
 	return rc == FG_OK ? fg_store_exec(r->store, r->kind->analyse, err) : rc;
 }
 
 /*
- * Write the rows prepared, all or nothing; when a concurrent writer got
- * in the way (a constraint failed), store them one by one instead.
+ * Write the rows prepared (write), all or nothing; when a concurrent
+ * writer got in the way (a constraint failed), store them one by one
+ * instead.  When only checking, remember their keys as checked.
  */
 static fg_rc
-write_pending(struct run *r, struct fg_error *err)
+write_pending(struct run *r, bool write, struct fg_error *err)
 {
 	struct bulk *b = r->bulk;
 	fg_rc rc;
@@ -919,21 +890,24 @@ write_pending(struct run *r, struct fg_error *err)
 	rc = fg_store_begin(r->store, err);
 	if (rc != FG_OK)
 		return rc;
-	rc = r->kind->write_new(r->store, r->ctx, b->preps, b->npending, b->written, err);
+	if (write)
+		rc = r->kind->write_new(r->store, r->ctx, b->preps, b->npending, b->written, err);
+	else
+		memset(b->written, 0, b->npending * sizeof(*b->written));
 	if (rc == FG_OK)
 		rc = copy_source_records(r, err);
 	if (rc == FG_OK)
 		rc = fg_store_commit(r->store, err);
 	else
 		fg_store_rollback(r->store);
-	for (size_t k = 0; rc == FG_OK && k < b->npending; k++)
+	for (size_t k = 0; rc == FG_OK && write && k < b->npending; k++)
 		count_outcome(r->report, b->written[k].outcome);
 	if (rc == FG_OK && (b->nwritten += (int64_t)b->npending) >= b->analyse_at)
 		rc = analyse(r, err);
 	for (size_t k = 0; rc == FG_CONFLICT && k < b->npending; k++) {
 		const struct bulk_row *br = &b->rows[b->pending[k]];
 
-		rc = take_row(r, &br->row, br->at, true, err);
+		rc = take_row(r, &br->row, br->at, write, err);
 		if (rc == FG_OK && k + 1 < b->npending)
 			rc = FG_CONFLICT;
 	}
@@ -941,9 +915,9 @@ write_pending(struct run *r, struct fg_error *err)
 	return rc;
 }
 
-/* Check a row whose key is new, to write it with the next copy. */
+/* Check a row whose key is new, to write (or remember) it with the next copy. */
 static fg_rc
-prepare_row(struct run *r, size_t k, struct fg_error *err)
+prepare_row(struct run *r, size_t k, bool write, struct fg_error *err)
 {
 	struct bulk *b = r->bulk;
 	struct fg_error e;
@@ -953,14 +927,14 @@ prepare_row(struct run *r, size_t k, struct fg_error *err)
 	rc = r->kind->prepare(r->store, r->ctx, &b->rows[k].row,
 			      b->preps + b->npending * r->kind->prep_size, &e);
 	if (rc != FG_OK)
-		return refused(r, &b->rows[k].row, b->rows[k].at, false, rc, &e, err);
+		return refused(r, &b->rows[k].row, b->rows[k].at, !write, rc, &e, err);
 	b->pending[b->npending++] = k;
 	return FG_OK;
 }
 
-/* Write the rows gathered, in the file's order. */
+/* Write (or only check) the rows gathered, in the file's order. */
 static fg_rc
-bulk_flush(struct run *r, struct fg_error *err)
+bulk_flush(struct run *r, bool write, struct fg_error *err)
 {
 	struct bulk *b = r->bulk;
 	fg_rc rc = b->n ? find_keys(r, err) : FG_OK;
@@ -971,16 +945,16 @@ bulk_flush(struct run *r, struct fg_error *err)
 		struct bulk_row *br = &b->rows[k];
 
 		if (bulk_unchanged(br))
-			r->report->unchanged++;
+			r->report->unchanged += write;
 		else if (br->repeated || br->stored.found) {
-			rc = write_pending(r, err);
+			rc = write_pending(r, write, err);
 			if (rc == FG_OK)
-				rc = take_row(r, &br->row, br->at, true, err);
+				rc = take_row(r, &br->row, br->at, write, err);
 		} else
-			rc = prepare_row(r, k, err);
+			rc = prepare_row(r, k, write, err);
 	}
 	if (rc == FG_OK)
-		rc = write_pending(r, err);
+		rc = write_pending(r, write, err);
 	b->n = 0;
 	b->npending = 0;
 	fg_arena_reset(&b->arena);
@@ -996,9 +970,9 @@ keep(struct bulk *b, const char *text, bool *ok)
 	return copy;
 }
 
-/* Gather the row just read; write the batch when it is full. */
+/* Gather the row just read; write (or check) the batch when it is full. */
 static fg_rc
-bulk_add(struct run *r, struct fg_error *err)
+bulk_add(struct run *r, bool write, struct fg_error *err)
 {
 	struct bulk *b = r->bulk;
 	struct bulk_row *br = &b->rows[b->n];
@@ -1017,21 +991,21 @@ bulk_add(struct run *r, struct fg_error *err)
 	if (!ok)
 		return fg_error_set(err, FG_NOMEM, NULL, "out of memory reading row %ld", br->at.record);
 	b->n++;
-	return b->n == b->cap ? bulk_flush(r, err) : FG_OK;
+	return b->n == b->cap ? bulk_flush(r, write, err) : FG_OK;
 }
 
-/* Write the row just read: gathered for a bulk write, or at once. */
+/* Write (or check) the row just read: gathered for a bulk write, or at once. */
 static fg_rc
-write_row(struct run *r, struct fg_error *err)
+write_row(struct run *r, bool write, struct fg_error *err)
 {
-	return r->bulk ? bulk_add(r, err) : take_current(r, true, err);
+	return r->bulk ? bulk_add(r, write, err) : take_current(r, write, err);
 }
 
-/* Before a commit: write what is gathered. */
+/* Before a commit, or at the end of the check: write (or check) what is gathered. */
 static fg_rc
-write_gathered(struct run *r, struct fg_error *err)
+write_gathered(struct run *r, bool write, struct fg_error *err)
 {
-	return r->bulk ? bulk_flush(r, err) : FG_OK;
+	return r->bulk ? bulk_flush(r, write, err) : FG_OK;
 }
 
 /* Check every row, reporting each refused one; FG_INVALID if any was. */
@@ -1042,12 +1016,14 @@ validate_all(struct run *r, struct fg_error *err)
 	fg_rc rc;
 
 	while ((rc = fg_csv_read(r->csv, &more, err)) == FG_OK && more) {
-		rc = take_current(r, false, err);
+		rc = write_row(r, false, err);
 		if (rc != FG_OK)
 			return rc;
 		if (fg_csv_record(r->csv) % PROGRESS_EVERY == 0)
 			progress(r, true);
 	}
+	if (rc == FG_OK)
+		rc = write_gathered(r, false, err);
 	if (rc == FG_OK)
 		rc = import_source_check(&r->src, err);
 	r->report->rows = fg_csv_record(r->csv);
@@ -1076,10 +1052,10 @@ write_all(struct run *r, struct fg_error *err)
 		if (!open && (rc = fg_store_begin(r->store, err)) == FG_OK)
 			open = true;
 		if (rc == FG_OK)
-			rc = write_row(r, err);
+			rc = write_row(r, true, err);
 		if (rc == FG_OK && fg_csv_record(r->csv) % batch == 0) {
 			r->done = fg_csv_record(r->csv);
-			rc = write_gathered(r, err);
+			rc = write_gathered(r, true, err);
 			if (rc == FG_OK)
 				rc = save_batch(r, false, err);
 			if (rc == FG_OK)
@@ -1093,7 +1069,7 @@ write_all(struct run *r, struct fg_error *err)
 	if (rc == FG_OK && !open && (rc = fg_store_begin(r->store, err)) == FG_OK)
 		open = true;
 	if (rc == FG_OK)
-		rc = write_gathered(r, err);
+		rc = write_gathered(r, true, err);
 	if (rc == FG_OK) {
 		r->report->rows = fg_csv_record(r->csv);
 		r->done = r->report->rows;
@@ -1277,6 +1253,8 @@ fg_import_run(fg_store *store, const struct fg_import_options *opts,
 	if (rc == FG_OK && strcmp(fg_store_backend(store), "sqlite") == 0)
 		rc = fg_store_exec(store, "PRAGMA cache_size = -" IMPORT_CACHE_KIB "; PRAGMA temp_store = MEMORY",
 				   err);
+	if (rc == FG_OK && use_bulk(&r))
+		rc = bulk_open(&r, opts->batch_rows > 0 ? opts->batch_rows : DEFAULT_BATCH, err);
 	if (rc == FG_OK && !opts->skip_bad_rows && !report->resumed) {
 		/*
 		 * One transaction for the whole check, rolled back: the keys it
@@ -1300,8 +1278,6 @@ fg_import_run(fg_store *store, const struct fg_import_options *opts,
 		report->rejected = 0;
 		rc = start_batch(&r, 0, err);
 	}
-	if (rc == FG_OK && use_bulk(&r))
-		rc = bulk_open(&r, opts->batch_rows > 0 ? opts->batch_rows : DEFAULT_BATCH, err);
 	if (rc == FG_OK)
 		rc = write_all(&r, err);
 	report->batch_id = r.batch_id;

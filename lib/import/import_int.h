@@ -212,18 +212,6 @@ fg_rc import_source_target(fg_store *store, const char *source, const char *kind
 /* FG_INVALID naming "institution" when the row has no owning institution. */
 fg_rc import_need_institution(const struct import_row *row, struct fg_error *err);
 
-/*
- * Run the query `select`, whose text ends with "column IN (" and whose
- * parameters before that are the nfixed texts of fixed, for keys[0..n-1]
- * (several statements of a fixed number of keys; NULL keys match
- * nothing); found(userdata, st) reads each row the statements yield
- * (NULL: a statement that yields none, such as an UPDATE).
- */
-fg_rc import_lookup_keys(fg_store *store, const char *select, const char *const *fixed,
-			 int nfixed, const char *const *keys, size_t n,
-			 void (*found)(void *userdata, fg_stmt *st), void *userdata,
-			 struct fg_error *err);
-
 /* Index of field `name` in kind->fields, or -1. */
 int import_field(const struct import_kind *kind, const char *name);
 

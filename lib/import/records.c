@@ -251,9 +251,9 @@ match_registered(fg_store *store, struct person_batch *b, struct fg_error *err)
 		b->type = b->order[at]->id_type;
 		for (; at < b->nordered && strcmp(b->order[at]->id_type, b->type) == 0; at++)
 			keys[nkeys++] = b->order[at]->id_number;
-		rc = import_lookup_keys(store, "SELECT id_number, id, district, institution_id FROM person"
-					" WHERE id_type = ? AND id_number IN (", &b->type, 1, keys, nkeys,
-					registered, b, err);
+		rc = fg_store_for_keys(store, "SELECT id_number, id, district, institution_id FROM person"
+				       " WHERE id_type = ? AND id_number", &b->type, 1, keys, nkeys,
+				       registered, b, err);
 	}
 	free(keys);
 	return rc;

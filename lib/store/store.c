@@ -606,6 +606,116 @@ fg_store_copy(fg_store *store, const char *table, const char *const *columns, in
 	return copy_by_insert(store, sql, ncolumns, values, nrows, err);
 }
 
+#define KEYS_IN 200		/* keys per " IN (...)" list */
+
+/* "{"k1","k2"}": the keys as a PostgreSQL text array literal, in a new string. */
+static char *
+keys_array(const char *const *keys, size_t n)
+{
+	size_t size = 3;
+	char *out, *o;
+
+	for (size_t k = 0; k < n; k++)
+		size += 3 + 2 * strlen(keys[k]);
+	out = o = malloc(size);
+	if (out == NULL)
+		return NULL;
+	*o++ = '{';
+	for (size_t k = 0; k < n; k++) {
+		if (k)
+			*o++ = ',';
+		*o++ = '"';
+		for (const char *c = keys[k]; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				*o++ = '\\';
+			*o++ = *c;
+		}
+		*o++ = '"';
+	}
+	*o++ = '}';
+	*o = '\0';
+	return out;
+}
+
+/* Bind the fixed parameters, then run the statement, passing each row to found. */
+static fg_rc
+run_for_keys(fg_stmt *st, const char *const *fixed, int nfixed,
+	     void (*found)(void *userdata, fg_stmt *st), void *userdata, struct fg_error *err)
+{
+	bool row = false;
+	fg_rc rc;
+
+	for (int k = 0; k < nfixed; k++)
+		fg_stmt_bind_text(st, k + 1, fixed[k]);
+	while ((rc = fg_stmt_step(st, &row, err)) == FG_OK && row)
+		if (found)
+			found(userdata, st);
+	fg_stmt_reset(st);
+	return rc;
+}
+
+/* fg_store_for_keys() with one array of all the keys. */
+static fg_rc
+for_keys_array(fg_store *store, const char *sql, const char *const *fixed, int nfixed,
+	       const char *const *keys, size_t n, void (*found)(void *userdata, fg_stmt *st),
+	       void *userdata, struct fg_error *err)
+{
+	/* A semi-join: at worst a hash join, where "= ANY (array)" could be a
+	 * filter comparing every row scanned with every key. */
+	static const char any[] = " IN (SELECT unnest(CAST(? AS TEXT[])))";
+	size_t size = strlen(sql) + sizeof(any);
+	char *text = malloc(size), *array = keys_array(keys, n);
+	fg_stmt *st;
+	fg_rc rc = FG_NOMEM;
+
+	if (array == NULL || text == NULL) {
+		fg_error_set(err, FG_NOMEM, NULL, "out of memory looking up %zu keys", n);
+		goto out;
+	}
+	snprintf(text, size, "%s%s", sql, any);
+	rc = fg_store_prepare(store, text, &st, err);
+	if (rc == FG_OK) {
+		fg_stmt_bind_text(st, nfixed + 1, array);
+		rc = run_for_keys(st, fixed, nfixed, found, userdata, err);
+	}
+out:
+	free(text);
+	free(array);
+	return rc;
+}
+
+fg_rc
+fg_store_for_keys(fg_store *store, const char *sql, const char *const *fixed, int nfixed,
+		  const char *const *keys, size_t n, void (*found)(void *userdata, fg_stmt *st),
+		  void *userdata, struct fg_error *err)
+{
+	char text[2048];
+	size_t len = strlen(sql);
+	fg_stmt *st;
+	fg_rc rc = FG_OK;
+
+	if (n == 0)
+		return FG_OK;
+	if (store->be->key_arrays)
+		return for_keys_array(store, sql, fixed, nfixed, keys, n, found, userdata, err);
+	if (len + 6 + KEYS_IN * 3 > sizeof(text))
+		return fg_error_set(err, FG_INTERNAL, NULL, "look-up query is too long");
+	memcpy(text, sql, len);
+	len += (size_t)snprintf(text + len, sizeof(text) - len, " IN (");
+	for (int k = 0; k < KEYS_IN; k++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s?", k ? ", " : "");
+	snprintf(text + len, sizeof(text) - len, ")");
+	for (size_t at = 0; rc == FG_OK && at < n; at += KEYS_IN) {
+		rc = fg_store_prepare(store, text, &st, err);
+		if (rc != FG_OK)
+			break;
+		for (size_t k = 0; k < KEYS_IN; k++)
+			fg_stmt_bind_text(st, nfixed + 1 + (int)k, at + k < n ? keys[at + k] : NULL);
+		rc = run_for_keys(st, fixed, nfixed, found, userdata, err);
+	}
+	return rc;
+}
+
 fg_rc
 fg_store_new_ids(fg_store *store, const char *table, size_t n, int64_t *ids, struct fg_error *err)
 {

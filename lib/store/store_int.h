@@ -81,6 +81,9 @@ struct fg_store_backend {
 	/* fg_store_new_ids(): a query giving one new id a row, for table ?1
 	 * and ?2 rows (NULL: numbered after max(id)). */
 	const char *new_ids_sql;
+	/* fg_store_for_keys() binds the keys as one text array (else as
+	 * lists of parameters). */
+	bool key_arrays;
 };
 
 /* The backend and connection of an open store, for lib/store/backup.c. */

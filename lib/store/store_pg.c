@@ -562,4 +562,5 @@ const struct fg_store_backend fg_store_pg_backend = {
 	.copy_rows = pg_copy_rows,
 	.new_ids_sql = "SELECT nextval(pg_get_serial_sequence(CAST(?1 AS TEXT), 'id')) AS id"
 		       " FROM generate_series(1, CAST(?2 AS INTEGER)) ORDER BY id",
+	.key_arrays = true,
 };

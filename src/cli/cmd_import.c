@@ -103,7 +103,7 @@ run_import(struct cli_args *args)
 				 fg_import_kind_name(k));
 		return cli_usage_error(args->path, "cannot import \"%s\": use one of %s", args->pos[0], kinds);
 	}
-	if (!cli_int_option(args, "batch-rows", 1, 1000000, 5000, &batch))
+	if (!cli_int_option(args, "batch-rows", 1, 1000000, 50000, &batch))
 		return EXIT_USAGE;
 	opts.batch_rows = (int)batch;
 	if (report_path && (ui.report = fopen(report_path, "w")) == NULL)
@@ -146,7 +146,7 @@ static const struct cli_option options[] = {
 	{"mapping", "FILE", "heading mapping, field,heading rows (default data/import/KIND.csv)"},
 	{"source", "NAME", "source system, for recognising records again (default: file name)"},
 	{"skip-bad-rows", NULL, "import the good rows and report the others (default: all or nothing)"},
-	{"batch-rows", "N", "rows per transaction (default 5000)"},
+	{"batch-rows", "N", "rows per transaction (default 50000)"},
 	{"report", "FILE", "write the refused rows there instead of standard output"},
 	{"quiet", NULL, "no progress bar"},
 	CLI_OPT_END,

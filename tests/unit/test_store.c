@@ -2,7 +2,7 @@
  * test_store.c
  *	  Unit tests of the storage interface, on SQLite or on PostgreSQL
  *	  (store_fixture.h): migrations, the statement cache, nested
- *	  transactions and constraint mapping.
+ *	  transactions, constraint mapping, bulk copies and look-ups by keys.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -174,6 +174,53 @@ test_copy_rows(void **state)
 	assert_string_equal(err.field, "table");
 }
 
+/* Sum the x of each row found by fg_store_for_keys(). */
+static void
+add_x(void *userdata, fg_stmt *st)
+{
+	*(int64_t *)userdata += fg_stmt_int64(st, 0);
+}
+
+static void
+test_for_keys(void **state)
+{
+	fg_store *store = *state;
+	const char *const cols[] = {"x", "t", "g"};
+	/* Texts that an array literal or a list of parameters must keep whole. */
+	const char *const rows[] = {
+		"1", "a\"b", "g", "2", "c,d", "g", "4", "e\\f", "g", "8", "{h}", "g", "16", "i", "other",
+	};
+	const char *keys[600];
+	const char *const group[] = {"g"};
+	char spare[600][16];
+	int64_t sum = 0;
+
+	assert_int_equal(fg_store_exec(store, "CREATE TABLE k (x INTEGER, t TEXT, g TEXT)", NULL), FG_OK);
+	assert_int_equal(fg_store_copy(store, "k", cols, 3, rows, 5, NULL), FG_OK);
+	/* More keys than one list of parameters holds, the wanted ones last, one twice. */
+	for (int i = 0; i < 595; i++) {
+		snprintf(spare[i], sizeof(spare[i]), "n%d", i);
+		keys[i] = spare[i];
+	}
+	keys[595] = "a\"b";
+	keys[596] = "c,d";
+	keys[597] = "e\\f";
+	keys[598] = "{h}";
+	keys[599] = "c,d";
+	assert_int_equal(fg_store_for_keys(store, "SELECT x FROM k WHERE g = ? AND t", group, 1, keys,
+					   600, add_x, &sum, NULL), FG_OK);
+	assert_int_equal(sum, 15);
+	/* The key of another group is not found; a statement without rows runs. */
+	keys[0] = "i";
+	sum = 0;
+	assert_int_equal(fg_store_for_keys(store, "SELECT x FROM k WHERE g = ? AND t", group, 1, keys,
+					   1, add_x, &sum, NULL), FG_OK);
+	assert_int_equal(sum, 0);
+	assert_int_equal(fg_store_for_keys(store, "UPDATE k SET x = 0 WHERE g = ? AND t", group, 1,
+					   &keys[595], 2, NULL, NULL, NULL), FG_OK);
+	assert_int_equal(scalar(store, "SELECT sum(x) FROM k"), 28);
+}
+
 static void
 test_open_errors(void **state)
 {
@@ -198,6 +245,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_constraint_is_conflict, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_statement_cache_and_columns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_for_keys, setup, teardown),
 		cmocka_unit_test(test_open_errors),
 	};
 
