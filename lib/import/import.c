@@ -39,6 +39,7 @@ struct run {
 	int nitems;
 	char source[128];
 	int64_t batch_id;
+	bool checking;			/* the check: keys seen are kept in import_checked */
 	int64_t done;			/* rows committed */
 	void *ctx;			/* what the kind's checks need */
 	struct bulk *bulk;		/* rows gathered for a bulk write; NULL: row by row */
@@ -508,6 +509,37 @@ find_source_key(fg_store *store, const char *source, const char *kind, const cha
 	return rc;
 }
 
+/* A key the check has seen: found, in this run, with the hash of its row then. */
+static fg_rc
+find_checked(struct run *r, const char *key, struct known *k, struct fg_error *err)
+{
+	fg_stmt *st;
+	bool row = false;
+	fg_rc rc;
+
+	rc = fg_store_prepare(r->store, "SELECT row_hash FROM import_checked WHERE source_key = ?", &st, err);
+	if (rc != FG_OK)
+		return rc;
+	fg_stmt_bind_text(st, 1, key);
+	rc = fg_stmt_step(st, &row, err);
+	if (rc == FG_OK && row) {
+		k->found = true;
+		k->batch_id = r->batch_id;
+		fg_strlcpy(k->hash, fg_stmt_text(st, 0), sizeof(k->hash));
+	}
+	fg_stmt_reset(st);
+	return rc;
+}
+
+/* What the store holds of the key, and in the check what the check saw of it. */
+static fg_rc
+find_key(struct run *r, const char *key, struct known *k, struct fg_error *err)
+{
+	fg_rc rc = find_source_key(r->store, r->source, r->kind->name, key, k, err);
+
+	return rc == FG_OK && r->checking ? find_checked(r, key, k, err) : rc;
+}
+
 fg_rc
 import_source_target(fg_store *store, const char *source, const char *kind, const char *key,
 		     int64_t *target, struct fg_error *err)
@@ -529,6 +561,10 @@ import_need_institution(const struct import_row *row, struct fg_error *err)
 	return FG_INVALID;
 }
 
+/*
+ * Remember the row's key as seen by this run: in source_record, or in the
+ * check in import_checked (a key the check has not seen yet).
+ */
 static fg_rc
 remember_key(struct run *r, const struct import_row *row, bool known, int64_t target,
 	     const char *district, int64_t institution, struct fg_error *err)
@@ -536,6 +572,15 @@ remember_key(struct run *r, const struct import_row *row, bool known, int64_t ta
 	fg_stmt *st;
 	fg_rc rc;
 
+	if (r->checking) {
+		rc = fg_store_prepare(r->store, "INSERT INTO import_checked (source_key, row_hash) VALUES (?, ?)",
+				      &st, err);
+		if (rc != FG_OK)
+			return rc;
+		fg_stmt_bind_text(st, 1, row->key);
+		fg_stmt_bind_text(st, 2, row->hash);
+		return fg_stmt_scalar_int64(st, NULL, NULL, err);
+	}
 	if (known)
 		rc = fg_store_prepare(r->store, "UPDATE source_record SET target_id = ?1, row_hash = ?2,"
 				      " batch_id = ?3 WHERE source = ?4 AND kind = ?5 AND source_key = ?6",
@@ -569,7 +614,7 @@ static fg_rc
 check_key(struct run *r, const struct import_row *row, struct known *k, struct fg_error *e,
 	  struct fg_error *err)
 {
-	fg_rc rc = find_source_key(r->store, r->source, r->kind->name, row->key, k, err);
+	fg_rc rc = find_key(r, row->key, k, err);
 
 	if (rc != FG_OK || !k->found || k->batch_id != r->batch_id || strcmp(k->hash, row->hash) == 0)
 		return rc;
@@ -745,12 +790,10 @@ by_key(const void *a, const void *b)
 	return c ? c : (x > y) - (x < y);
 }
 
-/* A source key known (source_key, target_id, row_hash, batch_id): the first row with it. */
-static void
-key_known(void *userdata, fg_stmt *st)
+/* What is known of a key of the batch: that of its first row (the batch sorted by key). */
+static struct known *
+known_of(struct bulk *b, const char *key)
 {
-	struct bulk *b = userdata;
-	const char *key = fg_stmt_text(st, 0);
 	size_t lo = 0, hi = b->n;
 
 	while (lo < hi) {
@@ -761,9 +804,16 @@ key_known(void *userdata, fg_stmt *st)
 		else
 			hi = mid;
 	}
-	if (lo < b->n && strcmp(b->order[lo]->row.key, key) == 0) {
-		struct known *k = &b->order[lo]->stored;
+	return lo < b->n && strcmp(b->order[lo]->row.key, key) == 0 ? &b->order[lo]->stored : NULL;
+}
 
+/* A source key stored (source_key, target_id, row_hash, batch_id). */
+static void
+key_known(void *userdata, fg_stmt *st)
+{
+	struct known *k = known_of(userdata, fg_stmt_text(st, 0));
+
+	if (k != NULL) {
 		k->found = true;
 		k->target = fg_stmt_int64(st, 1);
 		fg_strlcpy(k->hash, fg_stmt_text(st, 2), sizeof(k->hash));
@@ -771,12 +821,27 @@ key_known(void *userdata, fg_stmt *st)
 	}
 }
 
-/* Mark the rows whose key an earlier row has, and find the keys stored. */
+/* A source key the check has seen (source_key, row_hash, the run's batch). */
+static void
+key_checked(void *userdata, fg_stmt *st)
+{
+	struct known *k = known_of(userdata, fg_stmt_text(st, 0));
+
+	if (k != NULL) {
+		k->found = true;
+		fg_strlcpy(k->hash, fg_stmt_text(st, 1), sizeof(k->hash));
+		k->batch_id = fg_stmt_int64(st, 2);
+	}
+}
+
+/* Mark the rows whose key an earlier row has, and find the keys stored (and checked). */
 static fg_rc
 find_keys(struct run *r, struct fg_error *err)
 {
 	struct bulk *b = r->bulk;
 	const char *const fixed[] = {r->source, r->kind->name};
+	const char *batch = fg_arena_printf(&b->arena, "%lld", (long long)r->batch_id);
+	fg_rc rc;
 
 	for (size_t k = 0; k < b->n; k++) {
 		b->order[k] = &b->rows[k];
@@ -785,9 +850,15 @@ find_keys(struct run *r, struct fg_error *err)
 	qsort(b->order, b->n, sizeof(*b->order), by_key);
 	for (size_t k = 1; k < b->n; k++)
 		b->order[k]->repeated = strcmp(b->order[k - 1]->row.key, b->order[k]->row.key) == 0;
-	return fg_store_for_keys(r->store, "SELECT source_key, target_id, row_hash, batch_id FROM source_record"
-				 " WHERE source = ? AND kind = ? AND source_key", fixed, 2, b->keys, b->n,
-				 key_known, b, err);
+	rc = fg_store_for_keys(r->store, "SELECT source_key, target_id, row_hash, batch_id FROM source_record"
+			       " WHERE source = ? AND kind = ? AND source_key", fixed, 2, b->keys, b->n,
+			       key_known, b, err);
+	if (rc == FG_OK && r->checking)
+		rc = batch ? fg_store_for_keys(r->store, "SELECT source_key, row_hash, CAST(? AS INTEGER)"
+					       " FROM import_checked WHERE source_key", &batch, 1, b->keys,
+					       b->n, key_checked, b, err)
+			   : fg_error_set(err, FG_NOMEM, NULL, "out of memory looking up source keys");
+	return rc;
 }
 
 /* The row is the first of its key in the batch, and the store holds it unchanged. */
@@ -795,6 +866,26 @@ static bool
 bulk_unchanged(const struct bulk_row *br)
 {
 	return !br->repeated && br->stored.found && strcmp(br->stored.hash, br->row.hash) == 0;
+}
+
+/* In the check: remember the keys and hashes of the n rows of the batch listed in which. */
+static fg_rc
+copy_checked(struct run *r, const size_t *which, size_t n, struct fg_error *err)
+{
+	static const char *const columns[] = {"source_key", "row_hash"};
+	struct bulk *b = r->bulk;
+	const char **values = malloc((2 * n + 1) * sizeof(*values));
+	fg_rc rc;
+
+	if (values == NULL)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory remembering source keys");
+	for (size_t k = 0; k < n; k++) {
+		values[2 * k] = b->rows[which[k]].row.key;
+		values[2 * k + 1] = b->rows[which[k]].row.hash;
+	}
+	rc = fg_store_copy(r->store, "import_checked", columns, 2, values, n, err);
+	free(values);
+	return rc;
 }
 
 /*
@@ -812,9 +903,13 @@ mark_unchanged(struct run *r, struct fg_error *err)
 
 	if (batch == NULL)
 		return fg_error_set(err, FG_NOMEM, NULL, "out of memory marking source keys");
-	for (size_t k = 0; k < b->n; k++)
-		if (bulk_unchanged(&b->rows[k]) && b->rows[k].stored.batch_id != r->batch_id)
-			b->keys[n++] = b->rows[k].row.key;
+	for (size_t k = 0; k < b->n; k++)	/* listed in b->pending too, empty until the rows are taken */
+		if (bulk_unchanged(&b->rows[k]) && b->rows[k].stored.batch_id != r->batch_id) {
+			b->keys[n] = b->rows[k].row.key;
+			b->pending[n++] = k;
+		}
+	if (r->checking)
+		return copy_checked(r, b->pending, n, err);
 	return fg_store_for_keys(r->store, "UPDATE source_record SET batch_id = ? WHERE source = ?"
 				 " AND kind = ? AND source_key", fixed, 3, b->keys, n, NULL, NULL, err);
 }
@@ -848,8 +943,7 @@ copy_source_records(struct run *r, struct fg_error *err)
 		v[4] = r->kind->name;
 		v[5] = row->key;
 		v[6] = b->written[k].district;
-		v[7] = b->written[k].institution	/* else NULL: a key only checked */
-			? fg_arena_printf(&b->arena, "%lld", (long long)b->written[k].institution) : NULL;
+		v[7] = fg_arena_printf(&b->arena, "%lld", (long long)b->written[k].institution);
 	}
 	rc = fg_store_copy(r->store, "source_record", columns, NCOL, values, b->npending, err);
 	free(values);
@@ -892,17 +986,15 @@ write_pending(struct run *r, bool write, struct fg_error *err)
 		return rc;
 	if (write)
 		rc = r->kind->write_new(r->store, r->ctx, b->preps, b->npending, b->written, err);
-	else
-		memset(b->written, 0, b->npending * sizeof(*b->written));
 	if (rc == FG_OK)
-		rc = copy_source_records(r, err);
+		rc = write ? copy_source_records(r, err) : copy_checked(r, b->pending, b->npending, err);
 	if (rc == FG_OK)
 		rc = fg_store_commit(r->store, err);
 	else
 		fg_store_rollback(r->store);
 	for (size_t k = 0; rc == FG_OK && write && k < b->npending; k++)
 		count_outcome(r->report, b->written[k].outcome);
-	if (rc == FG_OK && (b->nwritten += (int64_t)b->npending) >= b->analyse_at)
+	if (rc == FG_OK && write && (b->nwritten += (int64_t)b->npending) >= b->analyse_at)
 		rc = analyse(r, err);
 	for (size_t k = 0; rc == FG_CONFLICT && k < b->npending; k++) {
 		const struct bulk_row *br = &b->rows[b->pending[k]];
@@ -1258,16 +1350,21 @@ fg_import_run(fg_store *store, const struct fg_import_options *opts,
 	if (rc == FG_OK && !opts->skip_bad_rows && !report->resumed) {
 		/*
 		 * One transaction for the whole check, rolled back: the keys it
-		 * sees are remembered under a batch of its own, to find a key
-		 * repeated with other values.  Its number, below those of the
-		 * batches kept, is the process's own.
+		 * sees are remembered in a temporary table of its own, to find
+		 * a key repeated with other values.  Its batch (for the problems
+		 * found) is numbered below those kept, with the process's own.
 		 */
 		rc = fg_store_begin(store, err);
 		if (rc == FG_OK) {
-			rc = start_batch(&r, -(int64_t)getpid(), err);
+			r.checking = true;
+			rc = fg_store_exec(store, "CREATE TEMPORARY TABLE import_checked"
+					   " (source_key TEXT PRIMARY KEY, row_hash TEXT NOT NULL)", err);
+			if (rc == FG_OK)
+				rc = start_batch(&r, -(int64_t)getpid(), err);
 			if (rc == FG_OK)
 				rc = validate_all(&r, err);
 			fg_store_rollback(store);
+			r.checking = false;
 			r.batch_id = 0;
 		}
 		close_file(&r);
