@@ -133,16 +133,27 @@ api_persons_search(struct request *req)
 void
 api_persons_get(struct request *req)
 {
+	struct person_links links;
 	struct fg_person p;
+	struct fg_error err;
+	json_object *o;
 	bool unmask;
 
-	if (person_read(req, "person", &p, &unmask))
-		reply_json(req, 200, json_person(&p, unmask));
+	if (!person_read(req, "person", &p, &unmask))
+		return;
+	if (person_merge_links(req, p.id, &links, &err) != FG_OK) {
+		reply_fg_error(req, &err);
+		return;
+	}
+	o = json_person(&p, unmask);
+	json_object_object_add(o, "merged_into", links.merged_into ? json_object_new_int64(links.merged_into) : NULL);
+	reply_json(req, 200, o);
 }
 
 static const char *const person_members[] = {
 	"institution", "id_type", "id_number", "name", "sex", "birth_date", "phone", "address",
-	"district", "version", "id", "institution_id", "vital_status", "death_date", "masked", NULL,
+	"district", "version", "id", "institution_id", "vital_status", "death_date", "masked", "merged_into",
+	NULL,
 };
 
 /* Read the person fields of body into in; replies 400 and returns false on a wrong type. */

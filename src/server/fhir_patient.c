@@ -3,7 +3,8 @@
  *	  FHIR R4 Patient over the person registry: read, search (sorted by
  *	  the registry, with its Organization and Conditions on request),
  *	  create and update (If-Match), within the caller's scope and masked
- *	  like the API.  Versions are read in fhir_history.c.
+ *	  like the API; a read shows the merges of duplicates as Patient.link.
+ *	  Versions are read in fhir_history.c.
  */
 #include <stdio.h>
 #include <string.h>
@@ -133,14 +134,58 @@ fhir_patient_error(struct request *req, const struct fg_error *err)
 	reply_fg_error(req, &e);
 }
 
+static json_object *
+patient_link(int64_t other, const char *type)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "other", fhir_reference("Patient", other));
+	json_object_object_add(o, "type", json_object_new_string(type));
+	return o;
+}
+
+/*
+ * Patient.link from the person's merges: a merged person is replaced-by
+ * its survivor and no longer active; a survivor replaces each person
+ * merged into it.
+ */
+static bool
+add_links(struct request *req, int64_t id, json_object *patient)
+{
+	struct person_links l;
+	struct fg_error err;
+	json_object *links;
+
+	if (person_merge_links(req, id, &l, &err) != FG_OK) {
+		json_object_put(patient);
+		reply_fg_error(req, &err);
+		return false;
+	}
+	if (l.merged_into == 0 && l.nreplaces == 0)
+		return true;
+	links = json_object_new_array();
+	if (l.merged_into) {
+		json_object_object_add(patient, "active", json_object_new_boolean(0));
+		json_object_array_add(links, patient_link(l.merged_into, "replaced-by"));
+	}
+	for (size_t i = 0; i < l.nreplaces; i++)
+		json_object_array_add(links, patient_link(l.replaces[i], "replaces"));
+	json_object_object_add(patient, "link", links);
+	return true;
+}
+
 void
 fhir_patient_read(struct request *req)
 {
 	struct fg_person p;
+	json_object *o;
 	bool unmask;
 
-	if (person_read(req, "Patient", &p, &unmask))
-		reply_json(req, 200, patient_json(&p, unmask));
+	if (!person_read(req, "Patient", &p, &unmask))
+		return;
+	o = patient_json(&p, unmask);
+	if (add_links(req, p.id, o))
+		reply_json(req, 200, o);
 }
 
 static const char *const search_params[] = {
@@ -276,7 +321,7 @@ first_object(struct request *req, json_object *obj, const char *name, const char
 
 static const char *const patient_members[] = {
 	"resourceType", "id", "meta", "identifier", "name", "telecom", "gender", "birthDate",
-	"address", "managingOrganization", "deceasedBoolean", "deceasedDateTime", "active", "text", NULL,
+	"address", "managingOrganization", "deceasedBoolean", "deceasedDateTime", "active", "text", "link", NULL,
 };
 
 /* The resident ID number among identifier[]; 400 on a malformed identifier. */

@@ -355,6 +355,17 @@ void person_create_as(struct request *req, const struct person_format *f);
 /* Update the person of the route's {id}: 200 with its ETag; 412 for a stale If-Match. */
 void person_update_as(struct request *req, const struct person_format *f);
 
+/* What merges say of a person (api_linkage.c). */
+#define PERSON_LINKS_MAX 64
+struct person_links {
+	int64_t merged_into;		/* the survivor it was merged into; 0 when active */
+	int64_t replaces[PERSON_LINKS_MAX];	/* persons merged into it, in id order */
+	size_t nreplaces;
+};
+
+/* Read the merges of person id into *out (no scope check: the caller has read the person). */
+fg_rc person_merge_links(struct request *req, int64_t id, struct person_links *out, struct fg_error *err);
+
 /* A tumour of the registry as API JSON (api_tumours.c). */
 json_object *json_tumour(const struct fg_tumour *t);
 
@@ -390,6 +401,10 @@ void api_stats_summary(struct request *req);
 void api_stats_screening(struct request *req);
 void api_audit_list(struct request *req);
 void api_import_persons(struct request *req);
+void api_link_reviews_list(struct request *req);
+void api_link_review_decide(struct request *req);
+void api_persons_merge(struct request *req);
+void api_persons_unmerge(struct request *req);
 void fhir_metadata(struct request *req);
 void fhir_patient_read(struct request *req);
 void fhir_patient_vread(struct request *req);

@@ -24,6 +24,10 @@ const struct route server_routes[] = {
 	{"PUT", "/api/persons/{id}", api_persons_update, ROUTE_USER, PERSONS_W, false},
 	{"GET", "/api/persons/{id}/timeline", api_persons_timeline, ROUTE_USER, PERSONS_R, false},
 	{"GET", "/api/persons/{id}/tumours", api_person_tumours, ROUTE_USER, PERSONS_R, false},
+	{"POST", "/api/persons/{id}/merge", api_persons_merge, ROUTE_USER, PERSONS_W, false},	/* region only */
+	{"POST", "/api/persons/{id}/unmerge", api_persons_unmerge, ROUTE_USER, PERSONS_W, false},
+	{"GET", "/api/link/reviews", api_link_reviews_list, ROUTE_USER, PERSONS_W, false},
+	{"POST", "/api/link/reviews/{id}", api_link_review_decide, ROUTE_USER, PERSONS_W, false},
 	{"GET", "/api/tumours/{id}", api_tumours_get, ROUTE_USER, PERSONS_R, false},
 	{"GET", "/api/institutions", api_institutions_list, ROUTE_USER, FG_CAN_READ_INSTITUTIONS, false},
 	{"GET", "/api/institutions/{id}", api_institutions_get, ROUTE_USER, FG_CAN_READ_INSTITUTIONS, false},
