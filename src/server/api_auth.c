@@ -154,5 +154,7 @@ api_me(struct request *req)
 	json_object_object_add(o, "today", json_object_new_string(fg_date_format(fg_date_today(), today)));
 	json_object_object_add(o, "region", json_object_new_boolean(req->scope.region));
 	json_object_object_add(o, "may_unmask", json_object_new_boolean(fg_scope_can(&req->scope, FG_CAN_UNMASK)));
+	json_object_object_add(o, "may_merge", json_object_new_boolean(req->scope.region &&
+								       fg_scope_can(&req->scope, FG_CAN_WRITE_PERSONS)));
 	reply_json(req, 200, o);
 }

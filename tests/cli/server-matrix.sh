@@ -3,7 +3,8 @@
 # institution x role x endpoint x person registered elsewhere (and the
 # follow-up plan and contact of each, as FHIR CarePlan and Encounter) must
 # be denied (403/404, or a search that finds nothing, counts included), while
-# the same users still reach their own persons; a referral opens a person
+# the same users still reach their own persons, and none of them may merge,
+# un-merge or work the duplicate review queue; a referral opens a person
 # to the hospital it is referred to and to no one else.  Every request is
 # in the audit log.
 # backends: sqlite postgresql
@@ -87,7 +88,7 @@ run_matrix() {	# user institution object-ids...
 	local u=$1 inst=$2
 	shift 2
 	local auth="Authorization: Bearer ${TOKEN[$u]}" urls=() unmask=() fhir=() vread=() tumours=() q=() fq=() cq=() id idn
-	local plans=() encounters=() fu=() in
+	local plans=() encounters=() fu=() merges=() unmerges=() in
 	in=$(echo "$@" | tr ' ' ,)
 	for id in $(sql "SELECT id FROM followup_plan WHERE person_id IN ($in)"); do
 		plans+=(-o /dev/null "$BASE/fhir/CarePlan/$id")
@@ -102,6 +103,8 @@ run_matrix() {	# user institution object-ids...
 		fhir+=(-o /dev/null "$BASE/fhir/Patient/$id")
 		vread+=(-o /dev/null "$BASE/fhir/Patient/$id/_history/1")
 		tumours+=(-o /dev/null "$BASE/api/persons/$id/tumours")
+		merges+=(-o /dev/null "$BASE/api/persons/$id/merge")
+		unmerges+=(-o /dev/null "$BASE/api/persons/$id/unmerge")
 		cq+=("$BASE/fhir/Condition?patient=Patient/$id")
 		fu+=("$BASE/fhir/CarePlan?patient=$id" "$BASE/fhir/Encounter?subject=Patient/$id")
 		q+=("$BASE/api/persons?q=$idn")
@@ -121,6 +124,13 @@ run_matrix() {	# user institution object-ids...
 			-d "{\"resourceType\":\"Patient\",\"id\":\"$id\",\"name\":[{\"text\":\"改\"}],\"gender\":\"male\",\"birthDate\":\"1980-01-01\"}" \
 			"$BASE/fhir/Patient/$id"
 	done)
+	# Duplicates are the cancer centre's work: merge, un-merge and the review queue are refused.
+	check_statuses "$u POST /api/persons/ID/merge" < <(curl -s -w '%{http_code}\n' -H "$auth" -X POST \
+		-H 'Content-Type: application/json' -d "{\"into\":$1}" "${merges[@]}")
+	check_statuses "$u POST /api/persons/ID/unmerge" < <(curl -s -w '%{http_code}\n' -H "$auth" -X POST "${unmerges[@]}")
+	check_statuses "$u GET /api/link/reviews" < <(curl -s -o /dev/null -w '%{http_code}\n' -H "$auth" "$BASE/api/link/reviews")
+	check_statuses "$u POST /api/link/reviews/ID" < <(curl -s -o /dev/null -w '%{http_code}\n' -H "$auth" -X POST \
+		-H 'Content-Type: application/json' -d '{"decision":"same"}' "$BASE/api/link/reviews/1")
 	check_searches "$u GET /api/persons?q=ID-NUMBER" < <(curl -s -w '\n%{http_code}\n' -H "$auth" "${q[@]}")
 	check_searches "$u GET /fhir/Patient?identifier=ID-NUMBER" < <(curl -s -w '\n%{http_code}\n' -H "$auth" "${fq[@]}")
 	check_searches "$u GET /fhir/Condition?patient=ID" < <(curl -s -w '\n%{http_code}\n' -H "$auth" "${cq[@]}")

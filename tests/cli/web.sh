@@ -51,6 +51,16 @@ REF_PERSON=$(sql "SELECT id FROM person WHERE institution_id = 10 AND vital_stat
 EXAM_PERSON=$(sql "SELECT x.person_id FROM screening_exam x JOIN person p ON p.id = x.person_id
 	WHERE p.institution_id = 10 ORDER BY x.person_id LIMIT 1")
 
+# Two persons of the community centre 11 registered again by centre 12 without their ID
+# numbers: duplicates for the review queue of the cancer centre's registry.
+for p in $(sql "SELECT id FROM person WHERE institution_id = 11 AND vital_status = 'alive' ORDER BY id DESC LIMIT 2"); do
+	"$F" person add --institution 12 --name "$(sql "SELECT name FROM person WHERE id = $p")" \
+		--sex "$(sql "SELECT sex FROM person WHERE id = $p")" --birth-date "$(sql "SELECT birth_date FROM person WHERE id = $p")" \
+		--phone "$(sql "SELECT phone FROM person WHERE id = $p")" --address "$(sql "SELECT address FROM person WHERE id = $p")" \
+		>/dev/null || echo "not ok - a duplicate of person $p is registered"
+done
+"$F" link scan >/dev/null || echo "not ok - the registry is scanned for duplicates"
+
 ACCOUNTS="$WORK/accounts.json"
 {
 	printf '{'

@@ -19,6 +19,7 @@ import { tumourPage } from './pages/tumour.js';
 import { referralsPage } from './pages/referrals.js';
 import { bookingPage } from './pages/booking.js';
 import { statsPage } from './pages/stats.js';
+import { duplicatesPage } from './pages/duplicates.js';
 
 const view = document.getElementById('view');
 let me = null;
@@ -37,13 +38,16 @@ const navOf = {
   auditor: [['#/home', 'nav.home'], ['#/audit', 'nav.audit'], ['#/institutions', 'nav.institutions']],
 };
 
+// Pages shown besides the role's to users /api/me says may do their work.
+const navIf = [['may_merge', '#/duplicates', 'nav.duplicates']];
+
 // The parameters after ? of a matched route.
 const query = (m) => new URLSearchParams((m[1] || '').slice(1));
 
 const routes = [
   [/^#\/home$/, () => homePage(view, me)],
   [/^#\/persons(\?.*)?$/, (m) => personsPage(view, query(m))],
-  [/^#\/person\/(\d+)$/, (m) => personPage(view, m[1])],
+  [/^#\/person\/(\d+)$/, (m) => personPage(view, m[1], me)],
   [/^#\/register$/, () => registerPage(view)],
   [/^#\/exam(\?.*)?$/, (m) => examPage(view, query(m))],
   [/^#\/import$/, () => importPage(view)],
@@ -56,6 +60,7 @@ const routes = [
   [/^#\/referrals(\?.*)?$/, (m) => referralsPage(view, query(m))],
   [/^#\/booking(\?.*)?$/, (m) => bookingPage(view, query(m))],
   [/^#\/stats(\?.*)?$/, (m) => statsPage(view, me, query(m))],
+  [/^#\/duplicates$/, () => duplicatesPage(view)],
 ];
 
 function renderChrome() {
@@ -67,7 +72,8 @@ function renderChrome() {
     who.replaceChildren();
     return;
   }
-  nav.replaceChildren(...(navOf[me.user.role] || []).map(([href, key]) =>
+  const pages = [...(navOf[me.user.role] || []), ...navIf.filter(([flag]) => me[flag]).map(([, href, key]) => [href, key])];
+  nav.replaceChildren(...pages.map(([href, key]) =>
     h('a', { href, class: location.hash === href || location.hash.startsWith(`${href}?`) ? 'on' : '' }, t(key))));
   who.replaceChildren(`${me.user.username} · ${t(`role.${me.user.role}`)} `,
     h('button', { type: 'button', id: 'logout', onclick: async () => { await logout(); me = null; location.hash = '#/login'; } }, t('nav.logout')));

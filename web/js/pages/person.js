@@ -1,7 +1,9 @@
-// person.js: one person's record and timeline.
+// person.js: one person's record and timeline; for the cancer centre's
+// staff, a merged person's merge and the button that undoes it.
 import { api } from '../api.js';
 import { t } from '../i18n.js';
 import { card, h, message } from '../ui.js';
+import { mergeNotice } from './duplicates.js';
 
 const yesNo = (v) => t(v ? 'yes' : 'no');
 
@@ -24,7 +26,7 @@ function eventDetail(e) {
 const personTasks = [['#/questionnaire', 'nav.questionnaire'], ['#/tumour', 'nav.tumour'],
   ['#/referrals', 'nav.referral_new'], ['#/booking', 'nav.booking']];
 
-export async function personPage(view, id) {
+export async function personPage(view, id, me) {
   view.replaceChildren(h('p', {}, t('loading')));
   let tl;
   try { tl = await api('GET', `/api/persons/${encodeURIComponent(id)}/timeline`); } catch (e) {
@@ -32,8 +34,9 @@ export async function personPage(view, id) {
     return;
   }
   const p = tl.person;
+  const merged = me && me.may_merge ? await mergeNotice(id, () => personPage(view, id, me)) : '';
   const row = (k, v) => h('tr', {}, h('th', {}, t(k)), h('td', {}, v ?? t('none')));
-  view.replaceChildren(h('h1', {}, `${t('person.title')}：${p.name}`),
+  view.replaceChildren(h('h1', {}, `${t('person.title')}：${p.name}`), merged,
     h('section', { class: 'card' }, h('table', { id: 'person' },
       row('col.id', String(p.id)), row('col.name', p.name), row('col.sex', t(`sex.${p.sex}`)),
       row('col.birth_date', p.birth_date), row('col.id_number', p.id_number), row('col.phone', p.phone),
