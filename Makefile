@@ -149,7 +149,11 @@ run: $(B)/fangai
 	@mkdir -p var
 	@if [ ! -f $(DEMO_DB) ]; then \
 		$(B)/fangai init --db $(DEMO_DB) && \
-		$(B)/fangai synth --db $(DEMO_DB) --persons $(DEMO_PERSONS) --seed 2026 --screening --network --registry; \
+		$(B)/fangai synth --db $(DEMO_DB) --persons $(DEMO_PERSONS) --seed 2026 --screening --network --registry && \
+		$(B)/fangai link synth --persons 2000 --duplicates 0.1 --seed 2026 | cut -d, -f1,3-8 >var/demo-his.csv && \
+		$(B)/fangai import persons var/demo-his.csv --db $(DEMO_DB) --institution 1 --source his \
+			--skip-bad-rows --quiet >/dev/null; \
+		$(B)/fangai link scan --db $(DEMO_DB); \
 	fi
 	@$(B)/fangai stats summary --db $(DEMO_DB)
 	@sh scripts/demo-accounts $(B)/fangai $(DEMO_DB)

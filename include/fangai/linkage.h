@@ -247,18 +247,25 @@ void fg_link_score(const struct fg_link_spec *spec, const struct fg_link_model *
  */
 fg_rc fg_link_registry_load(fg_store *store, fg_link_data *data, struct fg_error *err);
 
+#define FG_LINK_MODEL_MIN_MATCHES 20
+
 struct fg_link_scan_report {
 	int64_t persons;		/* compared */
 	int64_t merged;			/* links merged at once (merge requested) */
 	int64_t queued;			/* pairs put in the review queue */
 	struct fg_link_model model;
+	bool model_kept;		/* as the registry's model (enough matches to estimate it) */
 };
 
 /*
  * Look for duplicate persons in the registry with spec (default fields).
  * Linked pairs are merged when `merge` is set (the lower id survives),
  * otherwise queued for review like the uncertain ones; a pair already in
- * the queue is not queued twice.
+ * the queue is not queued twice.  The model estimated is kept as the
+ * registry's (fg_link_model_save) when EM converged on at least
+ * FG_LINK_MODEL_MIN_MATCHES expected matches: a registry cleared of its
+ * duplicates no longer tells what a match looks like, and the model kept
+ * before stays.
  */
 fg_rc fg_link_registry_scan(fg_store *store, const struct fg_link_spec *spec, bool merge,
 			    const char *by, int threads, struct fg_link_scan_report *report,
@@ -344,6 +351,45 @@ fg_rc fg_link_registry_check(fg_store *store, const struct fg_link_spec *spec,
 			     const struct fg_link_model *model, const struct fg_person *p,
 			     struct fg_link_candidate *out, size_t max, size_t *n,
 			     struct fg_error *err);
+
+/*
+ * Keep model, estimated with spec, as the registry's model: the duplicate
+ * check at registration (fg_link_register_check) scores with the latest
+ * one kept for the same fields.  fg_link_registry_scan() keeps the model
+ * it estimates.  The store's error on failure.
+ */
+fg_rc fg_link_model_save(fg_store *store, const struct fg_link_spec *spec,
+			 const struct fg_link_model *model, struct fg_error *err);
+
+/*
+ * The latest model kept for spec's fields (name and comparator of each)
+ * into *model; *found false (and *model zeroed) if none was kept.
+ * FG_INVALID naming link_model if the one kept does not fit spec.
+ */
+fg_rc fg_link_model_load(fg_store *store, const struct fg_link_spec *spec,
+			 struct fg_link_model *model, bool *found, struct fg_error *err);
+
+/*
+ * The duplicate check of person p, just registered (p->id set), inside
+ * the caller's transaction: the candidates of fg_link_registry_check()
+ * with the default spec and the registry's model go into out (at most
+ * max, their number into *n), each queued for review against p (never
+ * merged: a registrar decides).  *checked is false, and nothing is done,
+ * while no model is kept (before the first fangai link scan).
+ */
+fg_rc fg_link_register_check(fg_store *store, const struct fg_person *p,
+			     struct fg_link_candidate *out, size_t max, size_t *n, bool *checked,
+			     struct fg_error *err);
+
+/*
+ * Register a person (fg_person_add(), whose arguments in, out, matched
+ * and conflicts these are) and, when it is new, check it for duplicates
+ * (fg_link_register_check(), into cands), in one transaction: on failure
+ * nothing is stored.  The error of either.
+ */
+fg_rc fg_link_register(fg_store *store, const struct fg_person_input *in, struct fg_person *out,
+		       bool *matched, struct fg_findings *conflicts, struct fg_link_candidate *cands,
+		       size_t max, size_t *n, bool *checked, struct fg_error *err);
 
 /* ---- synthetic duplicates with known truth ---- */
 

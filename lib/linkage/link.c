@@ -613,7 +613,8 @@ estimate_m(const struct walk *w, struct fg_link_model *m, double *matches,
 			total += obs[k].count;
 		free(obs);
 		m->iterations = rm.iterations > m->iterations ? rm.iterations : m->iterations;
-		m->converged = r == 0 ? rm.converged : m->converged && rm.converged;
+		/* A rule that gave no pair has nothing to converge. */
+		m->converged = (r == 0 || m->converged) && (nobs == 0 || rm.converged);
 		*matches = fmax(*matches, rm.p * total);
 		for (int f = 0; f < spec->nfields; f++) {
 			if (ignore[f] || nobs == 0)

@@ -472,6 +472,12 @@ fg_link_registry_scan(fg_store *store, const struct fg_link_spec *spec, bool mer
 		report->persons = (int64_t)fg_link_data_count(data);
 		rc = fg_link_run(spec, data, NULL, spec->lower, threads, scan_pair, &s, &report->model, err);
 	}
+	/* p is the share of matches among all pairs of persons. */
+	report->model_kept = rc == FG_OK && report->model.converged &&
+			     report->model.p * (double)report->persons * (double)(report->persons - 1) / 2 >=
+				     FG_LINK_MODEL_MIN_MATCHES;
+	if (report->model_kept)
+		rc = fg_link_model_save(store, spec, &report->model, err);
 	fg_link_data_free(data);
 	return rc;
 }
@@ -726,5 +732,43 @@ fg_link_registry_check(fg_store *store, const struct fg_link_spec *spec,
 	}
 	fg_link_data_free(one);
 	fg_link_data_free(cands);
+	return rc;
+}
+
+fg_rc
+fg_link_register_check(fg_store *store, const struct fg_person *p, struct fg_link_candidate *out,
+		       size_t max, size_t *n, bool *checked, struct fg_error *err)
+{
+	struct fg_link_spec spec;
+	struct fg_link_model model;
+	fg_rc rc;
+
+	*n = 0;
+	fg_link_spec_default(&spec);
+	rc = fg_link_model_load(store, &spec, &model, checked, err);
+	if (rc == FG_OK && *checked)
+		rc = fg_link_registry_check(store, &spec, &model, p, out, max, n, err);
+	for (size_t k = 0; rc == FG_OK && k < *n; k++)
+		rc = queue_pair(store, &spec, &out[k].pair, out[k].person_id, p->id, err);
+	return rc;
+}
+
+fg_rc
+fg_link_register(fg_store *store, const struct fg_person_input *in, struct fg_person *out,
+		 bool *matched, struct fg_findings *conflicts, struct fg_link_candidate *cands,
+		 size_t max, size_t *n, bool *checked, struct fg_error *err)
+{
+	fg_rc rc = fg_store_begin(store, err);
+
+	*n = 0;
+	*checked = false;
+	if (rc != FG_OK)
+		return rc;
+	rc = fg_person_add(store, in, out, matched, conflicts, err);
+	if (rc == FG_OK && !*matched)
+		rc = fg_link_register_check(store, out, cands, max, n, checked, err);
+	if (rc == FG_OK)
+		return fg_store_commit(store, err);
+	fg_store_rollback(store);
 	return rc;
 }

@@ -312,10 +312,15 @@ run_scan(struct cli_args *args)
 	if (fg_link_registry_scan(store, &spec, cli_has(args, "merge"), who(args), threads, &rep,
 				  &err) != FG_OK)
 		status = cli_report(&err);
-	else
+	else {
 		printf("scanned %lld persons: %lld candidate pairs, %lld merged, %lld queued for review\n",
 		       (long long)rep.persons, (long long)rep.model.pairs, (long long)rep.merged,
 		       (long long)rep.queued);
+		printf(rep.model_kept ? "linkage model kept for the duplicate check at registration\n"
+				      : "too few duplicates to estimate a linkage model: the one kept before stays\n");
+		if (cli_has(args, "model"))
+			print_model(&spec, &rep.model);
+	}
 	fg_store_close(store);
 	return status;
 }
@@ -477,6 +482,7 @@ static const struct cli_option scan_options[] = {
 	{"merge", NULL, "merge linked pairs at once (default: queue them for review too)"},
 	{"threads", "N", "threads comparing pairs (default 2)"},
 	{"by", "USER", "who merges, for the record (default $USER)"},
+	{"model", NULL, "print the estimated m and u probabilities"},
 	CLI_OPT_END,
 };
 
@@ -528,7 +534,10 @@ static const struct command link_commands[] = {
 	{.name = "scan", .usage = "[--merge] [--db PATH]",
 	 .summary = "look for duplicate persons in the registry",
 	 .description = "Compares the persons of the registry as link dedup does. Uncertain pairs go\n"
-			"to the review queue; linked pairs too, unless --merge merges them at once.",
+			"to the review queue; linked pairs too, unless --merge merges them at once.\n"
+			"The model estimated (m and u by EM) is kept for the duplicate check of each\n"
+			"person registered afterwards (fangai person add, the API, FHIR), unless the\n"
+			"registry holds too few duplicates to estimate it (fewer than 20 expected).",
 	 .options = scan_options, .run = run_scan},
 	{.name = "deaths", .usage = "[--db PATH]",
 	 .summary = "link death records without a person to the persons of the registry",

@@ -6,11 +6,13 @@
 #include <string.h>
 
 #include "cli.h"
+#include "fangai/linkage.h"
 #include "fangai/person.h"
 #include "fangai/util.h"
 #include "output.h"
 
 #define DEFAULT_PAGE 50
+#define MAX_DUPLICATES 20	/* possible duplicates reported at registration */
 
 static const struct out_column columns[] = {
 	{"id", true}, {"id_number", false}, {"name", false}, {"sex", false},
@@ -69,6 +71,21 @@ print_conflicts(const struct fg_findings *conflicts)
 			conflicts->items[i].message, conflicts->items[i].field);
 }
 
+/* The possible duplicates the registration queued for review. */
+static void
+print_duplicates(fg_store *store, const struct fg_link_candidate *cands, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		struct fg_person p;
+
+		if (fg_person_get(store, cands[k].person_id, &p, NULL) == FG_OK)
+			printf("possible duplicate: person %lld %s, born %s (probability %.3f):"
+			       " queued for review (fangai link review)\n", (long long)p.id, p.name,
+			       fg_date_format(p.birth_date, (char[FG_DATE_TEXT_MAX]){0}),
+			       cands[k].pair.probability);
+	}
+}
+
 static int
 run_add(struct cli_args *args)
 {
@@ -83,12 +100,14 @@ run_add(struct cli_args *args)
 		.address = cli_get(args, "address"),
 		.district = cli_get(args, "district"),
 	};
+	struct fg_link_candidate cands[MAX_DUPLICATES];
 	struct fg_findings conflicts;
 	struct fg_person out;
 	struct fg_arena arena;
 	struct fg_error err;
 	fg_store *store;
-	bool matched;
+	bool matched, checked;
+	size_t ncands;
 	int status;
 
 	if (in.institution == NULL || in.name == NULL)
@@ -98,14 +117,17 @@ run_add(struct cli_args *args)
 		return status;
 	fg_arena_init(&arena, 0);
 	fg_findings_init(&conflicts, &arena);
-	if (fg_person_add(store, &in, &out, &matched, &conflicts, &err) != FG_OK)
+	if (fg_link_register(store, &in, &out, &matched, &conflicts, cands, MAX_DUPLICATES, &ncands,
+			     &checked, &err) != FG_OK)
 		status = cli_report(&err);
 	else if (matched) {
 		printf("person %lld matched by ID number %s: nothing stored\n", (long long)out.id,
 		       out.id_number);
 		print_conflicts(&conflicts);
-	} else
+	} else {
 		printf("person %lld registered: %s\n", (long long)out.id, out.name);
+		print_duplicates(store, cands, ncands);
+	}
 	fg_arena_free(&arena);
 	fg_store_close(store);
 	return status;
@@ -225,7 +247,10 @@ static const struct command person_commands[] = {
 	 .description = "A person whose resident ID number is registered already is not added again:\n"
 			"the existing record is returned and each differing field is reported.\n"
 			"Sex and birth date default to those the ID number encodes, and must agree\n"
-			"with it when given.",
+			"with it when given. A new person is checked for duplicates with the\n"
+			"registry's linkage model (kept by \"fangai link scan\"): the persons of the\n"
+			"same name and year of birth, birth date and sex, or phone, scored; the\n"
+			"possible duplicates are printed and queued for review (fangai link review).",
 	 .options = add_options, .run = run_add},
 	{.name = "find", .usage = "TEXT [OPTIONS]",
 	 .summary = "search by ID number, name (simplified or traditional) or phone",

@@ -6,8 +6,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fangai/linkage.h"
 #include "fangai/util.h"
 #include "server.h"
+
+#define MAX_DUPLICATES 20	/* possible duplicates queued at one registration */
 
 json_object *
 json_person(const struct fg_person *p, bool unmask)
@@ -175,12 +178,14 @@ person_input(struct request *req, json_object *body, struct fg_person_input *in)
 
 fg_rc
 person_add_in_scope(struct request *req, struct fg_person_input *in, struct fg_person *out,
-		    struct fg_error *err)
+		    size_t *queued, struct fg_error *err)
 {
 	char *own = fg_arena_printf(req->arena, "%lld", (long long)req->scope.institution_id);
-	bool matched = false;
+	struct fg_link_candidate cands[MAX_DUPLICATES];
+	bool matched = false, checked;
 	fg_rc rc;
 
+	*queued = 0;
 	if (own == NULL)
 		return fg_error_set(err, FG_NOMEM, NULL, "out of memory");
 	if (in->institution == NULL || *in->institution == '\0')
@@ -193,6 +198,8 @@ person_add_in_scope(struct request *req, struct fg_person_input *in, struct fg_p
 	rc = fg_person_add(req->store, in, out, &matched, NULL, err);
 	if (rc == FG_OK && matched)
 		rc = fg_error_set(err, FG_CONFLICT, "id_number", "resident ID number is registered already");
+	if (rc == FG_OK)
+		rc = fg_link_register_check(req->store, out, cands, MAX_DUPLICATES, queued, &checked, err);
 	return rc;
 }
 
@@ -225,14 +232,14 @@ commit_audited(struct request *req, fg_rc rc, struct fg_error *err)
 
 fg_rc
 person_register(struct request *req, struct fg_person_input *in, struct fg_person *out,
-		struct fg_error *err)
+		size_t *queued, struct fg_error *err)
 {
 	fg_rc rc;
 
 	server_write_lock();
 	rc = fg_store_begin(req->store, err);
 	if (rc == FG_OK) {
-		rc = person_add_in_scope(req, in, out, err);
+		rc = person_add_in_scope(req, in, out, queued, err);
 		if (rc == FG_OK)
 			audit_note(req, "create", "ok", "person/%lld", (long long)out->id);
 		rc = commit_audited(req, rc, err);
@@ -252,12 +259,14 @@ person_create_as(struct request *req, const struct person_format *f)
 	struct fg_person_input in;
 	struct fg_person p;
 	struct fg_error err;
+	json_object *reply;
+	size_t queued;
 
 	if (body == NULL)
 		return;
 	if (!f->input(req, body, &in))
 		goto out;
-	if (person_register(req, &in, &p, &err) != FG_OK) {
+	if (person_register(req, &in, &p, &queued, &err) != FG_OK) {
 		f->error(req, &err);
 		goto out;
 	}
@@ -266,7 +275,10 @@ person_create_as(struct request *req, const struct person_format *f)
 				       (long long)p.version)
 		     : fg_arena_printf(req->arena, "%s/%lld", f->collection, (long long)p.id));
 	reply_header(req, "ETag", fg_arena_printf(req->arena, "W/\"%lld\"", (long long)p.version));
-	reply_json(req, 201, f->json(&p, false));
+	reply = f->json(&p, false);
+	if (f->duplicates)
+		json_object_object_add(reply, "duplicates_queued", json_object_new_int64((int64_t)queued));
+	reply_json(req, 201, reply);
 out:
 	json_object_put(body);
 }
@@ -319,7 +331,7 @@ out:
 
 static const struct person_format api_format = {
 	.kind = "person", .collection = "/api/persons", .version_in_body = true,
-	.input = person_input, .error = reply_fg_error, .json = json_person,
+	.input = person_input, .error = reply_fg_error, .json = json_person, .duplicates = true,
 };
 
 void

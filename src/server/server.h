@@ -290,11 +290,13 @@ bool person_read(struct request *req, const char *kind, struct fg_person *out, b
 
 /*
  * Register a person for the request (its own institution unless the scope
- * is the region) inside the caller's transaction, without audit.  A
- * matched ID number stores nothing and gives FG_CONFLICT.
+ * is the region) inside the caller's transaction, without audit, and check
+ * it for duplicates (fg_link_register_check): *queued possible duplicates
+ * are queued for review.  A matched ID number stores nothing and gives
+ * FG_CONFLICT.
  */
 fg_rc person_add_in_scope(struct request *req, struct fg_person_input *in, struct fg_person *out,
-			  struct fg_error *err);
+			  size_t *queued, struct fg_error *err);
 
 /* Update person id if it is in scope and still at version, inside the caller's transaction. */
 fg_rc person_update_in_scope(struct request *req, int64_t id, int64_t version,
@@ -306,7 +308,7 @@ fg_rc person_update_in_scope(struct request *req, int64_t id, int64_t version,
  * Shared by the API and FHIR.
  */
 fg_rc person_register(struct request *req, struct fg_person_input *in, struct fg_person *out,
-		      struct fg_error *err);
+		      size_t *queued, struct fg_error *err);
 
 /* person_update_in_scope in a transaction of its own with the audit entry. */
 fg_rc person_change(struct request *req, int64_t id, int64_t version,
@@ -347,6 +349,7 @@ struct person_format {
 	void (*error)(struct request *req, const struct fg_error *err);
 	/* The stored person as a reply body. */
 	json_object *(*json)(const struct fg_person *p, bool unmask);
+	bool duplicates;		/* a new person's body says how many duplicates were queued */
 };
 
 /* Register the person in the body: 201 with its Location and ETag. */

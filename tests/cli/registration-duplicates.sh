@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# tests/cli/registration-duplicates.sh: the duplicate check at registration.
+# A scan of a registry with duplicates keeps its linkage model; each person
+# registered afterwards -- by the command line, the JSON API or FHIR -- is
+# scored against the persons it could be, and the possible duplicates are
+# queued for review.  Before any model is kept nothing is checked.
+# backends: sqlite postgresql
+. "$(dirname "$0")/../lib/server.sh"
+
+"$F" init >/dev/null && "$F" synth --persons 0 --quiet >/dev/null
+expect_status 0 "a person registered before any scan" "$F" person add --institution 1 --name 林小雨 \
+	--sex 2 --birth-date 1980-05-06
+grep -q "possible duplicate" "$WORK/out"; tap $((!$?)) "is not checked: no model is kept yet"
+expect_equal "no model" 0 "$(sql "SELECT count(*) FROM link_model")"
+
+"$F" link synth --persons 1500 --duplicates 0.1 --seed 5 | cut -d, -f1,3-8 >"$WORK/d.csv"
+"$F" import persons "$WORK/d.csv" --institution 1 --skip-bad-rows --source his --quiet >/dev/null
+tap $? "persons with duplicates imported"
+expect_status 0 "scan the registry" "$F" link scan
+expect_output "the scan keeps its model" "^linkage model kept for the duplicate check at registration$"
+expect_equal "one model, for the person fields" \
+	"1 id_number:id;name:name;sex:exact;birth_date:date;phone:digits;address:jw" \
+	"$(sql "SELECT count(*) || ' ' || max(fields) FROM link_model")"
+
+# A registered person without an ID number, registered again with the same name,
+# sex, birth date and phone.
+IFS='|' read -r pid name sex birth phone <<<"$(sql "SELECT id, name, sex, birth_date, phone FROM person
+	WHERE id_number IS NULL AND phone IS NOT NULL AND merged_into IS NULL ORDER BY id LIMIT 1")"
+[ -n "$pid" ]; tap $? "a person without an ID number ($pid $name)"
+expect_status 0 "the same person registered again" "$F" person add --institution 1 --name "$name" \
+	--sex "$sex" --birth-date "$birth" --phone "$phone"
+new=$(sed -n 's/^person \([0-9]*\) registered: .*/\1/p' "$WORK/out")
+expect_output "is reported as a possible duplicate" "^possible duplicate: person $pid $name, born $birth \(probability [01]\.[0-9]{3}\): queued for review"
+expect_equal "and queued for review against it" 1 \
+	"$(sql "SELECT count(*) FROM link_review WHERE person_a = $pid AND person_b = $new AND state = 'open'")"
+queued=$(sql "SELECT count(*) FROM link_review")
+expect_status 0 "a person like no other" "$F" person add --institution 1 --name 欧阳明远 --sex 1 \
+	--birth-date 1931-02-03 --phone 13900000001
+grep -q "possible duplicate" "$WORK/out"; tap $((!$?)) "is not reported"
+expect_equal "nor queued" "$queued" "$(sql "SELECT count(*) FROM link_review")"
+
+# The server: the JSON API says how many were queued; FHIR queues them too.
+REG=$(new_user 1 ccc.registry registry)
+server_start
+T=$(token ccc.registry "$REG")
+body="{\"name\":\"$name\",\"sex\":\"$sex\",\"birth_date\":\"$birth\",\"phone\":\"$phone\",\"institution\":\"1\"}"
+expect_equal "POST /api/persons of the same person" 201 \
+	"$(http POST /api/persons -H "Authorization: Bearer $T" -H 'Content-Type: application/json' -d "$body")"
+grep -qE '"duplicates_queued":[1-9]' "$WORK/body"; tap $? "the reply says duplicates were queued"
+api=$(json_field id <"$WORK/body")
+[ -z "$api" ] && api=$(sed -n 's/.*"id":\([0-9]*\).*/\1/p' "$WORK/body" | head -n 1)
+expect_equal "queued against the person" 1 \
+	"$(sql "SELECT count(*) FROM link_review WHERE person_a = $pid AND person_b = $api")"
+patient="{\"resourceType\":\"Patient\",\"name\":[{\"text\":\"$name\"}],
+	\"gender\":\"$([ "$sex" = 1 ] && echo male || echo female)\",\"birthDate\":\"$birth\",
+	\"telecom\":[{\"system\":\"phone\",\"value\":\"$phone\"}]}"
+expect_equal "POST /fhir/Patient of the same person" 201 \
+	"$(http POST /fhir/Patient -H "Authorization: Bearer $T" -H 'Content-Type: application/fhir+json' -d "$patient")"
+grep -q '"resourceType":"Patient"' "$WORK/body"; tap $? "the reply is the Patient"
+expect_equal "queued for review too" 1 \
+	"$(sql "SELECT count(*) FROM link_review WHERE person_a = $pid AND person_b = (SELECT max(id) FROM person)")"
+server_stop
