@@ -1,4 +1,5 @@
-// register.js: registration of a person, the server's errors beside the fields.
+// register.js: registration of a person, the server's errors beside the fields, and the
+// possible duplicates its check queued for the registry's review.
 import { api } from '../api.js';
 import { t } from '../i18n.js';
 import { fieldForm, h } from '../ui.js';
@@ -17,7 +18,8 @@ export function registerPage(view) {
   const fields = personFields.map((f) => (f.options ? { ...f, options: f.options.map(([v, k]) => [v, t(k)]) } : f));
   const f = fieldForm('register', fields, [['form.save', async (v) => {
     const p = await api('POST', '/api/persons', v);
-    return t('form.saved', { id: p.id });
+    const saved = t('form.saved', { id: p.id });
+    return p.duplicates_queued ? `${saved} ${t('form.duplicates', { n: p.duplicates_queued })}` : saved;
   }]]);
   view.replaceChildren(h('h1', {}, t('nav.register')), f.form, f.status);
 }
