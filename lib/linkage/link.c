@@ -54,6 +54,8 @@ struct walk {
 	/* Scoring pass. */
 	const double *prob;
 	double min_prob;
+	/* reach[f][x]: some pattern whose levels of fields 0..f give x passes. */
+	uint8_t *reach[FG_LINK_MAX_FIELDS];
 };
 
 struct worker {
@@ -251,6 +253,18 @@ find_runs(struct walk *w, struct run **skip, size_t *nskip, struct fg_error *err
 
 /* ---- comparison ---- */
 
+/* The level of field f of the pair into p; equal valid ID numbers make it deterministic. */
+static void
+compare_field(const struct fg_link_spec *spec, int f, const fg_link_data *a, size_t i,
+	      const fg_link_data *b, size_t j, struct fg_link_pair *p)
+{
+	int level = link_compare(spec, f, a, i, b, j);
+
+	p->levels[f] = (uint8_t)level;
+	if (spec->fields[f].cmp == FG_LINK_ID && level == 2 && a->valid[f][i] && b->valid[f][j])
+		p->deterministic = true;
+}
+
 static void
 compare_pair(const struct fg_link_spec *spec, const fg_link_data *a, size_t i,
 	     const fg_link_data *b, size_t j, struct fg_link_pair *p)
@@ -258,13 +272,18 @@ compare_pair(const struct fg_link_spec *spec, const fg_link_data *a, size_t i,
 	p->a = i;
 	p->b = j;
 	p->deterministic = false;
-	for (int f = 0; f < spec->nfields; f++) {
-		int level = link_compare(spec, f, a, i, b, j);
+	for (int f = 0; f < spec->nfields; f++)
+		compare_field(spec, f, a, i, b, j, p);
+}
 
-		p->levels[f] = (uint8_t)level;
-		if (spec->fields[f].cmp == FG_LINK_ID && level == 2 && a->valid[f][i] && b->valid[f][j])
-			p->deterministic = true;
-	}
+/* Field f's share of a pattern index, for the level it has in p. */
+static size_t
+pattern_part(const struct walk *w, const struct fg_link_pair *p, int f)
+{
+	int level = p->levels[f] == FG_LINK_MISSING ? fg_link_cmp_levels(w->spec->fields[f].cmp)
+						      : p->levels[f];
+
+	return (size_t)level * w->stride[f];
 }
 
 static size_t
@@ -272,13 +291,30 @@ pattern_of(const struct walk *w, const struct fg_link_pair *p)
 {
 	size_t idx = 0;
 
-	for (int f = 0; f < w->spec->nfields; f++) {
-		int level = p->levels[f] == FG_LINK_MISSING ? fg_link_cmp_levels(w->spec->fields[f].cmp)
-							      : p->levels[f];
-
-		idx += (size_t)level * w->stride[f];
-	}
+	for (int f = 0; f < w->spec->nfields; f++)
+		idx += pattern_part(w, p, f);
 	return idx;
+}
+
+/*
+ * Compare a pair of the scoring pass field by field, stopping as soon as no
+ * passing pattern begins with the levels so far (false: not reported);
+ * a deterministic pair is compared in full.  The pattern goes into *pat.
+ */
+static bool
+compare_reaching(const struct walk *w, size_t i, size_t j, struct fg_link_pair *p, size_t *pat)
+{
+	*pat = 0;
+	p->a = i;
+	p->b = j;
+	p->deterministic = false;
+	for (int f = 0; f < w->spec->nfields; f++) {
+		compare_field(w->spec, f, w->d[0], i, w->d[1], j, p);
+		*pat += pattern_part(w, p, f);
+		if (!p->deterministic && !w->reach[f][*pat])
+			return false;
+	}
+	return true;
 }
 
 /* True if an earlier rule put i and j in one compared block. */
@@ -337,13 +373,15 @@ visit(struct worker *k, size_t i, size_t j)
 	sampled = k->counting && pair_sampled(w, i, j);
 	if (seen && !sampled)
 		return;
-	compare_pair(w->spec, w->d[0], i, w->d[1], j, &p);
-	pat = pattern_of(w, &p);
 	if (k->counting) {
+		compare_pair(w->spec, w->d[0], i, w->d[1], j, &p);
+		pat = pattern_of(w, &p);
 		k->rule_counts[pat] += sampled;
 		k->first_counts[pat] += !seen;
 		return;
 	}
+	if (!compare_reaching(w, i, j, &p, &pat))
+		return;
 	p.probability = w->prob[pat];
 	if ((p.deterministic || p.probability >= w->min_prob) && !keep_pair(k, &p))
 		k->failed = true;
@@ -740,6 +778,8 @@ teardown(struct walk *w, struct worker *workers)
 		free(w->rule_counts[r]);
 	}
 	free(w->first_counts);
+	for (int f = 0; f < FG_LINK_MAX_FIELDS; f++)
+		free(w->reach[f]);
 	free(w->sorted[0]);
 	free(w->sorted[1]);
 	free(w->runs);
@@ -796,6 +836,21 @@ cmp_pair(const void *x, const void *y)
 	return (a->b > b->b) - (a->b < b->b);
 }
 
+/* Mark the prefixes of the patterns that pass (w->prob set), for compare_reaching. */
+static fg_rc
+mark_reach(struct walk *w, struct fg_error *err)
+{
+	const int nf = w->spec->nfields;
+
+	for (int f = 0; f < nf; f++)
+		if ((w->reach[f] = calloc(f + 1 < nf ? w->stride[f + 1] : w->npatterns, 1)) == NULL)
+			return fg_error_set(err, FG_NOMEM, NULL, "out of memory for comparison patterns");
+	for (size_t pat = 0; pat < w->npatterns; pat++)
+		for (int f = 0; w->prob[pat] >= w->min_prob && f < nf; f++)
+			w->reach[f][f + 1 < nf ? pat % w->stride[f + 1] : pat] = 1;
+	return FG_OK;
+}
+
 /* Score every pattern, walk again keeping the pairs that pass, and report them. */
 static fg_rc
 score_and_report(struct walk *w, struct worker *workers, const struct fg_link_model *m,
@@ -819,7 +874,9 @@ score_and_report(struct walk *w, struct worker *workers, const struct fg_link_mo
 		free(workers[t].first_counts);
 		workers[t] = (struct worker){.w = w, .t = t};
 	}
-	rc = walk_pairs(w, workers, NULL, err);
+	rc = mark_reach(w, err);
+	if (rc == FG_OK)
+		rc = walk_pairs(w, workers, NULL, err);
 	for (int t = 1; rc == FG_OK && t < w->threads; t++)
 		for (size_t k = 0; k < workers[t].npairs; k++)
 			if (!keep_pair(all, &workers[t].pairs[k]))
