@@ -43,6 +43,7 @@ struct walk {
 	size_t npatterns;
 	uint64_t *hash[2][FG_LINK_MAX_BLOCKS];	/* 0: no key, or in a skipped block */
 	struct entry *sorted[2];
+	struct entry *scratch;		/* for sorting the larger side */
 	struct run *runs;
 	size_t nruns, capruns;
 	int rule;
@@ -137,17 +138,34 @@ compute_hashes(struct walk *w, struct fg_error *err)
 	return FG_OK;
 }
 
-static int
-cmp_entry(const void *x, const void *y)
+/*
+ * Sort n entries by hash, stably (so that equal hashes stay in index
+ * order): least significant byte first, through tmp (n entries).
+ */
+static void
+radix_sort(struct entry *e, struct entry *tmp, size_t n)
 {
-	const struct entry *a = x, *b = y;
+	size_t counts[8][256] = {{0}};
 
-	if (a->h != b->h)
-		return a->h < b->h ? -1 : 1;
-	return (a->i > b->i) - (a->i < b->i);
+	for (size_t k = 0; k < n; k++)
+		for (int d = 0; d < 8; d++)
+			counts[d][(e[k].h >> (8 * d)) & 0xFF]++;
+	for (int d = 0; d < 8; d++) {
+		size_t at = 0;
+
+		for (int b = 0; b < 256; b++) {
+			size_t c = counts[d][b];
+
+			counts[d][b] = at;
+			at += c;
+		}
+		for (size_t k = 0; k < n; k++)
+			tmp[counts[d][(e[k].h >> (8 * d)) & 0xFF]++] = e[k];
+		memcpy(e, tmp, n * sizeof(*e));
+	}
 }
 
-/* Entries of side s with a key under the current rule, sorted; count in *n. */
+/* Entries of side s with a key under the current rule, sorted by hash then index; count in *n. */
 static void
 sort_side(struct walk *w, int s, size_t *n)
 {
@@ -157,7 +175,7 @@ sort_side(struct walk *w, int s, size_t *n)
 	for (size_t i = 0; i < total; i++)
 		if (h[i] != 0)
 			w->sorted[s][k++] = (struct entry){h[i], (uint32_t)i};
-	qsort(w->sorted[s], k, sizeof(struct entry), cmp_entry);
+	radix_sort(w->sorted[s], w->scratch, k);
 	*n = k;
 }
 
@@ -758,13 +776,16 @@ setup(struct walk *w, const struct fg_link_spec *spec, const fg_link_data *a,
 					    "too many linkage fields: %d", spec->nfields);
 	}
 	w->npatterns = size;
+	size = 1;
 	for (int s = 0; s < 2; s++) {
 		size_t n = fg_link_data_count(w->d[s]);
 
-		w->sorted[s] = malloc((n ? n : 1) * sizeof(struct entry));
-		if (w->sorted[s] == NULL)
+		size = n > size ? n : size;
+		if ((w->sorted[s] = malloc((n ? n : 1) * sizeof(struct entry))) == NULL)
 			return fg_error_set(err, FG_NOMEM, NULL, "out of memory for blocking");
 	}
+	if ((w->scratch = malloc(size * sizeof(struct entry))) == NULL)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory for blocking");
 	return FG_OK;
 }
 
@@ -782,6 +803,7 @@ teardown(struct walk *w, struct worker *workers)
 		free(w->reach[f]);
 	free(w->sorted[0]);
 	free(w->sorted[1]);
+	free(w->scratch);
 	free(w->runs);
 	for (int t = 0; t < MAX_THREADS; t++) {
 		free(workers[t].rule_counts);
