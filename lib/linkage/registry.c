@@ -675,16 +675,18 @@ fg_link_registry_deaths(fg_store *store, const struct fg_link_spec *spec, int th
 /* ---- the duplicate check of one person ---- */
 
 /*
- * Blocking through the indexes: the same name key and year of birth; the
- * same birth date and sex with the first (surname) or the last character of
- * the name key in common, tested on the entries of person_birth_sex_name
- * (migration 0017) before any row is read; or the same phone.  A typing
- * error, a homophone or two swapped characters in the name keep the one or
- * the other character; traditional characters keep the key.
+ * Blocking through the indexes: the same identity document; the same name
+ * key and year of birth; the same birth date and sex with the first
+ * (surname) or the last character of the name key in common, tested on the
+ * entries of person_birth_sex_name (migration 0017) before any row is read;
+ * or the same phone.  A typing error, a homophone or two swapped characters
+ * in the name keep the one or the other character; traditional characters
+ * keep the key.
  */
 #define CHECK_CANDIDATES \
 	PERSON_VALUES " WHERE merged_into IS NULL AND id <> ?4 AND" \
-	" ((name_key = ?1 AND birth_date >= ?6 AND birth_date < ?7)" \
+	" ((id_type = ?10 AND id_number = ?11)" \
+	" OR (name_key = ?1 AND birth_date >= ?6 AND birth_date < ?7)" \
 	" OR (birth_date = ?2 AND sex = ?3 AND (substr(name_key, 1, 1) = ?8" \
 	" OR substr(name_key, length(name_key), 1) = ?9)) OR phone = ?5) LIMIT 2000"
 
@@ -730,6 +732,8 @@ load_candidates(fg_store *store, const struct fg_person *p, const char *birth,
 	fg_stmt_bind_text(st, 7, to);
 	fg_stmt_bind_text(st, 8, first);
 	fg_stmt_bind_text(st, 9, last);
+	fg_stmt_bind_text(st, 10, p->id_type);
+	fg_stmt_bind_text(st, 11, p->id_number[0] ? p->id_number : NULL);
 	return add_rows(st, cands, err);
 }
 

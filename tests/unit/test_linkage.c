@@ -16,6 +16,7 @@
 
 #include "fangai/linkage.h"
 #include "fangai/synth.h"
+#include "fangai/util.h"
 #include "store_fixture.h"
 
 /* Reference values of Winkler (1990), as listed in the record linkage literature. */
@@ -278,6 +279,40 @@ test_registry_check(void **state)
 	fg_store_close(e.store);
 }
 
+/* A registered person whose simplified name has three characters of three bytes. */
+static void
+three_characters(fg_store *store, struct fg_person *reg)
+{
+	struct fg_error err;
+
+	for (int64_t id = 1; ; id++) {
+		assert_int_equal(fg_person_get(store, id, reg, &err), FG_OK);
+		if (strlen(reg->name) == 9 && strcmp(reg->name, reg->name_key) == 0)
+			return;
+	}
+}
+
+/* Whether the duplicate check of probe returns person `id` (its pair into *pair). */
+static bool
+check_finds(struct check_env *e, const struct fg_person *probe, int64_t id,
+	    struct fg_link_pair *pair)
+{
+	struct fg_link_candidate cands[8];
+	struct fg_error err;
+	size_t n = 0;
+
+	assert_int_equal(fg_link_registry_check(e->store, &e->spec, &e->model, probe, cands, 8, &n,
+						&err), FG_OK);
+	for (size_t k = 0; k < n; k++) {
+		if (cands[k].person_id != id)
+			continue;
+		if (pair)
+			*pair = cands[k].pair;
+		return true;
+	}
+	return false;
+}
+
 /* Replace the 3-byte character at byte offset at of s with another. */
 static void
 replace_char(char *s, size_t at)
@@ -296,32 +331,45 @@ replace_char(char *s, size_t at)
 static void
 test_registry_check_name_typo(void **state)
 {
-	struct fg_link_candidate cands[8];
 	struct check_env e;
 	struct fg_person reg, probe;
-	struct fg_error err;
 
 	(void)state;
 	check_env_open(&e);
-	for (int64_t id = 1; ; id++) {
-		assert_int_equal(fg_person_get(e.store, id, &reg, &err), FG_OK);
-		if (strlen(reg.name) == 9 && strcmp(reg.name, reg.name_key) == 0)
-			break;	/* three characters of three bytes, simplified */
-	}
+	three_characters(e.store, &reg);
 	for (size_t at = 0; at <= 6; at += 6) {
-		bool found = false;
-		size_t n = 0;
-
 		probe = unregistered(&reg);
 		probe.phone[0] = '\0';
 		replace_char(probe.name, at);
 		replace_char(probe.name_key, at);
-		assert_int_equal(fg_link_registry_check(e.store, &e.spec, &e.model, &probe, cands, 8, &n,
-							&err), FG_OK);
-		for (size_t k = 0; k < n; k++)
-			found = found || cands[k].person_id == reg.id;
-		assert_true(found);
+		assert_true(check_finds(&e, &probe, reg.id, NULL));
 	}
+	fg_store_close(e.store);
+}
+
+/*
+ * A registered ID number is found whatever the name: here a name differing
+ * at both ends, without phone; the pair links deterministically.
+ */
+static void
+test_registry_check_id_number(void **state)
+{
+	struct check_env e;
+	struct fg_person reg, probe;
+	struct fg_link_pair pair;
+
+	(void)state;
+	check_env_open(&e);
+	three_characters(e.store, &reg);
+	probe = reg;
+	probe.id = 0;
+	probe.phone[0] = '\0';
+	replace_char(probe.name, 0);
+	replace_char(probe.name, 6);
+	fg_strlcpy(probe.name_key, probe.name, sizeof(probe.name_key));
+	assert_true(check_finds(&e, &probe, reg.id, &pair));
+	assert_true(pair.deterministic);
+	assert_int_equal(pair.decision, FG_LINK_MATCH);
 	fg_store_close(e.store);
 }
 
@@ -336,6 +384,7 @@ main(void)
 		cmocka_unit_test(test_precision_recall),
 		cmocka_unit_test(test_registry_check),
 		cmocka_unit_test(test_registry_check_name_typo),
+		cmocka_unit_test(test_registry_check_id_number),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
