@@ -428,6 +428,27 @@ work(void *arg)
 	return NULL;
 }
 
+/*
+ * Call fn on each of the n elements of args (size bytes each): the first on
+ * this thread, the others on threads of their own, or on this one after it
+ * when a thread cannot be started.
+ */
+static void
+run_threads(void *(*fn)(void *), void *args, size_t size, int n)
+{
+	pthread_t tids[MAX_THREADS];
+	int started = 1;
+
+	for (int t = 1; t < n; t++, started++)
+		if (pthread_create(&tids[t], NULL, fn, (char *)args + (size_t)t * size) != 0)
+			break;
+	fn(args);
+	for (int t = 1; t < started; t++)
+		pthread_join(tids[t], NULL);
+	for (int t = started; t < n; t++)
+		fn((char *)args + (size_t)t * size);
+}
+
 /* Walk every candidate pair once with the workers. */
 static fg_rc
 walk_pairs(struct walk *w, struct worker *workers, struct fg_link_model *model,
@@ -435,24 +456,14 @@ walk_pairs(struct walk *w, struct worker *workers, struct fg_link_model *model,
 {
 	struct run *skip = NULL;
 	size_t nskip = 0;
-	pthread_t tids[MAX_THREADS];
 	fg_rc rc;
 
 	rc = compute_hashes(w, err);
 	for (w->rule = 0; rc == FG_OK && w->rule < w->spec->nblocks; w->rule++) {
-		int started = 1;
-
 		rc = find_runs(w, &skip, &nskip, err);
 		if (rc != FG_OK)
 			break;
-		for (int t = 1; t < w->threads; t++, started++)
-			if (pthread_create(&tids[t], NULL, work, &workers[t]) != 0)
-				break;
-		work(&workers[0]);
-		for (int t = 1; t < started; t++)
-			pthread_join(tids[t], NULL);
-		for (int t = started; t < w->threads; t++)
-			work(&workers[t]);
+		run_threads(work, workers, sizeof(*workers), w->threads);
 		for (size_t s = 0; s < nskip; s++)
 			drop_block(w, &skip[s], model);
 		for (int t = 0; t < w->threads; t++) {
@@ -508,50 +519,96 @@ normalise(double *v, int n)
 		v[l] /= sum;
 }
 
-/*
- * u: the frequency of each level among pairs of records drawn at random
- * (nearly all of them different persons), or among all pairs when there
- * are few.  Levels never seen get half an observation.
- */
-static void
-estimate_u(const struct walk *w, struct fg_link_model *m)
+/* A share of the pairs compared for u, and the levels counted on it. */
+struct u_share {
+	const struct walk *w;
+	const uint32_t *pairs;		/* record indexes: i, j of each pair */
+	size_t from, to;
+	double counts[FG_LINK_MAX_FIELDS][FG_LINK_MAX_LEVELS];
+};
+
+static void *
+count_levels(void *arg)
+{
+	struct u_share *s = arg;
+	const struct walk *w = s->w;
+
+	for (size_t k = s->from; k < s->to; k++) {
+		struct fg_link_pair p;
+
+		compare_pair(w->spec, w->d[0], s->pairs[2 * k], w->d[1], s->pairs[2 * k + 1], &p);
+		for (int f = 0; f < w->spec->nfields; f++)
+			if (p.levels[f] != FG_LINK_MISSING)
+				s->counts[f][p.levels[f]]++;
+	}
+	return NULL;
+}
+
+/* The pairs compared for u: drawn at random, or all of them when few; count in *n. */
+static uint32_t *
+u_pairs(const struct walk *w, size_t *n)
 {
 	size_t na = fg_link_data_count(w->d[0]), nb = fg_link_data_count(w->d[1]);
 	double total = w->dedup ? (double)na * (double)(na - 1) / 2 : (double)na * (double)nb;
-	double counts[FG_LINK_MAX_FIELDS][FG_LINK_MAX_LEVELS] = {{0}};
 	bool all = total <= U_SAMPLES;
-	int64_t samples = all ? (int64_t)total : U_SAMPLES;
 	uint64_t seed = 0x11A6EULL;
 	size_t i = 0, j = w->dedup ? 1 : 0;
+	uint32_t *pairs;
 
-	for (int64_t k = 0; k < samples; k++) {
-		struct fg_link_pair p;
-
+	*n = all ? (size_t)total : U_SAMPLES;
+	pairs = malloc((*n ? *n : 1) * 2 * sizeof(uint32_t));
+	for (size_t k = 0; pairs != NULL && k < *n; k++) {
 		if (!all) {
 			i = (size_t)(link_mix(&seed) % na);
 			do
 				j = (size_t)(link_mix(&seed) % nb);
 			while (w->dedup && j == i);
 		}
-		compare_pair(w->spec, w->d[0], i, w->d[1], j, &p);
-		for (int f = 0; f < w->spec->nfields; f++)
-			if (p.levels[f] != FG_LINK_MISSING)
-				counts[f][p.levels[f]]++;
+		pairs[2 * k] = (uint32_t)i;
+		pairs[2 * k + 1] = (uint32_t)j;
 		if (all && ++j == nb) {
 			i++;
 			j = w->dedup ? i + 1 : 0;
 		}
 	}
-	m->u_samples = samples;
-	for (int f = 0; f < w->spec->nfields; f++) {
-		int n = fg_link_cmp_levels(w->spec->fields[f].cmp);
-		double sum = 0;
+	return pairs;
+}
 
-		for (int l = 0; l < n; l++)
-			sum += counts[f][l] = counts[f][l] > 0 ? counts[f][l] : 0.5;
-		for (int l = 0; l < n; l++)
-			m->u[f][l] = counts[f][l] / sum;
+/*
+ * u: the frequency of each level among pairs of records drawn at random
+ * (nearly all of them different persons), or among all pairs when there
+ * are few, compared by the threads in shares.  Levels never seen get half
+ * an observation.
+ */
+static fg_rc
+estimate_u(const struct walk *w, struct fg_link_model *m, struct fg_error *err)
+{
+	struct u_share shares[MAX_THREADS];
+	size_t n;
+	uint32_t *pairs = u_pairs(w, &n);
+
+	if (pairs == NULL)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory for the u probabilities");
+	for (int t = 0; t < w->threads; t++)
+		shares[t] = (struct u_share){.w = w, .pairs = pairs, .from = n * (size_t)t / (size_t)w->threads,
+					     .to = n * (size_t)(t + 1) / (size_t)w->threads};
+	run_threads(count_levels, shares, sizeof(*shares), w->threads);
+	free(pairs);
+	for (int t = 1; t < w->threads; t++)
+		for (int f = 0; f < w->spec->nfields; f++)
+			for (int l = 0; l < FG_LINK_MAX_LEVELS; l++)
+				shares[0].counts[f][l] += shares[t].counts[f][l];
+	m->u_samples = (int64_t)n;
+	for (int f = 0; f < w->spec->nfields; f++) {
+		int levels = fg_link_cmp_levels(w->spec->fields[f].cmp);
+		double sum = 0, *counts = shares[0].counts[f];
+
+		for (int l = 0; l < levels; l++)
+			sum += counts[l] = counts[l] > 0 ? counts[l] : 0.5;
+		for (int l = 0; l < levels; l++)
+			m->u[f][l] = counts[l] / sum;
 	}
+	return FG_OK;
 }
 
 struct observed {
@@ -722,7 +779,9 @@ estimate(const struct walk *w, struct fg_link_model *m, struct fg_error *err)
 	double matches;
 	fg_rc rc;
 
-	estimate_u(w, m);
+	rc = estimate_u(w, m, err);
+	if (rc != FG_OK)
+		return rc;
 	model_init_m(w->spec, m);
 	rc = estimate_m(w, m, &matches, err);
 	if (rc == FG_OK)
