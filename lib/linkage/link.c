@@ -25,6 +25,7 @@
 #define U_SAMPLES 1000000	/* random pairs for the u probabilities */
 #define PRIOR_ITERATIONS 200
 #define RULE_SAMPLE 2000000.0	/* pairs of each rule compared for m */
+#define KEPT_PATTERNS (1u << 26)	/* patterns kept for the scoring pass, all workers */
 
 struct entry {
 	uint64_t h;
@@ -68,6 +69,11 @@ struct worker {
 	struct fg_link_pair *pairs;
 	size_t npairs, cap;
 	bool failed;
+	/* The pattern of each pair the worker compares first, in its order, as
+	 * far as KEPT_PATTERNS allows: the scoring pass reads them back. */
+	uint32_t *kept;
+	size_t nkept, capkept, replayed;
+	bool kept_all;			/* false once one could not be kept */
 };
 
 uint64_t
@@ -373,6 +379,40 @@ keep_pair(struct worker *k, const struct fg_link_pair *p)
 	return true;
 }
 
+/* Keep the pattern of the pair just compared first, while KEPT_PATTERNS allows. */
+static void
+keep_pattern(struct worker *k, size_t pat)
+{
+	if (k->kept_all && k->nkept == k->capkept) {
+		size_t cap = k->capkept ? k->capkept * 2 : 65536;
+		uint32_t *n = cap <= KEPT_PATTERNS / (unsigned)k->w->threads
+				      ? realloc(k->kept, cap * sizeof(*n)) : NULL;
+
+		k->kept_all = n != NULL;
+		if (n != NULL) {
+			k->kept = n;
+			k->capkept = cap;
+		}
+	}
+	if (k->kept_all)
+		k->kept[k->nkept++] = (uint32_t)pat;
+}
+
+/* Whether a pair of records i and j with pattern pat is reported: it passes, or it links by ID number. */
+static bool
+pattern_reported(const struct walk *w, size_t i, size_t j, size_t pat)
+{
+	const struct fg_link_spec *spec = w->spec;
+
+	if (w->prob[pat] >= w->min_prob)
+		return true;
+	for (int f = 0; f < spec->nfields; f++)
+		if (spec->fields[f].cmp == FG_LINK_ID && w->d[0]->valid[f][i] && w->d[1]->valid[f][j] &&
+		    pat / w->stride[f] % (size_t)(fg_link_cmp_levels(FG_LINK_ID) + 1) == 2)
+			return true;
+	return false;
+}
+
 static void
 visit(struct worker *k, size_t i, size_t j)
 {
@@ -396,13 +436,15 @@ visit(struct worker *k, size_t i, size_t j)
 		pat = pattern_of(w, &p);
 		k->rule_counts[pat] += sampled;
 		k->first_counts[pat] += !seen;
+		if (!seen)
+			keep_pattern(k, pat);
 		return;
 	}
-	if (!compare_reaching(w, i, j, &p, &pat))
-		return;
-	p.probability = w->prob[pat];
-	if ((p.deterministic || p.probability >= w->min_prob) && !keep_pair(k, &p))
-		k->failed = true;
+	p.a = i;
+	p.b = j;
+	if (k->replayed < k->nkept ? pattern_reported(w, i, j, k->kept[k->replayed++])
+				   : compare_reaching(w, i, j, &p, &pat))
+		k->failed = k->failed || !keep_pair(k, &p);
 }
 
 static void *
@@ -868,6 +910,7 @@ teardown(struct walk *w, struct worker *workers)
 		free(workers[t].rule_counts);
 		free(workers[t].first_counts);
 		free(workers[t].pairs);
+		free(workers[t].kept);
 	}
 }
 
@@ -888,7 +931,7 @@ count_and_estimate(struct walk *w, struct worker *workers, struct fg_link_model 
 		if ((w->rule_counts[r] = new_counts(w)) == NULL)
 			rc = FG_NOMEM;
 	for (int t = 0; t < w->threads; t++) {
-		workers[t] = (struct worker){.w = w, .t = t, .counting = true};
+		workers[t] = (struct worker){.w = w, .t = t, .counting = true, .kept_all = true};
 		workers[t].rule_counts = new_counts(w);
 		workers[t].first_counts = new_counts(w);
 		if (workers[t].rule_counts == NULL || workers[t].first_counts == NULL)
@@ -953,7 +996,8 @@ score_and_report(struct walk *w, struct worker *workers, const struct fg_link_mo
 	for (int t = 0; t < w->threads; t++) {
 		free(workers[t].rule_counts);
 		free(workers[t].first_counts);
-		workers[t] = (struct worker){.w = w, .t = t};
+		workers[t] = (struct worker){.w = w, .t = t, .kept = workers[t].kept,
+					     .nkept = workers[t].nkept};
 	}
 	rc = mark_reach(w, err);
 	if (rc == FG_OK)
