@@ -8,7 +8,9 @@
  * paired.  A pair already produced by an earlier rule (it shares that
  * rule's key) is skipped, so that each pair is compared once.  Comparison
  * vectors are counted by pattern; EM runs on the counts, and a second walk
- * scores every pair from the per-pattern probabilities.
+ * scores every pair from the per-pattern probabilities, reading back the
+ * pattern the first walk kept of each pair (or, past KEPT_PATTERNS,
+ * comparing it again as far as a passing pattern remains possible).
  */
 #include <math.h>
 #include <pthread.h>
