@@ -7,10 +7,15 @@
  *	  (default 2,000) are each validated, checked against the registry
  *	  (fg_link_registry_check) and registered in their own transaction;
  *	  p50 and p99 of that, and of the check alone.
+ *	  BENCH_LINK_DB names a database to keep: its registry is written on the
+ *	  first run and used as it is by the next ones (with the persons the
+ *	  earlier runs registered: copy it aside to start each run afresh;
+ *	  BENCH_LINK_NEW=0 only writes it).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fangai/linkage.h"
 #include "fangai/person.h"
@@ -145,22 +150,54 @@ register_one(const struct fg_synth_resident *r, void *userdata, struct fg_error 
 static void
 print_percentiles(const char *what, double *v, int64_t n)
 {
+	if (n == 0)
+		return;
 	qsort(v, (size_t)n, sizeof(*v), cmp_double);
 	printf("%-44s p50 %.3f ms, p99 %.3f ms, max %.3f ms\n", what, v[n / 2] * 1e3,
 	       v[n * 99 / 100] * 1e3, v[n - 1] * 1e3);
+}
+
+/* Number of persons in the registry of a kept database. */
+static fg_rc
+count_persons(fg_store *store, int64_t *n, struct fg_error *err)
+{
+	fg_stmt *st;
+	fg_rc rc = fg_store_prepare(store, "SELECT count(*) FROM person", &st, err);
+
+	return rc == FG_OK ? fg_stmt_scalar_int64(st, n, NULL, err) : rc;
+}
+
+/* Write the registry of city->persons residents into a new database. */
+static fg_rc
+write_registry(struct loader *l, struct fg_synth_options *city, int64_t registry,
+	       struct fg_error *err)
+{
+	struct fg_synth_report rep;
+	double t = now();
+	fg_rc rc;
+
+	rc = fg_synth_city(l->store, city, &rep, err);
+	city->persons = registry;
+	if (rc == FG_OK)
+		rc = fg_synth_residents(city, store_resident, l, err);
+	if (rc == FG_OK && l->n % BATCH != 0)
+		rc = fg_store_commit(l->store, err);
+	if (rc == FG_OK)
+		printf("registry of %lld persons written in %.1f s (%.0f rows/s, with name keys and indexes)\n",
+		       (long long)l->n, now() - t, (double)l->n / (now() - t));
+	return rc;
 }
 
 int
 main(void)
 {
 	const char *work = getenv("BENCH_WORK"), *reg_env = getenv("BENCH_LINK_REGISTRY");
-	const char *new_env = getenv("BENCH_LINK_NEW");
+	const char *new_env = getenv("BENCH_LINK_NEW"), *keep = getenv("BENCH_LINK_DB");
 	int64_t registry = reg_env ? atoll(reg_env) : 1000000, fresh = new_env ? atoll(new_env) : 2000;
 	struct fg_store_options sopts = {.create = true};
 	struct fg_synth_options city = {.seed = 3, .persons = 0, .as_of = fg_date_from_ymd(2025, 12, 31)};
 	struct fg_link_synth_options lso = {.seed = 5, .persons = 100000, .duplicates = 0.1,
 					    .as_of = city.as_of};
-	struct fg_synth_report rep;
 	struct fg_link_spec spec;
 	struct fg_link_model model;
 	struct fg_error err;
@@ -168,22 +205,21 @@ main(void)
 	struct newcomer c = {0};
 	fg_link_data *sample = NULL;
 	char path[512];
+	bool kept = keep != NULL && access(keep, F_OK) == 0;
 	double t;
 
-	snprintf(path, sizeof(path), "%s/linkage.db", work ? work : "/tmp");
-	remove_db(path);
+	snprintf(path, sizeof(path), "%s", keep ? keep : work ? work : "/tmp");
+	if (keep == NULL)
+		strncat(path, "/linkage.db", sizeof(path) - strlen(path) - 1);
+	if (!kept)
+		remove_db(path);
 	if (fg_store_open(path, &sopts, &l.store, &err) != FG_OK ||
 	    fg_store_migrate(l.store, NULL, &err) != FG_OK ||
 	    fg_store_exec(l.store, "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY", &err) != FG_OK ||
-	    fg_synth_city(l.store, &city, &rep, &err) != FG_OK)
+	    (kept ? count_persons(l.store, &l.n, &err) : write_registry(&l, &city, registry, &err)) != FG_OK)
 		return bench_fail("bench_linkage", &err);
-	t = now();
-	city.persons = registry;
-	if (fg_synth_residents(&city, store_resident, &l, &err) != FG_OK ||
-	    (l.n % BATCH != 0 && fg_store_commit(l.store, &err) != FG_OK))
-		return bench_fail("bench_linkage", &err);
-	printf("registry of %lld persons written in %.1f s (%.0f rows/s, with name keys and indexes)\n",
-	       (long long)l.n, now() - t, (double)l.n / (now() - t));
+	if (kept)
+		printf("registry of %lld persons kept in %s\n", (long long)l.n, path);
 
 	fg_link_spec_default(&spec);
 	t = now();
@@ -213,6 +249,7 @@ main(void)
 	free(c.check);
 	free(c.check_cpu);
 	fg_store_close(l.store);
-	remove_db(path);
+	if (keep == NULL)
+		remove_db(path);
 	return 0;
 }

@@ -343,9 +343,10 @@ struct fg_link_candidate {
 
 /*
  * The duplicate check of one person p (validated; p->id 0 if not stored):
- * the registered persons sharing its name key and year of birth, its
- * birth date and sex, or its phone, scored with model; those linked or for review go into out (at
- * most max), their number into *n.
+ * the registered persons sharing its name key and year of birth, its birth
+ * date and sex with the first or the last character of its name key, or its
+ * phone, scored with model; those linked or for review go into out (at most
+ * max), their number into *n.
  */
 fg_rc fg_link_registry_check(fg_store *store, const struct fg_link_spec *spec,
 			     const struct fg_link_model *model, const struct fg_person *p,

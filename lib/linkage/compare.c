@@ -250,16 +250,21 @@ fg_link_level_name(enum fg_link_cmp cmp, int level)
 static bool
 near_digits(const char *a, const char *b)
 {
-	size_t n = strlen(a), diff = 0, first = 0;
+	size_t i = 0, diff = 0, first = 0;
 
-	if (n != strlen(b))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (a[i] != b[i] && diff++ == 0)
+	for (; a[i] != '\0' && b[i] != '\0'; i++) {
+		if (a[i] == b[i])
+			continue;
+		if (++diff > 2)
+			return false;	/* neither one wrong nor two swapped */
+		if (diff == 1)
 			first = i;
+	}
+	if (a[i] != '\0' || b[i] != '\0')
+		return false;	/* lengths differ */
 	if (diff == 1)
 		return true;
-	return diff == 2 && first + 1 < n && a[first] == b[first + 1] &&
+	return diff == 2 && first + 1 < i && a[first] == b[first + 1] &&
 	       a[first + 1] == b[first];
 }
 

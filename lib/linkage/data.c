@@ -155,16 +155,21 @@ date_of(struct fg_arena *a, const char *text)
 	return NULL;
 }
 
+/* The name, its simplified key (name_key if given, else made here) and pinyin. */
 static fg_rc
-prepare_name(fg_link_data *d, int f, const char *text, struct fg_error *err)
+prepare_name(fg_link_data *d, int f, const char *text, const char *name_key,
+	     struct fg_error *err)
 {
 	char name[FG_NAME_MAX], key[FG_NAME_MAX], py[PINYIN_MAX];
 	size_t i = d->n;
-	fg_rc rc;
+	fg_rc rc = FG_OK;
 
 	if (fg_name_normalise(text, "name", name, sizeof(name), NULL) != FG_OK)
 		return FG_OK;	/* unusable as a name: compared as missing */
-	rc = fg_name_key(name, key, sizeof(key), err);
+	if (name_key != NULL && *name_key != '\0')
+		fg_strlcpy(key, name_key, sizeof(key));
+	else
+		rc = fg_name_key(name, key, sizeof(key), err);
 	if (rc == FG_OK)
 		rc = fg_pinyin(key, py, sizeof(py), err);
 	if (rc != FG_OK)
@@ -188,7 +193,7 @@ prepare_id(fg_link_data *d, int f, const char *text)
 }
 
 static fg_rc
-prepare(fg_link_data *d, int f, const char *text, struct fg_error *err)
+prepare(fg_link_data *d, int f, const char *text, const char *name_key, struct fg_error *err)
 {
 	size_t i = d->n;
 
@@ -207,7 +212,7 @@ prepare(fg_link_data *d, int f, const char *text, struct fg_error *err)
 		d->val[f][i] = date_of(&d->arena, text);
 		break;
 	case FG_LINK_NAME:
-		return prepare_name(d, f, text, err);
+		return prepare_name(d, f, text, name_key, err);
 	case FG_LINK_DIGITS:
 		d->val[f][i] = digits_of(&d->arena, text);
 		break;
@@ -222,6 +227,13 @@ fg_rc
 fg_link_data_add(fg_link_data *d, const char *key, const char *const *values,
 		 struct fg_error *err)
 {
+	return link_data_add_keyed(d, key, values, NULL, err);
+}
+
+fg_rc
+link_data_add_keyed(fg_link_data *d, const char *key, const char *const *values,
+		    const char *name_key, struct fg_error *err)
+{
 	char row[24];
 	fg_rc rc;
 
@@ -235,7 +247,7 @@ fg_link_data_add(fg_link_data *d, const char *key, const char *const *values,
 	if (d->keys[d->n] == NULL)
 		return fg_error_set(err, FG_NOMEM, NULL, "out of memory for linkage records");
 	for (int f = 0; f < d->spec->nfields; f++)
-		if ((rc = prepare(d, f, values[f], err)) != FG_OK)
+		if ((rc = prepare(d, f, values[f], name_key, err)) != FG_OK)
 			return rc;
 	d->n++;
 	return FG_OK;

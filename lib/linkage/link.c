@@ -8,7 +8,9 @@
  * paired.  A pair already produced by an earlier rule (it shares that
  * rule's key) is skipped, so that each pair is compared once.  Comparison
  * vectors are counted by pattern; EM runs on the counts, and a second walk
- * scores every pair from the per-pattern probabilities.
+ * scores every pair from the per-pattern probabilities, reading back the
+ * pattern the first walk kept of each pair (or, past KEPT_PATTERNS,
+ * comparing it again as far as a passing pattern remains possible).
  */
 #include <math.h>
 #include <pthread.h>
@@ -25,6 +27,7 @@
 #define U_SAMPLES 1000000	/* random pairs for the u probabilities */
 #define PRIOR_ITERATIONS 200
 #define RULE_SAMPLE 2000000.0	/* pairs of each rule compared for m */
+#define KEPT_PATTERNS (1u << 26)	/* patterns kept for the scoring pass, all workers */
 
 struct entry {
 	uint64_t h;
@@ -43,6 +46,7 @@ struct walk {
 	size_t npatterns;
 	uint64_t *hash[2][FG_LINK_MAX_BLOCKS];	/* 0: no key, or in a skipped block */
 	struct entry *sorted[2];
+	struct entry *scratch;		/* for sorting the larger side */
 	struct run *runs;
 	size_t nruns, capruns;
 	int rule;
@@ -54,6 +58,8 @@ struct walk {
 	/* Scoring pass. */
 	const double *prob;
 	double min_prob;
+	/* reach[f][x]: some pattern whose levels of fields 0..f give x passes. */
+	uint8_t *reach[FG_LINK_MAX_FIELDS];
 };
 
 struct worker {
@@ -65,6 +71,11 @@ struct worker {
 	struct fg_link_pair *pairs;
 	size_t npairs, cap;
 	bool failed;
+	/* The pattern of each pair the worker compares first, in its order, as
+	 * far as KEPT_PATTERNS allows: the scoring pass reads them back. */
+	uint32_t *kept;
+	size_t nkept, capkept, replayed;
+	bool kept_all;			/* false once one could not be kept */
 };
 
 uint64_t
@@ -135,17 +146,34 @@ compute_hashes(struct walk *w, struct fg_error *err)
 	return FG_OK;
 }
 
-static int
-cmp_entry(const void *x, const void *y)
+/*
+ * Sort n entries by hash, stably (so that equal hashes stay in index
+ * order): least significant byte first, through tmp (n entries).
+ */
+static void
+radix_sort(struct entry *e, struct entry *tmp, size_t n)
 {
-	const struct entry *a = x, *b = y;
+	size_t counts[8][256] = {{0}};
 
-	if (a->h != b->h)
-		return a->h < b->h ? -1 : 1;
-	return (a->i > b->i) - (a->i < b->i);
+	for (size_t k = 0; k < n; k++)
+		for (int d = 0; d < 8; d++)
+			counts[d][(e[k].h >> (8 * d)) & 0xFF]++;
+	for (int d = 0; d < 8; d++) {
+		size_t at = 0;
+
+		for (int b = 0; b < 256; b++) {
+			size_t c = counts[d][b];
+
+			counts[d][b] = at;
+			at += c;
+		}
+		for (size_t k = 0; k < n; k++)
+			tmp[counts[d][(e[k].h >> (8 * d)) & 0xFF]++] = e[k];
+		memcpy(e, tmp, n * sizeof(*e));
+	}
 }
 
-/* Entries of side s with a key under the current rule, sorted; count in *n. */
+/* Entries of side s with a key under the current rule, sorted by hash then index; count in *n. */
 static void
 sort_side(struct walk *w, int s, size_t *n)
 {
@@ -155,7 +183,7 @@ sort_side(struct walk *w, int s, size_t *n)
 	for (size_t i = 0; i < total; i++)
 		if (h[i] != 0)
 			w->sorted[s][k++] = (struct entry){h[i], (uint32_t)i};
-	qsort(w->sorted[s], k, sizeof(struct entry), cmp_entry);
+	radix_sort(w->sorted[s], w->scratch, k);
 	*n = k;
 }
 
@@ -251,6 +279,18 @@ find_runs(struct walk *w, struct run **skip, size_t *nskip, struct fg_error *err
 
 /* ---- comparison ---- */
 
+/* The level of field f of the pair into p; equal valid ID numbers make it deterministic. */
+static void
+compare_field(const struct fg_link_spec *spec, int f, const fg_link_data *a, size_t i,
+	      const fg_link_data *b, size_t j, struct fg_link_pair *p)
+{
+	int level = link_compare(spec, f, a, i, b, j);
+
+	p->levels[f] = (uint8_t)level;
+	if (spec->fields[f].cmp == FG_LINK_ID && level == 2 && a->valid[f][i] && b->valid[f][j])
+		p->deterministic = true;
+}
+
 static void
 compare_pair(const struct fg_link_spec *spec, const fg_link_data *a, size_t i,
 	     const fg_link_data *b, size_t j, struct fg_link_pair *p)
@@ -258,13 +298,18 @@ compare_pair(const struct fg_link_spec *spec, const fg_link_data *a, size_t i,
 	p->a = i;
 	p->b = j;
 	p->deterministic = false;
-	for (int f = 0; f < spec->nfields; f++) {
-		int level = link_compare(spec, f, a, i, b, j);
+	for (int f = 0; f < spec->nfields; f++)
+		compare_field(spec, f, a, i, b, j, p);
+}
 
-		p->levels[f] = (uint8_t)level;
-		if (spec->fields[f].cmp == FG_LINK_ID && level == 2 && a->valid[f][i] && b->valid[f][j])
-			p->deterministic = true;
-	}
+/* Field f's share of a pattern index, for the level it has in p. */
+static size_t
+pattern_part(const struct walk *w, const struct fg_link_pair *p, int f)
+{
+	int level = p->levels[f] == FG_LINK_MISSING ? fg_link_cmp_levels(w->spec->fields[f].cmp)
+						      : p->levels[f];
+
+	return (size_t)level * w->stride[f];
 }
 
 static size_t
@@ -272,13 +317,30 @@ pattern_of(const struct walk *w, const struct fg_link_pair *p)
 {
 	size_t idx = 0;
 
-	for (int f = 0; f < w->spec->nfields; f++) {
-		int level = p->levels[f] == FG_LINK_MISSING ? fg_link_cmp_levels(w->spec->fields[f].cmp)
-							      : p->levels[f];
-
-		idx += (size_t)level * w->stride[f];
-	}
+	for (int f = 0; f < w->spec->nfields; f++)
+		idx += pattern_part(w, p, f);
 	return idx;
+}
+
+/*
+ * Compare a pair of the scoring pass field by field, stopping as soon as no
+ * passing pattern begins with the levels so far (false: not reported);
+ * a deterministic pair is compared in full.  The pattern goes into *pat.
+ */
+static bool
+compare_reaching(const struct walk *w, size_t i, size_t j, struct fg_link_pair *p, size_t *pat)
+{
+	*pat = 0;
+	p->a = i;
+	p->b = j;
+	p->deterministic = false;
+	for (int f = 0; f < w->spec->nfields; f++) {
+		compare_field(w->spec, f, w->d[0], i, w->d[1], j, p);
+		*pat += pattern_part(w, p, f);
+		if (!p->deterministic && !w->reach[f][*pat])
+			return false;
+	}
+	return true;
 }
 
 /* True if an earlier rule put i and j in one compared block. */
@@ -319,6 +381,40 @@ keep_pair(struct worker *k, const struct fg_link_pair *p)
 	return true;
 }
 
+/* Keep the pattern of the pair just compared first, while KEPT_PATTERNS allows. */
+static void
+keep_pattern(struct worker *k, size_t pat)
+{
+	if (k->kept_all && k->nkept == k->capkept) {
+		size_t cap = k->capkept ? k->capkept * 2 : 65536;
+		uint32_t *n = cap <= KEPT_PATTERNS / (unsigned)k->w->threads
+				      ? realloc(k->kept, cap * sizeof(*n)) : NULL;
+
+		k->kept_all = n != NULL;
+		if (n != NULL) {
+			k->kept = n;
+			k->capkept = cap;
+		}
+	}
+	if (k->kept_all)
+		k->kept[k->nkept++] = (uint32_t)pat;
+}
+
+/* Whether a pair of records i and j with pattern pat is reported: it passes, or it links by ID number. */
+static bool
+pattern_reported(const struct walk *w, size_t i, size_t j, size_t pat)
+{
+	const struct fg_link_spec *spec = w->spec;
+
+	if (w->prob[pat] >= w->min_prob)
+		return true;
+	for (int f = 0; f < spec->nfields; f++)
+		if (spec->fields[f].cmp == FG_LINK_ID && w->d[0]->valid[f][i] && w->d[1]->valid[f][j] &&
+		    pat / w->stride[f] % (size_t)(fg_link_cmp_levels(FG_LINK_ID) + 1) == 2)
+			return true;
+	return false;
+}
+
 static void
 visit(struct worker *k, size_t i, size_t j)
 {
@@ -337,16 +433,20 @@ visit(struct worker *k, size_t i, size_t j)
 	sampled = k->counting && pair_sampled(w, i, j);
 	if (seen && !sampled)
 		return;
-	compare_pair(w->spec, w->d[0], i, w->d[1], j, &p);
-	pat = pattern_of(w, &p);
 	if (k->counting) {
+		compare_pair(w->spec, w->d[0], i, w->d[1], j, &p);
+		pat = pattern_of(w, &p);
 		k->rule_counts[pat] += sampled;
 		k->first_counts[pat] += !seen;
+		if (!seen)
+			keep_pattern(k, pat);
 		return;
 	}
-	p.probability = w->prob[pat];
-	if ((p.deterministic || p.probability >= w->min_prob) && !keep_pair(k, &p))
-		k->failed = true;
+	p.a = i;
+	p.b = j;
+	if (k->replayed < k->nkept ? pattern_reported(w, i, j, k->kept[k->replayed++])
+				   : compare_reaching(w, i, j, &p, &pat))
+		k->failed = k->failed || !keep_pair(k, &p);
 }
 
 static void *
@@ -372,6 +472,27 @@ work(void *arg)
 	return NULL;
 }
 
+/*
+ * Call fn on each of the n elements of args (size bytes each): the first on
+ * this thread, the others on threads of their own, or on this one after it
+ * when a thread cannot be started.
+ */
+static void
+run_threads(void *(*fn)(void *), void *args, size_t size, int n)
+{
+	pthread_t tids[MAX_THREADS];
+	int started = 1;
+
+	for (int t = 1; t < n; t++, started++)
+		if (pthread_create(&tids[t], NULL, fn, (char *)args + (size_t)t * size) != 0)
+			break;
+	fn(args);
+	for (int t = 1; t < started; t++)
+		pthread_join(tids[t], NULL);
+	for (int t = started; t < n; t++)
+		fn((char *)args + (size_t)t * size);
+}
+
 /* Walk every candidate pair once with the workers. */
 static fg_rc
 walk_pairs(struct walk *w, struct worker *workers, struct fg_link_model *model,
@@ -379,24 +500,14 @@ walk_pairs(struct walk *w, struct worker *workers, struct fg_link_model *model,
 {
 	struct run *skip = NULL;
 	size_t nskip = 0;
-	pthread_t tids[MAX_THREADS];
 	fg_rc rc;
 
 	rc = compute_hashes(w, err);
 	for (w->rule = 0; rc == FG_OK && w->rule < w->spec->nblocks; w->rule++) {
-		int started = 1;
-
 		rc = find_runs(w, &skip, &nskip, err);
 		if (rc != FG_OK)
 			break;
-		for (int t = 1; t < w->threads; t++, started++)
-			if (pthread_create(&tids[t], NULL, work, &workers[t]) != 0)
-				break;
-		work(&workers[0]);
-		for (int t = 1; t < started; t++)
-			pthread_join(tids[t], NULL);
-		for (int t = started; t < w->threads; t++)
-			work(&workers[t]);
+		run_threads(work, workers, sizeof(*workers), w->threads);
 		for (size_t s = 0; s < nskip; s++)
 			drop_block(w, &skip[s], model);
 		for (int t = 0; t < w->threads; t++) {
@@ -452,50 +563,96 @@ normalise(double *v, int n)
 		v[l] /= sum;
 }
 
-/*
- * u: the frequency of each level among pairs of records drawn at random
- * (nearly all of them different persons), or among all pairs when there
- * are few.  Levels never seen get half an observation.
- */
-static void
-estimate_u(const struct walk *w, struct fg_link_model *m)
+/* A share of the pairs compared for u, and the levels counted on it. */
+struct u_share {
+	const struct walk *w;
+	const uint32_t *pairs;		/* record indexes: i, j of each pair */
+	size_t from, to;
+	double counts[FG_LINK_MAX_FIELDS][FG_LINK_MAX_LEVELS];
+};
+
+static void *
+count_levels(void *arg)
+{
+	struct u_share *s = arg;
+	const struct walk *w = s->w;
+
+	for (size_t k = s->from; k < s->to; k++) {
+		struct fg_link_pair p;
+
+		compare_pair(w->spec, w->d[0], s->pairs[2 * k], w->d[1], s->pairs[2 * k + 1], &p);
+		for (int f = 0; f < w->spec->nfields; f++)
+			if (p.levels[f] != FG_LINK_MISSING)
+				s->counts[f][p.levels[f]]++;
+	}
+	return NULL;
+}
+
+/* The pairs compared for u: drawn at random, or all of them when few; count in *n. */
+static uint32_t *
+u_pairs(const struct walk *w, size_t *n)
 {
 	size_t na = fg_link_data_count(w->d[0]), nb = fg_link_data_count(w->d[1]);
 	double total = w->dedup ? (double)na * (double)(na - 1) / 2 : (double)na * (double)nb;
-	double counts[FG_LINK_MAX_FIELDS][FG_LINK_MAX_LEVELS] = {{0}};
 	bool all = total <= U_SAMPLES;
-	int64_t samples = all ? (int64_t)total : U_SAMPLES;
 	uint64_t seed = 0x11A6EULL;
 	size_t i = 0, j = w->dedup ? 1 : 0;
+	uint32_t *pairs;
 
-	for (int64_t k = 0; k < samples; k++) {
-		struct fg_link_pair p;
-
+	*n = all ? (size_t)total : U_SAMPLES;
+	pairs = malloc((*n ? *n : 1) * 2 * sizeof(uint32_t));
+	for (size_t k = 0; pairs != NULL && k < *n; k++) {
 		if (!all) {
 			i = (size_t)(link_mix(&seed) % na);
 			do
 				j = (size_t)(link_mix(&seed) % nb);
 			while (w->dedup && j == i);
 		}
-		compare_pair(w->spec, w->d[0], i, w->d[1], j, &p);
-		for (int f = 0; f < w->spec->nfields; f++)
-			if (p.levels[f] != FG_LINK_MISSING)
-				counts[f][p.levels[f]]++;
+		pairs[2 * k] = (uint32_t)i;
+		pairs[2 * k + 1] = (uint32_t)j;
 		if (all && ++j == nb) {
 			i++;
 			j = w->dedup ? i + 1 : 0;
 		}
 	}
-	m->u_samples = samples;
-	for (int f = 0; f < w->spec->nfields; f++) {
-		int n = fg_link_cmp_levels(w->spec->fields[f].cmp);
-		double sum = 0;
+	return pairs;
+}
 
-		for (int l = 0; l < n; l++)
-			sum += counts[f][l] = counts[f][l] > 0 ? counts[f][l] : 0.5;
-		for (int l = 0; l < n; l++)
-			m->u[f][l] = counts[f][l] / sum;
+/*
+ * u: the frequency of each level among pairs of records drawn at random
+ * (nearly all of them different persons), or among all pairs when there
+ * are few, compared by the threads in shares.  Levels never seen get half
+ * an observation.
+ */
+static fg_rc
+estimate_u(const struct walk *w, struct fg_link_model *m, struct fg_error *err)
+{
+	struct u_share shares[MAX_THREADS];
+	size_t n;
+	uint32_t *pairs = u_pairs(w, &n);
+
+	if (pairs == NULL)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory for the u probabilities");
+	for (int t = 0; t < w->threads; t++)
+		shares[t] = (struct u_share){.w = w, .pairs = pairs, .from = n * (size_t)t / (size_t)w->threads,
+					     .to = n * (size_t)(t + 1) / (size_t)w->threads};
+	run_threads(count_levels, shares, sizeof(*shares), w->threads);
+	free(pairs);
+	for (int t = 1; t < w->threads; t++)
+		for (int f = 0; f < w->spec->nfields; f++)
+			for (int l = 0; l < FG_LINK_MAX_LEVELS; l++)
+				shares[0].counts[f][l] += shares[t].counts[f][l];
+	m->u_samples = (int64_t)n;
+	for (int f = 0; f < w->spec->nfields; f++) {
+		int levels = fg_link_cmp_levels(w->spec->fields[f].cmp);
+		double sum = 0, *counts = shares[0].counts[f];
+
+		for (int l = 0; l < levels; l++)
+			sum += counts[l] = counts[l] > 0 ? counts[l] : 0.5;
+		for (int l = 0; l < levels; l++)
+			m->u[f][l] = counts[l] / sum;
 	}
+	return FG_OK;
 }
 
 struct observed {
@@ -667,7 +824,9 @@ estimate(const struct walk *w, struct fg_link_model *m, struct fg_error *err)
 	double matches;
 	fg_rc rc;
 
-	estimate_u(w, m);
+	rc = estimate_u(w, m, err);
+	if (rc != FG_OK)
+		return rc;
 	model_init_m(w->spec, m);
 	rc = estimate_m(w, m, &matches, err);
 	if (rc == FG_OK)
@@ -721,13 +880,16 @@ setup(struct walk *w, const struct fg_link_spec *spec, const fg_link_data *a,
 					    "too many linkage fields: %d", spec->nfields);
 	}
 	w->npatterns = size;
+	size = 1;
 	for (int s = 0; s < 2; s++) {
 		size_t n = fg_link_data_count(w->d[s]);
 
-		w->sorted[s] = malloc((n ? n : 1) * sizeof(struct entry));
-		if (w->sorted[s] == NULL)
+		size = n > size ? n : size;
+		if ((w->sorted[s] = malloc((n ? n : 1) * sizeof(struct entry))) == NULL)
 			return fg_error_set(err, FG_NOMEM, NULL, "out of memory for blocking");
 	}
+	if ((w->scratch = malloc(size * sizeof(struct entry))) == NULL)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory for blocking");
 	return FG_OK;
 }
 
@@ -741,13 +903,17 @@ teardown(struct walk *w, struct worker *workers)
 		free(w->rule_counts[r]);
 	}
 	free(w->first_counts);
+	for (int f = 0; f < FG_LINK_MAX_FIELDS; f++)
+		free(w->reach[f]);
 	free(w->sorted[0]);
 	free(w->sorted[1]);
+	free(w->scratch);
 	free(w->runs);
 	for (int t = 0; t < MAX_THREADS; t++) {
 		free(workers[t].rule_counts);
 		free(workers[t].first_counts);
 		free(workers[t].pairs);
+		free(workers[t].kept);
 	}
 }
 
@@ -768,7 +934,7 @@ count_and_estimate(struct walk *w, struct worker *workers, struct fg_link_model 
 		if ((w->rule_counts[r] = new_counts(w)) == NULL)
 			rc = FG_NOMEM;
 	for (int t = 0; t < w->threads; t++) {
-		workers[t] = (struct worker){.w = w, .t = t, .counting = true};
+		workers[t] = (struct worker){.w = w, .t = t, .counting = true, .kept_all = true};
 		workers[t].rule_counts = new_counts(w);
 		workers[t].first_counts = new_counts(w);
 		if (workers[t].rule_counts == NULL || workers[t].first_counts == NULL)
@@ -797,6 +963,21 @@ cmp_pair(const void *x, const void *y)
 	return (a->b > b->b) - (a->b < b->b);
 }
 
+/* Mark the prefixes of the patterns that pass (w->prob set), for compare_reaching. */
+static fg_rc
+mark_reach(struct walk *w, struct fg_error *err)
+{
+	const int nf = w->spec->nfields;
+
+	for (int f = 0; f < nf; f++)
+		if ((w->reach[f] = calloc(f + 1 < nf ? w->stride[f + 1] : w->npatterns, 1)) == NULL)
+			return fg_error_set(err, FG_NOMEM, NULL, "out of memory for comparison patterns");
+	for (size_t pat = 0; pat < w->npatterns; pat++)
+		for (int f = 0; w->prob[pat] >= w->min_prob && f < nf; f++)
+			w->reach[f][f + 1 < nf ? pat % w->stride[f + 1] : pat] = 1;
+	return FG_OK;
+}
+
 /* Score every pattern, walk again keeping the pairs that pass, and report them. */
 static fg_rc
 score_and_report(struct walk *w, struct worker *workers, const struct fg_link_model *m,
@@ -818,9 +999,12 @@ score_and_report(struct walk *w, struct worker *workers, const struct fg_link_mo
 	for (int t = 0; t < w->threads; t++) {
 		free(workers[t].rule_counts);
 		free(workers[t].first_counts);
-		workers[t] = (struct worker){.w = w, .t = t};
+		workers[t] = (struct worker){.w = w, .t = t, .kept = workers[t].kept,
+					     .nkept = workers[t].nkept};
 	}
-	rc = walk_pairs(w, workers, NULL, err);
+	rc = mark_reach(w, err);
+	if (rc == FG_OK)
+		rc = walk_pairs(w, workers, NULL, err);
 	for (int t = 1; rc == FG_OK && t < w->threads; t++)
 		for (size_t k = 0; k < workers[t].npairs; k++)
 			if (!keep_pair(all, &workers[t].pairs[k]))

@@ -25,6 +25,14 @@ struct fg_link_data {
 	struct fg_arena arena;
 };
 
+/*
+ * fg_link_data_add for a record whose name is given with its simplified key
+ * (fg_name_key of it, as the person registry stores it), which is then not
+ * made again; name_key NULL or "" makes it.
+ */
+fg_rc link_data_add_keyed(fg_link_data *d, const char *key, const char *const *values,
+			  const char *name_key, struct fg_error *err);
+
 /* Agreement level of field f between record i of a and record j of b. */
 int link_compare(const struct fg_link_spec *spec, int f, const fg_link_data *a,
 		 size_t i, const fg_link_data *b, size_t j);

@@ -33,11 +33,12 @@ static const struct {
 };
 #define NTABLES (sizeof(person_tables) / sizeof(person_tables[0]))
 
+/* The key, the default spec's fields in order, and the name's simplified key. */
 #define PERSON_VALUES \
 	"SELECT id, coalesce(id_number, ''), name, sex, birth_date, coalesce(phone, '')," \
-	" coalesce(address, '') FROM person"
+	" coalesce(address, ''), name_key FROM person"
 
-/* The default spec's fields, in order, from a person query row. */
+/* A record from a query row of PERSON_VALUES' columns (name key "": made here). */
 static fg_rc
 add_person_row(fg_link_data *data, fg_stmt *st, struct fg_error *err)
 {
@@ -45,7 +46,20 @@ add_person_row(fg_link_data *data, fg_stmt *st, struct fg_error *err)
 
 	for (int c = 0; c < 6; c++)
 		values[c] = fg_stmt_text(st, c + 1);
-	return fg_link_data_add(data, fg_stmt_text(st, 0), values, err);
+	return link_data_add_keyed(data, fg_stmt_text(st, 0), values, fg_stmt_text(st, 7), err);
+}
+
+/* Add the rows of a prepared (and bound) query of PERSON_VALUES' columns to data. */
+static fg_rc
+add_rows(fg_stmt *st, fg_link_data *data, struct fg_error *err)
+{
+	bool row = true;
+	fg_rc rc = FG_OK;
+
+	while (rc == FG_OK && (rc = fg_stmt_step(st, &row, err)) == FG_OK && row)
+		rc = add_person_row(data, st, err);
+	fg_stmt_reset(st);
+	return rc;
 }
 
 /* Add the rows of a query of PERSON_VALUES' columns to data. */
@@ -53,16 +67,9 @@ static fg_rc
 load_query(fg_store *store, const char *sql, fg_link_data *data, struct fg_error *err)
 {
 	fg_stmt *st;
-	bool row = true;
-	fg_rc rc;
+	fg_rc rc = fg_store_prepare(store, sql, &st, err);
 
-	rc = fg_store_prepare(store, sql, &st, err);
-	if (rc != FG_OK)
-		return rc;
-	while (rc == FG_OK && (rc = fg_stmt_step(st, &row, err)) == FG_OK && row)
-		rc = add_person_row(data, st, err);
-	fg_stmt_reset(st);
-	return rc;
+	return rc == FG_OK ? add_rows(st, data, err) : rc;
 }
 
 fg_rc
@@ -564,7 +571,7 @@ fg_link_review_list(fg_store *store, int64_t limit, struct fg_arena *arena,
 
 /* Death records not linked to a person, as records of the default fields. */
 #define UNLINKED_DEATHS \
-	"SELECT id, coalesce(id_number, ''), name, sex, coalesce(birth_date, ''), '', ''" \
+	"SELECT id, coalesce(id_number, ''), name, sex, coalesce(birth_date, ''), '', '', ''" \
 	" FROM death_record WHERE person_id IS NULL ORDER BY id"
 
 struct death_links {
@@ -673,6 +680,69 @@ fg_link_registry_deaths(fg_store *store, const struct fg_link_spec *spec, int th
 
 /* ---- the duplicate check of one person ---- */
 
+/*
+ * Blocking through the indexes: the same identity document; the same name
+ * key and year of birth; the same birth date and sex with the first
+ * (surname) or the last character of the name key in common, tested on the
+ * entries of person_birth_sex_name (migration 0017) before any row is read;
+ * or the same phone.  A typing error, a homophone or two swapped characters
+ * in the name keep the one or the other character; traditional characters
+ * keep the key.
+ */
+#define CHECK_CANDIDATES \
+	PERSON_VALUES " WHERE merged_into IS NULL AND id <> ?4 AND" \
+	" ((id_type = ?10 AND id_number = ?11)" \
+	" OR (name_key = ?1 AND birth_date >= ?6 AND birth_date < ?7)" \
+	" OR (birth_date = ?2 AND sex = ?3 AND (substr(name_key, 1, 1) = ?8" \
+	" OR substr(name_key, length(name_key), 1) = ?9)) OR phone = ?5) LIMIT 2000"
+
+/* The first and the last character of a UTF-8 text (up to 4 bytes each); "" for "". */
+static void
+end_chars(const char *s, char first[8], char last[8])
+{
+	size_t n = strlen(s), a = n > 0, b = n > 0 ? n - 1 : 0;
+
+	while (a < n && a < 4 && ((unsigned char)s[a] & 0xC0) == 0x80)
+		a++;
+	while (b > 0 && n - b < 4 && ((unsigned char)s[b] & 0xC0) == 0x80)
+		b--;
+	memcpy(first, s, a);
+	first[a] = '\0';
+	memcpy(last, s + b, n - b);
+	last[n - b] = '\0';
+}
+
+/* Add the registered persons blocked with p (birth its birth date as text) to cands. */
+static fg_rc
+load_candidates(fg_store *store, const struct fg_person *p, const char *birth,
+		const char *sex, fg_link_data *cands, struct fg_error *err)
+{
+	char from[16], to[16], first[8], last[8];
+	int y, m, d;
+	fg_stmt *st;
+	fg_rc rc;
+
+	rc = fg_store_prepare(store, CHECK_CANDIDATES, &st, err);
+	if (rc != FG_OK)
+		return rc;
+	fg_date_to_ymd(p->birth_date, &y, &m, &d);
+	snprintf(from, sizeof(from), "%04d", y);
+	snprintf(to, sizeof(to), "%04d", y + 1);
+	end_chars(p->name_key, first, last);
+	fg_stmt_bind_text(st, 1, p->name_key);
+	fg_stmt_bind_text(st, 2, birth);
+	fg_stmt_bind_text(st, 3, sex);
+	fg_stmt_bind_int64(st, 4, p->id);
+	fg_stmt_bind_text(st, 5, p->phone[0] ? p->phone : NULL);
+	fg_stmt_bind_text(st, 6, from);
+	fg_stmt_bind_text(st, 7, to);
+	fg_stmt_bind_text(st, 8, first);
+	fg_stmt_bind_text(st, 9, last);
+	fg_stmt_bind_text(st, 10, p->id_type);
+	fg_stmt_bind_text(st, 11, p->id_number[0] ? p->id_number : NULL);
+	return add_rows(st, cands, err);
+}
+
 fg_rc
 fg_link_registry_check(fg_store *store, const struct fg_link_spec *spec,
 		       const struct fg_link_model *model, const struct fg_person *p,
@@ -683,8 +753,6 @@ fg_link_registry_check(fg_store *store, const struct fg_link_spec *spec,
 	const char *values[6] = {p->id_number, p->name, (char[]){p->sex, '\0'},
 				 fg_date_format(p->birth_date, birth), p->phone, p->address};
 	fg_link_data *one = NULL, *cands = NULL;
-	fg_stmt *st;
-	bool row = true;
 	fg_rc rc;
 
 	*n = 0;
@@ -692,34 +760,9 @@ fg_link_registry_check(fg_store *store, const struct fg_link_spec *spec,
 	if (rc == FG_OK)
 		rc = fg_link_data_new(spec, 1, &cands, err);
 	if (rc == FG_OK)
-		rc = fg_link_data_add(one, "new", values, err);
-	/*
-	 * Blocking through the indexes: the same name key and year of birth, the
-	 * same birth date and sex, or the same phone.
-	 */
+		rc = link_data_add_keyed(one, "new", values, p->name_key, err);
 	if (rc == FG_OK)
-		rc = fg_store_prepare(store, PERSON_VALUES " WHERE merged_into IS NULL AND id <> ?4 AND"
-				      " ((name_key = ?1 AND birth_date >= ?6 AND birth_date < ?7)"
-				      " OR (birth_date = ?2 AND sex = ?3) OR phone = ?5)"
-				      " LIMIT 2000", &st, err);
-	if (rc == FG_OK) {
-		int y, m, d;
-		char from[16], to[16];
-
-		fg_date_to_ymd(p->birth_date, &y, &m, &d);
-		snprintf(from, sizeof(from), "%04d", y);
-		snprintf(to, sizeof(to), "%04d", y + 1);
-		fg_stmt_bind_text(st, 6, from);
-		fg_stmt_bind_text(st, 7, to);
-		fg_stmt_bind_text(st, 1, p->name_key);
-		fg_stmt_bind_text(st, 2, birth);
-		fg_stmt_bind_text(st, 3, values[2]);
-		fg_stmt_bind_int64(st, 4, p->id);
-		fg_stmt_bind_text(st, 5, p->phone[0] ? p->phone : NULL);
-		while (rc == FG_OK && (rc = fg_stmt_step(st, &row, err)) == FG_OK && row)
-			rc = add_person_row(cands, st, err);
-		fg_stmt_reset(st);
-	}
+		rc = load_candidates(store, p, birth, values[2], cands, err);
 	for (size_t j = 0; rc == FG_OK && j < fg_link_data_count(cands); j++) {
 		struct fg_link_pair pair;
 

@@ -16,6 +16,7 @@
 
 #include "fangai/linkage.h"
 #include "fangai/synth.h"
+#include "fangai/util.h"
 #include "store_fixture.h"
 
 /* Reference values of Winkler (1990), as listed in the record linkage literature. */
@@ -205,6 +206,46 @@ ignore_pair(const struct fg_link_pair *p, void *userdata, struct fg_error *err)
 	return FG_OK;
 }
 
+/* The default spec, its model estimated on synthetic records, a city of 300 registered. */
+struct check_env {
+	struct fg_link_spec spec;
+	struct fg_link_model model;
+	fg_store *store;
+};
+
+static void
+check_env_open(struct check_env *e)
+{
+	struct fg_synth_options city = {.seed = 2, .persons = 300, .as_of = fg_date_from_ymd(2025, 12, 31)};
+	struct fg_link_synth_options lso = {.seed = 3, .persons = 3000, .duplicates = 0.2,
+					    .as_of = city.as_of};
+	struct fg_synth_report rep;
+	struct collect c = {0};
+	struct fg_error err;
+
+	fg_link_spec_default(&e->spec);
+	assert_int_equal(fg_link_data_new(&e->spec, 0, &c.data, &err), FG_OK);
+	assert_int_equal(fg_link_synth(&lso, add_record, &c, &err), FG_OK);
+	assert_int_equal(fg_link_run(&e->spec, c.data, NULL, 1.0, 1, ignore_pair, NULL, &e->model, &err),
+			 FG_OK);
+	fg_link_data_free(c.data);
+	free(c.truth);
+	assert_int_equal(fixture_open(&e->store), FG_OK);
+	assert_int_equal(fg_store_migrate(e->store, NULL, &err), FG_OK);
+	assert_int_equal(fg_synth_city(e->store, &city, &rep, &err), FG_OK);
+}
+
+/* A registered person as a new record without ID number. */
+static struct fg_person
+unregistered(const struct fg_person *reg)
+{
+	struct fg_person p = *reg;
+
+	p.id = 0;
+	p.id_number[0] = '\0';
+	return p;
+}
+
 /*
  * The duplicate check at registration finds a registered person from a
  * record without ID number and with day and month of birth swapped --
@@ -213,52 +254,123 @@ ignore_pair(const struct fg_link_pair *p, void *userdata, struct fg_error *err)
 static void
 test_registry_check(void **state)
 {
-	struct fg_synth_options city = {.seed = 2, .persons = 300, .as_of = fg_date_from_ymd(2025, 12, 31)};
-	struct fg_link_synth_options lso = {.seed = 3, .persons = 3000, .duplicates = 0.2,
-					    .as_of = city.as_of};
-	struct fg_synth_report rep;
 	struct fg_link_candidate cands[8];
-	struct fg_link_spec spec;
-	struct fg_link_model model;
-	struct collect c = {0};
+	struct check_env e;
 	struct fg_person reg, probe;
 	struct fg_error err;
-	fg_store *store;
 	size_t n = 0;
+	int y, m, d;
 
 	(void)state;
-	fg_link_spec_default(&spec);
-	assert_int_equal(fg_link_data_new(&spec, 0, &c.data, &err), FG_OK);
-	assert_int_equal(fg_link_synth(&lso, add_record, &c, &err), FG_OK);
-	assert_int_equal(fg_link_run(&spec, c.data, NULL, 1.0, 1, ignore_pair, NULL, &model, &err), FG_OK);
-	fg_link_data_free(c.data);
-	free(c.truth);
-
-	assert_int_equal(fixture_open(&store), FG_OK);
-	assert_int_equal(fg_store_migrate(store, NULL, &err), FG_OK);
-	assert_int_equal(fg_synth_city(store, &city, &rep, &err), FG_OK);
+	check_env_open(&e);
 	for (int64_t id = 1; ; id++) {
-		int y, m, d;
-
-		assert_int_equal(fg_person_get(store, id, &reg, &err), FG_OK);
+		assert_int_equal(fg_person_get(e.store, id, &reg, &err), FG_OK);
 		fg_date_to_ymd(reg.birth_date, &y, &m, &d);
 		if (reg.phone[0] && d <= 12 && d != m)
 			break;
 	}
-	probe = reg;
-	probe.id = 0;
-	probe.id_number[0] = '\0';
-	{
-		int y, m, d;
-
-		fg_date_to_ymd(reg.birth_date, &y, &m, &d);
-		probe.birth_date = fg_date_from_ymd(y, d, m);
-	}
-	assert_int_equal(fg_link_registry_check(store, &spec, &model, &probe, cands, 8, &n, &err), FG_OK);
+	probe = unregistered(&reg);
+	probe.birth_date = fg_date_from_ymd(y, d, m);
+	assert_int_equal(fg_link_registry_check(e.store, &e.spec, &e.model, &probe, cands, 8, &n, &err),
+			 FG_OK);
 	assert_true(n >= 1);
 	assert_int_equal(cands[0].person_id, reg.id);
 	assert_int_equal(cands[0].pair.decision, FG_LINK_MATCH);
-	fg_store_close(store);
+	fg_store_close(e.store);
+}
+
+/* A registered person whose simplified name has three characters of three bytes. */
+static void
+three_characters(fg_store *store, struct fg_person *reg)
+{
+	struct fg_error err;
+
+	for (int64_t id = 1; ; id++) {
+		assert_int_equal(fg_person_get(store, id, reg, &err), FG_OK);
+		if (strlen(reg->name) == 9 && strcmp(reg->name, reg->name_key) == 0)
+			return;
+	}
+}
+
+/* Whether the duplicate check of probe returns person `id` (its pair into *pair). */
+static bool
+check_finds(struct check_env *e, const struct fg_person *probe, int64_t id,
+	    struct fg_link_pair *pair)
+{
+	struct fg_link_candidate cands[8];
+	struct fg_error err;
+	size_t n = 0;
+
+	assert_int_equal(fg_link_registry_check(e->store, &e->spec, &e->model, probe, cands, 8, &n,
+						&err), FG_OK);
+	for (size_t k = 0; k < n; k++) {
+		if (cands[k].person_id != id)
+			continue;
+		if (pair)
+			*pair = cands[k].pair;
+		return true;
+	}
+	return false;
+}
+
+/* Replace the 3-byte character at byte offset at of s with another. */
+static void
+replace_char(char *s, size_t at)
+{
+	const char *other = memcmp(s + at, "乙", 3) == 0 ? "丙" : "乙";
+
+	memcpy(s + at, other, 3);
+}
+
+/*
+ * Without ID number and phone, with one character of the name mistyped, a
+ * registered person is found among those of the same birth date and sex
+ * through the other end of the name: the surname when the given name is
+ * mistyped, the given name's last character when the surname is.
+ */
+static void
+test_registry_check_name_typo(void **state)
+{
+	struct check_env e;
+	struct fg_person reg, probe;
+
+	(void)state;
+	check_env_open(&e);
+	three_characters(e.store, &reg);
+	for (size_t at = 0; at <= 6; at += 6) {
+		probe = unregistered(&reg);
+		probe.phone[0] = '\0';
+		replace_char(probe.name, at);
+		replace_char(probe.name_key, at);
+		assert_true(check_finds(&e, &probe, reg.id, NULL));
+	}
+	fg_store_close(e.store);
+}
+
+/*
+ * A registered ID number is found whatever the name: here a name differing
+ * at both ends, without phone; the pair links deterministically.
+ */
+static void
+test_registry_check_id_number(void **state)
+{
+	struct check_env e;
+	struct fg_person reg, probe;
+	struct fg_link_pair pair;
+
+	(void)state;
+	check_env_open(&e);
+	three_characters(e.store, &reg);
+	probe = reg;
+	probe.id = 0;
+	probe.phone[0] = '\0';
+	replace_char(probe.name, 0);
+	replace_char(probe.name, 6);
+	fg_strlcpy(probe.name_key, probe.name, sizeof(probe.name_key));
+	assert_true(check_finds(&e, &probe, reg.id, &pair));
+	assert_true(pair.deterministic);
+	assert_int_equal(pair.decision, FG_LINK_MATCH);
+	fg_store_close(e.store);
 }
 
 int
@@ -271,6 +383,8 @@ main(void)
 		cmocka_unit_test(test_spec),
 		cmocka_unit_test(test_precision_recall),
 		cmocka_unit_test(test_registry_check),
+		cmocka_unit_test(test_registry_check_name_typo),
+		cmocka_unit_test(test_registry_check_id_number),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
