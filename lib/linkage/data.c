@@ -46,6 +46,7 @@ fg_link_data_free(fg_link_data *d)
 		free(d->key[f]);
 		free(d->pinyin[f]);
 		free(d->valid[f]);
+		free(d->memo[f]);
 	}
 	fg_arena_free(&d->arena);
 	free(d);
@@ -155,18 +156,83 @@ date_of(struct fg_arena *a, const char *text)
 	return NULL;
 }
 
-/* The name, its simplified key (name_key if given, else made here) and pinyin. */
+/* FNV-1a of a name, never 0 (the mark of a free memo slot). */
+static uint64_t
+name_hash(const char *s)
+{
+	uint64_t h = link_fnv(LINK_FNV_BASIS, s, strlen(s));
+
+	return h ? h : 1;
+}
+
+/* Room for one more name in the memo of field f; false if there is none. */
+static bool
+memo_reserve(fg_link_data *d, int f)
+{
+	size_t cap = d->capmemo[f] ? d->capmemo[f] * 2 : 1024;
+	struct name_memo *t;
+
+	if ((d->nmemo[f] + 1) * 2 <= d->capmemo[f])
+		return true;
+	if ((t = calloc(cap, sizeof(*t))) == NULL)
+		return false;
+	for (size_t k = 0; k < d->capmemo[f]; k++) {
+		size_t at = d->memo[f][k].h & (cap - 1);
+
+		while (d->memo[f][k].h != 0 && t[at].h != 0)
+			at = (at + 1) & (cap - 1);
+		t[at] = d->memo[f][k];
+	}
+	free(d->memo[f]);
+	d->memo[f] = t;
+	d->capmemo[f] = cap;
+	return true;
+}
+
+/* The memo slot of name (hash h) in field f: its entry, or the free slot for it; NULL if none. */
+static struct name_memo *
+memo_slot(fg_link_data *d, int f, const char *name, uint64_t h)
+{
+	size_t at;
+
+	if (!memo_reserve(d, f))
+		return NULL;
+	for (at = h & (d->capmemo[f] - 1); d->memo[f][at].h != 0; at = (at + 1) & (d->capmemo[f] - 1)) {
+		const struct name_memo *m = &d->memo[f][at];
+
+		if (m->h == h && strcmp(d->val[f][m->record], name) == 0)
+			break;
+	}
+	return &d->memo[f][at];
+}
+
+/*
+ * The name, its simplified key (name_key if given, else made here) and
+ * pinyin; a name prepared before with the same key shares them.
+ */
 static fg_rc
 prepare_name(fg_link_data *d, int f, const char *text, const char *name_key,
 	     struct fg_error *err)
 {
 	char name[FG_NAME_MAX], key[FG_NAME_MAX], py[PINYIN_MAX];
 	size_t i = d->n;
+	bool given = name_key != NULL && *name_key != '\0';
+	struct name_memo *m;
+	uint64_t h;
 	fg_rc rc = FG_OK;
 
 	if (fg_name_normalise(text, "name", name, sizeof(name), NULL) != FG_OK)
 		return FG_OK;	/* unusable as a name: compared as missing */
-	if (name_key != NULL && *name_key != '\0')
+	h = name_hash(name);
+	m = memo_slot(d, f, name, h);
+	if (m != NULL && m->h != 0 &&
+	    (given ? strcmp(d->key[f][m->record], name_key) == 0 : m->made)) {
+		d->val[f][i] = d->val[f][m->record];
+		d->key[f][i] = d->key[f][m->record];
+		d->pinyin[f][i] = d->pinyin[f][m->record];
+		return FG_OK;
+	}
+	if (given)
 		fg_strlcpy(key, name_key, sizeof(key));
 	else
 		rc = fg_name_key(name, key, sizeof(key), err);
@@ -177,6 +243,10 @@ prepare_name(fg_link_data *d, int f, const char *text, const char *name_key,
 	d->val[f][i] = fg_arena_strdup(&d->arena, name);
 	d->key[f][i] = fg_arena_strdup(&d->arena, key);
 	d->pinyin[f][i] = fg_arena_strdup(&d->arena, py);
+	if (m != NULL && m->h == 0 && d->val[f][i] && d->key[f][i] && d->pinyin[f][i]) {
+		*m = (struct name_memo){h, (uint32_t)i, !given};
+		d->nmemo[f]++;
+	}
 	return FG_OK;
 }
 

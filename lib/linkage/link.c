@@ -90,8 +90,8 @@ link_mix(uint64_t *x)
 
 /* ---- blocking keys ---- */
 
-static uint64_t
-fnv(uint64_t h, const char *s, size_t n)
+uint64_t
+link_fnv(uint64_t h, const char *s, size_t n)
 {
 	for (size_t k = 0; k < n; k++) {
 		h ^= (unsigned char)s[k];
@@ -103,7 +103,7 @@ fnv(uint64_t h, const char *s, size_t n)
 static uint64_t
 block_hash(const struct fg_link_block *b, const fg_link_data *d, size_t i)
 {
-	uint64_t h = 0xCBF29CE484222325ULL;
+	uint64_t h = LINK_FNV_BASIS;
 
 	for (int k = 0; k < b->nparts; k++) {
 		const char *v = link_block_value(d, i, b->field[k], b->transform[k]);
@@ -118,10 +118,10 @@ block_hash(const struct fg_link_block *b, const fg_link_data *d, size_t i)
 			int32_t cps[64];
 
 			n = link_sorted_chars(v, cps, 64);
-			h = fnv(h, (const char *)cps, n * sizeof(*cps));
+			h = link_fnv(h, (const char *)cps, n * sizeof(*cps));
 		} else
-			h = fnv(h, v, n);
-		h = fnv(h, "\x1f", 1);
+			h = link_fnv(h, v, n);
+		h = link_fnv(h, "\x1f", 1);
 	}
 	return h ? h : 1;
 }
