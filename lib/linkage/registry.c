@@ -412,7 +412,7 @@ queue_pair(fg_store *store, const struct fg_link_spec *spec, const struct fg_lin
 		rc = fg_store_prepare(store, "INSERT INTO link_review (district, institution_id, person_a,"
 				      " person_b, probability, weight, levels, created_at)"
 				      " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-				      " ON CONFLICT (person_a, person_b) DO NOTHING", &st, err);
+				      " ON CONFLICT DO NOTHING", &st, err);
 	if (rc != FG_OK)
 		return rc;
 	fg_stmt_bind_text(st, 1, pa.district);

@@ -400,7 +400,10 @@ bind_person(fg_stmt *st, const struct fg_person *p, const char *now)
  * Insert p unless its identity document is registered already; *inserted
  * says which.  The unique index decides, so two writers adding the same
  * number at once cannot both insert it; the NOT EXISTS spares the key a
- * registered number would take from PostgreSQL's identity sequence.
+ * registered number would take from PostgreSQL's identity sequence.  The
+ * conflict names no index: on a database keyed for distribution
+ * (schema/postgresql/distribute.sql) the unique index on the number also
+ * holds the district.
  */
 static fg_rc
 insert_person(fg_store *store, struct fg_person *p, bool *inserted,
@@ -415,7 +418,7 @@ insert_person(fg_store *store, struct fg_person *p, bool *inserted,
 			      " name_key, sex, birth_date, phone, address, created_at, updated_at)"
 			      " SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11 WHERE NOT EXISTS"
 			      " (SELECT 1 FROM person WHERE id_type = ?3 AND id_number = ?4)"
-			      " ON CONFLICT (id_type, id_number) WHERE id_number IS NOT NULL DO NOTHING"
+			      " ON CONFLICT DO NOTHING"
 			      " RETURNING id", &st, err);
 	if (rc != FG_OK)
 		return rc;
@@ -759,7 +762,7 @@ fg_person_keep_version(fg_store *store, int64_t id, struct fg_error *err)
 	rc = fg_store_prepare(store,
 			      "INSERT INTO person_version (person_id, version, " VERSION_COLUMNS ", replaced_at)"
 			      " SELECT id, version, " VERSION_COLUMNS ", ?2 FROM person WHERE id = ?1"
-			      " ON CONFLICT (person_id, version) DO NOTHING", &st, err);
+			      " ON CONFLICT DO NOTHING", &st, err);
 	if (rc != FG_OK)
 		return rc;
 	fg_stmt_bind_int64(st, 1, id);

@@ -287,7 +287,7 @@ remember_person(struct run *r, const struct fg_person *p, const char *key, struc
 	fg_rc rc;
 
 	rc = fg_store_prepare(r->store, "INSERT INTO person_identifier (district, person_id, institution_id,"
-			      " id_type, value) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id_type, value) DO NOTHING",
+			      " id_type, value) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
 			      &st, err);
 	if (rc != FG_OK)
 		return rc;
