@@ -57,6 +57,20 @@ async function registrar(context) {
   await check('registry: the total shown counts the pairs left', async () =>
     (await page.locator('#dup-total').innerText()).includes(`待审核 ${left} 对`) && left === before.length - 2);
 
+  // A person registered again from the registration page: the check queues the pair.
+  const again = (await apiGet(page, '/api/link/reviews?limit=1')).body.items[0].person_a;
+  await page.goto(`${BASE}/#/register`);
+  await page.fill('#register input[name=name]', again.name);
+  await page.selectOption('#register select[name=sex]', again.sex);
+  await page.fill('#register input[name=birth_date]', again.birth_date);
+  await page.click('#register button[type=submit]');
+  await page.waitForSelector('main .msg.ok');
+  await check('registry: a registration of a registered person says it was queued for review',
+    async () => (await page.locator('main .msg.ok').innerText()).includes('已交登记处核对'));
+  await check('registry: and the queue holds the pair', async () =>
+    (await apiGet(page, '/api/link/reviews?limit=1')).body.total > left);
+  await shot(page, 'register-duplicate');
+
   await page.goto(`${BASE}/#/person/${merged}`);
   await page.waitForSelector('#merged button[data-action=unmerge]');
   await shot(page, 'person-merged');
