@@ -699,9 +699,11 @@ take_current(struct run *r, bool write, struct fg_error *err)
 /* ---- bulk writes ---- */
 
 /*
- * On a database server, rows whose source key is new are checked in
- * memory, a batch at a time (at most BULK_MAX rows), and written with one
- * copy per table; the source keys of a batch are looked up together.  A
+ * For a kind with bulk writes (persons), rows whose source key is new are
+ * checked in memory, a batch at a time (at most BULK_MAX rows), and written
+ * with one copy per table (COPY on PostgreSQL, one prepared INSERT on
+ * SQLite), or in the check remembered as checked; the source keys of a
+ * batch are looked up together.  A
  * row whose key is known and changed, or repeats an earlier row's, goes
  * the row-by-row way (take_row(), which refuses a key repeated with other
  * values), after the rows before it are written.  Rows keep their place in
