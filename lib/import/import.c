@@ -302,7 +302,7 @@ here(const struct run *r)
 	return (struct place){fg_csv_record(r->csv), fg_csv_line(r->csv)};
 }
 
-/* Report a refused row; in a batch, also record it there. */
+/* Report a refused row; in a batch kept, also record it there. */
 static fg_rc
 refuse(struct run *r, const struct import_row *row, struct place at, const struct fg_error *e,
        struct fg_error *err)
@@ -317,7 +317,7 @@ refuse(struct run *r, const struct import_row *row, struct place at, const struc
 	r->report->rejected++;
 	if (r->opts->problem)
 		r->opts->problem(&p, r->opts->userdata);
-	if (r->batch_id == 0)
+	if (r->batch_id == 0 || r->checking)
 		return FG_OK;
 	rc = fg_store_prepare(r->store, "INSERT INTO import_error (batch_id, row, line, field, value,"
 			      " reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?)", &st, err);
@@ -412,18 +412,15 @@ find_resumable(struct run *r, struct fg_error *err)
 	return rc;
 }
 
-/* A batch row, without and with its id: parameters 1-8, then 9 the id. */
-#define BATCH_COLUMNS "INSERT INTO import_batch (kind, source, fingerprint, skip_bad_rows, file_name," \
-	" encoding, state, started_at, institution_id"
-#define BATCH_VALUES "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'running', ?7, ?8"
-
 /*
- * Open the run's batch as r->batch_id: numbered id, or (id 0) by the
- * store.  The check's batch, rolled back, is numbered apart, as PostgreSQL
- * would not give back a number its identity sequence handed out.
+ * The batch number of the check, which stores no batch: it only tells the
+ * keys the check has seen (import_checked) from those of the batches kept.
  */
+#define CHECK_BATCH (-1)
+
+/* Open the run's batch, numbered by the store, as r->batch_id. */
 static fg_rc
-start_batch(struct run *r, int64_t id, struct fg_error *err)
+start_batch(struct run *r, struct fg_error *err)
 {
 	char now[32];
 	fg_stmt *st;
@@ -435,8 +432,9 @@ start_batch(struct run *r, int64_t id, struct fg_error *err)
 	if (r->opts->institution && *r->opts->institution &&
 	    fg_institution_find(r->store, r->opts->institution, "institution", &owner, NULL) != FG_OK)
 		owner.id = 0;
-	rc = fg_store_prepare(r->store, id ? BATCH_COLUMNS ", id) " BATCH_VALUES ", ?9) RETURNING id"
-			      : BATCH_COLUMNS ") " BATCH_VALUES ") RETURNING id", &st, err);
+	rc = fg_store_prepare(r->store, "INSERT INTO import_batch (kind, source, fingerprint, skip_bad_rows,"
+			      " file_name, encoding, state, started_at, institution_id)"
+			      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'running', ?7, ?8) RETURNING id", &st, err);
 	if (rc != FG_OK)
 		return rc;
 	bind_identity(r, st);
@@ -445,8 +443,6 @@ start_batch(struct run *r, int64_t id, struct fg_error *err)
 	fg_stmt_bind_text(st, 7, fg_utc_now(now));
 	if (owner.id)
 		fg_stmt_bind_int64(st, 8, owner.id);
-	if (id)
-		fg_stmt_bind_int64(st, 9, id);
 	return fg_stmt_scalar_int64(st, &r->batch_id, NULL, err);
 }
 
@@ -1353,16 +1349,15 @@ fg_import_run(fg_store *store, const struct fg_import_options *opts,
 		/*
 		 * One transaction for the whole check, rolled back: the keys it
 		 * sees are remembered in a temporary table of its own, to find
-		 * a key repeated with other values.  Its batch (for the problems
-		 * found) is numbered below those kept, with the process's own.
+		 * a key repeated with other values.  The problems it finds are
+		 * reported, not stored.
 		 */
 		rc = fg_store_begin(store, err);
 		if (rc == FG_OK) {
 			r.checking = true;
+			r.batch_id = CHECK_BATCH;
 			rc = fg_store_exec(store, "CREATE TEMPORARY TABLE import_checked"
 					   " (source_key TEXT PRIMARY KEY, row_hash TEXT NOT NULL)", err);
-			if (rc == FG_OK)
-				rc = start_batch(&r, -(int64_t)getpid(), err);
 			if (rc == FG_OK)
 				rc = validate_all(&r, err);
 			fg_store_rollback(store);
@@ -1375,7 +1370,7 @@ fg_import_run(fg_store *store, const struct fg_import_options *opts,
 	}
 	if (rc == FG_OK && r.batch_id == 0) {
 		report->rejected = 0;
-		rc = start_batch(&r, 0, err);
+		rc = start_batch(&r, err);
 	}
 	if (rc == FG_OK)
 		rc = write_all(&r, err);
