@@ -72,10 +72,17 @@ fg_rc fg_person_check(const struct fg_person_input *in, const struct fg_institut
 		      struct fg_person *out, struct fg_error *err);
 
 /*
+ * Person id, or the person it was merged into (following each merge), into
+ * *out.  FG_NOTFOUND if there is no person id.
+ */
+fg_rc fg_person_survivor(fg_store *store, int64_t id, struct fg_person *out,
+			 struct fg_error *err);
+
+/*
  * Register a person.  If the ID number is already registered, nothing is
- * stored: *out receives the existing person, *matched is set, and every
- * field that differs from the stored one is added to conflicts (which may
- * be NULL) as a warning.  Otherwise the person is inserted, *out receives
+ * stored: *out receives the existing person (the one its record was merged
+ * into, if it was), *matched is set, and every field that differs from the
+ * stored one is added to conflicts (which may be NULL) as a warning.  Otherwise the person is inserted, *out receives
  * the stored row and *matched is false.  Validation failures return
  * FG_INVALID and store nothing.
  */
@@ -157,9 +164,9 @@ struct fg_person_list {
 };
 
 /*
- * Search or list persons.  Name searches compare matching keys, so a
- * traditional spelling finds the simplified one; a name is matched as a
- * prefix.  Results are ordered by q->sort (id by default) and paged by
+ * Search or list persons not merged into another (those are read by
+ * id).  Name searches compare matching keys, so a traditional spelling
+ * finds the simplified one; a name is matched as a prefix.  Results are ordered by q->sort (id by default) and paged by
  * limit and offset.
  */
 fg_rc fg_person_find(fg_store *store, const struct fg_person_query *q,

@@ -82,6 +82,7 @@ struct import_written {
 	char district[8];
 	int64_t institution;
 	enum import_outcome outcome;
+	bool merged;			/* target was merged into another person */
 };
 
 struct import_kind {

@@ -218,7 +218,10 @@ first_with(const struct person_batch *b, const char *type, const char *number)
 	return lo;
 }
 
-/* A registered person (id_number, id, district, institution_id): the rows with its number match it. */
+/*
+ * A registered person (id_number, id, district, institution_id, merged_into):
+ * the rows with its number match it.
+ */
 static void
 registered(void *userdata, fg_stmt *st)
 {
@@ -235,6 +238,7 @@ registered(void *userdata, fg_stmt *st)
 		w->target = fg_stmt_int64(st, 1);
 		fg_strlcpy(w->district, fg_stmt_text(st, 2), sizeof(w->district));
 		w->institution = fg_stmt_int64(st, 3);
+		w->merged = !fg_stmt_is_null(st, 4);
 	}
 }
 
@@ -251,11 +255,34 @@ match_registered(fg_store *store, struct person_batch *b, struct fg_error *err)
 		b->type = b->order[at]->id_type;
 		for (; at < b->nordered && strcmp(b->order[at]->id_type, b->type) == 0; at++)
 			keys[nkeys++] = b->order[at]->id_number;
-		rc = fg_store_for_keys(store, "SELECT id_number, id, district, institution_id FROM person"
+		rc = fg_store_for_keys(store, "SELECT id_number, id, district, institution_id, merged_into FROM person"
 				       " WHERE id_type = ? AND id_number", &b->type, 1, keys, nkeys,
 				       registered, b, err);
 	}
 	free(keys);
+	return rc;
+}
+
+/* Rows matched to a person merged into another: the survivor is theirs. */
+static fg_rc
+match_survivors(fg_store *store, struct person_batch *b, struct fg_error *err)
+{
+	fg_rc rc = FG_OK;
+
+	for (size_t k = 0; rc == FG_OK && k < b->n; k++) {
+		struct import_written *w = &b->out[k];
+		struct fg_person p;
+
+		if (!w->merged)
+			continue;
+		rc = fg_person_survivor(store, w->target, &p, err);
+		if (rc == FG_OK) {
+			w->target = p.id;
+			fg_strlcpy(w->district, p.district, sizeof(w->district));
+			w->institution = p.institution_id;
+			w->merged = false;
+		}
+	}
 	return rc;
 }
 
@@ -375,6 +402,8 @@ write_new_persons(fg_store *store, void *ctx, const void *preps, size_t n,
 	}
 	sort_identities(&b);
 	rc = match_registered(store, &b, err);
+	if (rc == FG_OK)
+		rc = match_survivors(store, &b, err);
 	if (rc == FG_OK)
 		rc = number_new_persons(store, &b, err);
 	if (rc == FG_OK)

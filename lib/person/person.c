@@ -19,6 +19,7 @@
 	" death_date, version"
 
 #define MAX_AGE 130
+#define MAX_MERGE_HOPS 64	/* a person merged into one later merged again... */
 
 static const struct {
 	const char *text;
@@ -428,6 +429,42 @@ insert_person(fg_store *store, struct fg_person *p, bool *inserted,
 	return rc;
 }
 
+/*
+ * Replace *p, if it was merged into another person, by the person that
+ * survives its merges.
+ */
+static fg_rc
+follow_merges(fg_store *store, struct fg_person *p, struct fg_error *err)
+{
+	fg_rc rc = FG_OK;
+
+	for (int hop = 0; rc == FG_OK && hop < MAX_MERGE_HOPS; hop++) {
+		int64_t survivor = 0;
+		bool merged = false;
+		fg_stmt *st;
+
+		rc = fg_store_prepare(store, "SELECT merged_into FROM person WHERE id = ? AND merged_into IS NOT NULL",
+				      &st, err);
+		if (rc != FG_OK)
+			return rc;
+		fg_stmt_bind_int64(st, 1, p->id);
+		rc = fg_stmt_scalar_int64(st, &survivor, &merged, err);
+		if (rc != FG_OK || !merged)
+			return rc;
+		rc = fg_person_get(store, survivor, p, err);
+	}
+	return rc == FG_OK ? fg_error_set(err, FG_INTERNAL, "person", "person %lld is merged more than %d times over",
+					  (long long)p->id, MAX_MERGE_HOPS) : rc;
+}
+
+fg_rc
+fg_person_survivor(fg_store *store, int64_t id, struct fg_person *out, struct fg_error *err)
+{
+	fg_rc rc = fg_person_get(store, id, out, err);
+
+	return rc == FG_OK ? follow_merges(store, out, err) : rc;
+}
+
 fg_rc
 fg_person_add(fg_store *store, const struct fg_person_input *in,
 	      struct fg_person *out, bool *matched,
@@ -451,6 +488,8 @@ fg_person_add(fg_store *store, const struct fg_person_input *in,
 	if (rc == FG_OK && !found)
 		rc = fg_error_set(err, FG_INTERNAL, "id_number",
 				  "person with ID number %s vanished during registration", given.id_number);
+	if (rc == FG_OK)
+		rc = follow_merges(store, out, err);
 	if (rc != FG_OK)
 		return rc;
 	*matched = true;
@@ -644,6 +683,7 @@ bind_grant_time(fg_stmt *st)
  * ?9 sex, ?11 changed since, ?12 and ?13 the first and last birth dates.
  */
 #define SCOPE \
+	" AND merged_into IS NULL" \
 	" AND (?3 = 0 OR institution_id = ?3) AND (?4 IS NULL OR district = ?4)" \
 	" AND (?11 IS NULL OR updated_at >= ?11)" \
 	" AND (?8 IS NULL OR birth_date = ?8) AND (?9 IS NULL OR sex = ?9)" \

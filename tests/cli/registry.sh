@@ -74,3 +74,21 @@ expect_equal "merges and un-merges are audited" "1 1 1" \
 	               (SELECT count(*) FROM audit_log WHERE action = 'review') || ' ' ||
 	               (SELECT CASE WHEN count(*) > 0 THEN 1 ELSE 0 END FROM audit_log WHERE action = 'merge' AND resource LIKE 'Patient/$b into Patient/$a (merge %')")"
 expect_status 0 "the audit chain is intact" "$F" audit verify
+
+# A merged person is read by id, not listed: searches show the survivor, and its ID number
+# registered again matches the survivor.
+IFS='|' read -r c cname cid <<<"$(sql "SELECT id, name, id_number FROM person WHERE merged_into IS NULL
+	AND id_number IS NOT NULL ORDER BY id DESC LIMIT 1")"
+d=$(sql "SELECT id FROM person WHERE merged_into IS NULL AND id <> $c ORDER BY id DESC LIMIT 1")
+expect_status 0 "merge person C into D" "$F" link merge "$d" "$c" --by registrar
+expect_status 0 "search C's ID number" "$F" person find "$cid" --format csv
+grep -q "^$c," "$WORK/out"; tap $((!$?)) "the merged person is not listed"
+expect_status 0 "search C's name" "$F" person find "$cname" --format csv
+grep -q "^$c," "$WORK/out"; tap $((!$?)) "nor by name"
+expect_status 0 "the merged person is still read by id" "$F" person show "$c"
+expect_status 0 "C's ID number registered again" "$F" person add --institution 1 --name "$cname" --id-number "$cid"
+expect_output "matches the survivor D" "^person $d matched by ID number [0-9X]*: nothing stored"
+printf 'source_key,id_number,name\nC-again,%s,%s\n' "$cid" "$cname" >"$WORK/again.csv"
+expect_status 0 "C's ID number imported again" "$F" import persons "$WORK/again.csv" --institution 1 --source lis
+expect_output "is matched" " 0 inserted, 1 matched by ID number"
+expect_equal "to the survivor D" "$d" "$(sql "SELECT target_id FROM source_record WHERE source = 'lis' AND source_key = 'C-again'")"
