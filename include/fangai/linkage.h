@@ -336,6 +336,8 @@ struct fg_link_review {
 fg_rc fg_link_review_list(fg_store *store, int64_t limit, struct fg_arena *arena,
 			  struct fg_link_review **items, size_t *n, struct fg_error *err);
 
+#define FG_LINK_REGISTER_MAX 20	/* possible duplicates a registration reports and queues */
+
 struct fg_link_candidate {
 	int64_t person_id;
 	struct fg_link_pair pair;	/* a: the person checked, b: the candidate */

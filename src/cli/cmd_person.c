@@ -12,7 +12,6 @@
 #include "output.h"
 
 #define DEFAULT_PAGE 50
-#define MAX_DUPLICATES 20	/* possible duplicates reported at registration */
 
 static const struct out_column columns[] = {
 	{"id", true}, {"id_number", false}, {"name", false}, {"sex", false},
@@ -100,7 +99,7 @@ run_add(struct cli_args *args)
 		.address = cli_get(args, "address"),
 		.district = cli_get(args, "district"),
 	};
-	struct fg_link_candidate cands[MAX_DUPLICATES];
+	struct fg_link_candidate cands[FG_LINK_REGISTER_MAX];
 	struct fg_findings conflicts;
 	struct fg_person out;
 	struct fg_arena arena;
@@ -117,7 +116,7 @@ run_add(struct cli_args *args)
 		return status;
 	fg_arena_init(&arena, 0);
 	fg_findings_init(&conflicts, &arena);
-	if (fg_link_register(store, &in, &out, &matched, &conflicts, cands, MAX_DUPLICATES, &ncands,
+	if (fg_link_register(store, &in, &out, &matched, &conflicts, cands, FG_LINK_REGISTER_MAX, &ncands,
 			     &checked, &err) != FG_OK)
 		status = cli_report(&err);
 	else if (matched) {

@@ -10,8 +10,6 @@
 #include "fangai/util.h"
 #include "server.h"
 
-#define MAX_DUPLICATES 20	/* possible duplicates queued at one registration */
-
 json_object *
 json_person(const struct fg_person *p, bool unmask)
 {
@@ -181,7 +179,7 @@ person_add_in_scope(struct request *req, struct fg_person_input *in, struct fg_p
 		    size_t *queued, struct fg_error *err)
 {
 	char *own = fg_arena_printf(req->arena, "%lld", (long long)req->scope.institution_id);
-	struct fg_link_candidate cands[MAX_DUPLICATES];
+	struct fg_link_candidate cands[FG_LINK_REGISTER_MAX];
 	bool matched = false, checked;
 	fg_rc rc;
 
@@ -199,7 +197,7 @@ person_add_in_scope(struct request *req, struct fg_person_input *in, struct fg_p
 	if (rc == FG_OK && matched)
 		rc = fg_error_set(err, FG_CONFLICT, "id_number", "resident ID number is registered already");
 	if (rc == FG_OK)
-		rc = fg_link_register_check(req->store, out, cands, MAX_DUPLICATES, queued, &checked, err);
+		rc = fg_link_register_check(req->store, out, cands, FG_LINK_REGISTER_MAX, queued, &checked, err);
 	return rc;
 }
 

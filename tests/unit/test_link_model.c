@@ -79,6 +79,18 @@ estimate(const struct fg_link_spec *spec, struct fg_link_model *model)
 	assert_true(model->converged);
 }
 
+/* Keep a model estimated on synthetic persons as the registry's. */
+static void
+keep_model(fg_store *store)
+{
+	struct fg_link_spec spec;
+	struct fg_link_model model;
+
+	fg_link_spec_default(&spec);
+	estimate(&spec, &model);
+	assert_int_equal(fg_link_model_save(store, &spec, &model, NULL), FG_OK);
+}
+
 static void
 test_model_reads_back_exactly(void **state)
 {
@@ -144,8 +156,6 @@ test_registration_is_checked_once_a_model_is_kept(void **state)
 {
 	fg_store *store = *state;
 	struct fg_link_candidate cands[8];
-	struct fg_link_spec spec;
-	struct fg_link_model model;
 	struct fg_person reg, out;
 	struct fg_person_input in;
 	struct fg_error err;
@@ -161,9 +171,7 @@ test_registration_is_checked_once_a_model_is_kept(void **state)
 	assert_false(checked);
 	assert_int_equal(n, 0);
 
-	fg_link_spec_default(&spec);
-	estimate(&spec, &model);
-	assert_int_equal(fg_link_model_save(store, &spec, &model, &err), FG_OK);
+	keep_model(store);
 	assert_int_equal(fg_link_register(store, &in, &out, &matched, NULL, cands, 8, &n, &checked, &err),
 			 FG_OK);
 	assert_true(checked);
@@ -179,8 +187,6 @@ test_refused_registration_queues_nothing(void **state)
 {
 	fg_store *store = *state;
 	struct fg_link_candidate cands[8];
-	struct fg_link_spec spec;
-	struct fg_link_model model;
 	struct fg_person reg, out;
 	struct fg_person_input in;
 	struct fg_error err;
@@ -188,9 +194,7 @@ test_refused_registration_queues_nothing(void **state)
 	bool matched, checked;
 	size_t n;
 
-	fg_link_spec_default(&spec);
-	estimate(&spec, &model);
-	assert_int_equal(fg_link_model_save(store, &spec, &model, &err), FG_OK);
+	keep_model(store);
 	assert_int_equal(fg_person_get(store, 7, &reg, &err), FG_OK);
 	in = again(&reg, sex, birth);
 	in.sex = "5";
