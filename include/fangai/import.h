@@ -64,7 +64,16 @@ struct fg_import_options {
 	const char *programme;		/* questionnaires, exams: unless a column names it */
 	const char *exam_type;		/* exams: unless a column names it */
 	bool skip_bad_rows;
-	int batch_rows;			/* rows per transaction; 0: 5000 */
+	int batch_rows;			/* rows per transaction; 0: 50000 */
+	/*
+	 * Persons into a registry that holds none yet (a first load): the
+	 * whole file in one transaction, the indexes that enforce nothing
+	 * built after the rows (several times quicker).  A load interrupted
+	 * leaves nothing, not even a batch to resume: run again, it starts
+	 * over.  Other writers wait for it, on PostgreSQL readers of the
+	 * persons too.  Otherwise ignored.
+	 */
+	bool first_load;
 	/* Called for each refused row; may be NULL. */
 	void (*problem)(const struct fg_import_problem *p, void *userdata);
 	/* Called after each committed batch (and while validating); may be NULL. */

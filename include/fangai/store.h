@@ -140,6 +140,39 @@ fg_rc fg_store_new_ids(fg_store *store, const char *table, size_t n, int64_t *id
 		       struct fg_error *err);
 
 /*
+ * The secondary structures of a set of tables, dropped for a bulk load and
+ * made again after its rows: building an index over the rows at once is
+ * several times quicker than keeping it up to date row by row.  Only what
+ * enforces nothing is dropped: indexes that are not unique (unique ones,
+ * which enforce keys and serve look-ups, stay), and on PostgreSQL the
+ * foreign keys of the tables, checked again when they are made.
+ */
+typedef struct fg_store_deferred fg_store_deferred;
+
+/*
+ * Drop the secondary structures of the tables (a NULL-terminated list of
+ * identifiers) inside the open transaction; on FG_OK *out owns what makes
+ * them again (fg_store_restore_indexes()).  Rolling the transaction back
+ * restores them, so a load that fails or is killed leaves them as they
+ * were.  Other writers wait for the transaction (on PostgreSQL, readers of
+ * the tables too).  FG_MISUSE outside a transaction, FG_INVALID for a
+ * name that is not an identifier, FG_NOMEM, FG_STORE.
+ */
+fg_rc fg_store_defer_indexes(fg_store *store, const char *const *tables, fg_store_deferred **out,
+			     struct fg_error *err);
+
+/*
+ * Make again, in the same transaction, what fg_store_defer_indexes()
+ * dropped, and free d (also on failure).  A foreign key that the rows
+ * loaded break gives FG_CONFLICT; the transaction is then to be rolled
+ * back.  Accepts NULL.
+ */
+fg_rc fg_store_restore_indexes(fg_store *store, fg_store_deferred *d, struct fg_error *err);
+
+/* Free d without making anything again (the transaction rolled back).  Accepts NULL. */
+void fg_store_deferred_free(fg_store_deferred *d);
+
+/*
  * Run the statement sql for a set of n text keys, in as few round trips
  * as the backend allows: sql ends with the column compared with the keys
  * ("SELECT ... WHERE source = ? AND source_key"), its first nfixed

@@ -40,6 +40,7 @@ struct run {
 	char source[128];
 	int64_t batch_id;
 	bool checking;			/* the check: keys seen are kept in import_checked */
+	bool first_load;		/* the whole file in one transaction, checked as written */
 	int64_t done;			/* rows committed */
 	void *ctx;			/* what the kind's checks need */
 	struct bulk *bulk;		/* rows gathered for a bulk write; NULL: row by row */
@@ -417,6 +418,8 @@ find_resumable(struct run *r, struct fg_error *err)
  * keys the check has seen (import_checked) from those of the batches kept.
  */
 #define CHECK_BATCH (-1)
+#define CREATE_CHECKED \
+	"CREATE TEMPORARY TABLE import_checked (source_key TEXT PRIMARY KEY, row_hash TEXT NOT NULL)"
 
 /* Open the run's batch, numbered by the store, as r->batch_id. */
 static fg_rc
@@ -446,6 +449,13 @@ start_batch(struct run *r, struct fg_error *err)
 	return fg_stmt_scalar_int64(st, &r->batch_id, NULL, err);
 }
 
+/* Open the run's batch before its first write, if not yet open. */
+static fg_rc
+have_batch(struct run *r, struct fg_error *err)
+{
+	return r->batch_id != 0 ? FG_OK : start_batch(r, err);
+}
+
 /* Record the rows done and the counts, in the batch's transaction. */
 static fg_rc
 save_batch(struct run *r, bool finished, struct fg_error *err)
@@ -453,8 +463,10 @@ save_batch(struct run *r, bool finished, struct fg_error *err)
 	const struct fg_import_report *rep = r->report;
 	char now[32];
 	fg_stmt *st;
-	fg_rc rc;
+	fg_rc rc = have_batch(r, err);
 
+	if (rc != FG_OK)
+		return rc;
 	rc = fg_store_prepare(r->store, "UPDATE import_batch SET rows_done = ?, inserted = ?, matched = ?,"
 			      " updated = ?, unchanged = ?, rejected = ?, state = ?, finished_at = ?"
 			      " WHERE id = ?", &st, err);
@@ -621,16 +633,43 @@ check_key(struct run *r, const struct import_row *row, struct known *k, struct f
 }
 
 /*
+ * In a first load without skip_bad_rows, the first row refused turns the
+ * rest of the run into the check: nothing more is written (the load is
+ * rolled back at its end), and the keys seen from then on are remembered
+ * in import_checked, beside those the load wrote.
+ */
+static fg_rc
+check_from_now(struct run *r, struct fg_error *err)
+{
+	if (!r->first_load || r->opts->skip_bad_rows || r->checking)
+		return FG_OK;
+	r->checking = true;
+	if (r->batch_id == 0)
+		r->batch_id = CHECK_BATCH;
+	return fg_store_exec(r->store, CREATE_CHECKED, err);
+}
+
+/* Whether to write: asked to, and the run has not turned into the check. */
+static bool
+writing(const struct run *r, bool write)
+{
+	return write && !r->checking;
+}
+
+/*
  * A row refused (in e; rc its code) while checking (check) or storing:
- * reported, and FG_OK, when the run goes on past it (the check, or
- * skip_bad_rows); else the import's error.
+ * reported, and FG_OK, when the run goes on past it (the check, a first
+ * load, or skip_bad_rows); else the import's error.
  */
 static fg_rc
 refused(struct run *r, const struct import_row *row, struct place at, bool check, fg_rc rc,
 	const struct fg_error *e, struct fg_error *err)
 {
-	if ((rc == FG_INVALID || rc == FG_CONFLICT) && (check || r->opts->skip_bad_rows))
-		return refuse(r, row, at, e, err);
+	if ((rc == FG_INVALID || rc == FG_CONFLICT) && (check || r->first_load || r->opts->skip_bad_rows)) {
+		fg_rc done = check_from_now(r, err);
+
+		return done == FG_OK ? refuse(r, row, at, e, err) : done;
+	}
 	if (e->code != FG_OK)
 		*err = *e;
 	return rc;
@@ -664,7 +703,11 @@ take_row(struct run *r, const struct import_row *row, struct place at, bool writ
 	bool unchanged;
 	fg_rc rc;
 
+	write = writing(r, write);
 	fg_error_clear(&e);
+	rc = write ? have_batch(r, err) : FG_OK;
+	if (rc != FG_OK)
+		return rc;
 	rc = check_key(r, row, &k, &e, err);
 	target = k.target;
 	unchanged = k.found && strcmp(k.hash, row->hash) == 0;
@@ -977,9 +1020,12 @@ write_pending(struct run *r, bool write, struct fg_error *err)
 	struct bulk *b = r->bulk;
 	fg_rc rc;
 
+	write = writing(r, write);
 	if (b->npending == 0)
 		return FG_OK;
-	rc = fg_store_begin(r->store, err);
+	rc = write ? have_batch(r, err) : FG_OK;
+	if (rc == FG_OK)
+		rc = fg_store_begin(r->store, err);
 	if (rc != FG_OK)
 		return rc;
 	if (write)
@@ -1017,7 +1063,7 @@ prepare_row(struct run *r, size_t k, bool write, struct fg_error *err)
 	rc = r->kind->prepare(r->store, r->ctx, &b->rows[k].row,
 			      b->preps + b->npending * r->kind->prep_size, &e);
 	if (rc != FG_OK)
-		return refused(r, &b->rows[k].row, b->rows[k].at, !write, rc, &e, err);
+		return refused(r, &b->rows[k].row, b->rows[k].at, !writing(r, write), rc, &e, err);
 	b->pending[b->npending++] = k;
 	return FG_OK;
 }
@@ -1035,7 +1081,7 @@ bulk_flush(struct run *r, bool write, struct fg_error *err)
 		struct bulk_row *br = &b->rows[k];
 
 		if (bulk_unchanged(br))
-			r->report->unchanged += write;
+			r->report->unchanged += writing(r, write);
 		else if (br->repeated || br->stored.found) {
 			rc = write_pending(r, write, err);
 			if (rc == FG_OK)
@@ -1098,6 +1144,19 @@ write_gathered(struct run *r, bool write, struct fg_error *err)
 	return r->bulk ? bulk_flush(r, write, err) : FG_OK;
 }
 
+/* Without skip_bad_rows, FG_INVALID when a row was refused: nothing is to be stored. */
+static fg_rc
+all_or_nothing(const struct run *r, struct fg_error *err)
+{
+	if (r->opts->skip_bad_rows || r->report->rejected == 0)
+		return FG_OK;
+	fg_error_set(err, FG_INVALID, NULL, "%lld of %lld rows of \"%s\" were refused",
+		     (long long)r->report->rejected, (long long)r->report->rows, r->opts->path);
+	fg_error_detail(err, "Nothing was imported.");
+	fg_error_hint(err, "Correct the rows reported, or import with --skip-bad-rows.");
+	return FG_INVALID;
+}
+
 /* Check every row, reporting each refused one; FG_INVALID if any was. */
 static fg_rc
 validate_all(struct run *r, struct fg_error *err)
@@ -1117,14 +1176,7 @@ validate_all(struct run *r, struct fg_error *err)
 	if (rc == FG_OK)
 		rc = import_source_check(&r->src, err);
 	r->report->rows = fg_csv_record(r->csv);
-	if (rc == FG_OK && r->report->rejected > 0) {
-		fg_error_set(err, FG_INVALID, NULL, "%lld of %lld rows of \"%s\" were refused",
-			     (long long)r->report->rejected, (long long)r->report->rows, r->opts->path);
-		fg_error_detail(err, "Nothing was imported.");
-		fg_error_hint(err, "Correct the rows reported, or import with --skip-bad-rows.");
-		return FG_INVALID;
-	}
-	return rc;
+	return rc == FG_OK ? all_or_nothing(r, err) : rc;
 }
 
 /* Write every row after the resume point, a transaction per batch of rows. */
@@ -1312,6 +1364,99 @@ import_whole(struct run *r, struct fg_error *err)
 	return rc;
 }
 
+/*
+ * Check every row before anything is written (without skip_bad_rows, and
+ * not when resuming), then write them a batch per transaction.
+ */
+static fg_rc
+import_in_batches(struct run *r, struct fg_error *err)
+{
+	fg_rc rc = FG_OK;
+
+	if (!r->opts->skip_bad_rows && !r->report->resumed) {
+		/*
+		 * One transaction for the whole check, rolled back: the keys it
+		 * sees are remembered in a temporary table of its own, to find
+		 * a key repeated with other values.  The problems it finds are
+		 * reported, not stored.
+		 */
+		rc = fg_store_begin(r->store, err);
+		if (rc == FG_OK) {
+			r->checking = true;
+			r->batch_id = CHECK_BATCH;
+			rc = fg_store_exec(r->store, CREATE_CHECKED, err);
+			if (rc == FG_OK)
+				rc = validate_all(r, err);
+			fg_store_rollback(r->store);
+			r->checking = false;
+			r->batch_id = 0;
+		}
+		close_file(r);
+		if (rc == FG_OK)
+			rc = open_file(r, err);
+	}
+	if (rc == FG_OK && r->batch_id == 0) {
+		r->report->rejected = 0;
+		rc = start_batch(r, err);
+	}
+	return rc == FG_OK ? write_all(r, err) : rc;
+}
+
+/* Is the run a first load (opts->first_load, of a kind whose first table is empty)? */
+static fg_rc
+find_first_load(struct run *r, struct fg_error *err)
+{
+	char sql[128];
+	int64_t rows = 0;
+	fg_stmt *st;
+	fg_rc rc;
+
+	if (!r->opts->first_load || r->kind->load_tables == NULL || r->report->resumed)
+		return FG_OK;
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM (SELECT 1 FROM %s LIMIT 1) AS t",
+		 r->kind->load_tables[0]);
+	rc = fg_store_prepare(r->store, sql, &st, err);
+	if (rc == FG_OK)
+		rc = fg_stmt_scalar_int64(st, &rows, NULL, err);
+	r->first_load = rc == FG_OK && rows == 0;
+	return rc;
+}
+
+/*
+ * A first load: the whole file in one transaction, each row checked as it
+ * is written (without skip_bad_rows a row refused turns the run into the
+ * check, and the load is rolled back whole once every row has been
+ * checked), the secondary indexes of the kind's tables built after the
+ * rows.
+ */
+static fg_rc
+load_first(struct run *r, struct fg_error *err)
+{
+	fg_store_deferred *deferred = NULL;
+	fg_rc rc = fg_store_begin(r->store, err);
+
+	if (rc != FG_OK)
+		return rc;
+	/* Without skip_bad_rows, the batch is opened by the first write (have_batch()). */
+	rc = r->opts->skip_bad_rows ? start_batch(r, err) : FG_OK;
+	if (rc == FG_OK)
+		rc = fg_store_defer_indexes(r->store, r->kind->load_tables, &deferred, err);
+	if (rc == FG_OK)
+		rc = write_all(r, err);
+	if (rc == FG_OK)
+		rc = all_or_nothing(r, err);
+	if (rc == FG_OK) {
+		rc = fg_store_restore_indexes(r->store, deferred, err);
+		deferred = NULL;
+	}
+	fg_store_deferred_free(deferred);
+	if (rc == FG_OK)
+		return fg_store_commit(r->store, err);
+	fg_store_rollback(r->store);
+	r->batch_id = 0;
+	return rc;
+}
+
 static void
 source_name(const struct fg_import_options *opts, char *out, size_t outsz)
 {
@@ -1345,35 +1490,10 @@ fg_import_run(fg_store *store, const struct fg_import_options *opts,
 				   err);
 	if (rc == FG_OK && use_bulk(&r))
 		rc = bulk_open(&r, opts->batch_rows > 0 ? opts->batch_rows : DEFAULT_BATCH, err);
-	if (rc == FG_OK && !opts->skip_bad_rows && !report->resumed) {
-		/*
-		 * One transaction for the whole check, rolled back: the keys it
-		 * sees are remembered in a temporary table of its own, to find
-		 * a key repeated with other values.  The problems it finds are
-		 * reported, not stored.
-		 */
-		rc = fg_store_begin(store, err);
-		if (rc == FG_OK) {
-			r.checking = true;
-			r.batch_id = CHECK_BATCH;
-			rc = fg_store_exec(store, "CREATE TEMPORARY TABLE import_checked"
-					   " (source_key TEXT PRIMARY KEY, row_hash TEXT NOT NULL)", err);
-			if (rc == FG_OK)
-				rc = validate_all(&r, err);
-			fg_store_rollback(store);
-			r.checking = false;
-			r.batch_id = 0;
-		}
-		close_file(&r);
-		if (rc == FG_OK)
-			rc = open_file(&r, err);
-	}
-	if (rc == FG_OK && r.batch_id == 0) {
-		report->rejected = 0;
-		rc = start_batch(&r, err);
-	}
 	if (rc == FG_OK)
-		rc = write_all(&r, err);
+		rc = find_first_load(&r, err);
+	if (rc == FG_OK)
+		rc = r.first_load ? load_first(&r, err) : import_in_batches(&r, err);
 	report->batch_id = r.batch_id;
 	bulk_close(&r);
 	close_file(&r);

@@ -123,6 +123,11 @@ struct import_kind {
 	 * all or nothing, filling out[0..n-1].  FG_CONFLICT from write_new
 	 * (a concurrent writer) makes the caller store those rows one by one.
 	 */
+	/*
+	 * The tables write_new fills, NULL-terminated (may be NULL): the first
+	 * empty, a first load defers their indexes (fg_store_defer_indexes()).
+	 */
+	const char *const *load_tables;
 	/* Refreshes the statistics of the columns write_new looks up (PostgreSQL). */
 	const char *analyse;
 	size_t prep_size;

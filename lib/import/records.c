@@ -421,6 +421,7 @@ const struct import_kind import_persons = {
 	.close = close_persons,
 	.validate = validate_person,
 	.store = store_person,
+	.load_tables = (const char *const[]){"person", "source_record", NULL},
 	.analyse = "ANALYZE person (id_type, id_number)",
 	.prep_size = sizeof(struct fg_person),
 	.prepare = prepare_person,

@@ -752,3 +752,115 @@ fg_store_new_ids(fg_store *store, const char *table, size_t n, int64_t *ids, str
 				  n, table);
 	return rc;
 }
+
+/* ---- structures deferred for a bulk load ---- */
+
+struct fg_store_deferred {
+	char **make;		/* the statements making them again, in order */
+	size_t n, cap;
+};
+
+void
+fg_store_deferred_free(fg_store_deferred *d)
+{
+	if (d == NULL)
+		return;
+	for (size_t k = 0; k < d->n; k++)
+		free(d->make[k]);
+	free(d->make);
+	free(d);
+}
+
+/* Append a copy of text to the list of n texts at *list (*cap slots); false when out of memory. */
+static bool
+append_text(char ***list, size_t *n, size_t *cap, const char *text)
+{
+	char *copy = strdup(text);
+
+	if (copy != NULL && *n == *cap) {
+		size_t grown = *cap ? 2 * *cap : 16;
+		char **more = realloc(*list, grown * sizeof(**list));
+
+		if (more == NULL) {
+			free(copy);
+			return false;
+		}
+		*list = more;
+		*cap = grown;
+	}
+	if (copy != NULL)
+		(*list)[(*n)++] = copy;
+	return copy != NULL;
+}
+
+/* Read what table has to defer into d, and the statements dropping it into *drop. */
+static fg_rc
+list_deferrable(fg_store *store, const char *table, fg_store_deferred *d, char ***drop, size_t *ndrop,
+		size_t *dropcap, struct fg_error *err)
+{
+	fg_stmt *st;
+	bool row = false;
+	fg_rc rc;
+
+	rc = fg_store_prepare(store, store->be->deferrable_sql, &st, err);
+	if (rc != FG_OK)
+		return rc;
+	fg_stmt_bind_text(st, 1, table);
+	while ((rc = fg_stmt_step(st, &row, err)) == FG_OK && row)
+		if (!append_text(drop, ndrop, dropcap, fg_stmt_text(st, 0)) ||
+		    !append_text(&d->make, &d->n, &d->cap, fg_stmt_text(st, 1))) {
+			rc = fg_error_set(err, FG_NOMEM, NULL, "out of memory listing the indexes of \"%s\"",
+					  table);
+			break;
+		}
+	fg_stmt_reset(st);
+	return rc;
+}
+
+fg_rc
+fg_store_defer_indexes(fg_store *store, const char *const *tables, fg_store_deferred **out,
+		       struct fg_error *err)
+{
+	fg_store_deferred *d = NULL;
+	char **drop = NULL;
+	size_t ndrop = 0, dropcap = 0;
+	fg_rc rc = FG_OK;
+
+	*out = NULL;
+	if (store->depth == 0)
+		return fg_error_set(err, FG_MISUSE, NULL, "indexes are deferred only inside a transaction");
+	for (size_t t = 0; tables[t] != NULL; t++)
+		if (!identifier(tables[t]))
+			return fg_error_set(err, FG_INVALID, "table", "invalid table name \"%s\"", tables[t]);
+	if (store->be->deferrable_sql == NULL)
+		goto done;
+	d = calloc(1, sizeof(*d));
+	if (d == NULL) {
+		rc = fg_error_set(err, FG_NOMEM, NULL, "out of memory deferring indexes");
+		goto done;
+	}
+	for (size_t t = 0; rc == FG_OK && tables[t] != NULL; t++)
+		rc = list_deferrable(store, tables[t], d, &drop, &ndrop, &dropcap, err);
+	for (size_t k = 0; rc == FG_OK && k < ndrop; k++)
+		rc = fg_store_exec(store, drop[k], err);
+done:
+	for (size_t k = 0; k < ndrop; k++)
+		free(drop[k]);
+	free(drop);
+	if (rc == FG_OK)
+		*out = d;
+	else
+		fg_store_deferred_free(d);
+	return rc;
+}
+
+fg_rc
+fg_store_restore_indexes(fg_store *store, fg_store_deferred *d, struct fg_error *err)
+{
+	fg_rc rc = FG_OK;
+
+	for (size_t k = 0; d != NULL && rc == FG_OK && k < d->n; k++)
+		rc = fg_store_exec(store, d->make[k], err);
+	fg_store_deferred_free(d);
+	return rc;
+}

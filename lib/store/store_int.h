@@ -84,6 +84,10 @@ struct fg_store_backend {
 	/* fg_store_for_keys() binds the keys as one text array (else as
 	 * lists of parameters). */
 	bool key_arrays;
+	/* fg_store_defer_indexes(): for table ?1, a row per structure a bulk
+	 * load may drop, (the statement dropping it, the statement making it
+	 * again), in the order to drop and to make them. */
+	const char *deferrable_sql;
 };
 
 /* The backend and connection of an open store, for lib/store/backup.c. */

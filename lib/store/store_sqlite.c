@@ -228,4 +228,9 @@ const struct fg_store_backend fg_store_sqlite_backend = {
 	.restore = sqlite_restore_from,
 	.holds_data = sqlite_holds_data,
 	.check = sqlite_check,
+	/* Foreign keys are checked per row through the referenced key's index: they stay. */
+	.deferrable_sql = "SELECT 'DROP INDEX \"' || m.name || '\"', m.sql"
+			  " FROM pragma_index_list(?1) AS l JOIN sqlite_master AS m"
+			  " ON m.type = 'index' AND m.name = l.name"
+			  " WHERE l.\"unique\" = 0 AND m.sql IS NOT NULL ORDER BY m.name",
 };

@@ -106,6 +106,7 @@ run_import(struct cli_args *args)
 	if (!cli_int_option(args, "batch-rows", 1, 1000000, 50000, &batch))
 		return EXIT_USAGE;
 	opts.batch_rows = (int)batch;
+	opts.first_load = !cli_has(args, "batch-rows");
 	if (report_path && (ui.report = fopen(report_path, "w")) == NULL)
 		return cli_usage_error(args->path, "could not open \"%s\" for writing", report_path);
 	opts.userdata = &ui;
@@ -146,7 +147,7 @@ static const struct cli_option options[] = {
 	{"mapping", "FILE", "heading mapping, field,heading rows (default data/import/KIND.csv)"},
 	{"source", "NAME", "source system, for recognising records again (default: file name)"},
 	{"skip-bad-rows", NULL, "import the good rows and report the others (default: all or nothing)"},
-	{"batch-rows", "N", "rows per transaction (default 50000)"},
+	{"batch-rows", "N", "rows per transaction (default 50000); also for a first load"},
 	{"report", "FILE", "write the refused rows there instead of standard output"},
 	{"quiet", NULL, "no progress bar"},
 	CLI_OPT_END,
@@ -166,7 +167,10 @@ const struct command cmd_import_entry = {
 		"stores nothing. Each record is remembered by its key in the source system (the\n"
 		"source_key column, else the resident ID number), so importing it again updates\n"
 		"it instead of adding a duplicate. An interrupted import resumes where its last\n"
-		"batch was committed when run again on the same file.\n"
+		"batch was committed when run again on the same file. Persons imported into a\n"
+		"registry that holds none (a first load) are loaded in one transaction, their\n"
+		"indexes built after the rows: an interrupted first load leaves nothing and starts\n"
+		"over; --batch-rows commits in batches instead.\n"
 		"Tumours name their person by id, resident ID number or person_key (the source key\n"
 		"of a person imported from the same --source); treatments their tumour by id or\n"
 		"tumour_key. Questionnaires and exams (person, person_key, date, programme,\n"

@@ -2,13 +2,15 @@
  * test_store.c
  *	  Unit tests of the storage interface, on SQLite or on PostgreSQL
  *	  (store_fixture.h): migrations, the statement cache, nested
- *	  transactions, constraint mapping, bulk copies and look-ups by keys.
+ *	  transactions, constraint mapping, bulk copies, look-ups by keys and
+ *	  indexes deferred for a bulk load.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -221,6 +223,79 @@ test_for_keys(void **state)
 	assert_int_equal(scalar(store, "SELECT sum(x) FROM k"), 28);
 }
 
+/* The definitions of table d's indexes (and on PostgreSQL its foreign keys), one text. */
+static void
+structures_of_d(fg_store *store, char *out, size_t outsz)
+{
+	const char *sql = strcmp(fg_store_backend(store), "sqlite") == 0
+		? "SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_master"
+		  " WHERE tbl_name = 'd' AND type = 'index' ORDER BY name)"
+		: "SELECT string_agg(def, ';' ORDER BY def) FROM (SELECT indexdef AS def FROM pg_indexes"
+		  " WHERE tablename = 'd' UNION ALL SELECT pg_get_constraintdef(oid) FROM pg_constraint"
+		  " WHERE conrelid = CAST('d' AS regclass) AND contype = 'f') AS s";
+	fg_stmt *st;
+	bool row;
+
+	assert_int_equal(fg_store_prepare(store, sql, &st, NULL), FG_OK);
+	assert_int_equal(fg_stmt_step(st, &row, NULL), FG_OK);
+	snprintf(out, outsz, "%s", fg_stmt_text(st, 0) ? fg_stmt_text(st, 0) : "");
+	fg_stmt_reset(st);
+}
+
+static void
+test_defer_indexes(void **state)
+{
+	fg_store *store = *state;
+	const char *const tables[] = {"d", NULL}, *const bad[] = {"d; DROP TABLE d", NULL};
+	bool pg = strcmp(fg_store_backend(store), "postgresql") == 0;
+	char before[1024], during[1024], after[1024];
+	fg_store_deferred *d = (fg_store_deferred *)1;
+	struct fg_error err;
+
+	assert_int_equal(fg_store_exec(store, "CREATE TABLE d (id INTEGER PRIMARY KEY, u TEXT, t TEXT,"
+				       " up INTEGER REFERENCES d(id));"
+				       " CREATE UNIQUE INDEX d_u ON d(u); CREATE INDEX d_t ON d(t, u);"
+				       " CREATE INDEX d_some ON d(t) WHERE t IS NOT NULL", NULL), FG_OK);
+	structures_of_d(store, before, sizeof(before));
+	assert_non_null(strstr(before, "d_some"));
+	assert_int_equal(fg_store_defer_indexes(store, tables, &d, &err), FG_MISUSE);
+	assert_null(d);
+	/* Rolled back, nothing was dropped. */
+	assert_int_equal(fg_store_begin(store, NULL), FG_OK);
+	assert_int_equal(fg_store_defer_indexes(store, bad, &d, &err), FG_INVALID);
+	assert_string_equal(err.field, "table");
+	assert_int_equal(fg_store_defer_indexes(store, tables, &d, &err), FG_OK);
+	structures_of_d(store, during, sizeof(during));
+	assert_null(strstr(during, "d_t"));
+	assert_null(strstr(during, "d_some"));
+	assert_non_null(strstr(during, "d_u"));	/* unique: kept */
+	fg_store_rollback(store);
+	fg_store_deferred_free(d);
+	structures_of_d(store, after, sizeof(after));
+	assert_string_equal(after, before);
+	/* Made again after rows, the same as before. */
+	assert_int_equal(fg_store_begin(store, NULL), FG_OK);
+	assert_int_equal(fg_store_defer_indexes(store, tables, &d, &err), FG_OK);
+	assert_int_equal(fg_store_exec(store, "INSERT INTO d VALUES (1, 'a', 'x', NULL), (2, 'b', NULL, 1)",
+				       NULL), FG_OK);
+	assert_int_equal(fg_store_restore_indexes(store, d, &err), FG_OK);
+	assert_int_equal(fg_store_commit(store, NULL), FG_OK);
+	structures_of_d(store, after, sizeof(after));
+	assert_string_equal(after, before);
+	assert_int_equal(scalar(store, "SELECT count(*) FROM d WHERE t = 'x'"), 1);
+	if (!pg)
+		return;
+	/* PostgreSQL checks its foreign keys when they are made again. */
+	assert_int_equal(fg_store_begin(store, NULL), FG_OK);
+	assert_int_equal(fg_store_defer_indexes(store, tables, &d, &err), FG_OK);
+	assert_int_equal(fg_store_exec(store, "INSERT INTO d VALUES (3, 'c', NULL, 99)", NULL), FG_OK);
+	assert_int_equal(fg_store_restore_indexes(store, d, &err), FG_CONFLICT);
+	fg_store_rollback(store);
+	assert_int_equal(scalar(store, "SELECT count(*) FROM d"), 2);
+	structures_of_d(store, after, sizeof(after));
+	assert_string_equal(after, before);
+}
+
 static void
 test_open_errors(void **state)
 {
@@ -246,6 +321,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_statement_cache_and_columns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_for_keys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_defer_indexes, setup, teardown),
 		cmocka_unit_test(test_open_errors),
 	};
 
