@@ -74,6 +74,11 @@ struct fg_import_options {
 	 * persons too.  Otherwise ignored.
 	 */
 	bool first_load;
+	/*
+	 * Persons: check those the import added for duplicates, as at
+	 * registration (fg_link_check_import()), once they are stored.
+	 */
+	bool check_duplicates;
 	/* Called for each refused row; may be NULL. */
 	void (*problem)(const struct fg_import_problem *p, void *userdata);
 	/* Called after each committed batch (and while validating); may be NULL. */
@@ -89,6 +94,8 @@ struct fg_import_report {
 	int64_t resumed_after;		/* rows done by the interrupted run */
 	int64_t rows;			/* data rows in the file */
 	int64_t inserted, matched, updated, unchanged, rejected;
+	/* check_duplicates: persons checked (0 while no linkage model is kept), possible duplicates found */
+	int64_t duplicates_checked, duplicates_found;
 };
 
 /*

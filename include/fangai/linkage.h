@@ -394,6 +394,19 @@ fg_rc fg_link_register(fg_store *store, const struct fg_person_input *in, struct
 		       bool *matched, struct fg_findings *conflicts, struct fg_link_candidate *cands,
 		       size_t max, size_t *n, bool *checked, struct fg_error *err);
 
+/*
+ * The duplicate check of the persons an import added: each person the
+ * persons batch `batch` created (not those it matched) is checked as at
+ * registration (fg_link_register_check()), in transactions of a thousand
+ * persons.  A pair of two persons of the batch is queued once, by the
+ * later.  *checked counts the persons checked and *found the possible
+ * duplicates found (a pair queued before is not queued again); both are
+ * 0, and nothing is done, while no model is kept.  The store's error on
+ * failure: the transactions before it stay.
+ */
+fg_rc fg_link_check_import(fg_store *store, int64_t batch, int64_t *checked, int64_t *found,
+			   struct fg_error *err);
+
 /* ---- synthetic duplicates with known truth ---- */
 
 struct fg_link_synth_options {

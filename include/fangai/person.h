@@ -165,7 +165,8 @@ struct fg_person_list {
 
 /*
  * Search or list persons not merged into another (those are read by
- * id).  Name searches compare matching keys, so a traditional spelling
+ * id; a search by the ID number of one finds the person it was merged
+ * into).  Name searches compare matching keys, so a traditional spelling
  * finds the simplified one; a name is matched as a prefix.  Results are ordered by q->sort (id by default) and paged by
  * limit and offset.
  */

@@ -14,6 +14,7 @@
 #include "fangai/csv.h"
 #include "fangai/import.h"
 #include "fangai/institution.h"
+#include "fangai/linkage.h"
 #include "fangai/util.h"
 #include "import_int.h"
 
@@ -1457,6 +1458,21 @@ load_first(struct run *r, struct fg_error *err)
 	return rc;
 }
 
+/* The duplicate check of the persons the run added, once they are stored. */
+static fg_rc
+check_duplicates(struct run *r, struct fg_error *err)
+{
+	fg_rc rc = fg_link_check_import(r->store, r->batch_id, &r->report->duplicates_checked,
+					&r->report->duplicates_found, err);
+
+	if (rc != FG_OK) {
+		fg_error_detail(err, "The rows were imported (batch %lld); their duplicate check failed.",
+				(long long)r->batch_id);
+		fg_error_hint(err, "Run \"fangai link scan\" to look for duplicates.");
+	}
+	return rc;
+}
+
 static void
 source_name(const struct fg_import_options *opts, char *out, size_t outsz)
 {
@@ -1494,6 +1510,8 @@ fg_import_run(fg_store *store, const struct fg_import_options *opts,
 		rc = find_first_load(&r, err);
 	if (rc == FG_OK)
 		rc = r.first_load ? load_first(&r, err) : import_in_batches(&r, err);
+	if (rc == FG_OK && opts->check_duplicates && opts->kind == FG_IMPORT_PERSONS && report->inserted > 0)
+		rc = check_duplicates(&r, err);
 	report->batch_id = r.batch_id;
 	bulk_close(&r);
 	close_file(&r);

@@ -3,7 +3,7 @@
  *	  Record linkage inside the person registry: scanning for duplicate
  *	  persons, the review queue of uncertain pairs, merging with a full
  *	  record of what moved, and un-merging; the duplicate check of one
- *	  person being registered.
+ *	  person being registered, and of the persons an import added.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -813,5 +813,86 @@ fg_link_register(fg_store *store, const struct fg_person_input *in, struct fg_pe
 	if (rc == FG_OK)
 		return fg_store_commit(store, err);
 	fg_store_rollback(store);
+	return rc;
+}
+
+/* Persons checked a transaction at a time after an import. */
+#define IMPORT_CHECK_CHUNK 1000
+
+/*
+ * The next persons (up to IMPORT_CHECK_CHUNK, ids above after) that import
+ * batch `batch` created, into ids; their number into *n.
+ */
+static fg_rc
+import_created(fg_store *store, int64_t batch, int64_t after, int64_t *ids, size_t *n,
+	       struct fg_error *err)
+{
+	fg_stmt *st;
+	bool row = false;
+	fg_rc rc;
+
+	*n = 0;
+	rc = fg_store_prepare(store, "SELECT DISTINCT p.id FROM source_record AS s"
+			      " JOIN import_batch AS b ON b.id = s.batch_id JOIN person AS p ON p.id = s.target_id"
+			      " WHERE s.batch_id = ?1 AND s.kind = 'persons' AND p.id > ?2"
+			      " AND p.created_at >= b.started_at AND p.merged_into IS NULL"
+			      " ORDER BY p.id LIMIT ?3", &st, err);
+	if (rc != FG_OK)
+		return rc;
+	fg_stmt_bind_int64(st, 1, batch);
+	fg_stmt_bind_int64(st, 2, after);
+	fg_stmt_bind_int64(st, 3, IMPORT_CHECK_CHUNK);
+	while ((rc = fg_stmt_step(st, &row, err)) == FG_OK && row)
+		ids[(*n)++] = fg_stmt_int64(st, 0);
+	fg_stmt_reset(st);
+	return rc;
+}
+
+/* Check person id as at registration; queue the pairs with the persons before it (*found). */
+static fg_rc
+check_created(fg_store *store, const struct fg_link_spec *spec, const struct fg_link_model *model,
+	      int64_t id, int64_t *found, struct fg_error *err)
+{
+	struct fg_link_candidate cands[FG_LINK_REGISTER_MAX];
+	struct fg_person p;
+	size_t n = 0;
+	fg_rc rc = fg_person_get(store, id, &p, err);
+
+	if (rc == FG_OK)
+		rc = fg_link_registry_check(store, spec, model, &p, cands, FG_LINK_REGISTER_MAX, &n, err);
+	for (size_t k = 0; rc == FG_OK && k < n; k++)
+		if (cands[k].person_id < id) {	/* a later person of the batch queues the pair */
+			rc = queue_pair(store, spec, &cands[k].pair, cands[k].person_id, id, err);
+			*found += rc == FG_OK;
+		}
+	return rc;
+}
+
+fg_rc
+fg_link_check_import(fg_store *store, int64_t batch, int64_t *checked, int64_t *found,
+		     struct fg_error *err)
+{
+	int64_t ids[IMPORT_CHECK_CHUNK], after = 0;
+	struct fg_link_spec spec;
+	struct fg_link_model model;
+	bool kept = false;
+	size_t n = 0;
+	fg_rc rc;
+
+	*checked = *found = 0;
+	fg_link_spec_default(&spec);
+	rc = fg_link_model_load(store, &spec, &model, &kept, err);
+	while (rc == FG_OK && kept && (rc = import_created(store, batch, after, ids, &n, err)) == FG_OK &&
+	       n > 0) {
+		rc = fg_store_begin(store, err);
+		for (size_t k = 0; rc == FG_OK && k < n; k++)
+			rc = check_created(store, &spec, &model, ids[k], found, err);
+		if (rc == FG_OK)
+			rc = fg_store_commit(store, err);
+		else
+			fg_store_rollback(store);
+		*checked += rc == FG_OK ? (int64_t)n : 0;
+		after = ids[n - 1];
+	}
 	return rc;
 }

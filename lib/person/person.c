@@ -623,7 +623,10 @@ plan_query(const struct fg_person_query *q, struct query_plan *plan,
 
 		if (fg_resident_id_parse(q->text, fg_date_today(), &rid, err) != FG_OK)
 			return FG_INVALID;
-		plan->where = "id_type = '01' AND id_number = ?1";
+		/* The person holding the number, or the one it was merged into. */
+		plan->where = "id IN (WITH RECURSIVE chain(id, next) AS (SELECT id, merged_into FROM person"
+			      " WHERE id_type = '01' AND id_number = ?1 UNION SELECT p.id, p.merged_into"
+			      " FROM person AS p JOIN chain AS c ON p.id = c.next) SELECT id FROM chain)";
 		fg_strlcpy(plan->arg1, rid.number, sizeof(plan->arg1));
 		plan->nargs = 1;
 		return FG_OK;

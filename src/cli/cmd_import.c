@@ -107,6 +107,7 @@ run_import(struct cli_args *args)
 		return EXIT_USAGE;
 	opts.batch_rows = (int)batch;
 	opts.first_load = !cli_has(args, "batch-rows");
+	opts.check_duplicates = !cli_has(args, "no-duplicate-check");
 	if (report_path && (ui.report = fopen(report_path, "w")) == NULL)
 		return cli_usage_error(args->path, "could not open \"%s\" for writing", report_path);
 	opts.userdata = &ui;
@@ -129,6 +130,9 @@ run_import(struct cli_args *args)
 		       (long long)rep.batch_id, rep.resumed ? " (resumed)" : "", (long long)rep.rows,
 		       (long long)rep.inserted, (long long)rep.matched, (long long)rep.updated,
 		       (long long)rep.unchanged, (long long)rep.rejected);
+	if (rc == FG_OK && rep.duplicates_checked > 0)
+		printf("checked %lld new persons for duplicates: %lld possible duplicates queued for review\n",
+		       (long long)rep.duplicates_checked, (long long)rep.duplicates_found);
 	if (rep.ignored[0])
 		fprintf(stderr, "fangai: warning: columns not imported: %s\n", rep.ignored);
 	fg_store_close(store);
@@ -147,7 +151,8 @@ static const struct cli_option options[] = {
 	{"mapping", "FILE", "heading mapping, field,heading rows (default data/import/KIND.csv)"},
 	{"source", "NAME", "source system, for recognising records again (default: file name)"},
 	{"skip-bad-rows", NULL, "import the good rows and report the others (default: all or nothing)"},
-	{"batch-rows", "N", "rows per transaction (default 50000); also for a first load"},
+	{"batch-rows", "N", "rows per transaction (default 50000); given, a first load commits in batches too"},
+	{"no-duplicate-check", NULL, "persons: do not check the new persons for duplicates"},
 	{"report", "FILE", "write the refused rows there instead of standard output"},
 	{"quiet", NULL, "no progress bar"},
 	CLI_OPT_END,
@@ -170,7 +175,9 @@ const struct command cmd_import_entry = {
 		"batch was committed when run again on the same file. Persons imported into a\n"
 		"registry that holds none (a first load) are loaded in one transaction, their\n"
 		"indexes built after the rows: an interrupted first load leaves nothing and starts\n"
-		"over; --batch-rows commits in batches instead.\n"
+		"over; --batch-rows commits in batches instead. Once imported, the new persons are\n"
+		"checked for duplicates as at registration, with the model of the last \"fangai\n"
+		"link scan\" (none before the first scan): possible duplicates go to the review queue.\n"
 		"Tumours name their person by id, resident ID number or person_key (the source key\n"
 		"of a person imported from the same --source); treatments their tumour by id or\n"
 		"tumour_key. Questionnaires and exams (person, person_key, date, programme,\n"

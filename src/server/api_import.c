@@ -97,6 +97,8 @@ json_report(const struct fg_import_report *r)
 	json_object_object_add(o, "updated", json_object_new_int64(r->updated));
 	json_object_object_add(o, "unchanged", json_object_new_int64(r->unchanged));
 	json_object_object_add(o, "rejected", json_object_new_int64(r->rejected));
+	json_object_object_add(o, "duplicates_checked", json_object_new_int64(r->duplicates_checked));
+	json_object_object_add(o, "duplicates_found", json_object_new_int64(r->duplicates_found));
 	return o;
 }
 
@@ -105,7 +107,7 @@ api_import_persons(struct request *req)
 {
 	struct problems ps = {.items = json_object_new_array()};
 	struct fg_import_options opts = {.kind = FG_IMPORT_PERSONS, .source = "web-upload",
-					 .problem = on_problem, .userdata = &ps};
+					 .check_duplicates = true, .problem = on_problem, .userdata = &ps};
 	struct fg_import_report report;
 	struct fg_error err;
 	json_object *o;

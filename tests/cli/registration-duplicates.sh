@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # tests/cli/registration-duplicates.sh: the duplicate check at registration.
 # A scan of a registry with duplicates keeps its linkage model; each person
-# registered afterwards -- by the command line, the JSON API or FHIR -- is
-# scored against the persons it could be, and the possible duplicates are
-# queued for review.  Before any model is kept nothing is checked.
+# registered afterwards -- by the command line, the JSON API, FHIR or an
+# import -- is scored against the persons it could be, and the possible
+# duplicates are queued for review.  Before any model is kept nothing is
+# checked.
 # backends: sqlite postgresql
 . "$(dirname "$0")/../lib/server.sh"
 
@@ -39,6 +40,25 @@ expect_status 0 "a person like no other" "$F" person add --institution 1 --name 
 grep -q "possible duplicate" "$WORK/out"; tap $((!$?)) "is not reported"
 expect_equal "nor queued" "$queued" "$(sql "SELECT count(*) FROM link_review")"
 
+# An import into the registry checks the persons it adds the same way: here copies of twenty
+# registered persons without an ID number, under keys of another source.
+sql_csv "SELECT 'L' || id AS source_key, name, sex, birth_date, phone FROM person
+	WHERE id_number IS NULL AND phone IS NOT NULL AND merged_into IS NULL ORDER BY id LIMIT 20" >"$WORK/lab.csv"
+expect_status 0 "twenty registered persons imported again from another source" \
+	"$F" import persons "$WORK/lab.csv" --institution 1 --source lab --quiet
+expect_output "are added" "20 rows, 20 inserted"
+expect_output "and checked for duplicates" "^checked 20 new persons for duplicates: [0-9]+ possible duplicates queued for review$"
+expect_equal "each queued for review against the person it copies" 20 \
+	"$(sql "SELECT count(*) FROM source_record AS s JOIN link_review AS r
+		ON r.person_a = CAST(substr(s.source_key, 2) AS INTEGER) AND r.person_b = s.target_id
+		WHERE s.source = 'lab'")"
+queued=$(sql "SELECT count(*) FROM link_review")
+sed -i 's/^L/M/' "$WORK/lab.csv"
+expect_status 0 "imported again under other keys, without the check" \
+	"$F" import persons "$WORK/lab.csv" --institution 1 --source lab --quiet --no-duplicate-check
+grep -q "checked" "$WORK/out"; tap $((!$?)) "nothing is checked"
+expect_equal "nor queued" "$queued" "$(sql "SELECT count(*) FROM link_review")"
+
 # The server: the JSON API says how many were queued; FHIR queues them too.
 REG=$(new_user 1 ccc.registry registry)
 server_start
@@ -59,4 +79,9 @@ expect_equal "POST /fhir/Patient of the same person" 201 \
 grep -q '"resourceType":"Patient"' "$WORK/body"; tap $? "the reply is the Patient"
 expect_equal "queued for review too" 1 \
 	"$(sql "SELECT count(*) FROM link_review WHERE person_a = $pid AND person_b = (SELECT max(id) FROM person)")"
+printf 'source_key,name,sex,birth_date,phone\nW1,%s,%s,%s,%s\n' "$name" "$sex" "$birth" "$phone" >"$WORK/web.csv"
+expect_equal "POST /api/import/persons of the same person" 200 \
+	"$(http POST /api/import/persons -H "Authorization: Bearer $T" -H 'Content-Type: text/csv' \
+		--data-binary @"$WORK/web.csv")"
+grep -qE '"duplicates_checked":1,"duplicates_found":[1-9]' "$WORK/body"; tap $? "the report says it was checked and queued"
 server_stop

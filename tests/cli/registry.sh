@@ -75,14 +75,15 @@ expect_equal "merges and un-merges are audited" "1 1 1" \
 	               (SELECT CASE WHEN count(*) > 0 THEN 1 ELSE 0 END FROM audit_log WHERE action = 'merge' AND resource LIKE 'Patient/$b into Patient/$a (merge %')")"
 expect_status 0 "the audit chain is intact" "$F" audit verify
 
-# A merged person is read by id, not listed: searches show the survivor, and its ID number
-# registered again matches the survivor.
+# A merged person is read by id, not listed: searches show the survivor (its ID number finds
+# the survivor too), and its ID number registered again matches the survivor.
 IFS='|' read -r c cname cid <<<"$(sql "SELECT id, name, id_number FROM person WHERE merged_into IS NULL
 	AND id_number IS NOT NULL ORDER BY id DESC LIMIT 1")"
 d=$(sql "SELECT id FROM person WHERE merged_into IS NULL AND id <> $c ORDER BY id DESC LIMIT 1")
 expect_status 0 "merge person C into D" "$F" link merge "$d" "$c" --by registrar
 expect_status 0 "search C's ID number" "$F" person find "$cid" --format csv
 grep -q "^$c," "$WORK/out"; tap $((!$?)) "the merged person is not listed"
+expect_output "the survivor D is" "^$d,"
 expect_status 0 "search C's name" "$F" person find "$cname" --format csv
 grep -q "^$c," "$WORK/out"; tap $((!$?)) "nor by name"
 expect_status 0 "the merged person is still read by id" "$F" person show "$c"

@@ -33,7 +33,9 @@ export function importPage(view) {
     });
     bar.value = 100;
     const b = r.body || {};
-    if (r.status === 200) status.replaceChildren(message('ok', t('import.done', b.report)));
+    const found = b.report && b.report.duplicates_found;
+    if (r.status === 200) status.replaceChildren(message('ok', found
+      ? `${t('import.done', b.report)} ${t('import.duplicates', { n: found })}` : t('import.done', b.report)));
     else if (b.problems) status.replaceChildren(message('err', t('import.refused', { n: b.problem_count })));
     else status.replaceChildren(message('err', t('form.error', { message: (b.error && b.error.message) || r.status })));
     if (b.problems && b.problems.length) report.replaceChildren(card('import.problems', problemTable(b.problems)));
