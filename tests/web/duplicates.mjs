@@ -2,7 +2,8 @@
 // The cancer centre's registrar opens 重复档案, sees each pair side by side
 // with the differing fields marked, decides one pair "same person" and one
 // "different persons" and sees each leave the queue (checked through the
-// API), then undoes the merge from the merged person's page.  A community
+// API); a person registered, or uploaded in a list, again is queued; then
+// the registrar undoes the merge from the merged person's page.  A community
 // centre's user has no such page and is refused the queue.  Prints TAP lines.
 // Environment (set by tests/cli/web.sh): BASE, ACCOUNTS, CHROMIUM, SHOTS.
 import { BASE, apiGet, check, chinese, loginAs, runFlows, shot } from './lib/browser.mjs';
@@ -70,6 +71,19 @@ async function registrar(context) {
   await check('registry: and the queue holds the pair', async () =>
     (await apiGet(page, '/api/link/reviews?limit=1')).body.total > left);
   await shot(page, 'register-duplicate');
+
+  // The same person in an uploaded list: the import checks the persons it adds too.
+  const queued = (await apiGet(page, '/api/link/reviews?limit=1')).body.total;
+  await page.goto(`${BASE}/#/import`);
+  await page.setInputFiles('#import input[name=file]', { name: 'copy.csv', mimeType: 'text/csv',
+    buffer: Buffer.from(`姓名,性别,出生日期\n${again.name},${again.sex},${again.birth_date}\n`) });
+  await page.click('#import button[type=submit]');
+  await page.waitForSelector('#import-status .msg.ok');
+  await check('registry: an uploaded list with a registered person says it was queued for review',
+    async () => (await page.locator('#import-status .msg.ok').innerText()).includes('已交登记处核对'));
+  await check('registry: and the queue holds its pairs', async () =>
+    (await apiGet(page, '/api/link/reviews?limit=1')).body.total > queued);
+  await shot(page, 'import-duplicate');
 
   await page.goto(`${BASE}/#/person/${merged}`);
   await page.waitForSelector('#merged button[data-action=unmerge]');
