@@ -3,7 +3,8 @@
  *	  FHIR R4 Patient over the person registry: read, search (sorted by
  *	  the registry, with its Organization and Conditions on request),
  *	  create and update (If-Match), within the caller's scope and masked
- *	  like the API; a read shows the merges of duplicates as Patient.link.
+ *	  like the API; a read or a search shows the merges of duplicates as
+ *	  Patient.link.
  *	  Versions are read in fhir_history.c.
  */
 #include <stdio.h>
@@ -274,8 +275,15 @@ fhir_patient_search(struct request *req)
 	if (!person_search(req, &q, "Patient", q.by == FG_MATCH_NAME ? "name" : "identifier", unmask, &list))
 		return;
 	items = json_object_new_array();
-	for (size_t i = 0; i < list.count; i++)
-		json_object_array_add(items, patient_json(&list.items[i], unmask));
+	for (size_t i = 0; i < list.count; i++) {
+		json_object *o = patient_json(&list.items[i], unmask);
+
+		if (!add_links(req, list.items[i].id, o)) {
+			json_object_put(items);
+			return;
+		}
+		json_object_array_add(items, o);
+	}
 	reply_json(req, 200, fhir_searchset(req, "Patient", items, list.total, &paging, search_params));
 }
 

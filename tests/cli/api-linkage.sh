@@ -105,6 +105,11 @@ expect_equal "it is replaced by the survivor and not active" "false Patient/$A1:
 expect_equal "the survivor is read" 200 "$(fhir "$TR" "/fhir/Patient/$A1" survivor)"
 expect_equal "it replaces the merged person" "Patient/$B1:replaces" \
 	"$(jq -r '[.link[] | .other.reference + ":" + .type] | join(",")' "$WORK/body")"
+A1_NAME=$(sql "SELECT name FROM person WHERE id = $A1")
+expect_equal "a search by its name" 200 \
+	"$(fhir "$TR" "/fhir/Patient?name=$(jq -rn --arg s "$A1_NAME" '$s | @uri')" search-survivor)"
+expect_equal "shows the link in the survivor's entry" "Patient/$B1:replaces" \
+	"$(jq -r --arg id "$A1" '.entry[] | select(.resource.id == $id) | [.resource.link[] | .other.reference + ":" + .type] | join(",")' "$WORK/body")"
 
 # --- two different persons ---
 expect_equal "decide the second pair: two persons" 200 "$(as "$TR" POST "/api/link/reviews/$R2" '{"decision":"distinct"}')"
