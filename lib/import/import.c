@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "fangai/arena.h"
+#include "fangai/bloom.h"
 #include "fangai/csv.h"
 #include "fangai/import.h"
 #include "fangai/institution.h"
@@ -42,6 +43,7 @@ struct run {
 	int64_t batch_id;
 	bool checking;			/* the check: keys seen are kept in import_checked */
 	bool first_load;		/* the whole file in one transaction, checked as written */
+	struct fg_bloom keys_seen;	/* a first load: the source keys of its batches (perhaps) */
 	int64_t done;			/* rows committed */
 	void *ctx;			/* what the kind's checks need */
 	struct bulk *bulk;		/* rows gathered for a bulk write; NULL: row by row */
@@ -876,29 +878,37 @@ key_checked(void *userdata, fg_stmt *st)
 	}
 }
 
-/* Mark the rows whose key an earlier row has, and find the keys stored (and checked). */
+/*
+ * Mark the rows whose key an earlier row has, and find the keys stored (and
+ * checked).  In a first load only the keys perhaps seen by its earlier
+ * batches are looked up: nothing else can be stored.
+ */
 static fg_rc
 find_keys(struct run *r, struct fg_error *err)
 {
 	struct bulk *b = r->bulk;
 	const char *const fixed[] = {r->source, r->kind->name};
 	const char *batch = fg_arena_printf(&b->arena, "%lld", (long long)r->batch_id);
+	size_t nkeys = 0;
 	fg_rc rc;
 
 	for (size_t k = 0; k < b->n; k++) {
 		b->order[k] = &b->rows[k];
-		b->keys[k] = b->rows[k].row.key;
+		if (!r->first_load || fg_bloom_may_have(&r->keys_seen, b->rows[k].row.key))
+			b->keys[nkeys++] = b->rows[k].row.key;
 	}
 	qsort(b->order, b->n, sizeof(*b->order), by_key);
 	for (size_t k = 1; k < b->n; k++)
 		b->order[k]->repeated = strcmp(b->order[k - 1]->row.key, b->order[k]->row.key) == 0;
+	if (nkeys == 0)
+		return FG_OK;
 	rc = fg_store_for_keys(r->store, "SELECT source_key, target_id, row_hash, batch_id FROM source_record"
-			       " WHERE source = ? AND kind = ? AND source_key", fixed, 2, b->keys, b->n,
+			       " WHERE source = ? AND kind = ? AND source_key", fixed, 2, b->keys, nkeys,
 			       key_known, b, err);
 	if (rc == FG_OK && r->checking)
 		rc = batch ? fg_store_for_keys(r->store, "SELECT source_key, row_hash, CAST(? AS INTEGER)"
 					       " FROM import_checked WHERE source_key", &batch, 1, b->keys,
-					       b->n, key_checked, b, err)
+					       nkeys, key_checked, b, err)
 			   : fg_error_set(err, FG_NOMEM, NULL, "out of memory looking up source keys");
 	return rc;
 }
@@ -1092,6 +1102,8 @@ bulk_flush(struct run *r, bool write, struct fg_error *err)
 	}
 	if (rc == FG_OK)
 		rc = write_pending(r, write, err);
+	for (size_t k = 0; r->first_load && k < b->n; k++)
+		fg_bloom_add(&r->keys_seen, b->rows[k].row.key);
 	b->n = 0;
 	b->npending = 0;
 	fg_arena_reset(&b->arena);
@@ -1433,13 +1445,23 @@ find_first_load(struct run *r, struct fg_error *err)
 static fg_rc
 load_first(struct run *r, struct fg_error *err)
 {
+	uint64_t rows = (uint64_t)r->src.size / 32;
 	fg_store_deferred *deferred = NULL;
 	fg_rc rc = fg_store_begin(r->store, err);
 
 	if (rc != FG_OK)
 		return rc;
+	/*
+	 * The filters of what the batches wrote, sized for the file's rows (32
+	 * bytes or more each); without memory a filter stays empty, and every
+	 * key is looked up.
+	 */
+	(void)fg_bloom_init(&r->keys_seen, rows);
+	if (r->kind->first_load != NULL)
+		rc = r->kind->first_load(r->ctx, rows, err);
 	/* Without skip_bad_rows, the batch is opened by the first write (have_batch()). */
-	rc = r->opts->skip_bad_rows ? start_batch(r, err) : FG_OK;
+	if (rc == FG_OK && r->opts->skip_bad_rows)
+		rc = start_batch(r, err);
 	if (rc == FG_OK)
 		rc = fg_store_defer_indexes(r->store, r->kind->load_tables, &deferred, err);
 	if (rc == FG_OK)
@@ -1513,6 +1535,7 @@ fg_import_run(fg_store *store, const struct fg_import_options *opts,
 	if (rc == FG_OK && opts->check_duplicates && opts->kind == FG_IMPORT_PERSONS && report->inserted > 0)
 		rc = check_duplicates(&r, err);
 	report->batch_id = r.batch_id;
+	fg_bloom_free(&r.keys_seen);
 	bulk_close(&r);
 	close_file(&r);
 	if (r.kind->close)

@@ -128,6 +128,11 @@ struct import_kind {
 	 * empty, a first load defers their indexes (fg_store_defer_indexes()).
 	 */
 	const char *const *load_tables;
+	/*
+	 * A first load begins, of about expected_rows rows: write_new need only
+	 * look up what the load's earlier batches wrote (may be NULL).
+	 */
+	fg_rc (*first_load)(void *ctx, uint64_t expected_rows, struct fg_error *err);
 	/* Refreshes the statistics of the columns write_new looks up (PostgreSQL). */
 	const char *analyse;
 	size_t prep_size;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fangai/bloom.h"
 #include "fangai/identity.h"
 #include "fangai/institution.h"
 #include "fangai/person.h"
@@ -38,10 +39,15 @@ person_input(const struct import_row *row)
 	};
 }
 
-/* The institution a file's rows name, found once rather than per row. */
+/*
+ * The institution a file's rows name, found once rather than per row; in a
+ * first load, the identities its batches wrote (perhaps).
+ */
 struct person_ctx {
 	char ref[64];
 	struct fg_institution inst;
+	bool first_load;
+	struct fg_bloom written;
 };
 
 static fg_rc
@@ -54,7 +60,21 @@ open_persons(fg_store *store, void **ctx, struct fg_error *err)
 static void
 close_persons(void *ctx)
 {
-	free(ctx);
+	struct person_ctx *c = ctx;
+
+	if (c != NULL)
+		fg_bloom_free(&c->written);
+	free(c);
+}
+
+/* Without memory for the filter every identity is looked up, as in any import. */
+static fg_rc
+first_load_persons(void *ctx, uint64_t expected_rows, struct fg_error *err)
+{
+	struct person_ctx *c = ctx;
+
+	c->first_load = fg_bloom_init(&c->written, expected_rows);
+	return FG_OK;
 }
 
 /*
@@ -162,6 +182,7 @@ struct person_batch {
 	const struct fg_person **order;	/* rows with an ID number, by type and number */
 	size_t nordered;
 	const char *type;		/* the type being looked up */
+	struct fg_bloom *written;	/* a first load: the identities written before; else NULL */
 };
 
 static int
@@ -242,7 +263,28 @@ registered(void *userdata, fg_stmt *st)
 	}
 }
 
-/* Match the rows to the persons registered with their ID numbers, a type at a time. */
+/* The text a first load remembers an identity by: its type and number. */
+static const char *
+identity_text(const struct fg_person *p, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s|%s", p->id_type, p->id_number);
+	return buf;
+}
+
+/* Could an earlier batch of the load have written this identity?  Always, outside a first load. */
+static bool
+perhaps_written(const struct person_batch *b, const struct fg_person *p)
+{
+	char text[sizeof(p->id_type) + sizeof(p->id_number) + 2];
+
+	return b->written == NULL || fg_bloom_may_have(b->written, identity_text(p, text, sizeof(text)));
+}
+
+/*
+ * Match the rows to the persons registered with their ID numbers, a type
+ * at a time; in a first load only the numbers perhaps written by its
+ * earlier batches are looked up (the registry held no one before).
+ */
 static fg_rc
 match_registered(fg_store *store, struct person_batch *b, struct fg_error *err)
 {
@@ -254,7 +296,10 @@ match_registered(fg_store *store, struct person_batch *b, struct fg_error *err)
 
 		b->type = b->order[at]->id_type;
 		for (; at < b->nordered && strcmp(b->order[at]->id_type, b->type) == 0; at++)
-			keys[nkeys++] = b->order[at]->id_number;
+			if (perhaps_written(b, b->order[at]))
+				keys[nkeys++] = b->order[at]->id_number;
+		if (nkeys == 0)
+			continue;
 		rc = fg_store_for_keys(store, "SELECT id_number, id, district, institution_id, merged_into FROM person"
 				       " WHERE id_type = ? AND id_number", &b->type, 1, keys, nkeys,
 				       registered, b, err);
@@ -385,11 +430,22 @@ out:
 	return rc;
 }
 
+/* In a first load, remember the identities of the batch as written. */
+static void
+remember_written(struct person_batch *b)
+{
+	char text[sizeof(b->p->id_type) + sizeof(b->p->id_number) + 2];
+
+	for (size_t at = 0; b->written != NULL && at < b->nordered; at++)
+		fg_bloom_add(b->written, identity_text(b->order[at], text, sizeof(text)));
+}
+
 static fg_rc
 write_new_persons(fg_store *store, void *ctx, const void *preps, size_t n,
 		  struct import_written *out, struct fg_error *err)
 {
-	struct person_batch b = {.p = preps, .out = out, .n = n};
+	struct person_ctx *c = ctx;
+	struct person_batch b = {.p = preps, .out = out, .n = n, .written = c->first_load ? &c->written : NULL};
 	fg_rc rc;
 
 	b.order = malloc((n + 1) * sizeof(*b.order));
@@ -408,6 +464,8 @@ write_new_persons(fg_store *store, void *ctx, const void *preps, size_t n,
 		rc = number_new_persons(store, &b, err);
 	if (rc == FG_OK)
 		rc = copy_new_persons(store, &b, err);
+	if (rc == FG_OK)
+		remember_written(&b);
 	free(b.order);
 	return rc;
 }
@@ -422,6 +480,7 @@ const struct import_kind import_persons = {
 	.validate = validate_person,
 	.store = store_person,
 	.load_tables = (const char *const[]){"person", "source_record", NULL},
+	.first_load = first_load_persons,
 	.analyse = "ANALYZE person (id_type, id_number)",
 	.prep_size = sizeof(struct fg_person),
 	.prepare = prepare_person,

@@ -48,6 +48,22 @@ expect_equal "the refused row is kept with the batch" "$((rows + 1)) birth_date"
 expect_equal "the batch is done" "done $((rows + 1))" "$(sql "SELECT state || ' ' || rows_done FROM import_batch")"
 expect_equal "its indexes made again" "$before" "$(structures)"
 
+# Rows of the first batch again after it: under other keys (matched by ID number, or new
+# persons without one), and as they were (unchanged): found through what the load wrote.
+{ cat "$WORK/p.csv"; sed -n '2,101p' "$WORK/p.csv" | sed 's/^/R/'; sed -n '2,51p' "$WORK/p.csv"; } >"$WORK/again.csv"
+stored() { sql "SELECT p.id, p.id_number, p.name, s.source_key, s.row_hash FROM person AS p
+	JOIN source_record AS s ON s.target_id = p.id ORDER BY s.source_key" | md5sum; }
+empty_registry
+expect_status 0 "in batches, rows repeated after the first batch" \
+	"$F" import persons "$WORK/again.csv" --institution 1 --source his --batch-rows 5000
+sed 's/batch [0-9]*/batch N/' "$WORK/out" >"$WORK/batches.out"
+in_batches=$(stored)
+empty_registry
+expect_status 0 "a first load of the same file" "$F" import persons "$WORK/again.csv" --institution 1 --source his
+expect_equal "reports the same" "$(cat "$WORK/batches.out")" "$(sed 's/batch [0-9]*/batch N/' "$WORK/out")"
+expect_output "rows found again" "$((rows + 150)) rows, [0-9]+ inserted, [1-9][0-9]* matched by ID number, 0 updated, 50 unchanged, 0 refused"
+expect_equal "and stores the same persons and source records" "$in_batches" "$(stored)"
+
 empty_registry
 expect_status 0 "a first load" "$F" import persons "$WORK/p.csv" --institution 1 --source his
 expect_output "imports every row" "into batch [0-9]+: $rows rows, $rows inserted"
