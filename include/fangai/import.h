@@ -46,11 +46,17 @@ struct fg_import_problem {
 	const char *detail;	/* its detail, "" if none */
 };
 
+enum fg_import_phase {
+	FG_IMPORT_CHECKING,	/* the check of every row before writing */
+	FG_IMPORT_WRITING,
+	FG_IMPORT_DUPLICATES,	/* the duplicate check of the persons added */
+};
+
 struct fg_import_progress {
-	bool checking;		/* the check of every row before writing, else writing */
-	int64_t rows;		/* rows read so far in this phase */
-	int64_t bytes;		/* bytes of the file read */
-	int64_t total_bytes;	/* the file's size */
+	enum fg_import_phase phase;
+	int64_t rows;		/* rows read so far in this phase; persons checked for duplicates */
+	int64_t bytes;		/* bytes of the file read; for duplicates, persons checked */
+	int64_t total_bytes;	/* the file's size; for duplicates, the persons to check */
 };
 
 struct fg_import_options {
@@ -81,7 +87,7 @@ struct fg_import_options {
 	bool check_duplicates;
 	/* Called for each refused row; may be NULL. */
 	void (*problem)(const struct fg_import_problem *p, void *userdata);
-	/* Called after each committed batch (and while validating); may be NULL. */
+	/* Called after each committed batch (and while validating, and checking for duplicates); may be NULL. */
 	void (*progress)(const struct fg_import_progress *p, void *userdata);
 	void *userdata;
 };

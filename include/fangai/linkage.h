@@ -401,10 +401,12 @@ fg_rc fg_link_register(fg_store *store, const struct fg_person_input *in, struct
  * persons.  A pair of two persons of the batch is queued once, by the
  * later.  *checked counts the persons checked and *found the possible
  * duplicates found (a pair queued before is not queued again); both are
- * 0, and nothing is done, while no model is kept.  The store's error on
- * failure: the transactions before it stay.
+ * 0, and nothing is done, while no model is kept.  progress (may be NULL)
+ * is called with userdata and *checked after each transaction.  The
+ * store's error on failure: the transactions before it stay.
  */
 fg_rc fg_link_check_import(fg_store *store, int64_t batch, int64_t *checked, int64_t *found,
+			   void (*progress)(int64_t checked, void *userdata), void *userdata,
 			   struct fg_error *err);
 
 /* ---- synthetic duplicates with known truth ---- */

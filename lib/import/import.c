@@ -341,8 +341,8 @@ static void
 progress(const struct run *r, bool checking)
 {
 	struct fg_import_progress p = {
-		.checking = checking, .rows = fg_csv_record(r->csv), .bytes = import_source_offset(&r->src),
-		.total_bytes = r->src.size,
+		.phase = checking ? FG_IMPORT_CHECKING : FG_IMPORT_WRITING, .rows = fg_csv_record(r->csv),
+		.bytes = import_source_offset(&r->src), .total_bytes = r->src.size,
 	};
 
 	if (r->opts->progress)
@@ -1480,12 +1480,26 @@ load_first(struct run *r, struct fg_error *err)
 	return rc;
 }
 
+/* The progress of the duplicate check: persons checked of those the run added (at most). */
+static void
+duplicates_progress(int64_t checked, void *userdata)
+{
+	const struct run *r = userdata;
+	struct fg_import_progress p = {
+		.phase = FG_IMPORT_DUPLICATES, .rows = checked, .bytes = checked,
+		.total_bytes = r->report->inserted,
+	};
+
+	r->opts->progress(&p, r->opts->userdata);
+}
+
 /* The duplicate check of the persons the run added, once they are stored. */
 static fg_rc
 check_duplicates(struct run *r, struct fg_error *err)
 {
 	fg_rc rc = fg_link_check_import(r->store, r->batch_id, &r->report->duplicates_checked,
-					&r->report->duplicates_found, err);
+					&r->report->duplicates_found,
+					r->opts->progress ? duplicates_progress : NULL, r, err);
 
 	if (rc != FG_OK) {
 		fg_error_detail(err, "The rows were imported (batch %lld); their duplicate check failed.",

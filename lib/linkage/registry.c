@@ -870,6 +870,7 @@ check_created(fg_store *store, const struct fg_link_spec *spec, const struct fg_
 
 fg_rc
 fg_link_check_import(fg_store *store, int64_t batch, int64_t *checked, int64_t *found,
+		     void (*progress)(int64_t checked, void *userdata), void *userdata,
 		     struct fg_error *err)
 {
 	int64_t ids[IMPORT_CHECK_CHUNK], after = 0;
@@ -893,6 +894,8 @@ fg_link_check_import(fg_store *store, int64_t batch, int64_t *checked, int64_t *
 			fg_store_rollback(store);
 		*checked += rc == FG_OK ? (int64_t)n : 0;
 		after = ids[n - 1];
+		if (rc == FG_OK && progress != NULL)
+			progress(*checked, userdata);
 	}
 	return rc;
 }

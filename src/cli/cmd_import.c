@@ -18,9 +18,18 @@
 struct ui {
 	FILE *report;		/* refused rows as CSV */
 	bool header_done;
-	bool checked;		/* the check's line was shown */
-	bool writing;		/* the writing phase has begun */
+	bool shown;		/* a progress line is on the terminal */
+	enum fg_import_phase phase;	/* of that line */
 	double start;		/* of the phase */
+};
+
+/* Each phase's label and what it counts (enum fg_import_phase). */
+static const struct {
+	const char *label, *unit;
+} phases[] = {
+	[FG_IMPORT_CHECKING] = {"check     ", "rows"},
+	[FG_IMPORT_WRITING] = {"import    ", "rows"},
+	[FG_IMPORT_DUPLICATES] = {"duplicates", "persons"},
 };
 
 static double
@@ -58,21 +67,21 @@ show_progress(const struct fg_import_progress *p, void *userdata)
 	int filled = (int)(share * BAR_WIDTH + 0.5);
 	double rate;
 
-	if (!p->checking && !ui->writing) {
-		ui->writing = true;
-		ui->start = seconds_now();
-		if (ui->checked)
+	if (!ui->shown || p->phase != ui->phase) {
+		if (ui->shown)
 			fputc('\n', stderr);
+		ui->shown = true;
+		ui->phase = p->phase;
+		ui->start = seconds_now();
 	}
-	ui->checked |= p->checking;
 	elapsed = seconds_now() - ui->start;
 	rate = elapsed > 0 ? (double)p->rows / elapsed : 0;
 	for (int i = 0; i < BAR_WIDTH; i++)
 		bar[i] = i < filled ? '#' : '.';
 	bar[BAR_WIDTH] = '\0';
-	fprintf(stderr, "\r%s: [%s] %3.0f%%", p->checking ? "check " : "import", bar, 100 * share);
-	fprintf(stderr, "  %lld rows  %.0f rows/s  %.0f s left   ", (long long)p->rows, rate,
-		share > 0 && share < 1 && p->rows > 0 ? elapsed * (1 - share) / share : 0.0);
+	fprintf(stderr, "\r%s: [%s] %3.0f%%", phases[p->phase].label, bar, 100 * share);
+	fprintf(stderr, "  %lld %s  %.0f/s  %.0f s left   ", (long long)p->rows, phases[p->phase].unit,
+		rate, share > 0 && share < 1 && p->rows > 0 ? elapsed * (1 - share) / share : 0.0);
 	fflush(stderr);
 }
 

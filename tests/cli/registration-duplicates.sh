@@ -58,6 +58,13 @@ expect_status 0 "imported again under other keys, without the check" \
 	"$F" import persons "$WORK/lab.csv" --institution 1 --source lab --quiet --no-duplicate-check
 grep -q "checked" "$WORK/out"; tap $((!$?)) "nothing is checked"
 expect_equal "nor queued" "$queued" "$(sql "SELECT count(*) FROM link_review")"
+# On a terminal (script(1) gives the command one) each phase has its progress bar.
+sed -i 's/^M/N/' "$WORK/lab.csv"
+script -qec "\"$F\" import persons \"$WORK/lab.csv\" --institution 1 --source lab" /dev/null >"$WORK/tty.out" 2>&1
+tap $? "imported again on a terminal"
+tr '\r' '\n' <"$WORK/tty.out" >"$WORK/tty.lines"
+grep -qE "^import *: \[#+\] 100%  20 rows" "$WORK/tty.lines"; tap $? "the import's progress bar"
+grep -qE "^duplicates: \[#+\] 100%  20 persons" "$WORK/tty.lines"; tap $? "then the duplicate check's"
 
 # The server: the JSON API says how many were queued; FHIR queues them too.
 REG=$(new_user 1 ccc.registry registry)
