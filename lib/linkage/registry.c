@@ -820,11 +820,13 @@ fg_link_register(fg_store *store, const struct fg_person_input *in, struct fg_pe
 #define IMPORT_CHECK_CHUNK 1000
 
 /*
- * The next persons (up to IMPORT_CHECK_CHUNK, ids above after) that import
- * batch `batch` created, into ids; their number into *n.
+ * The next step of the persons import batch `batch` wrote (up to
+ * IMPORT_CHECK_CHUNK of them, ids above *after): those it created, not
+ * matched nor merged since, into ids (their number into *n); *after moves
+ * to the last one read, and *more says whether there was any.
  */
 static fg_rc
-import_created(fg_store *store, int64_t batch, int64_t after, int64_t *ids, size_t *n,
+import_created(fg_store *store, int64_t batch, int64_t *after, int64_t *ids, size_t *n, bool *more,
 	       struct fg_error *err)
 {
 	fg_stmt *st;
@@ -832,18 +834,27 @@ import_created(fg_store *store, int64_t batch, int64_t after, int64_t *ids, size
 	fg_rc rc;
 
 	*n = 0;
-	rc = fg_store_prepare(store, "SELECT DISTINCT p.id FROM source_record AS s"
-			      " JOIN import_batch AS b ON b.id = s.batch_id JOIN person AS p ON p.id = s.target_id"
-			      " WHERE s.batch_id = ?1 AND s.kind = 'persons' AND p.id > ?2"
-			      " AND p.created_at >= b.started_at AND p.merged_into IS NULL"
-			      " ORDER BY p.id LIMIT ?3", &st, err);
+	*more = false;
+	/*
+	 * The step is read from source_record_batch (migration 0019) before the
+	 * persons are joined, so that each step reads its own rows only.
+	 */
+	rc = fg_store_prepare(store, "SELECT t.target_id, CASE WHEN p.created_at >= b.started_at"
+			      " AND p.merged_into IS NULL THEN 1 ELSE 0 END FROM (SELECT DISTINCT target_id"
+			      " FROM source_record WHERE batch_id = ?1 AND target_id > ?2 AND kind = 'persons'"
+			      " ORDER BY target_id LIMIT ?3) AS t JOIN person AS p ON p.id = t.target_id"
+			      " JOIN import_batch AS b ON b.id = ?1 ORDER BY t.target_id", &st, err);
 	if (rc != FG_OK)
 		return rc;
 	fg_stmt_bind_int64(st, 1, batch);
-	fg_stmt_bind_int64(st, 2, after);
+	fg_stmt_bind_int64(st, 2, *after);
 	fg_stmt_bind_int64(st, 3, IMPORT_CHECK_CHUNK);
-	while ((rc = fg_stmt_step(st, &row, err)) == FG_OK && row)
-		ids[(*n)++] = fg_stmt_int64(st, 0);
+	while ((rc = fg_stmt_step(st, &row, err)) == FG_OK && row) {
+		*after = fg_stmt_int64(st, 0);
+		*more = true;
+		if (fg_stmt_int64(st, 1))
+			ids[(*n)++] = *after;
+	}
 	fg_stmt_reset(st);
 	return rc;
 }
@@ -876,15 +887,17 @@ fg_link_check_import(fg_store *store, int64_t batch, int64_t *checked, int64_t *
 	int64_t ids[IMPORT_CHECK_CHUNK], after = 0;
 	struct fg_link_spec spec;
 	struct fg_link_model model;
-	bool kept = false;
+	bool kept = false, more = true;
 	size_t n = 0;
 	fg_rc rc;
 
 	*checked = *found = 0;
 	fg_link_spec_default(&spec);
 	rc = fg_link_model_load(store, &spec, &model, &kept, err);
-	while (rc == FG_OK && kept && (rc = import_created(store, batch, after, ids, &n, err)) == FG_OK &&
-	       n > 0) {
+	while (rc == FG_OK && kept && more) {
+		rc = import_created(store, batch, &after, ids, &n, &more, err);
+		if (rc != FG_OK || n == 0)
+			continue;
 		rc = fg_store_begin(store, err);
 		for (size_t k = 0; rc == FG_OK && k < n; k++)
 			rc = check_created(store, &spec, &model, ids[k], found, err);
@@ -893,7 +906,6 @@ fg_link_check_import(fg_store *store, int64_t batch, int64_t *checked, int64_t *
 		else
 			fg_store_rollback(store);
 		*checked += rc == FG_OK ? (int64_t)n : 0;
-		after = ids[n - 1];
 		if (rc == FG_OK && progress != NULL)
 			progress(*checked, userdata);
 	}

@@ -58,6 +58,19 @@ expect_status 0 "imported again under other keys, without the check" \
 	"$F" import persons "$WORK/lab.csv" --institution 1 --source lab --quiet --no-duplicate-check
 grep -q "checked" "$WORK/out"; tap $((!$?)) "nothing is checked"
 expect_equal "nor queued" "$queued" "$(sql "SELECT count(*) FROM link_review")"
+# The persons an import matched by ID number are not checked: here more than a step of the
+# check (1,000) of them, with ids before those of five new persons.
+matched=$(sql "SELECT count(*) FROM person WHERE id_number IS NOT NULL AND merged_into IS NULL")
+[ "$matched" -gt 1000 ]; tap $? "more than 1,000 registered persons with an ID number ($matched)"
+{ sql_csv "SELECT 'Y' || id AS source_key, id_number, name, sex, birth_date, phone FROM person
+	WHERE id_number IS NOT NULL AND merged_into IS NULL ORDER BY id"
+  sql_csv "SELECT 'Z' || id AS source_key, '' AS id_number, name, sex, birth_date, phone FROM person
+	WHERE id_number IS NULL AND phone IS NOT NULL AND merged_into IS NULL ORDER BY id LIMIT 5" | tail -n +2
+} >"$WORK/mixed.csv"
+expect_status 0 "registered persons and five copies imported" \
+	"$F" import persons "$WORK/mixed.csv" --institution 1 --source mixed --quiet
+expect_output "the registered ones are matched" "$((matched + 5)) rows, 5 inserted, $matched matched by ID number"
+expect_output "only the new ones are checked" "^checked 5 new persons for duplicates: [1-9][0-9]* possible duplicates queued"
 # On a terminal (script(1) gives the command one) each phase has its progress bar.
 sed -i 's/^M/N/' "$WORK/lab.csv"
 script -qec "\"$F\" import persons \"$WORK/lab.csv\" --institution 1 --source lab" /dev/null >"$WORK/tty.out" 2>&1
