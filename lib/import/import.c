@@ -41,6 +41,7 @@ struct run {
 	int nitems;
 	char source[128];
 	int64_t batch_id;
+	int64_t owner;			/* the institution named by the option, or 0 */
 	bool checking;			/* the check: keys seen are kept in import_checked */
 	bool first_load;		/* the whole file in one transaction, checked as written */
 	struct fg_bloom keys_seen;	/* a first load: the source keys of its batches (perhaps) */
@@ -432,12 +433,6 @@ start_batch(struct run *r, struct fg_error *err)
 	fg_stmt *st;
 	fg_rc rc;
 
-	struct fg_institution owner = {0};
-
-	/* The batch belongs to the institution named by the option, if it exists. */
-	if (r->opts->institution && *r->opts->institution &&
-	    fg_institution_find(r->store, r->opts->institution, "institution", &owner, NULL) != FG_OK)
-		owner.id = 0;
 	rc = fg_store_prepare(r->store, "INSERT INTO import_batch (kind, source, fingerprint, skip_bad_rows,"
 			      " file_name, encoding, state, started_at, institution_id)"
 			      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'running', ?7, ?8) RETURNING id", &st, err);
@@ -447,8 +442,8 @@ start_batch(struct run *r, struct fg_error *err)
 	fg_stmt_bind_text(st, 5, r->opts->path);
 	fg_stmt_bind_text(st, 6, r->src.encoding);
 	fg_stmt_bind_text(st, 7, fg_utc_now(now));
-	if (owner.id)
-		fg_stmt_bind_int64(st, 8, owner.id);
+	if (r->owner)	/* the batch belongs to the institution of the option */
+		fg_stmt_bind_int64(st, 8, r->owner);
 	return fg_stmt_scalar_int64(st, &r->batch_id, NULL, err);
 }
 
@@ -1518,6 +1513,25 @@ source_name(const struct fg_import_options *opts, char *out, size_t outsz)
 		   outsz);
 }
 
+/*
+ * Find the institution the option names, once, before any row: an unknown one
+ * is the option's fault, not every row's.  Kinds without institutions ignore it.
+ */
+static fg_rc
+find_owner(struct run *r, struct fg_error *err)
+{
+	struct fg_institution owner;
+	fg_rc rc;
+
+	if (!r->opts->institution || !*r->opts->institution || import_field(r->kind, "institution") < 0)
+		return FG_OK;
+	rc = fg_institution_find(r->store, r->opts->institution, "institution", &owner, err);
+	if (rc == FG_NOTFOUND)
+		fg_error_hint(err, "Give the id or the unified social credit code of a registered institution.");
+	r->owner = rc == FG_OK ? owner.id : 0;
+	return rc;
+}
+
 fg_rc
 fg_import_run(fg_store *store, const struct fg_import_options *opts,
 	      struct fg_import_report *report, struct fg_error *err)
@@ -1532,7 +1546,9 @@ fg_import_run(fg_store *store, const struct fg_import_options *opts,
 		close_file(&r);
 		return rc;
 	}
-	rc = r.kind->open ? r.kind->open(store, &r.ctx, err) : FG_OK;
+	rc = find_owner(&r, err);
+	if (rc == FG_OK && r.kind->open)
+		rc = r.kind->open(store, &r.ctx, err);
 	if (rc == FG_OK)
 		rc = open_file(&r, err);
 	if (rc == FG_OK)
