@@ -250,6 +250,18 @@ person_register(struct request *req, struct fg_person_input *in, struct fg_perso
 	return rc;
 }
 
+/* Warn that the person registered may be a duplicate (FHIR says so in an OperationOutcome). */
+static void
+warn_duplicates(struct request *req, size_t queued)
+{
+	if (queued == 0)
+		return;
+	req->warning.code = "duplicate";
+	req->warning.text = queued == 1
+		? "1 possible duplicate of this person was queued for review"
+		: fg_arena_printf(req->arena, "%zu possible duplicates of this person were queued for review", queued);
+}
+
 void
 person_create_as(struct request *req, const struct person_format *f)
 {
@@ -273,6 +285,7 @@ person_create_as(struct request *req, const struct person_format *f)
 				       (long long)p.version)
 		     : fg_arena_printf(req->arena, "%s/%lld", f->collection, (long long)p.id));
 	reply_header(req, "ETag", fg_arena_printf(req->arena, "W/\"%lld\"", (long long)p.version));
+	warn_duplicates(req, queued);
 	reply = f->json(&p, false);
 	if (f->duplicates)
 		json_object_object_add(reply, "duplicates_queued", json_object_new_int64((int64_t)queued));

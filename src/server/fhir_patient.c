@@ -4,7 +4,9 @@
  *	  the registry, with its Organization and Conditions on request),
  *	  create and update (If-Match), within the caller's scope and masked
  *	  like the API; a read or a search shows the merges of duplicates as
- *	  Patient.link.
+ *	  Patient.link.  A create whose person may be a duplicate, queued for
+ *	  review, warns so (code duplicate) when asked Prefer:
+ *	  return=OperationOutcome, and in a Bundle entry's response.outcome.
  *	  Versions are read in fhir_history.c.
  */
 #include <stdio.h>

@@ -16,7 +16,9 @@
  *	  written together at its end and commit with it, and the first failure rolls everything back and is the answer, its
  *	  OperationOutcome naming the entry (Bundle.entry[i]...).  A batch runs
  *	  each entry on its own and answers each: its status, location and
- *	  etag, the resource read, or the OperationOutcome of its failure.
+ *	  etag, the resource read, or the OperationOutcome of its failure.  A
+ *	  write that warns (a Patient that may be a duplicate) has the warning
+ *	  as the OperationOutcome of its response, in either.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +44,7 @@ struct entry {
 	const char *target;		/* "Patient/12": what references to full_url become */
 	const char *etag, *last_modified;
 	json_object *body;		/* resource read, or OperationOutcome of a failure; owned */
+	json_object *warning;		/* OperationOutcome of a write's warning, or NULL; owned */
 };
 
 struct bundle_run {
@@ -120,6 +123,8 @@ take_answer(struct bundle_run *run, struct entry *e, const struct request *r)
 	}
 	if ((r->status >= 300 || e->phase == PHASE_GET || run->representation) && r->reply != NULL)
 		e->body = json_tokener_parse(r->reply);
+	if (r->status < 300 && r->warning.text != NULL)
+		e->warning = reply_write_outcome(r, r->status);
 	keep_audit(run, r);
 }
 
@@ -396,9 +401,12 @@ response_entry(struct bundle_run *run, struct entry *e)
 	add_text(r, "location", e->location);
 	add_text(r, "etag", e->etag);
 	add_text(r, "lastModified", e->last_modified);
-	if (e->body != NULL) {
+	if (e->body != NULL) {	/* a failure's */
 		json_object_object_add(r, "outcome", e->body);
 		e->body = NULL;
+	} else if (e->warning != NULL) {
+		json_object_object_add(r, "outcome", e->warning);
+		e->warning = NULL;
 	}
 	json_object_object_add(entry, "response", r);
 	return entry;
@@ -625,8 +633,10 @@ fhir_transaction(struct request *req)
 	else
 		run_batch(&run);
 out:
-	for (size_t i = 0; run.entries != NULL && i < run.n; i++)
+	for (size_t i = 0; run.entries != NULL && i < run.n; i++) {
 		json_object_put(run.entries[i].body);
+		json_object_put(run.entries[i].warning);
+	}
 	free(run.audit);
 	json_object_put(run.targets);
 	json_object_put(body);

@@ -83,6 +83,11 @@ struct request {
 	size_t reply_len;
 	const char *headers[REQUEST_MAX_HEADERS][2];
 	int nheaders;
+	/* What a successful FHIR write warns of (both in the arena; text NULL: nothing), for the
+	   OperationOutcome of Prefer: return=OperationOutcome and of its Bundle entry. */
+	struct {
+		const char *code, *text;
+	} warning;
 
 	/* The audit entries of the request; written by the core unless already written. */
 	struct fg_audit_entry audit[REQUEST_MAX_AUDIT];
@@ -217,9 +222,16 @@ bool req_param_id(struct request *req, int index, const char *what, int64_t *out
 
 /*
  * Reply with obj serialised (and put).  A successful FHIR create or update
- * asked with Prefer: return=minimal gets no body.
+ * asked with Prefer: return=minimal gets no body; with return=OperationOutcome,
+ * reply_write_outcome(req, status) instead of obj.
  */
 void reply_json(struct request *req, unsigned status, json_object *obj);
+
+/*
+ * The OperationOutcome of a successful FHIR write answered with status:
+ * req->warning if set, else one issue of information.  The caller owns it.
+ */
+json_object *reply_write_outcome(const struct request *req, unsigned status);
 
 /* Add a response header (name and value must outlive the request: use the arena). */
 void reply_header(struct request *req, const char *name, const char *value);

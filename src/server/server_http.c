@@ -196,24 +196,46 @@ set_reply(struct request *req, unsigned status, const char *text)
 		req->content_type = req->fhir ? "application/fhir+json" : "application/json";
 }
 
-/* Whether a successful FHIR write asked for no body (Prefer: return=minimal). */
-static bool
-wants_minimal(const struct request *req, unsigned status)
+/* What a successful FHIR write answers with (Prefer: return=...). */
+enum write_return { RETURN_REPRESENTATION, RETURN_MINIMAL, RETURN_OUTCOME };
+
+static enum write_return
+write_return(const struct request *req, unsigned status)
 {
 	const char *prefer;
 
-	if (!req->fhir || status >= 300 || strcmp(req->method, "GET") == 0)
-		return false;
-	prefer = req_header(req, "Prefer");
-	return prefer != NULL && strstr(prefer, "return=minimal") != NULL;
+	if (!req->fhir || status >= 300 || strcmp(req->method, "GET") == 0 ||
+	    (prefer = req_header(req, "Prefer")) == NULL)
+		return RETURN_REPRESENTATION;
+	if (strstr(prefer, "return=minimal") != NULL)
+		return RETURN_MINIMAL;
+	return strstr(prefer, "return=OperationOutcome") != NULL ? RETURN_OUTCOME : RETURN_REPRESENTATION;
+}
+
+static void
+set_reply_json(struct request *req, unsigned status, json_object *obj)
+{
+	set_reply(req, status, json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
+							     JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(obj);
 }
 
 void
 reply_json(struct request *req, unsigned status, json_object *obj)
 {
-	set_reply(req, status, wants_minimal(req, status) ? "" : json_object_to_json_string_ext(
-		obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(obj);
+	switch (write_return(req, status)) {
+	case RETURN_MINIMAL:
+		set_reply(req, status, "");
+		json_object_put(obj);
+		break;
+	case RETURN_OUTCOME:
+		json_object_put(obj);
+		set_reply_json(req, status, reply_write_outcome(req, status));
+		break;
+	case RETURN_REPRESENTATION:
+		set_reply_json(req, status, obj);
+		break;
+	}
 }
 
 void
@@ -252,17 +274,18 @@ issue_code(unsigned status)
 	return status >= 500 ? "exception" : "processing";
 }
 
+/* An OperationOutcome of one issue; field, detail and hint may be NULL. */
 static json_object *
-operation_outcome(unsigned status, const char *field, const char *message,
-		  const char *detail, const char *hint)
+outcome_of(const char *severity, const char *code, const char *field, const char *message,
+	   const char *detail, const char *hint)
 {
 	json_object *oo = json_object_new_object(), *issues = json_object_new_array();
 	json_object *issue = json_object_new_object(), *details = json_object_new_object();
 	char diag[1024];
 
 	json_object_object_add(oo, "resourceType", json_object_new_string("OperationOutcome"));
-	json_object_object_add(issue, "severity", json_object_new_string(status >= 500 ? "fatal" : "error"));
-	json_object_object_add(issue, "code", json_object_new_string(issue_code(status)));
+	json_object_object_add(issue, "severity", json_object_new_string(severity));
+	json_object_object_add(issue, "code", json_object_new_string(code));
 	json_object_object_add(details, "text", json_object_new_string(message));
 	json_object_object_add(issue, "details", details);
 	snprintf(diag, sizeof(diag), "%s%s%s", detail ? detail : "", detail && hint ? " " : "",
@@ -277,6 +300,22 @@ operation_outcome(unsigned status, const char *field, const char *message,
 	json_object_array_add(issues, issue);
 	json_object_object_add(oo, "issue", issues);
 	return oo;
+}
+
+static json_object *
+operation_outcome(unsigned status, const char *field, const char *message,
+		  const char *detail, const char *hint)
+{
+	return outcome_of(status >= 500 ? "fatal" : "error", issue_code(status), field, message, detail, hint);
+}
+
+json_object *
+reply_write_outcome(const struct request *req, unsigned status)
+{
+	if (req->warning.text != NULL)
+		return outcome_of("warning", req->warning.code, NULL, req->warning.text, NULL, NULL);
+	return outcome_of("information", "informational", NULL,
+			  status == 201 ? "the resource was created" : "the resource was written", NULL, NULL);
 }
 
 void

@@ -99,6 +99,28 @@ expect_equal "POST /fhir/Patient of the same person" 201 \
 grep -q '"resourceType":"Patient"' "$WORK/body"; tap $? "the reply is the Patient"
 expect_equal "queued for review too" 1 \
 	"$(sql "SELECT count(*) FROM link_review WHERE person_a = $pid AND person_b = (SELECT max(id) FROM person)")"
+# FHIR says so in an OperationOutcome, when asked for one, and in a Bundle entry's response.
+expect_equal "POST /fhir/Patient asking for an OperationOutcome" 201 \
+	"$(http POST /fhir/Patient -H "Authorization: Bearer $T" -H 'Content-Type: application/fhir+json' \
+		-H 'Prefer: return=OperationOutcome' -d "$patient")"
+grep -qE '"severity":"warning","code":"duplicate","details":\{"text":"[1-9][0-9]* possible duplicates? of this person (was|were) queued for review"' \
+	"$WORK/body"; tap $? "the OperationOutcome warns of the duplicates queued"
+other="{\"resourceType\":\"Patient\",\"name\":[{\"text\":\"欧阳一鸣\"}],\"gender\":\"male\",\"birthDate\":\"1931-01-02\"}"
+expect_equal "POST /fhir/Patient of a person with no duplicate" 201 \
+	"$(http POST /fhir/Patient -H "Authorization: Bearer $T" -H 'Content-Type: application/fhir+json' \
+		-H 'Prefer: return=OperationOutcome' -d "$other")"
+grep -q '"severity":"information","code":"informational","details":{"text":"the resource was created"}' "$WORK/body"
+tap $? "its OperationOutcome only informs"
+third=${other/欧阳一鸣/司马相如}
+bundle="{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[
+	{\"resource\":$patient,\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}},
+	{\"resource\":${third/1931-01-02/1932-03-04},\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}]}"
+expect_equal "a batch Bundle of the same person and a new one" 200 \
+	"$(http POST /fhir -H "Authorization: Bearer $T" -H 'Content-Type: application/fhir+json' -d "$bundle")"
+expect_equal "the first entry's response warns of its duplicates, the second's has no outcome" \
+	"201 Created:warning:duplicate 201 Created:-:-" \
+	"$(jq -r '[.entry[].response | "\(.status):\(.outcome.issue[0].severity // "-"):\(.outcome.issue[0].code // "-")"] | join(" ")' \
+		"$WORK/body")"
 printf 'source_key,name,sex,birth_date,phone\nW1,%s,%s,%s,%s\n' "$name" "$sex" "$birth" "$phone" >"$WORK/web.csv"
 expect_equal "POST /api/import/persons of the same person" 200 \
 	"$(http POST /api/import/persons -H "Authorization: Bearer $T" -H 'Content-Type: text/csv' \
