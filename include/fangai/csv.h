@@ -2,7 +2,7 @@
  * fangai/csv.h
  *	  Streaming CSV reader (RFC 4180): quoted fields, "" escapes, CRLF or
  *	  LF, a UTF-8 byte-order mark skipped.  Constant memory: a record may not
- *	  exceed the configured cap.
+ *	  exceed the configured cap.  And the writer of the same CSV.
  *
  * Field texts belong to the reader and stay valid until the next read.
  */
@@ -67,5 +67,15 @@ long fg_csv_record(const fg_csv *csv);
 
 /* Close the reader (and the file it opened).  Accepts NULL. */
 void fg_csv_close(fg_csv *csv);
+
+/*
+ * Write one cell to f, preceded by a comma unless first: quoted, its quotes
+ * doubled, when it holds a comma, a quote or a line break.  Returns the line
+ * feeds it holds (the lines it spans, less one).
+ */
+long fg_csv_write_cell(FILE *f, const char *cell, bool first);
+
+/* Write a record of n cells (NULL as "") and its line feed to f. */
+void fg_csv_write_row(FILE *f, const char *const *cells, int n);
 
 #endif

@@ -168,6 +168,15 @@ struct fg_export_column {
 	bool numeric;		/* a number (written as one in a workbook) */
 };
 
+/* The rows of a list to export, and how. */
+struct fg_export_filter {
+	const char *district;	/* rows of districts whose code starts with it; NULL or "": all */
+	int64_t institution_id;	/* rows owned by that institution; 0: all.  Populations have no
+				   owner: all of them */
+	bool mask;		/* the columns id_number and phone masked as fg_mask_id_number()
+				   and fg_mask_phone() do */
+};
+
 /*
  * Called for each row of a list with its cells ("" for a missing value),
  * valid until it returns; a result other than FG_OK stops the export and is
@@ -184,10 +193,10 @@ const struct fg_export_column *fg_export_columns(const char *name, int *ncolumns
 
 /*
  * Stream list `name` row by row to fn, in a stable order, keeping the rows
- * of districts that start with `district` (NULL or "": all).  FG_INVALID
- * naming "list" for an unknown list; else what the store or fn returned.
+ * the filter keeps (NULL: all, unmasked).  FG_INVALID naming "list" for an
+ * unknown list; else what the store or fn returned.
  */
-fg_rc fg_export_run(fg_store *store, const char *name, const char *district,
+fg_rc fg_export_run(fg_store *store, const char *name, const struct fg_export_filter *filter,
 		    fg_export_row_fn fn, void *userdata, struct fg_error *err);
 
 /*

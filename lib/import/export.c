@@ -3,20 +3,25 @@
  *	  The registry's lists for export: persons, tumours, treatments, death
  *	  records, populations, and tumours in the layout of CanReg5.  Each
  *	  list is a row of a declarative table: its columns and the query that
- *	  gives them, row by row, so that an export streams in constant memory.
+ *	  gives them, row by row, so that an export streams in constant memory;
+ *	  a filter keeps the rows of districts and of one institution, and
+ *	  masks ID and phone numbers for a viewer who may not see them whole.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "fangai/access.h"
 #include "fangai/import.h"
 #include "fangai/util.h"
 
 #define MAX_COLUMNS 24
+#define MASKED_MAX 64		/* a masked number and its NUL */
 
 struct export_list {
 	const char *name;
 	const struct fg_export_column *columns;	/* ended by a NULL name */
-	const char *sql;	/* the columns in order; ?1 a district prefix ("" for all) */
+	const char *sql;	/* the columns in order; ?1 a district prefix ("" for all), ?2 an
+				   owning institution (0 for all) */
 };
 
 static const struct fg_export_column person_columns[] = {
@@ -69,25 +74,28 @@ static const struct fg_export_column canreg5_columns[] = {
 };
 
 #define IN_DISTRICT(col) " WHERE " col " LIKE ?1 || '%'"
+#define OF_INSTITUTION(col) " AND (?2 = 0 OR " col " = ?2)"
 
 static const struct export_list lists[] = {
 	{"persons", person_columns,
 	 "SELECT id, district, institution_id, id_type, id_number, name, sex, birth_date, phone,"
 	 " address, vital_status, death_date FROM person" IN_DISTRICT("district")
-	 " AND merged_into IS NULL ORDER BY id"},
+	 OF_INSTITUTION("institution_id") " AND merged_into IS NULL ORDER BY id"},
 	{"tumours", tumour_columns,
 	 "SELECT id, person_id, district, institution_id, incidence_date, topography, morphology,"
 	 " behaviour, grade, laterality, basis, icd10, tnm_edition, tnm_t, tnm_n, tnm_m, stage,"
-	 " detection, primary_seq FROM tumour" IN_DISTRICT("district") " ORDER BY id"},
+	 " detection, primary_seq FROM tumour" IN_DISTRICT("district") OF_INSTITUTION("institution_id")
+	 " ORDER BY id"},
 	{"treatments", treatment_columns,
 	 "SELECT id, tumour_id, person_id, district, institution_id, kind, start_date, end_date"
-	 " FROM treatment" IN_DISTRICT("district") " ORDER BY id"},
+	 " FROM treatment" IN_DISTRICT("district") OF_INSTITUTION("institution_id") " ORDER BY id"},
 	{"deaths", death_columns,
 	 "SELECT id, person_id, district, institution_id, id_number, name, sex, birth_date,"
-	 " death_date, cause_icd10 FROM death_record" IN_DISTRICT("district") " ORDER BY id"},
+	 " death_date, cause_icd10 FROM death_record" IN_DISTRICT("district")
+	 OF_INSTITUTION("institution_id") " ORDER BY id"},
 	{"populations", population_columns,
 	 "SELECT district, year, sex, age_group, count FROM population" IN_DISTRICT("district")
-	 " ORDER BY district, year, sex, age_group"},
+	 " AND ?2 = ?2 ORDER BY district, year, sex, age_group"},
 	{"canreg5", canreg5_columns,
 	 "SELECT p.id, p.id * 10000 + t.primary_seq, p.name, '', p.sex, replace(p.birth_date, '-', ''),"
 	 " CASE WHEN p.birth_date IS NULL THEN 999 ELSE"
@@ -98,7 +106,7 @@ static const struct export_list lists[] = {
 	 " CASE p.vital_status WHEN 'alive' THEN '1' WHEN 'dead' THEN '2' ELSE '9' END,"
 	 " t.primary_seq, t.institution_id"
 	 " FROM tumour t JOIN person p ON p.id = t.person_id" IN_DISTRICT("t.district")
-	 " ORDER BY p.id, t.primary_seq"},
+	 OF_INSTITUTION("t.institution_id") " ORDER BY p.id, t.primary_seq"},
 };
 
 static const struct export_list *
@@ -128,12 +136,40 @@ fg_export_columns(const char *name, int *ncolumns)
 	return l ? l->columns : NULL;
 }
 
-fg_rc
-fg_export_run(fg_store *store, const char *name, const char *district, fg_export_row_fn fn,
-	      void *userdata, struct fg_error *err)
+/* The columns masked for a viewer who may not see them whole, in any list. */
+static const struct {
+	const char *column;
+	void (*mask)(const char *in, char *out, size_t outsz);
+} masked_columns[] = {
+	{"id_number", fg_mask_id_number},
+	{"phone", fg_mask_phone},
+};
+
+/* Cell i of the row at st, masked if the filter asks and its column is masked. */
+static const char *
+cell(fg_stmt *st, int i, const struct fg_export_column *col, bool mask, char *buf, size_t bufsz)
 {
+	const char *v = fg_stmt_is_null(st, i) ? "" : fg_stmt_text(st, i);
+
+	for (size_t k = 0; mask && *v && k < sizeof(masked_columns) / sizeof(masked_columns[0]); k++) {
+		if (strcmp(col->name, masked_columns[k].column) != 0)
+			continue;
+		if (strlen(v) >= bufsz)
+			return "***";	/* no such number: hide it whole */
+		masked_columns[k].mask(v, buf, bufsz);
+		return buf;
+	}
+	return v;
+}
+
+fg_rc
+fg_export_run(fg_store *store, const char *name, const struct fg_export_filter *filter,
+	      fg_export_row_fn fn, void *userdata, struct fg_error *err)
+{
+	static const struct fg_export_filter all = {0};
 	const struct export_list *l = find_list(name);
 	const char *cells[MAX_COLUMNS];
+	char masked[MAX_COLUMNS][MASKED_MAX];
 	int n = 0;
 	bool row = true;
 	fg_stmt *st;
@@ -144,14 +180,17 @@ fg_export_run(fg_store *store, const char *name, const char *district, fg_export
 		fg_error_hint(err, "Export persons, tumours, treatments, deaths, populations or canreg5.");
 		return FG_INVALID;
 	}
+	if (filter == NULL)
+		filter = &all;
 	fg_export_columns(name, &n);
 	rc = fg_store_prepare(store, l->sql, &st, err);
 	if (rc != FG_OK)
 		return rc;
-	fg_stmt_bind_text(st, 1, district ? district : "");
+	fg_stmt_bind_text(st, 1, filter->district ? filter->district : "");
+	fg_stmt_bind_int64(st, 2, filter->institution_id);
 	while (rc == FG_OK && (rc = fg_stmt_step(st, &row, err)) == FG_OK && row) {
 		for (int i = 0; i < n; i++)
-			cells[i] = fg_stmt_is_null(st, i) ? "" : fg_stmt_text(st, i);
+			cells[i] = cell(st, i, &l->columns[i], filter->mask, masked[i], sizeof(masked[i]));
 		rc = fn(cells, n, userdata, err);
 	}
 	fg_stmt_reset(st);

@@ -1257,29 +1257,6 @@ import_lines_locate(const struct import_lines *lines, const char *message, long 
 	*row = (long)lo;
 }
 
-/* Write one CSV cell, quoted when it must be; returns the line breaks it holds. */
-static long
-put_cell(FILE *f, const char *v, bool first)
-{
-	long breaks = 0;
-
-	if (!first)
-		fputc(',', f);
-	if (strpbrk(v, ",\"\r\n") == NULL) {
-		fputs(v, f);
-		return 0;
-	}
-	fputc('"', f);
-	for (; *v; v++) {
-		if (*v == '"')
-			fputc('"', f);
-		breaks += *v == '\n';
-		fputc(*v, f);
-	}
-	fputc('"', f);
-	return breaks;
-}
-
 /* Note that the current row starts on line `line` of the user's file. */
 static fg_rc
 note_row_line(struct import_lines *lines, long line, struct fg_error *err)
@@ -1312,7 +1289,7 @@ copy_mapped(struct run *r, FILE *out, struct import_lines *lines, struct fg_erro
 
 	for (int f = 0; f < r->nfields; f++)
 		if (r->col[f] >= 0) {
-			put_cell(out, r->kind->fields[f], first);
+			fg_csv_write_cell(out, r->kind->fields[f], first);
 			first = false;
 		}
 	fputc('\n', out);
@@ -1325,7 +1302,7 @@ copy_mapped(struct run *r, FILE *out, struct import_lines *lines, struct fg_erro
 		first = true;
 		for (int f = 0; f < r->nfields; f++)
 			if (r->col[f] >= 0) {
-				at += put_cell(out, field_value(r, f), first);
+				at += fg_csv_write_cell(out, field_value(r, f), first);
 				first = false;
 			}
 		fputc('\n', out);

@@ -346,3 +346,35 @@ fg_csv_close(fg_csv *csv)
 	rec_free(&csv->header);
 	free(csv);
 }
+
+/* ---- writing ---- */
+
+long
+fg_csv_write_cell(FILE *f, const char *cell, bool first)
+{
+	long breaks = 0;
+
+	if (!first)
+		fputc(',', f);
+	if (strpbrk(cell, ",\"\r\n") == NULL) {
+		fputs(cell, f);
+		return 0;
+	}
+	fputc('"', f);
+	for (; *cell; cell++) {
+		if (*cell == '"')
+			fputc('"', f);
+		breaks += *cell == '\n';
+		fputc(*cell, f);
+	}
+	fputc('"', f);
+	return breaks;
+}
+
+void
+fg_csv_write_row(FILE *f, const char *const *cells, int n)
+{
+	for (int j = 0; j < n; j++)
+		fg_csv_write_cell(f, cells[j] ? cells[j] : "", j == 0);
+	fputc('\n', f);
+}

@@ -9,16 +9,21 @@
 #include <string.h>
 
 #include "cli.h"
+#include "fangai/csv.h"
 #include "fangai/import.h"
+#include "fangai/institution.h"
+#include "fangai/xlsx.h"
 #include "output.h"
 #include "output_xlsx.h"
 
 #define MAX_EXPORT_COLUMNS 32
-#define MAX_SHEETS 4
 
+/* Where the rows go: a streamed CSV, a streamed workbook, or a table gathered for printing. */
 struct sink {
-	FILE *csv;			/* streamed CSV; NULL: rows gathered in table */
+	FILE *csv;
+	fg_xlsx *book;
 	struct out_table table;
+	struct fg_arena *arena;		/* the column names and kinds of the workbook's sheets */
 };
 
 static fg_rc
@@ -26,8 +31,10 @@ take_row(const char *const *cells, int ncells, void *userdata, struct fg_error *
 {
 	struct sink *s = userdata;
 
+	if (s->book != NULL)
+		return fg_xlsx_row(s->book, cells, ncells, err);
 	if (s->csv != NULL) {
-		out_csv_row(s->csv, cells, ncells);
+		fg_csv_write_row(s->csv, cells, ncells);
 		return ferror(s->csv) ? fg_error_set(err, FG_IO, "output", "could not write the export") : FG_OK;
 	}
 	if (!out_table_add(&s->table, cells))
@@ -35,56 +42,57 @@ take_row(const char *const *cells, int ncells, void *userdata, struct fg_error *
 	return FG_OK;
 }
 
-/* Open the streamed CSV: --output or stdout, with the header row. */
-static FILE *
-open_csv(const struct cli_args *args, const struct fg_export_column *cols, int n)
-{
-	const char *path = cli_get(args, "output");
-	const char *names[MAX_EXPORT_COLUMNS];
-	FILE *f = path ? fopen(path, "w") : stdout;
-
-	if (f == NULL)
-		return NULL;
-	for (int i = 0; i < n; i++)
-		names[i] = cols[i].name;
-	out_csv_row(f, names, n);
-	return f;
-}
-
-/* A workbook gathered sheet by sheet. */
-struct workbook {
-	struct fg_arena *arena;
-	struct out_table tables[MAX_SHEETS];
-	const struct out_table *order[MAX_SHEETS];
-	const char *names[MAX_SHEETS];
-	size_t n;
-};
-
+/* Start a sheet of the workbook with the columns' names and kinds. */
 static fg_rc
 start_sheet(const char *name, const struct fg_export_column *columns, int ncolumns, void *userdata,
 	    struct fg_error *err)
 {
-	struct workbook *w = userdata;
-	struct out_column *cols = fg_arena_alloc(w->arena, (size_t)ncolumns * sizeof(*cols));
+	struct sink *s = userdata;
+	const char **names = fg_arena_alloc(s->arena, (size_t)ncolumns * sizeof(*names));
+	bool *numeric = fg_arena_alloc(s->arena, (size_t)ncolumns * sizeof(*numeric));
 
-	if (w->n == MAX_SHEETS || cols == NULL)
-		return fg_error_set(err, FG_NOMEM, NULL, "out of room for sheet \"%s\"", name);
-	for (int i = 0; i < ncolumns; i++)
-		cols[i] = (struct out_column){columns[i].name, columns[i].numeric};
-	out_table_init(&w->tables[w->n], w->arena, cols, ncolumns);
-	w->order[w->n] = &w->tables[w->n];
-	w->names[w->n++] = name;
-	return FG_OK;
+	if (names == NULL || numeric == NULL)
+		return fg_error_set(err, FG_NOMEM, NULL, "out of memory starting sheet \"%s\"", name);
+	for (int i = 0; i < ncolumns; i++) {
+		names[i] = columns[i].name;
+		numeric[i] = columns[i].numeric;
+	}
+	return fg_xlsx_sheet(s->book, name, names, numeric, ncolumns, err);
 }
 
-static fg_rc
-add_sheet_row(const char *const *cells, int ncells, void *userdata, struct fg_error *err)
+/* The header row of a streamed CSV. */
+static void
+write_csv_header(FILE *f, const struct fg_export_column *cols, int n)
 {
-	struct workbook *w = userdata;
+	const char *names[MAX_EXPORT_COLUMNS];
 
-	if (w->n == 0 || !out_table_add(&w->tables[w->n - 1], cells))
-		return fg_error_set(err, FG_NOMEM, NULL, "out of memory gathering the workbook");
-	return FG_OK;
+	for (int i = 0; i < n; i++)
+		names[i] = cols[i].name;
+	fg_csv_write_row(f, names, n);
+}
+
+/* End the workbook, if one was started: rc stays the first failure. */
+static fg_rc
+close_book(struct sink *s, fg_rc rc, struct fg_error *err)
+{
+	fg_rc closed = fg_xlsx_close(s->book, rc == FG_OK ? err : NULL);
+
+	s->book = NULL;
+	return rc != FG_OK ? rc : closed;
+}
+
+/* The filter of --district and --institution (an id or USCC). */
+static fg_rc
+read_filter(struct cli_args *args, fg_store *store, struct fg_export_filter *filter, struct fg_error *err)
+{
+	const char *ref = cli_get(args, "institution");
+	struct fg_institution inst;
+	fg_rc rc = FG_OK;
+
+	*filter = (struct fg_export_filter){.district = cli_get(args, "district")};
+	if (ref != NULL && (rc = fg_institution_find(store, ref, "institution", &inst, err)) == FG_OK)
+		filter->institution_id = inst.id;
+	return rc;
 }
 
 /* fangai export ncc --year Y [--district D] --output F.xlsx */
@@ -93,10 +101,11 @@ run_ncc(struct cli_args *args)
 {
 	const char *format = cli_get(args, "format");
 	struct fg_arena arena;
-	struct workbook w = {.arena = &arena};
+	struct sink sink = {.arena = &arena};
 	struct fg_error err;
 	fg_store *store;
 	long long year;
+	fg_rc rc;
 	int status;
 
 	if (format != NULL && strcmp(format, "xlsx") != 0)
@@ -105,19 +114,41 @@ run_ncc(struct cli_args *args)
 		return cli_usage_error(args->path, "export ncc needs --year YEAR");
 	if (cli_get(args, "output") == NULL)
 		return cli_usage_error(args->path, "an xlsx workbook needs --output FILE.xlsx");
+	if (cli_get(args, "institution") != NULL)
+		return cli_usage_error(args->path, "the ncc workbook counts a whole area: give --district, not --institution");
 	if (!cli_int_option(args, "year", 1900, 2200, 0, &year))
 		return EXIT_USAGE;
 	store = cli_open_store(args, false, &status);
 	if (store == NULL)
 		return status;
 	fg_arena_init(&arena, 0);
-	if (fg_export_ncc(store, (int)year, cli_get(args, "district"), start_sheet, add_sheet_row, &w, &err) != FG_OK)
+	rc = fg_xlsx_open(cli_get(args, "output"), &sink.book, &err);
+	if (rc == FG_OK)
+		rc = fg_export_ncc(store, (int)year, cli_get(args, "district"), start_sheet, take_row, &sink, &err);
+	if (close_book(&sink, rc, &err) != FG_OK)
 		status = cli_report(&err);
-	else
-		status = out_workbook_emit(cli_get(args, "output"), w.order, w.names, w.n);
 	fg_arena_free(&arena);
 	fg_store_close(store);
 	return status;
+}
+
+/* Open where a streamed list goes (--output, else stdout), with its header; FG_IO naming "output". */
+static fg_rc
+open_stream(struct cli_args *args, bool xlsx, const char *list, const struct fg_export_column *ec, int n,
+	    struct sink *sink, struct fg_error *err)
+{
+	const char *path = cli_get(args, "output");
+	fg_rc rc;
+
+	if (xlsx) {
+		rc = fg_xlsx_open(path, &sink->book, err);
+		return rc == FG_OK ? start_sheet(list, ec, n, sink, err) : rc;
+	}
+	sink->csv = path ? fopen(path, "w") : stdout;
+	if (sink->csv == NULL)
+		return fg_error_set(err, FG_IO, "output", "could not open \"%s\" for writing", path);
+	write_csv_header(sink->csv, ec, n);
+	return FG_OK;
 }
 
 static int
@@ -127,13 +158,16 @@ run_export(struct cli_args *args)
 	const char *format = cli_get(args, "format") ? cli_get(args, "format") : "csv";
 	struct out_column cols[MAX_EXPORT_COLUMNS];
 	const struct fg_export_column *ec;
-	struct sink sink = {0};
+	struct fg_export_filter filter;
 	struct fg_arena arena;
+	struct sink sink = {.arena = &arena};
 	struct fg_error err;
 	enum out_format fmt;
 	enum out_extra extra;
 	fg_store *store = NULL;
+	bool streamed;
 	int n, status = EXIT_OK;
+	fg_rc rc;
 
 	if (strcmp(list, "ncc") == 0)
 		return run_ncc(args);
@@ -148,23 +182,30 @@ run_export(struct cli_args *args)
 		status = cli_usage_error(args->path, "invalid output format \"%s\"", format);
 		goto out;
 	}
+	if (extra == OUT_EXTRA_XLSX && cli_get(args, "output") == NULL) {
+		status = cli_usage_error(args->path, "an xlsx workbook needs --output FILE.xlsx");
+		goto out;
+	}
 	for (int i = 0; i < n; i++)
 		cols[i] = (struct out_column){ec[i].name, ec[i].numeric};
 	out_table_init(&sink.table, &arena, cols, n);
 	store = cli_open_store(args, false, &status);
 	if (store == NULL)
 		goto out;
-	if (fmt == OUT_CSV && extra == OUT_EXTRA_NONE && (sink.csv = open_csv(args, ec, n)) == NULL) {
-		status = cli_usage_error(args->path, "could not open \"%s\" for writing", cli_get(args, "output"));
-		goto out;
-	}
-	if (fg_export_run(store, list, cli_get(args, "district"), take_row, &sink, &err) != FG_OK)
+	streamed = extra == OUT_EXTRA_XLSX || fmt == OUT_CSV;
+	rc = read_filter(args, store, &filter, &err);
+	if (rc == FG_OK && streamed)
+		rc = open_stream(args, extra == OUT_EXTRA_XLSX, list, ec, n, &sink, &err);
+	if (rc == FG_OK)
+		rc = fg_export_run(store, list, &filter, take_row, &sink, &err);
+	rc = close_book(&sink, rc, &err);
+	if (sink.csv != NULL && sink.csv != stdout && fclose(sink.csv) != 0 && rc == FG_OK)
+		rc = fg_error_set(&err, FG_IO, "output", "could not write \"%s\"", cli_get(args, "output"));
+	if (rc != FG_OK)
 		status = cli_report(&err);
-	else if (sink.csv == NULL)
-		status = out_table_emit(&sink.table, fmt, extra, cli_get(args, "output"), list);
+	else if (!streamed)
+		out_table_print(&sink.table, fmt, stdout);
 out:
-	if (sink.csv != NULL && sink.csv != stdout && fclose(sink.csv) != 0 && status == EXIT_OK)
-		status = cli_usage_error(args->path, "could not write \"%s\"", cli_get(args, "output"));
 	fg_store_close(store);
 	fg_arena_free(&arena);
 	return status;
@@ -173,6 +214,7 @@ out:
 static const struct cli_option options[] = {
 	CLI_OPT_DB,
 	{"district", "CODE", "only the rows of districts starting with CODE (e.g. 4401)"},
+	{"institution", "REF", "only the rows owned by this institution (id or USCC; not populations)"},
 	{"year", "YEAR", "ncc: the year reported"},
 	{"format", "FMT", "csv (default, streamed), table, json or xlsx"},
 	{"output", "FILE", "write there instead of standard output (needed for xlsx)"},
@@ -188,8 +230,8 @@ const struct command cmd_export_entry = {
 		"tumours, treatments, death records, population denominators, or tumours with\n"
 		"their persons in the layout of CanReg5's standard variables (dates yyyyMMdd,\n"
 		"topography as three digits, age at incidence, vital status 1/2/9), ready for\n"
-		"CanReg5's import. CSV is written row by row in constant memory; the other\n"
-		"formats gather the list first. --format xlsx writes a workbook with one sheet\n"
+		"CanReg5's import. CSV and xlsx are written row by row in constant memory; table\n"
+		"and json gather the list first. --format xlsx writes a workbook with one sheet\n"
 		"named after the list.\n"
 		"ncc writes the registry workbook reported to the National Cancer Center for one\n"
 		"year: sheets incidence (new cases) and deaths (death records by underlying cause),\n"

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fangai/csv.h"
 #include "fangai/import.h"
 #include "output.h"
 
@@ -50,11 +51,11 @@ show_problem(const struct fg_import_problem *p, void *userdata)
 	const char *cells[] = {row, line, p->field, p->value, p->reason, p->detail};
 
 	if (!ui->header_done)
-		out_csv_row(ui->report, header, 6);
+		fg_csv_write_row(ui->report, header, 6);
 	ui->header_done = true;
 	snprintf(row, sizeof(row), "%ld", p->row);
 	snprintf(line, sizeof(line), "%ld", p->line);
-	out_csv_row(ui->report, cells, 6);
+	fg_csv_write_row(ui->report, cells, 6);
 }
 
 static void

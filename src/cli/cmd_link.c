@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "fangai/csv.h"
 #include "fangai/linkage.h"
 #include "fangai/util.h"
 #include "output.h"
@@ -107,7 +108,7 @@ write_header(const struct pair_writer *w)
 
 	for (int f = 0; f < w->spec->nfields; f++)
 		cells[6 + f] = w->spec->fields[f].name;
-	out_csv_row(w->out, cells, 6 + w->spec->nfields);
+	fg_csv_write_row(w->out, cells, 6 + w->spec->nfields);
 }
 
 static fg_rc
@@ -128,7 +129,7 @@ write_keyed(const char *key_a, const char *key_b, const struct fg_link_pair *p, 
 	cells[5] = weight;
 	for (int f = 0; f < w->spec->nfields; f++)
 		cells[6 + f] = fg_link_level_name(w->spec->fields[f].cmp, p->levels[f]);
-	out_csv_row(w->out, cells, 6 + w->spec->nfields);
+	fg_csv_write_row(w->out, cells, 6 + w->spec->nfields);
 	w->counts[p->decision]++;
 	return ferror(w->out) ? fg_error_set(err, FG_IO, "output", "could not write pairs") : FG_OK;
 }
@@ -241,7 +242,7 @@ write_synth(const struct fg_link_synth_record *r, void *userdata, struct fg_erro
 			       r->phone, r->address, r->perturbations};
 
 	snprintf(truth, sizeof(truth), "%lld", (long long)r->truth);
-	out_csv_row(stdout, cells, (int)(sizeof(cells) / sizeof(cells[0])));
+	fg_csv_write_row(stdout, cells, (int)(sizeof(cells) / sizeof(cells[0])));
 	return ferror(stdout) ? fg_error_set(err, FG_IO, "output", "could not write records") : FG_OK;
 }
 
@@ -264,7 +265,7 @@ run_synth(struct cli_args *args)
 	if (cli_has(args, "duplicates") &&
 	    parse_probability(cli_get(args, "duplicates"), "duplicates", true, &opts.duplicates, &err) != FG_OK)
 		return cli_report(&err);
-	out_csv_row(stdout, header, (int)(sizeof(header) / sizeof(header[0])));
+	fg_csv_write_row(stdout, header, (int)(sizeof(header) / sizeof(header[0])));
 	if (fg_link_synth(&opts, write_synth, NULL, &err) != FG_OK)
 		return cli_report(&err);
 	return EXIT_OK;

@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 #include <utf8proc.h>
 
+#include "fangai/csv.h"
 #include "output.h"
 
 bool
@@ -148,38 +149,13 @@ out:
 }
 
 static void
-print_csv_cell(const char *s, FILE *f)
-{
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
-static void
 print_csv(const struct out_table *t, FILE *f)
 {
-	for (int j = 0; j < t->ncols; j++) {
-		if (j)
-			fputc(',', f);
-		print_csv_cell(t->columns[j].name, f);
-	}
+	for (int j = 0; j < t->ncols; j++)
+		fg_csv_write_cell(f, t->columns[j].name, j == 0);
 	fputc('\n', f);
-	for (size_t i = 0; i < t->nrows; i++) {
-		for (int j = 0; j < t->ncols; j++) {
-			if (j)
-				fputc(',', f);
-			print_csv_cell(t->rows[i][j], f);
-		}
-		fputc('\n', f);
-	}
+	for (size_t i = 0; i < t->nrows; i++)
+		fg_csv_write_row(f, t->rows[i], t->ncols);
 }
 
 /* A numeric cell becomes a JSON number only if it is one, exactly as written. */
@@ -241,13 +217,3 @@ out_table_print(const struct out_table *t, enum out_format fmt, FILE *f)
 	}
 }
 
-void
-out_csv_row(FILE *f, const char *const *cells, int n)
-{
-	for (int j = 0; j < n; j++) {
-		if (j)
-			fputc(',', f);
-		print_csv_cell(cells[j] ? cells[j] : "", f);
-	}
-	fputc('\n', f);
-}

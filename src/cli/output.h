@@ -39,9 +39,6 @@ bool out_table_add(struct out_table *t, const char *const *cells);
 /* Write the table to f in the given format. */
 void out_table_print(const struct out_table *t, enum out_format fmt, FILE *f);
 
-/* Write one CSV record of n cells (NULL as empty) to f, for streamed output. */
-void out_csv_row(FILE *f, const char *const *cells, int n);
-
 /* Display width of UTF-8 text in terminal columns (CJK counts two). */
 int out_text_width(const char *s);
 

@@ -30,12 +30,4 @@ bool out_format_parse_extra(const char *text, enum out_format *fmt, enum out_ext
 int out_table_emit(const struct out_table *t, enum out_format fmt, enum out_extra extra,
 		   const char *path, const char *sheet);
 
-/*
- * Write a workbook of n sheets to path: tables[i] under the name sheets[i]
- * (numeric columns as numbers).  Prints any error and returns the exit
- * status.
- */
-int out_workbook_emit(const char *path, const struct out_table *const *tables,
-		      const char *const *sheets, size_t n);
-
 #endif

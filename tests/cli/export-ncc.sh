@@ -1,41 +1,22 @@
 #!/usr/bin/env bash
 # tests/cli/export-ncc.sh: fangai export ncc -- the registry workbook of one year for the
-# National Cancer Center, read back from the .xlsx (unzip, shared strings resolved) and
+# National Cancer Center, read back from the .xlsx (tests/lib/xlsx.sh) and
 # checked cell by cell against counts made here in SQL from the tumours, death records and
 # population of a synthetic city.
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/xlsx.sh"
 
 "$F" init >/dev/null && "$F" synth --persons 20000 --registry --quiet >/dev/null
 tap $? "a synthetic city with ten years of registry data"
 
-# The rows of sheet number $2 of workbook $1, cells separated by "|", strings resolved.
-sheet() {
-	unzip -p "$1" xl/sharedStrings.xml | grep -o '<t[^>]*>[^<]*</t>' | sed 's/<[^>]*>//g' >"$WORK/strings"
-	unzip -p "$1" "xl/worksheets/sheet$2.xml" | sed 's/<row /\n/g' | grep '^r="[0-9]' |
-		awk -v strings="$WORK/strings" '
-		BEGIN { while ((getline s < strings) > 0) str[n++] = s }
-		{
-			line = ""; col = 0; k = split($0, cells, "<c ")
-			for (i = 2; i <= k; i++) {
-				match(cells[i], /r="[A-Z]+/)
-				at = index("ABCDEFGHIJKLMNOPQRSTUVWXYZ", substr(cells[i], RSTART + 3, 1)) - 1
-				for (; col < at; col++) line = line (col ? "|" : "")
-				v = ""
-				if (match(cells[i], /<v>[^<]*<\/v>/)) v = substr(cells[i], RSTART + 3, RLENGTH - 7)
-				if (cells[i] ~ /t="s"/) v = str[v]
-				line = line (col ? "|" : "") v; col++
-			}
-			print line
-		}'
-}
 row() { grep "^$2|" "$1" | head -n 1; }	# the first row of a sheet file starting with $2
 
 expect_status 0 "the workbook of 2024" "$F" export ncc --year 2024 --output "$WORK/ncc.xlsx"
 expect_equal "three sheets: incidence, deaths, population" "incidence deaths population" \
-	"$(unzip -p "$WORK/ncc.xlsx" xl/workbook.xml | grep -o '<sheet name="[a-z]*"' | cut -d'"' -f2 | xargs)"
-sheet "$WORK/ncc.xlsx" 1 >"$WORK/incidence"
-sheet "$WORK/ncc.xlsx" 2 >"$WORK/deaths"
-sheet "$WORK/ncc.xlsx" 3 >"$WORK/population"
+	"$(xlsx_sheets "$WORK/ncc.xlsx" | xargs)"
+xlsx_rows "$WORK/ncc.xlsx" 1 >"$WORK/incidence"
+xlsx_rows "$WORK/ncc.xlsx" 2 >"$WORK/deaths"
+xlsx_rows "$WORK/ncc.xlsx" 3 >"$WORK/population"
 expect_equal "the header of the case sheets" \
 	"code|site|site_zh|sex|total|0|1-4|5-9|10-14|15-19|20-24|25-29|30-34|35-39|40-44|45-49|50-54|55-59|60-64|65-69|70-74|75-79|80-84|85+|population|crude_rate" \
 	"$(head -n 1 "$WORK/incidence")"
@@ -87,10 +68,10 @@ expect_equal "and of both sexes" "$pop_total" "$(row "$WORK/population" 0 | cut 
 
 D=$(sql "SELECT district FROM population ORDER BY district LIMIT 1")
 expect_status 0 "the workbook of one district" "$F" export ncc --year 2024 --district "$D" --output "$WORK/d.xlsx"
-sheet "$WORK/d.xlsx" 3 >"$WORK/dpop"
+xlsx_rows "$WORK/d.xlsx" 3 >"$WORK/dpop"
 expect_equal "its population is the district's" \
 	"$(sql "SELECT sum(count) FROM population WHERE year = 2024 AND district = '$D'")" "$(row "$WORK/dpop" 0 | cut -d'|' -f2)"
-sheet "$WORK/d.xlsx" 1 >"$WORK/dinc"
+xlsx_rows "$WORK/d.xlsx" 1 >"$WORK/dinc"
 expect_equal "and its cases the district's" \
 	"$(sql "SELECT count(*) FROM ($tumours AND t.district = '$D')")" \
 	"$(row "$WORK/dinc" 'ALL|All sites|所有部位合计|0' | cut -d'|' -f5)"

@@ -5,6 +5,7 @@
 # and idempotent re-import.
 # backends: sqlite postgresql
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/xlsx.sh"
 
 "$F" init >/dev/null && "$F" synth --persons 0 --quiet >/dev/null
 tap $? "a database with the demo city's institutions"
@@ -77,4 +78,14 @@ expect_status 0 "no rows outside the district" "$F" export treatments --district
 expect_equal "the header only" "1" "$(wc -l <"$WORK/out")"
 expect_status 0 "persons as an Excel workbook" "$F" export persons --format xlsx --output "$WORK/p.xlsx"
 expect_equal "a zip container holding the sheet" "PK" "$(head -c 2 "$WORK/p.xlsx")"
+"$F" export persons >"$WORK/p.csv"
+expect_equal "the workbook's one sheet, persons, holds what the CSV holds (empty cells at the end aside)" \
+	"$(echo persons; tr ',' '|' <"$WORK/p.csv" | sed 's/|*$//')" \
+	"$(xlsx_sheets "$WORK/p.xlsx"; xlsx_rows "$WORK/p.xlsx" 1 | sed 's/|*$//')"
+expect_status 0 "treatments of the institution that owns them" "$F" export treatments --institution 1
+expect_equal "both" "3" "$(wc -l <"$WORK/out")"
+expect_status 0 "treatments of another institution" "$F" export treatments --institution 2
+expect_equal "none" "1" "$(wc -l <"$WORK/out")"
+expect_status 1 "an unknown institution" "$F" export treatments --institution 99
+expect_output "is named" 'institution "99" does not exist'
 expect_status 2 "an unknown list" "$F" export nope
