@@ -170,7 +170,8 @@ struct fg_export_column {
 
 /* The rows of a list to export, and how. */
 struct fg_export_filter {
-	const char *district;	/* rows of districts whose code starts with it; NULL or "": all */
+	const char *district;	/* rows of districts whose code starts with it (2, 4 or 6 digits);
+				   NULL or "": all */
 	int64_t institution_id;	/* rows owned by that institution; 0: all.  Populations have no
 				   owner: all of them */
 	bool mask;		/* the columns id_number and phone masked as fg_mask_id_number()
@@ -194,7 +195,8 @@ const struct fg_export_column *fg_export_columns(const char *name, int *ncolumns
 /*
  * Stream list `name` row by row to fn, in a stable order, keeping the rows
  * the filter keeps (NULL: all, unmasked).  FG_INVALID naming "list" for an
- * unknown list; else what the store or fn returned.
+ * unknown list, "district" for a prefix that is not 2, 4 or 6 digits; else
+ * what the store or fn returned.
  */
 fg_rc fg_export_run(fg_store *store, const char *name, const struct fg_export_filter *filter,
 		    fg_export_row_fn fn, void *userdata, struct fg_error *err);
@@ -219,9 +221,31 @@ typedef fg_rc (*fg_export_sheet_fn)(const char *name, const struct fg_export_col
  * the stats library (fg_incidence_read_store_cases).  Each sheet is
  * announced to sheet, then its rows go to row.  FG_NOTFOUND when no
  * population of the year and districts is stored; FG_INVALID naming the
- * record for a tumour or death that cannot be counted.
+ * record for a tumour or death that cannot be counted, "district" for a
+ * prefix that is not 2, 4 or 6 digits.
  */
 fg_rc fg_export_ncc(fg_store *store, int year, const char *district, fg_export_sheet_fn sheet,
 		    fg_export_row_fn row, void *userdata, struct fg_error *err);
+
+/* A list written to a file. */
+struct fg_export_request {
+	const char *list;		/* a name of fg_export_list_name(), or "ncc" */
+	struct fg_export_filter filter;	/* ncc: its district only */
+	int year;			/* ncc: the year reported */
+	bool xlsx;			/* a workbook of one sheet named after the list (ncc: of
+					   its sheets) written to path; else CSV with a header row to
+					   out (not for ncc) */
+	const char *path;
+	FILE *out;
+};
+
+/*
+ * Write the list rq asks for, row by row in constant memory; *rows counts
+ * the rows written (header rows aside).  FG_INVALID naming "format" for ncc
+ * as CSV; FG_IO naming "output" when the file cannot be written (it is then
+ * incomplete); else what fg_export_run() or fg_export_ncc() return.
+ */
+fg_rc fg_export_write(fg_store *store, const struct fg_export_request *rq, int64_t *rows,
+		      struct fg_error *err);
 
 #endif

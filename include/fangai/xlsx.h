@@ -23,8 +23,8 @@ fg_rc fg_xlsx_open(const char *path, fg_xlsx **out, struct fg_error *err);
 /*
  * Start a sheet called name (at most 31 characters, none of []:*?/\) with
  * the header row of n column names; numeric[i] tells whether column i holds
- * numbers (NULL: none does; the array must outlive the sheet).  FG_INVALID
- * naming "sheet" for a name Excel refuses; FG_NOMEM.
+ * numbers (NULL: none does; copied).  FG_INVALID naming "sheet" for a name
+ * Excel refuses; FG_NOMEM.
  */
 fg_rc fg_xlsx_sheet(fg_xlsx *x, const char *name, const char *const *columns, const bool *numeric, int n,
 		    struct fg_error *err);

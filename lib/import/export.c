@@ -6,16 +6,22 @@
  *	  gives them, row by row, so that an export streams in constant memory;
  *	  a filter keeps the rows of districts and of one institution, and
  *	  masks ID and phone numbers for a viewer who may not see them whole.
+ *	  fg_export_write() writes a list, or the ncc workbook, to a CSV
+ *	  stream or an Excel workbook as the rows come.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "fangai/access.h"
+#include "fangai/csv.h"
 #include "fangai/import.h"
 #include "fangai/util.h"
+#include "fangai/xlsx.h"
+#include "import_int.h"
 
 #define MAX_COLUMNS 24
 #define MASKED_MAX 64		/* a masked number and its NUL */
+#define MAX_SHEET_COLUMNS 32	/* of a list or a sheet of the ncc workbook */
 
 struct export_list {
 	const char *name;
@@ -136,6 +142,18 @@ fg_export_columns(const char *name, int *ncolumns)
 	return l ? l->columns : NULL;
 }
 
+fg_rc
+export_district_check(const char *district, struct fg_error *err)
+{
+	size_t n = district ? strspn(district, "0123456789") : 0;
+
+	if (district == NULL || (district[n] == '\0' && (n == 0 || n == 2 || n == 4 || n == 6)))
+		return FG_OK;
+	fg_error_set(err, FG_INVALID, "district", "invalid district code prefix \"%s\"", district);
+	fg_error_hint(err, "Give the first 2, 4 or 6 digits of a GB/T 2260 code (44, 4401, 440106).");
+	return FG_INVALID;
+}
+
 /* The columns masked for a viewer who may not see them whole, in any list. */
 static const struct {
 	const char *column;
@@ -162,6 +180,14 @@ cell(fg_stmt *st, int i, const struct fg_export_column *col, bool mask, char *bu
 	return v;
 }
 
+static fg_rc
+unknown_list(const char *name, struct fg_error *err)
+{
+	fg_error_set(err, FG_INVALID, "list", "list \"%s\" does not exist", name ? name : "");
+	fg_error_hint(err, "Export persons, tumours, treatments, deaths, populations, canreg5 or ncc.");
+	return FG_INVALID;
+}
+
 fg_rc
 fg_export_run(fg_store *store, const char *name, const struct fg_export_filter *filter,
 	      fg_export_row_fn fn, void *userdata, struct fg_error *err)
@@ -175,15 +201,14 @@ fg_export_run(fg_store *store, const char *name, const struct fg_export_filter *
 	fg_stmt *st;
 	fg_rc rc;
 
-	if (l == NULL) {
-		fg_error_set(err, FG_INVALID, "list", "list \"%s\" does not exist", name ? name : "");
-		fg_error_hint(err, "Export persons, tumours, treatments, deaths, populations or canreg5.");
-		return FG_INVALID;
-	}
+	if (l == NULL)
+		return unknown_list(name, err);
 	if (filter == NULL)
 		filter = &all;
 	fg_export_columns(name, &n);
-	rc = fg_store_prepare(store, l->sql, &st, err);
+	rc = export_district_check(filter->district, err);
+	if (rc == FG_OK)
+		rc = fg_store_prepare(store, l->sql, &st, err);
 	if (rc != FG_OK)
 		return rc;
 	fg_stmt_bind_text(st, 1, filter->district ? filter->district : "");
@@ -194,5 +219,87 @@ fg_export_run(fg_store *store, const char *name, const struct fg_export_filter *
 		rc = fn(cells, n, userdata, err);
 	}
 	fg_stmt_reset(st);
+	return rc;
+}
+
+/* ---- writing a list to a file ---- */
+
+/* Where the rows of fg_export_write() go: a CSV stream or a workbook. */
+struct sink {
+	FILE *csv;
+	fg_xlsx *book;
+	int64_t rows;
+};
+
+static fg_rc
+sink_row(const char *const *cells, int ncells, void *userdata, struct fg_error *err)
+{
+	struct sink *s = userdata;
+
+	s->rows++;
+	if (s->book != NULL)
+		return fg_xlsx_row(s->book, cells, ncells, err);
+	fg_csv_write_row(s->csv, cells, ncells);
+	return ferror(s->csv) ? fg_error_set(err, FG_IO, "output", "could not write the export") : FG_OK;
+}
+
+/* The header row of columns, to the CSV or as a new sheet `name` of the workbook. */
+static fg_rc
+sink_sheet(const char *name, const struct fg_export_column *columns, int ncolumns, void *userdata,
+	   struct fg_error *err)
+{
+	struct sink *s = userdata;
+	const char *names[MAX_SHEET_COLUMNS];
+	bool numeric[MAX_SHEET_COLUMNS];
+
+	if (ncolumns > MAX_SHEET_COLUMNS)
+		return fg_error_set(err, FG_INVALID, "list", "sheet \"%s\" has too many columns", name);
+	for (int i = 0; i < ncolumns; i++) {
+		names[i] = columns[i].name;
+		numeric[i] = columns[i].numeric;
+	}
+	if (s->book == NULL) {
+		fg_csv_write_row(s->csv, names, ncolumns);
+		return FG_OK;
+	}
+	return fg_xlsx_sheet(s->book, name, names, numeric, ncolumns, err);
+}
+
+/* The rows of rq's list (after its header) to s. */
+static fg_rc
+sink_list(fg_store *store, const struct fg_export_request *rq, struct sink *s, struct fg_error *err)
+{
+	int n;
+	const struct fg_export_column *columns = fg_export_columns(rq->list, &n);
+	fg_rc rc;
+
+	if (columns == NULL)
+		return unknown_list(rq->list, err);
+	rc = sink_sheet(rq->list, columns, n, s, err);
+	return rc == FG_OK ? fg_export_run(store, rq->list, &rq->filter, sink_row, s, err) : rc;
+}
+
+fg_rc
+fg_export_write(fg_store *store, const struct fg_export_request *rq, int64_t *rows, struct fg_error *err)
+{
+	struct sink s = {.csv = rq->out};
+	bool ncc = strcmp(rq->list, "ncc") == 0;
+	fg_rc rc = FG_OK, closed;
+
+	*rows = 0;
+	if (ncc && !rq->xlsx)
+		return fg_error_set(err, FG_INVALID, "format", "the ncc workbook is written as xlsx only");
+	if (rq->xlsx)
+		rc = fg_xlsx_open(rq->path, &s.book, err);
+	if (rc == FG_OK && ncc)
+		rc = fg_export_ncc(store, rq->year, rq->filter.district, sink_sheet, sink_row, &s, err);
+	else if (rc == FG_OK)
+		rc = sink_list(store, rq, &s, err);
+	closed = fg_xlsx_close(s.book, rc == FG_OK ? err : NULL);
+	if (rc == FG_OK)
+		rc = closed;
+	if (rc == FG_OK && s.csv != NULL && fflush(s.csv) != 0)
+		rc = fg_error_set(err, FG_IO, "output", "could not write the export");
+	*rows = s.rows;
 	return rc;
 }

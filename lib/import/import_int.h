@@ -226,4 +226,10 @@ fg_rc import_need_institution(const struct import_row *row, struct fg_error *err
 /* Index of field `name` in kind->fields, or -1. */
 int import_field(const struct import_kind *kind, const char *name);
 
+/*
+ * FG_INVALID naming "district" unless district is NULL, "" or 2, 4 or 6
+ * digits: a province, a city or a county (GB/T 2260), for an export.
+ */
+fg_rc export_district_check(const char *district, struct fg_error *err);
+
 #endif

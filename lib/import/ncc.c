@@ -19,6 +19,7 @@
 #include "fangai/population.h"
 #include "fangai/summary.h"
 #include "fangai/util.h"
+#include "import_int.h"
 
 #define AGE_COLUMNS \
 	{"0", true}, {"1-4", true}, {"5-9", true}, {"10-14", true}, {"15-19", true}, {"20-24", true}, \
@@ -202,6 +203,8 @@ fg_export_ncc(fg_store *store, int year, const char *district, fg_export_sheet_f
 		rc = fg_error_set(err, FG_NOMEM, NULL, "out of memory counting the registry workbook");
 	else if (year < 1900 || year > 2200)
 		rc = fg_error_set(err, FG_INVALID, "year", "invalid year %d", year);
+	else
+		rc = export_district_check(district, err);
 	if (rc == FG_OK)
 		rc = fg_site_groups_load(NULL, &x.sites, err);
 	if (rc == FG_OK)

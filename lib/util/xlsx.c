@@ -16,7 +16,7 @@ struct fg_xlsx {
 	lxw_workbook *book;
 	lxw_worksheet *sheet;		/* the current sheet, or NULL */
 	lxw_format *bold, *decimals;
-	const bool *numeric;		/* of the current sheet's columns, or NULL */
+	bool *numeric;			/* of the current sheet's columns (malloc), or NULL */
 	int ncolumns;
 	lxw_row_t next;			/* the next row of the current sheet */
 	lxw_error failed;		/* the first error of libxlsxwriter */
@@ -69,8 +69,16 @@ fg_xlsx_sheet(fg_xlsx *x, const char *name, const char *const *columns, const bo
 	x->sheet = workbook_add_worksheet(x->book, name);
 	if (x->sheet == NULL)
 		return fg_error_set(err, FG_NOMEM, NULL, "out of memory adding sheet \"%s\"", name);
-	x->numeric = numeric;
-	x->ncolumns = n;
+	free(x->numeric);
+	x->numeric = NULL;
+	x->ncolumns = 0;
+	if (numeric != NULL && n > 0) {
+		x->numeric = malloc((size_t)n * sizeof(*x->numeric));
+		if (x->numeric == NULL)
+			return fg_error_set(err, FG_NOMEM, NULL, "out of memory adding sheet \"%s\"", name);
+		memcpy(x->numeric, numeric, (size_t)n * sizeof(*x->numeric));
+		x->ncolumns = n;
+	}
 	x->next = 1;
 	worksheet_freeze_panes(x->sheet, 1, 0);
 	for (int j = 0; rc == LXW_NO_ERROR && j < n; j++)
@@ -121,6 +129,7 @@ fg_xlsx_close(fg_xlsx *x, struct fg_error *err)
 	rc = workbook_close(x->book);
 	if (rc == LXW_NO_ERROR)
 		rc = x->failed;
+	free(x->numeric);
 	free(x);
 	return rc == LXW_NO_ERROR ? FG_OK
 				  : fg_error_set(err, FG_IO, "output", "could not write the workbook: %s", lxw_strerror(rc));

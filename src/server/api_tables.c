@@ -4,12 +4,12 @@
  *	  Excel workbook.  The body is {"name", "header": [...], "rows":
  *	  [[...], ...]} of strings and numbers (what the UI also offers as CSV);
  *	  numbers become numeric cells.  libxlsxwriter 1.1 writes only to files,
- *	  so the workbook is written to a temporary file, read back and removed.
+ *	  so the workbook is written to a temporary file, removed once open, and
+ *	  sent from it.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <xlsxwriter.h>
@@ -101,27 +101,16 @@ table_write(const char *path, const char *sheet, json_object *header, json_objec
 	return workbook_close(wb);
 }
 
-/* Read file path into the request's reply; false when it cannot. */
+/* Reply with the workbook at path, sent from the file (unlinked); false when it cannot be opened. */
 static bool
-reply_file(struct request *req, const char *path)
+reply_workbook(struct request *req, const char *path)
 {
-	struct stat st;
 	FILE *f = fopen(path, "rb");
-	bool ok = false;
-	char *buf;
 
 	if (f == NULL)
 		return false;
-	if (fstat(fileno(f), &st) == 0 && st.st_size > 0 && (buf = fg_arena_alloc(req->arena, (size_t)st.st_size)) != NULL &&
-	    fread(buf, 1, (size_t)st.st_size, f) == (size_t)st.st_size) {
-		req->status = 200;
-		req->content_type = XLSX_TYPE;
-		req->reply = buf;
-		req->reply_len = (size_t)st.st_size;
-		ok = true;
-	}
-	fclose(f);
-	return ok;
+	reply_file(req, 200, XLSX_TYPE, f);
+	return true;
 }
 
 /* The sheet name from name: at most 31 characters (not bytes) and none of []:*?/\\ (Excel's rule). */
@@ -159,7 +148,7 @@ api_tables_xlsx(struct request *req)
 		goto out;
 	}
 	close(fd);
-	if (table_write(path, sheet, header, rows) != LXW_NO_ERROR || !reply_file(req, path))
+	if (table_write(path, sheet, header, rows) != LXW_NO_ERROR || !reply_workbook(req, path))
 		reply_error(req, 500, NULL, "could not write the workbook", NULL, NULL);
 	else
 		reply_header(req, "Content-Disposition", "attachment; filename=\"table.xlsx\"");

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -115,23 +116,41 @@ close_stores(void)
 	nstores = 0;
 }
 
+/* A response sending the whole of the request's reply file, which it takes; NULL on failure. */
+static struct MHD_Response *
+file_response(struct request *req)
+{
+	struct MHD_Response *resp = NULL;
+	struct stat st;
+	int fd;
+
+	fd = fflush(req->reply_file) == 0 ? dup(fileno(req->reply_file)) : -1;
+	request_release(req);
+	if (fd >= 0 && fstat(fd, &st) == 0)
+		resp = MHD_create_response_from_fd((size_t)st.st_size, fd);	/* closes fd */
+	if (resp == NULL && fd >= 0)
+		close(fd);
+	return resp;
+}
+
 static enum MHD_Result
-send_reply(struct MHD_Connection *conn, unsigned status, const char *type,
-	   const char *body, size_t len, const char *const (*headers)[2], int nheaders)
+send_reply(struct request *req)
 {
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 
-	resp = MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+	resp = req->reply_file != NULL ? file_response(req)
+				       : MHD_create_response_from_buffer(req->reply_len, req->reply,
+									 MHD_RESPMEM_MUST_COPY);
 	if (resp == NULL)
 		return MHD_NO;
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, req->content_type);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	for (int i = 0; i < nheaders; i++)
-		MHD_add_response_header(resp, headers[i][0], headers[i][1]);
+	for (int i = 0; i < req->nheaders; i++)
+		MHD_add_response_header(resp, req->headers[i][0], req->headers[i][1]);
 	if (MHD_get_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL) == NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	ret = MHD_queue_response(conn, status, resp);
+	ret = MHD_queue_response(req->conn, req->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
 }
@@ -144,8 +163,7 @@ send_early(struct conn_ctx *ctx, unsigned status, const char *field, const char 
 	struct request *req = &ctx->req;
 
 	reply_error(req, status, field, message, NULL, hint);
-	return send_reply(req->conn, req->status, req->content_type, req->reply, req->reply_len,
-			  (const char *const (*)[2])req->headers, req->nheaders);
+	return send_reply(req);
 }
 
 static void
@@ -314,6 +332,7 @@ server_dispatch(struct request *req)
 static void
 ctx_free(struct conn_ctx *ctx)
 {
+	request_release(&ctx->req);
 	fg_arena_free(&ctx->arena);
 	free(ctx->body);
 	free(ctx);
@@ -355,8 +374,7 @@ send_request_reply(struct conn_ctx *ctx)
 		reply_error(req, 503, NULL, "could not write the audit log", NULL, "Try again later.");
 		reply_header(req, MHD_HTTP_HEADER_RETRY_AFTER, "5");
 	}
-	return send_reply(req->conn, req->status, req->content_type, req->reply, req->reply_len,
-			  (const char *const (*)[2])req->headers, req->nheaders);
+	return send_reply(req);
 }
 
 static struct conn_ctx *

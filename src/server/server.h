@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "fangai/access.h"
 #include "fangai/account.h"
@@ -81,6 +82,8 @@ struct request {
 	const char *content_type;
 	char *reply;			/* in the arena */
 	size_t reply_len;
+	FILE *reply_file;		/* the body instead of reply, whole (an unlinked temporary
+					   file), or NULL: owned by the request, see request_release() */
 	const char *headers[REQUEST_MAX_HEADERS][2];
 	int nheaders;
 	/* What a successful FHIR write warns of (both in the arena; text NULL: nothing), for the
@@ -232,6 +235,15 @@ void reply_json(struct request *req, unsigned status, json_object *obj);
  * req->warning if set, else one issue of information.  The caller owns it.
  */
 json_object *reply_write_outcome(const struct request *req, unsigned status);
+
+/*
+ * Reply with the whole of f (taken: an unlinked temporary file written by the
+ * handler, sent from disk, however large) as status with content type type.
+ */
+void reply_file(struct request *req, unsigned status, const char *type, FILE *f);
+
+/* Close what the request holds outside its arena (a reply file not sent).  Idempotent. */
+void request_release(struct request *req);
 
 /* Add a response header (name and value must outlive the request: use the arena). */
 void reply_header(struct request *req, const char *name, const char *value);
@@ -416,6 +428,7 @@ void api_stats_summary(struct request *req);
 void api_stats_screening(struct request *req);
 void api_audit_list(struct request *req);
 void api_import_persons(struct request *req);
+void api_export(struct request *req);
 void api_link_reviews_list(struct request *req);
 void api_link_review_decide(struct request *req);
 void api_persons_merge(struct request *req);

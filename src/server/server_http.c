@@ -189,6 +189,7 @@ req_param_id(struct request *req, int index, const char *what, int64_t *out)
 static void
 set_reply(struct request *req, unsigned status, const char *text)
 {
+	request_release(req);
 	req->status = status;
 	req->reply = fg_arena_strdup(req->arena, text);
 	req->reply_len = req->reply ? strlen(req->reply) : 0;
@@ -236,6 +237,25 @@ reply_json(struct request *req, unsigned status, json_object *obj)
 		set_reply_json(req, status, obj);
 		break;
 	}
+}
+
+void
+reply_file(struct request *req, unsigned status, const char *type, FILE *f)
+{
+	request_release(req);
+	req->status = status;
+	req->content_type = type;
+	req->reply = NULL;
+	req->reply_len = 0;
+	req->reply_file = f;
+}
+
+void
+request_release(struct request *req)
+{
+	if (req->reply_file != NULL)
+		fclose(req->reply_file);
+	req->reply_file = NULL;
 }
 
 void

@@ -160,6 +160,10 @@ for inst in 10 14; do
 	grep -q "\"total\":$want," "$WORK/body"; tap $? "institution $inst lists a total of its own $want persons"
 	others=$(grep -o '"institution_id":[0-9]*' "$WORK/body" | grep -vc "\"institution_id\":$inst$")
 	expect_equal "institution $inst lists no person of another institution" 0 "$others"
+	curl -s -H "Authorization: Bearer ${TOKEN[u$inst.registry]}" "$BASE/api/export/persons" >"$WORK/export.csv"
+	requests=$((requests + 1))
+	expect_equal "institution $inst exports its $want persons and none of another" "$want $inst" \
+		"$(tail -n +2 "$WORK/export.csv" | wc -l) $(tail -n +2 "$WORK/export.csv" | cut -d, -f3 | sort -u | xargs)"
 done
 
 # Positive controls: the same users reach what is theirs.

@@ -214,6 +214,7 @@ fz_request(int user, const char *method, const char *path_query, const char *con
 	server_dispatch(&req);
 	fg_store_rollback(fz.store);
 	fz_check_reply(&req);
+	request_release(&req);
 out:
 	fg_arena_free(&arena);
 }
