@@ -39,6 +39,14 @@ export async function apiBlob(path, body) {
   return resp.blob();
 }
 
+// GET a file the server makes; resolves to {name (from Content-Disposition), blob}.
+export async function getFile(path) {
+  const resp = await fetch(path, { credentials: 'same-origin' });
+  if (!resp.ok) throw new ApiError(resp.status, await resp.json().catch(() => null));
+  const m = (resp.headers.get('Content-Disposition') || '').match(/filename="([^"]+)"/);
+  return { name: m ? m[1] : 'export', blob: await resp.blob() };
+}
+
 // Log in with a cookie session; keeps the CSRF token for later writes.
 export async function login(username, password) {
   const r = await api('POST', '/api/login', { username, password, client: 'browser' });

@@ -20,6 +20,7 @@ import { referralsPage } from './pages/referrals.js';
 import { bookingPage } from './pages/booking.js';
 import { statsPage } from './pages/stats.js';
 import { duplicatesPage } from './pages/duplicates.js';
+import { exportPage } from './pages/export.js';
 
 const view = document.getElementById('view');
 let me = null;
@@ -27,13 +28,13 @@ let me = null;
 // The navigation of each role: [route, message key].
 const navOf = {
   screening: [['#/home', 'nav.home'], ['#/persons', 'nav.persons'], ['#/register', 'nav.register'], ['#/questionnaire', 'nav.questionnaire'],
-    ['#/exam', 'nav.exam'], ['#/referrals', 'nav.referrals'], ['#/booking', 'nav.booking'], ['#/import', 'nav.import'], ['#/dashboard', 'nav.dashboard'], ['#/stats', 'nav.stats']],
+    ['#/exam', 'nav.exam'], ['#/referrals', 'nav.referrals'], ['#/booking', 'nav.booking'], ['#/import', 'nav.import'], ['#/export', 'nav.export'], ['#/dashboard', 'nav.dashboard'], ['#/stats', 'nav.stats']],
   clinician: [['#/home', 'nav.home'], ['#/persons', 'nav.persons'], ['#/exam', 'nav.exam'], ['#/tumour', 'nav.tumour'], ['#/referrals', 'nav.referrals'],
-    ['#/booking', 'nav.booking'], ['#/register', 'nav.register'], ['#/stats', 'nav.stats']],
-  followup: [['#/home', 'nav.home'], ['#/worklist', 'nav.worklist'], ['#/persons', 'nav.persons'], ['#/stats', 'nav.stats']],
+    ['#/booking', 'nav.booking'], ['#/register', 'nav.register'], ['#/export', 'nav.export'], ['#/stats', 'nav.stats']],
+  followup: [['#/home', 'nav.home'], ['#/worklist', 'nav.worklist'], ['#/persons', 'nav.persons'], ['#/export', 'nav.export'], ['#/stats', 'nav.stats']],
   registry: [['#/home', 'nav.home'], ['#/dashboard', 'nav.dashboard'], ['#/stats', 'nav.stats'], ['#/persons', 'nav.persons'], ['#/tumour', 'nav.tumour'],
-    ['#/register', 'nav.register'], ['#/import', 'nav.import']],
-  institution_admin: [['#/home', 'nav.home'], ['#/institutions', 'nav.institutions'], ['#/persons', 'nav.persons'], ['#/dashboard', 'nav.dashboard']],
+    ['#/register', 'nav.register'], ['#/import', 'nav.import'], ['#/export', 'nav.export']],
+  institution_admin: [['#/home', 'nav.home'], ['#/institutions', 'nav.institutions'], ['#/persons', 'nav.persons'], ['#/export', 'nav.export'], ['#/dashboard', 'nav.dashboard']],
   system_admin: [['#/home', 'nav.home'], ['#/institutions', 'nav.institutions'], ['#/dashboard', 'nav.dashboard'], ['#/stats', 'nav.stats']],
   auditor: [['#/home', 'nav.home'], ['#/audit', 'nav.audit'], ['#/institutions', 'nav.institutions']],
 };
@@ -61,6 +62,7 @@ const routes = [
   [/^#\/booking(\?.*)?$/, (m) => bookingPage(view, query(m))],
   [/^#\/stats(\?.*)?$/, (m) => statsPage(view, me, query(m))],
   [/^#\/duplicates$/, () => duplicatesPage(view)],
+  [/^#\/export$/, () => exportPage(view, me)],
 ];
 
 function renderChrome() {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 export const { BASE, CHROMIUM, SHOTS } = process.env;
 const accounts = JSON.parse(readFileSync(process.env.ACCOUNTS, 'utf8'));
 const CJK = /[\u4e00-\u9fff]/;
-const UNTRANSLATED = /\b(app|nav|login|role|home|persons|col|sex|vital|page|person|form|dash|inst|err|reg|tl|prog|fun|exam|field|import|state|opt|ref|rkind|book|svc|fu|stats|rate|surv|q|why|status|check|behaviour|basis|tumour|dup|lvl)\.[a-z0-9_]+\b/;
+const UNTRANSLATED = /\b(app|nav|login|role|home|persons|col|sex|vital|page|person|form|dash|inst|err|reg|tl|prog|fun|exam|field|import|state|opt|ref|rkind|book|svc|fu|stats|rate|surv|q|why|status|check|behaviour|basis|tumour|dup|lvl|export)\.[a-z0-9_]+\b/;
 
 // A resident ID number: 17 digits and the GB 11643-1999 check character.
 export function residentId(base17) {

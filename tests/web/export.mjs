@@ -1,0 +1,90 @@
+// tests/web/export.mjs: the export page (数据导出) in Debian's chromium.  The cancer
+// centre's registrar downloads persons as an Excel workbook, tumours as CSV, persons with
+// their numbers shown whole, and the registry workbook of a year; a district that is no code
+// prefix is refused beside its field.  A community centre's screening user exports only its
+// own persons, masked, and is offered neither the registry workbook nor unmasking.
+// Prints TAP lines.  Environment (set by tests/cli/web.sh): BASE, ACCOUNTS, CHROMIUM, SHOTS.
+import { readFileSync } from 'node:fs';
+import { BASE, check, chinese, loginAs, runFlows, shot } from './lib/browser.mjs';
+
+// Fill the export form with values {name: value} (selects chosen, inputs filled).
+async function fill(page, values) {
+  for (const [name, value] of Object.entries(values)) {
+    const field = page.locator(`#export [name=${name}]`);
+    if ((await field.evaluate((e) => e.tagName)) === 'SELECT') await field.selectOption(value);
+    else await field.fill(value);
+  }
+}
+
+// Submit the form and take the file it downloads: {name, bytes}.
+async function download(page) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click('#export button[type=submit]')]);
+  await page.waitForSelector('#export ~ .form-status .msg.ok');
+  return { name: file.suggestedFilename(), bytes: readFileSync(await file.path()) };
+}
+
+// The text of a GET with the page's session.
+async function fetchText(page, path) {
+  return page.evaluate(async (p) => (await fetch(p)).text(), path);
+}
+
+async function registrar(context) {
+  const page = await loginAs(context, 'ccc.registry');
+  await check('registry: the navigation offers 数据导出', async () => (await page.locator('#nav a:has-text("数据导出")').count()) === 1);
+  await page.click('#nav a:has-text("数据导出")');
+  await page.waitForSelector('#export');
+  await shot(page, 'export');
+  await check('registry: the export page is in Chinese', () => chinese(page));
+  await check('registry: the registry workbook is offered', async () =>
+    (await page.locator('#export select[name=list] option[value=ncc]').count()) === 1);
+
+  await fill(page, { list: 'persons', format: 'xlsx' });
+  const book = await download(page);
+  await check('registry: persons download as persons.xlsx, an Excel workbook', () =>
+    book.name === 'persons.xlsx' && book.bytes.subarray(0, 2).toString() === 'PK');
+  await check('registry: the page says what was downloaded', async () =>
+    (await page.locator('#export ~ .form-status .msg.ok').innerText()).includes('已下载 persons.xlsx'));
+
+  await fill(page, { list: 'tumours', format: 'csv' });
+  const tumours = await download(page);
+  await check('registry: tumours download as tumours.csv, what the API gives', async () =>
+    tumours.name === 'tumours.csv' && tumours.bytes.toString('utf8') === await fetchText(page, '/api/export/tumours'));
+
+  await fill(page, { list: 'persons', format: 'csv', unmask: '1' });
+  const rows = (await download(page)).bytes.toString('utf8').trim().split('\n').slice(1).map((r) => r.split(','));
+  await check('registry: persons asked with their numbers whole have them whole', () =>
+    rows.length > 1000 && rows.every((r) => !r[4].includes('*')) && rows.some((r) => /^\d{17}[\dX]$/.test(r[4])));
+
+  await fill(page, { list: 'ncc', year: '2025', unmask: '' });
+  const ncc = await download(page);
+  await check('registry: the registry workbook of 2025 downloads as ncc-2025.xlsx', () =>
+    ncc.name === 'ncc-2025.xlsx' && ncc.bytes.subarray(0, 2).toString() === 'PK');
+
+  await fill(page, { list: 'persons', district: '44x' });
+  await page.click('#export button[type=submit]');
+  await page.waitForSelector('#export .field-error[data-field=district]:not(:empty)');
+  await check('registry: a district that is no code prefix is refused beside its field', async () =>
+    (await page.locator('#export .field-error[data-field=district]').innerText()).includes('区县代码'));
+  await shot(page, 'export-refused');
+  await page.close();
+}
+
+async function community(context) {
+  const page = await loginAs(context, 'c01.screening');
+  await page.click('#nav a:has-text("数据导出")');
+  await page.waitForSelector('#export');
+  await check('screening: the page says it exports the institution\'s own records', async () =>
+    (await page.locator('#export-scope').innerText()).includes('本机构'));
+  await check('screening: no registry workbook, no unmasking', async () =>
+    (await page.locator('#export select[name=list] option[value=ncc]').count()) === 0 &&
+    (await page.locator('#export [name=unmask]').count()) === 0);
+  await fill(page, { list: 'persons', format: 'csv' });
+  const persons = await download(page);
+  const rows = persons.bytes.toString('utf8').trim().split('\n').slice(1).map((r) => r.split(','));
+  await check('screening: only the persons of its own institution', () =>
+    rows.length > 0 && rows.every((r) => r[2] === '10'));
+  await check('screening: their ID numbers masked', () => rows.every((r) => r[4] === '' || r[4].includes('*')));
+  await page.close();
+}
+
+await runFlows([registrar, community]);
