@@ -67,6 +67,10 @@ struct fg_import_options {
 	const char *source;		/* source system (life tables: the table's name);
 					   NULL: the file's base name */
 	const char *institution;	/* owner (id or USCC) unless the file names one per row */
+	bool institution_only;		/* a row naming another institution than that one is
+					   refused (for a user bound to its institution); a kind
+					   without institutions (populations, life tables,
+					   follow-up contacts) is refused whole */
 	const char *programme;		/* questionnaires, exams: unless a column names it */
 	const char *exam_type;		/* exams: unless a column names it */
 	bool skip_bad_rows;

@@ -41,7 +41,7 @@ struct run {
 	int nitems;
 	char source[128];
 	int64_t batch_id;
-	int64_t owner;			/* the institution named by the option, or 0 */
+	struct fg_institution owner;	/* the institution named by the option (id 0: none) */
 	bool checking;			/* the check: keys seen are kept in import_checked */
 	bool first_load;		/* the whole file in one transaction, checked as written */
 	struct fg_bloom keys_seen;	/* a first load: the source keys of its batches (perhaps) */
@@ -442,8 +442,8 @@ start_batch(struct run *r, struct fg_error *err)
 	fg_stmt_bind_text(st, 5, r->opts->path);
 	fg_stmt_bind_text(st, 6, r->src.encoding);
 	fg_stmt_bind_text(st, 7, fg_utc_now(now));
-	if (r->owner)	/* the batch belongs to the institution of the option */
-		fg_stmt_bind_int64(st, 8, r->owner);
+	if (r->owner.id)	/* the batch belongs to the institution of the option */
+		fg_stmt_bind_int64(st, 8, r->owner.id);
 	return fg_stmt_scalar_int64(st, &r->batch_id, NULL, err);
 }
 
@@ -673,6 +673,24 @@ refused(struct run *r, const struct import_row *row, struct place at, bool check
 	return rc;
 }
 
+/*
+ * An import bound to its institution (institution_only) refuses a row whose
+ * institution column names another one, by id or USCC.
+ */
+static fg_rc
+check_owner(const struct run *r, const struct import_row *row, struct fg_error *e)
+{
+	int64_t id = 0;
+
+	if (!r->opts->institution_only || row->institution == r->opts->institution ||
+	    strcmp(row->institution, r->owner.uscc) == 0 ||
+	    (fg_parse_int64(row->institution, "institution", 1, INT64_MAX, &id, NULL) == FG_OK && id == r->owner.id))
+		return FG_OK;
+	fg_error_set(e, FG_INVALID, "institution", "cannot import records of institution \"%s\"", row->institution);
+	fg_error_hint(e, "Import your own institution's records: leave the institution column empty or out.");
+	return FG_INVALID;
+}
+
 static void
 count_outcome(struct fg_import_report *rep, enum import_outcome outcome)
 {
@@ -706,6 +724,9 @@ take_row(struct run *r, const struct import_row *row, struct place at, bool writ
 	rc = write ? have_batch(r, err) : FG_OK;
 	if (rc != FG_OK)
 		return rc;
+	rc = check_owner(r, row, &e);
+	if (rc != FG_OK)
+		return refused(r, row, at, !write, rc, &e, err);
 	rc = check_key(r, row, &k, &e, err);
 	target = k.target;
 	unchanged = k.found && strcmp(k.hash, row->hash) == 0;
@@ -1066,8 +1087,10 @@ prepare_row(struct run *r, size_t k, bool write, struct fg_error *err)
 	fg_rc rc;
 
 	fg_error_clear(&e);
-	rc = r->kind->prepare(r->store, r->ctx, &b->rows[k].row,
-			      b->preps + b->npending * r->kind->prep_size, &e);
+	rc = check_owner(r, &b->rows[k].row, &e);
+	if (rc == FG_OK)
+		rc = r->kind->prepare(r->store, r->ctx, &b->rows[k].row,
+				      b->preps + b->npending * r->kind->prep_size, &e);
 	if (rc != FG_OK)
 		return refused(r, &b->rows[k].row, b->rows[k].at, !writing(r, write), rc, &e, err);
 	b->pending[b->npending++] = k;
@@ -1492,20 +1515,27 @@ source_name(const struct fg_import_options *opts, char *out, size_t outsz)
 
 /*
  * Find the institution the option names, once, before any row: an unknown one
- * is the option's fault, not every row's.  Kinds without institutions ignore it.
+ * is the option's fault, not every row's.  Kinds without institutions ignore
+ * it, and cannot be imported bound to it (institution_only).
  */
 static fg_rc
 find_owner(struct run *r, struct fg_error *err)
 {
-	struct fg_institution owner;
+	bool given = r->opts->institution && *r->opts->institution;
 	fg_rc rc;
 
-	if (!r->opts->institution || !*r->opts->institution || import_field(r->kind, "institution") < 0)
+	if (r->opts->institution_only && import_field(r->kind, "institution") < 0)
+		return fg_error_set(err, FG_INVALID, "institution", "an import of %s cannot be bound to an institution",
+				    r->kind->name);
+	if (r->opts->institution_only && !given)
+		return fg_error_set(err, FG_INVALID, "institution", "an import bound to its institution must name it");
+	if (!given || import_field(r->kind, "institution") < 0)
 		return FG_OK;
-	rc = fg_institution_find(r->store, r->opts->institution, "institution", &owner, err);
+	rc = fg_institution_find(r->store, r->opts->institution, "institution", &r->owner, err);
 	if (rc == FG_NOTFOUND)
 		fg_error_hint(err, "Give the id or the unified social credit code of a registered institution.");
-	r->owner = rc == FG_OK ? owner.id : 0;
+	if (rc != FG_OK)
+		r->owner.id = 0;
 	return rc;
 }
 
@@ -1518,14 +1548,15 @@ fg_import_run(fg_store *store, const struct fg_import_options *opts,
 
 	memset(report, 0, sizeof(*report));
 	source_name(opts, r.source, sizeof(r.source));
+	rc = find_owner(&r, err);
+	if (rc != FG_OK)
+		return rc;
 	if (r.kind->whole) {
 		rc = import_whole(&r, err);
 		close_file(&r);
 		return rc;
 	}
-	rc = find_owner(&r, err);
-	if (rc == FG_OK && r.kind->open)
-		rc = r.kind->open(store, &r.ctx, err);
+	rc = r.kind->open ? r.kind->open(store, &r.ctx, err) : FG_OK;
 	if (rc == FG_OK)
 		rc = open_file(&r, err);
 	if (rc == FG_OK)

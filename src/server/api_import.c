@@ -2,7 +2,8 @@
  * api_import.c
  *	  POST /api/import/persons: a CSV file of persons as the request body
  *	  (text/csv, UTF-8 or GB18030), imported for the user's institution
- *	  through the library's bulk import.  Without ?skip_bad_rows=1 a file
+ *	  through the library's bulk import; outside the cancer centre a row
+ *	  naming another institution is refused.  Without ?skip_bad_rows=1 a file
  *	  with any refused row stores nothing (422); either way the reply
  *	  lists every refused row: row, line, field, value, reason, detail.
  */
@@ -129,6 +130,7 @@ api_import_persons(struct request *req)
 	snprintf(inst, sizeof(inst), "%lld", (long long)req->scope.institution_id);
 	opts.path = path;
 	opts.institution = inst;
+	opts.institution_only = !req->scope.region;	/* a centre imports its own persons only */
 	rc = fg_import_run(req->store, &opts, &report, &err);
 	unlink(path);
 	if (rc == FG_IO && strcmp(err.field, "encoding") == 0)
