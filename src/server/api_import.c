@@ -1,11 +1,16 @@
 /*
  * api_import.c
- *	  POST /api/import/persons: a CSV file of persons as the request body
- *	  (text/csv, UTF-8 or GB18030), imported for the user's institution
- *	  through the library's bulk import; outside the cancer centre a row
- *	  naming another institution is refused.  Without ?skip_bad_rows=1 a file
- *	  with any refused row stores nothing (422); either way the reply
- *	  lists every refused row: row, line, field, value, reason, detail.
+ *	  POST /api/import/{kind}: a CSV file as the request body (text/csv,
+ *	  UTF-8 or GB18030), imported as "fangai import KIND" does, for the
+ *	  user's institution: persons by anyone who registers persons (outside
+ *	  the cancer centre a row naming another institution is refused; the
+ *	  persons added are checked for duplicates), the other kinds (death
+ *	  records, tumours, treatments, screening questionnaires and exams,
+ *	  follow-up contacts, populations, life tables) by the cancer centre.
+ *	  ?source= names the source system (default web-upload), ?programme= and
+ *	  ?exam_type= as the command's options.  Without ?skip_bad_rows=1 a file
+ *	  with any refused row stores nothing (422); either way the reply lists
+ *	  every refused row: row, line, field, value, reason, detail.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,21 +108,72 @@ json_report(const struct fg_import_report *r)
 	return o;
 }
 
+/* The text of query argument name, at most 64 bytes of printable text; replies 400 and returns false otherwise. */
+static bool
+short_text(struct request *req, const char *name, const char **out)
+{
+	const char *v = req_query(req, name);
+
+	*out = v;
+	if (v == NULL || (strlen(v) <= 64 && strcspn(v, "\r\n\t") == strlen(v)))
+		return true;
+	reply_error(req, 400, name, fg_arena_printf(req->arena, "%s must be at most 64 characters on one line", name),
+		    NULL, NULL);
+	return false;
+}
+
+/*
+ * The options of the upload of kind from the query; replies 400 or 403 and
+ * returns false when they are wrong.  Outside the cancer centre only persons,
+ * of the user's own institution.
+ */
+static bool
+read_options(struct request *req, struct fg_import_options *opts, char *inst, size_t instsz)
+{
+	bool bad = false;
+
+	if (!fg_import_kind_parse(req->params[0], &opts->kind)) {
+		reply_error(req, 404, "kind", fg_arena_printf(req->arena, "cannot import \"%.32s\"", req->params[0]),
+			    NULL, "Import persons, deaths, tumours, treatments, questionnaires, exams, followups,"
+			    " populations or life-tables.");
+		return false;
+	}
+	if (opts->kind != FG_IMPORT_PERSONS && !req->scope.region) {
+		reply_error(req, 403, "kind", fg_arena_printf(req->arena, "only the cancer centre imports %s",
+							      req->params[0]),
+			    NULL, "Register them one by one, or send them as a FHIR Bundle.");
+		audit_note(req, "import", "denied", "import/%.32s", req->params[0]);
+		return false;
+	}
+	opts->skip_bad_rows = req_query_flag(req, "skip_bad_rows", &bad);
+	if (bad || !short_text(req, "source", &opts->source) || !short_text(req, "programme", &opts->programme) ||
+	    !short_text(req, "exam_type", &opts->exam_type))
+		return false;
+	if ((opts->source == NULL || opts->source[0] == '\0') && opts->kind == FG_IMPORT_LIFE_TABLES) {
+		reply_error(req, 400, "source", "a life table needs its name as ?source=", NULL, NULL);
+		return false;
+	}
+	if (opts->source == NULL || opts->source[0] == '\0')
+		opts->source = "web-upload";
+	snprintf(inst, instsz, "%lld", (long long)req->scope.institution_id);
+	opts->institution = inst;
+	opts->institution_only = !req->scope.region;	/* a centre imports its own persons only */
+	opts->check_duplicates = opts->kind == FG_IMPORT_PERSONS;
+	return true;
+}
+
 void
-api_import_persons(struct request *req)
+api_import(struct request *req)
 {
 	struct problems ps = {.items = json_object_new_array()};
-	struct fg_import_options opts = {.kind = FG_IMPORT_PERSONS, .source = "web-upload",
-					 .check_duplicates = true, .problem = on_problem, .userdata = &ps};
+	struct fg_import_options opts = {.problem = on_problem, .userdata = &ps};
 	struct fg_import_report report;
 	struct fg_error err;
 	json_object *o;
 	char path[512], inst[32];
-	bool bad = false;
 	fg_rc rc;
 
-	opts.skip_bad_rows = req_query_flag(req, "skip_bad_rows", &bad);
-	if (bad)
+	if (!read_options(req, &opts, inst, sizeof(inst)))
 		goto out;
 	if (req->body == NULL || req->body_len == 0) {
 		reply_error(req, 400, "body", "the CSV file is empty", NULL, "Send the file as the request body.");
@@ -127,10 +183,7 @@ api_import_persons(struct request *req)
 		reply_error(req, 500, NULL, "could not keep the uploaded file", NULL, NULL);
 		goto out;
 	}
-	snprintf(inst, sizeof(inst), "%lld", (long long)req->scope.institution_id);
 	opts.path = path;
-	opts.institution = inst;
-	opts.institution_only = !req->scope.region;	/* a centre imports its own persons only */
 	rc = fg_import_run(req->store, &opts, &report, &err);
 	unlink(path);
 	if (rc == FG_IO && strcmp(err.field, "encoding") == 0)
@@ -139,7 +192,7 @@ api_import_persons(struct request *req)
 		hide_path(err.message, sizeof(err.message), path);
 		hide_path(err.detail, sizeof(err.detail), path);
 	}
-	audit_note(req, "import", audit_result(rc), "import/persons?rows=%lld&rejected=%lld",
+	audit_note(req, "import", audit_result(rc), "import/%s?rows=%lld&rejected=%lld", req->params[0],
 		   rc == FG_OK ? (long long)report.rows : 0LL, (long long)ps.count);
 	if (rc != FG_OK && !(rc == FG_INVALID && ps.count > 0)) {
 		reply_fg_error(req, &err);
