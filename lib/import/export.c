@@ -10,17 +10,19 @@
  *	  stream or an Excel workbook as the rows come.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fangai/access.h"
 #include "fangai/csv.h"
 #include "fangai/import.h"
+#include "fangai/summary.h"
 #include "fangai/util.h"
 #include "fangai/xlsx.h"
 #include "import_int.h"
 
 #define MAX_COLUMNS 24
-#define MASKED_MAX 64		/* a masked number and its NUL */
+#define SHOWN_MAX 64		/* a cell written otherwise than stored, and its NUL */
 #define MAX_SHEET_COLUMNS 32	/* of a list or a sheet of the ncc workbook */
 
 struct export_list {
@@ -58,7 +60,7 @@ static const struct fg_export_column death_columns[] = {
 };
 
 static const struct fg_export_column population_columns[] = {
-	{"district", false}, {"year", true}, {"sex", false}, {"age_group", true},
+	{"district", false}, {"year", true}, {"sex", false}, {"age_group", false},
 	{"population", true}, {NULL, false},
 };
 
@@ -154,27 +156,39 @@ export_district_check(const char *district, struct fg_error *err)
 	return FG_INVALID;
 }
 
-/* The columns masked for a viewer who may not see them whole, in any list. */
+/* An age group stored as its number (0-18) written as its label ("1-4"), as imports read it. */
+static void
+age_group_label(const char *in, char *out, size_t outsz)
+{
+	fg_strlcpy(out, fg_age_group_label(atoi(in)), outsz);
+}
+
+/*
+ * Columns of any list written otherwise than stored: age groups by their
+ * label; ID and phone numbers masked for a viewer who may not see them whole.
+ */
 static const struct {
 	const char *column;
-	void (*mask)(const char *in, char *out, size_t outsz);
-} masked_columns[] = {
-	{"id_number", fg_mask_id_number},
-	{"phone", fg_mask_phone},
+	bool masking;		/* only when the filter masks */
+	void (*show)(const char *in, char *out, size_t outsz);
+} shown_columns[] = {
+	{"age_group", false, age_group_label},
+	{"id_number", true, fg_mask_id_number},
+	{"phone", true, fg_mask_phone},
 };
 
-/* Cell i of the row at st, masked if the filter asks and its column is masked. */
+/* Cell i of the row at st, as shown_columns says. */
 static const char *
 cell(fg_stmt *st, int i, const struct fg_export_column *col, bool mask, char *buf, size_t bufsz)
 {
 	const char *v = fg_stmt_is_null(st, i) ? "" : fg_stmt_text(st, i);
 
-	for (size_t k = 0; mask && *v && k < sizeof(masked_columns) / sizeof(masked_columns[0]); k++) {
-		if (strcmp(col->name, masked_columns[k].column) != 0)
+	for (size_t k = 0; *v && k < sizeof(shown_columns) / sizeof(shown_columns[0]); k++) {
+		if (strcmp(col->name, shown_columns[k].column) != 0 || (shown_columns[k].masking && !mask))
 			continue;
 		if (strlen(v) >= bufsz)
-			return "***";	/* no such number: hide it whole */
-		masked_columns[k].mask(v, buf, bufsz);
+			return "***";	/* no such value: hide it whole */
+		shown_columns[k].show(v, buf, bufsz);
 		return buf;
 	}
 	return v;
@@ -195,7 +209,7 @@ fg_export_run(fg_store *store, const char *name, const struct fg_export_filter *
 	static const struct fg_export_filter all = {0};
 	const struct export_list *l = find_list(name);
 	const char *cells[MAX_COLUMNS];
-	char masked[MAX_COLUMNS][MASKED_MAX];
+	char shown[MAX_COLUMNS][SHOWN_MAX];
 	int n = 0;
 	bool row = true;
 	fg_stmt *st;
@@ -215,7 +229,7 @@ fg_export_run(fg_store *store, const char *name, const struct fg_export_filter *
 	fg_stmt_bind_int64(st, 2, filter->institution_id);
 	while (rc == FG_OK && (rc = fg_stmt_step(st, &row, err)) == FG_OK && row) {
 		for (int i = 0; i < n; i++)
-			cells[i] = cell(st, i, &l->columns[i], filter->mask, masked[i], sizeof(masked[i]));
+			cells[i] = cell(st, i, &l->columns[i], filter->mask, shown[i], sizeof(shown[i]));
 		rc = fn(cells, n, userdata, err);
 	}
 	fg_stmt_reset(st);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "fangai/import.h"
+#include "fangai/util.h"
 #include "server.h"
 
 #define IMPORT_PROBLEMS_MAX 1000
@@ -25,7 +26,34 @@
 struct problems {
 	json_object *items;
 	int64_t count;			/* all problems, beyond those listed too */
+	const char *path;		/* the upload's temporary file, never shown */
 };
+
+/* Name the upload instead of its temporary path in text (of capacity size), in place. */
+static void
+hide_path(char *text, size_t size, const char *path)
+{
+	static const char name[] = "the uploaded file";
+	char *at = strstr(text, path);
+	size_t plen = strlen(path), nlen = sizeof(name) - 1;
+
+	if (at == NULL || strlen(text) - plen + nlen >= size)
+		return;
+	memmove(at + nlen, at + plen, strlen(at + plen) + 1);
+	memcpy(at, name, nlen);
+}
+
+/* A text of the library with the upload named instead of its temporary path. */
+static json_object *
+hidden_path_string(const char *text, const char *path)
+{
+	char buf[FG_ERROR_MESSAGE_MAX * 2];
+
+	fg_strlcpy(buf, text, sizeof(buf));
+	if (path != NULL)
+		hide_path(buf, sizeof(buf), path);
+	return json_object_new_string(buf);
+}
 
 static void
 on_problem(const struct fg_import_problem *p, void *userdata)
@@ -40,8 +68,8 @@ on_problem(const struct fg_import_problem *p, void *userdata)
 	json_object_object_add(o, "line", json_object_new_int64(p->line));
 	json_object_object_add(o, "field", json_object_new_string(p->field));
 	json_object_object_add(o, "value", json_object_new_string(p->value));
-	json_object_object_add(o, "reason", json_object_new_string(p->reason));
-	json_object_object_add(o, "detail", json_object_new_string(p->detail));
+	json_object_object_add(o, "reason", hidden_path_string(p->reason, ps->path));
+	json_object_object_add(o, "detail", hidden_path_string(p->detail, ps->path));
 	json_object_array_add(ps->items, o);
 }
 
@@ -73,20 +101,6 @@ body_to_file(struct request *req, char *path, size_t size)
 		return false;
 	}
 	return true;
-}
-
-/* Name the upload instead of its temporary path in text (of capacity size), in place. */
-static void
-hide_path(char *text, size_t size, const char *path)
-{
-	static const char name[] = "the uploaded file";
-	char *at = strstr(text, path);
-	size_t plen = strlen(path), nlen = sizeof(name) - 1;
-
-	if (at == NULL || strlen(text) - plen + nlen >= size)
-		return;
-	memmove(at + nlen, at + plen, strlen(at + plen) + 1);
-	memcpy(at, name, nlen);
 }
 
 static json_object *
@@ -183,7 +197,7 @@ api_import(struct request *req)
 		reply_error(req, 500, NULL, "could not keep the uploaded file", NULL, NULL);
 		goto out;
 	}
-	opts.path = path;
+	opts.path = ps.path = path;
 	rc = fg_import_run(req->store, &opts, &report, &err);
 	unlink(path);
 	if (rc == FG_IO && strcmp(err.field, "encoding") == 0)

@@ -51,6 +51,15 @@ expect_equal "  audited with its rows" 1 "$(audited import 'import/tumours?rows=
 population_csv 2025 >"$WORK/pop.csv"
 expect_equal "the population of 2025" 200 "$(upload "$TR" populations "$WORK/pop.csv")"
 expect_equal "  stored whole" "$(($(wc -l <"$WORK/pop.csv") - 1))" "$(sql "SELECT count(*) FROM population WHERE year = 2025")"
+expect_equal "exported" 200 "$(http GET /api/export/populations -H "Authorization: Bearer $TR")"
+sed 's/,2025,/,2031,/' "$WORK/body" >"$WORK/pop2031.csv"
+expect_equal "  and imported again as another year: an export reads back" 200 "$(upload "$TR" populations "$WORK/pop2031.csv")"
+expect_equal "  the same cells" "$(sql "SELECT sum(count) FROM population WHERE year = 2025")" \
+	"$(sql "SELECT sum(count) FROM population WHERE year = 2031")"
+sed '3s/,[0-9]*$/,-3/' "$WORK/pop.csv" >"$WORK/bad-pop.csv"
+expect_equal "a population file with a bad count is refused" 422 "$(upload "$TR" populations "$WORK/bad-pop.csv")"
+expect_body "  naming the row and the uploaded file" '"row":2,"line":3,"field":"population","value":"","reason":"invalid population \\"-3\\" at line 3 of \\"the uploaded file\\""'
+grep -q 'fangai-upload' "$WORK/body"; expect_equal "  never its temporary path" 1 "$?"
 # relsurv's Slovene population of 1930 (tests/r/data/slopop.csv), both sexes, ages 0-103.
 { echo '年份,性别,年龄,死亡率'; grep '^1930,' "$(dirname "$0")/../r/data/slopop.csv"; } >"$WORK/lt.csv"
 expect_equal "a life table needs its name" 400 "$(upload "$TR" life-tables "$WORK/lt.csv")"

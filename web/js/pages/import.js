@@ -1,9 +1,14 @@
-// import.js: CSV upload of persons with a progress bar and the per-row report.
+// import.js: CSV upload with a progress bar and the per-row report: persons for every
+// institution, the other kinds of fangai import (tumours, death records...) for the cancer centre.
 import { qs, upload } from '../api.js';
 import { t } from '../i18n.js';
 import { card, h, message } from '../ui.js';
 
 const problemColumns = ['row', 'line', 'field', 'value', 'reason'];
+
+// The kinds the cancer centre uploads, and the options each one needs besides the file.
+const kinds = [['persons'], ['tumours'], ['treatments'], ['deaths'], ['questionnaires', 'programme'],
+  ['exams', 'programme', 'exam_type'], ['followups'], ['populations'], ['life-tables', 'source']];
 
 // The refused rows of an import as a table.
 function problemTable(problems) {
@@ -11,15 +16,31 @@ function problemTable(problems) {
     h('tbody', {}, problems.map((p) => h('tr', {}, problemColumns.map((c) => h('td', {}, String(p[c] ?? '')))))));
 }
 
-// CSV upload of persons with a progress bar and the per-row error report.
-export function importPage(view) {
+// The kind select and the option inputs; the inputs a kind does not need are hidden.
+function kindFields() {
+  const kind = h('select', { name: 'kind' }, kinds.map(([k]) => h('option', { value: k }, t(`import.kind.${k}`))));
+  const inputs = Object.fromEntries(['source', 'programme', 'exam_type'].map((n) => [n, h('input', { name: n })]));
+  const rows = Object.entries(inputs).map(([n, input]) => h('p', { 'data-option': n }, h('label', {}, t(`import.${n}`), ' ', input)));
+  const show = () => {
+    const needs = kinds.find(([k]) => k === kind.value).slice(1);
+    rows.forEach((r) => { r.hidden = r.dataset.option !== 'source' && !needs.includes(r.dataset.option); });
+  };
+  kind.addEventListener('change', show);
+  show();
+  const values = () => ({ kind: kind.value, ...Object.fromEntries(Object.entries(inputs).map(([n, i]) => [n, i.value.trim()])) });
+  return { nodes: [h('p', {}, h('label', {}, t('import.kind'), ' ', kind)), ...rows], values };
+}
+
+// CSV upload with a progress bar and the per-row error report.
+export function importPage(view, me) {
   const file = h('input', { type: 'file', name: 'file', accept: '.csv,text/csv' });
   const skip = h('input', { type: 'checkbox', name: 'skip_bad_rows' });
+  const kind = me.region ? kindFields() : { nodes: [], values: () => ({ kind: 'persons' }) };
   const bar = h('progress', { id: 'progress', max: 100, value: 0 });
   const status = h('div', { id: 'import-status' });
   const report = h('div', { id: 'import-report' });
-  const form = h('form', { class: 'card', id: 'import' },
-    h('p', {}, h('label', {}, t('import.file'), ' ', file)),
+  const form = h('form', { class: 'card', id: 'import' }, ...kind.nodes,
+    h('p', {}, h('label', {}, t(me.region ? 'import.file_any' : 'import.file'), ' ', file)),
     h('p', {}, h('label', {}, skip, ' ', t('import.skip'))),
     h('p', {}, h('button', { type: 'submit' }, t('import.submit')), ' ', bar), status);
   form.addEventListener('submit', async (ev) => {
@@ -27,7 +48,8 @@ export function importPage(view) {
     if (!file.files.length) return;
     report.replaceChildren();
     bar.value = 0;
-    const r = await upload(`/api/import/persons${qs({ skip_bad_rows: skip.checked ? 1 : '' })}`, file.files[0], (f) => {
+    const { kind: k, ...options } = kind.values();
+    const r = await upload(`/api/import/${k}${qs({ ...options, skip_bad_rows: skip.checked ? 1 : '' })}`, file.files[0], (f) => {
       bar.value = Math.round(f * 100);
       status.textContent = f < 1 ? t('import.uploading', { percent: Math.round(f * 100) }) : t('import.working');
     });

@@ -1,10 +1,14 @@
-// tests/web/export.mjs: the export page (数据导出) in Debian's chromium.  The cancer
-// centre's registrar downloads persons as an Excel workbook, tumours as CSV, persons with
-// their numbers shown whole, and the registry workbook of a year; a district that is no code
-// prefix is refused beside its field.  A community centre's screening user exports only its
-// own persons, masked, and is offered neither the registry workbook nor unmasking.
-// Prints TAP lines.  Environment (set by tests/cli/web.sh): BASE, ACCOUNTS, CHROMIUM, SHOTS.
-import { readFileSync } from 'node:fs';
+// tests/web/files.mjs: files out and in, in Debian's chromium.  On the export page
+// (数据导出) the cancer centre's registrar downloads persons as an Excel workbook, tumours as
+// CSV, persons with their numbers shown whole, and the registry workbook of a year; a
+// district that is no code prefix is refused beside its field.  A community centre's
+// screening user exports only its own persons, masked, and is offered neither the registry
+// workbook nor unmasking.  On the upload page (批量导入) the registrar picks what to import
+// (the options each kind needs appear with it) and uploads the population of a new year;
+// the community centre uploads persons only.  Prints TAP lines.
+// Environment (set by tests/cli/web.sh): BASE, ACCOUNTS, CHROMIUM, SHOTS.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { BASE, check, chinese, loginAs, runFlows, shot } from './lib/browser.mjs';
 
 // Fill the export form with values {name: value} (selects chosen, inputs filled).
@@ -69,6 +73,33 @@ async function registrar(context) {
   await page.close();
 }
 
+// The registrar uploads the population of one district for 2030, made from that of 2026.
+async function registrarUploads(context, profile) {
+  const page = await loginAs(context, 'ccc.registry');
+  await page.goto(`${BASE}/#/import`);
+  await page.waitForSelector('#import select[name=kind]');
+  await check('registry: the upload page offers every kind of import', async () =>
+    (await page.locator('#import select[name=kind] option').count()) === 9);
+  await page.selectOption('#import select[name=kind]', 'exams');
+  await check('registry: exams ask for their programme and exam type', async () =>
+    await page.locator('#import [data-option=programme]').isVisible() && await page.locator('#import [data-option=exam_type]').isVisible());
+  await page.selectOption('#import select[name=kind]', 'populations');
+  await check('registry: populations ask for neither', async () => !(await page.locator('#import [data-option=programme]').isVisible()));
+  const all = (await fetchText(page, '/api/export/populations')).trim().split('\n');
+  const district = all[1].split(',')[0];
+  const rows = all.slice(1).filter((r) => r.startsWith(`${district},2026,`)).map((r) => r.replace(',2026,', ',2030,'));
+  const path = join(profile, 'pop2030.csv');
+  writeFileSync(path, [all[0], ...rows].join('\n') + '\n');
+  await page.setInputFiles('#import input[name=file]', path);
+  await page.click('#import button[type=submit]');
+  await page.waitForSelector('#import-status .msg.ok');
+  await shot(page, 'import-populations');
+  const stored = (await fetchText(page, `/api/export/populations?district=${district}`)).split('\n').filter((r) => r.includes(',2030,'));
+  await check('registry: the population of 2030 is stored, every cell', () => rows.length === 38 && stored.length === 38);
+  await check('registry: the upload page is in Chinese', () => chinese(page));
+  await page.close();
+}
+
 async function community(context) {
   const page = await loginAs(context, 'c01.screening');
   await page.click('#nav a:has-text("数据导出")');
@@ -84,7 +115,10 @@ async function community(context) {
   await check('screening: only the persons of its own institution', () =>
     rows.length > 0 && rows.every((r) => r[2] === '10'));
   await check('screening: their ID numbers masked', () => rows.every((r) => r[4] === '' || r[4].includes('*')));
+  await page.goto(`${BASE}/#/import`);
+  await page.waitForSelector('#import input[name=file]');
+  await check('screening: the upload page imports persons only', async () => (await page.locator('#import select[name=kind]').count()) === 0);
   await page.close();
 }
 
-await runFlows([registrar, community]);
+await runFlows([registrar, registrarUploads, community]);
