@@ -13,7 +13,6 @@
  *	  list takes disk, not memory; each export is audited with its rows.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -22,26 +21,6 @@
 
 #define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #define CSV_TYPE "text/csv; charset=utf-8"
-
-/* Open a temporary file for the export, named in path, to write (and read back). */
-static FILE *
-temporary_file(char *path, size_t size)
-{
-	const char *dir = getenv("TMPDIR");
-	FILE *f;
-	int fd;
-
-	snprintf(path, size, "%s/fangai-export-XXXXXX", dir != NULL && dir[0] ? dir : "/tmp");
-	fd = mkstemp(path);
-	if (fd < 0)
-		return NULL;
-	f = fdopen(fd, "w+b");
-	if (f == NULL) {
-		close(fd);
-		unlink(path);
-	}
-	return f;
-}
 
 /* Read the export's options into rq; replies 400 or 403 and returns false when they are wrong. */
 static bool
@@ -108,7 +87,7 @@ api_export(struct request *req)
 
 	if (!read_request(req, &rq, &unmask))
 		return;
-	f = temporary_file(path, sizeof(path));
+	f = server_temp_file("fangai-export", path, sizeof(path));
 	if (f == NULL) {
 		reply_error(req, 503, NULL, "could not create a file for the export", NULL, "Try again later.");
 		return;

@@ -13,7 +13,6 @@
  *	  every refused row: row, line, field, value, reason, detail.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -77,20 +76,10 @@ on_problem(const struct fg_import_problem *p, void *userdata)
 static bool
 body_to_file(struct request *req, char *path, size_t size)
 {
-	const char *dir = getenv("TMPDIR");
-	FILE *f;
-	int fd;
+	FILE *f = server_temp_file("fangai-upload", path, size);
 
-	snprintf(path, size, "%s/fangai-upload-XXXXXX", dir != NULL && dir[0] ? dir : "/tmp");
-	fd = mkstemp(path);
-	if (fd < 0)
+	if (f == NULL)
 		return false;
-	f = fdopen(fd, "wb");
-	if (f == NULL) {
-		close(fd);
-		unlink(path);
-		return false;
-	}
 	if (fwrite(req->body, 1, req->body_len, f) != req->body_len) {
 		fclose(f);
 		unlink(path);

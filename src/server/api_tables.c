@@ -132,9 +132,8 @@ void
 api_tables_xlsx(struct request *req)
 {
 	json_object *body = req_json_body(req), *header = NULL, *rows = NULL, *name;
-	const char *tmp = getenv("TMPDIR");
 	char path[512], sheet[128] = "table";
-	int fd;
+	FILE *f;
 
 	if (body == NULL)
 		return;
@@ -142,12 +141,11 @@ api_tables_xlsx(struct request *req)
 		goto out;
 	if (json_object_object_get_ex(body, "name", &name))
 		sheet_name(name, sheet, sizeof(sheet));
-	snprintf(path, sizeof(path), "%s/fangai-table-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-	if ((fd = mkstemp(path)) < 0) {
+	if ((f = server_temp_file("fangai-table", path, sizeof(path))) == NULL) {
 		reply_error(req, 500, NULL, "could not create a temporary file for the workbook", NULL, NULL);
 		goto out;
 	}
-	close(fd);
+	fclose(f);	/* libxlsxwriter writes the workbook by its path */
 	if (table_write(path, sheet, header, rows) != LXW_NO_ERROR || !reply_workbook(req, path))
 		reply_error(req, 500, NULL, "could not write the workbook", NULL, NULL);
 	else

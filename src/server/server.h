@@ -245,6 +245,13 @@ void reply_file(struct request *req, unsigned status, const char *type, FILE *f)
 /* Close what the request holds outside its arena (a reply file not sent).  Idempotent. */
 void request_release(struct request *req);
 
+/*
+ * Create a private temporary file $TMPDIR/prefix-XXXXXX (else under /tmp),
+ * its path written to path, open for writing and reading back.  The caller
+ * closes and removes it.  NULL when it cannot be made.
+ */
+FILE *server_temp_file(const char *prefix, char *path, size_t size);
+
 /* Add a response header (name and value must outlive the request: use the arena). */
 void reply_header(struct request *req, const char *name, const char *value);
 

@@ -7,8 +7,10 @@
 #include <microhttpd.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "fangai/util.h"
 #include "server.h"
@@ -248,6 +250,25 @@ reply_file(struct request *req, unsigned status, const char *type, FILE *f)
 	req->reply = NULL;
 	req->reply_len = 0;
 	req->reply_file = f;
+}
+
+FILE *
+server_temp_file(const char *prefix, char *path, size_t size)
+{
+	const char *dir = getenv("TMPDIR");
+	FILE *f;
+	int fd;
+
+	snprintf(path, size, "%s/%s-XXXXXX", dir != NULL && dir[0] ? dir : "/tmp", prefix);
+	fd = mkstemp(path);
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "w+b");
+	if (f == NULL) {
+		close(fd);
+		unlink(path);
+	}
+	return f;
 }
 
 void
