@@ -303,7 +303,8 @@ fg_export_write(fg_store *store, const struct fg_export_request *rq, int64_t *ro
 	*rows = 0;
 	if (ncc && !rq->xlsx)
 		return fg_error_set(err, FG_INVALID, "format", "the ncc workbook is written as xlsx only");
-	if (rq->xlsx)
+	rc = export_district_check(rq->filter.district, err);	/* before the header is written */
+	if (rc == FG_OK && rq->xlsx)
 		rc = fg_xlsx_open(rq->path, &s.book, err);
 	if (rc == FG_OK && ncc)
 		rc = fg_export_ncc(store, rq->year, rq->filter.district, sink_sheet, sink_row, &s, err);

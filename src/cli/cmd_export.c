@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "fangai/csv.h"
 #include "fangai/import.h"
 #include "fangai/institution.h"
 #include "output.h"
@@ -37,8 +36,10 @@ print_list(fg_store *store, const struct fg_export_request *rq, enum out_format 
 	const struct fg_export_column *ec = fg_export_columns(rq->list, &n);
 	fg_rc rc;
 
-	if (ec == NULL || n > MAX_EXPORT_COLUMNS)
-		return fg_export_run(store, rq->list, &rq->filter, gather_row, NULL, err);	/* names the list */
+	if (ec == NULL)	/* fg_export_run() refuses it, naming the list */
+		return fg_export_run(store, rq->list, &rq->filter, gather_row, NULL, err);
+	if (n > MAX_EXPORT_COLUMNS)
+		return fg_error_set(err, FG_INVALID, "list", "list \"%s\" has too many columns to print", rq->list);
 	for (int i = 0; i < n; i++)
 		cols[i] = (struct out_column){ec[i].name, ec[i].numeric};
 	fg_arena_init(&arena, 0);

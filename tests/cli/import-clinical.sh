@@ -88,4 +88,7 @@ expect_status 0 "treatments of another institution" "$F" export treatments --ins
 expect_equal "none" "1" "$(wc -l <"$WORK/out")"
 expect_status 1 "an unknown institution" "$F" export treatments --institution 99
 expect_output "is named" 'institution "99" does not exist'
+expect_status 1 "a district that is no code prefix" "$F" export treatments --district 44%
+expect_output "is named" '^  field: district$'
+expect_equal "  and nothing is written" 0 "$(wc -c <"$WORK/out")"
 expect_status 2 "an unknown list" "$F" export nope
