@@ -46,7 +46,7 @@ read_request(struct request *req, struct fg_export_request *rq, bool *unmask)
 		return false;
 	}
 	if (!req->scope.region && (ncc || (institution != 0 && institution != req->scope.institution_id))) {
-		reply_error(req, 403, ncc ? NULL : "institution",
+		reply_error(req, 403, ncc ? "list" : "institution",
 			    ncc ? "only the cancer centre exports the registry workbook"
 				: "cannot export another institution's records", NULL, NULL);
 		audit_note(req, "export", "denied", "export/%.16s", rq->list);
