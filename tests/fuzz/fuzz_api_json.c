@@ -8,7 +8,7 @@
  */
 #include "fuzz_server.h"
 
-/* A concrete path for a route pattern: {scheme} a real scheme, {action} cancel, others 1. */
+/* A concrete path for a route pattern: {scheme} a real scheme, {action} cancel, {kind} persons, others 1. */
 static const char *
 concrete_path(const char *pattern, char *out, size_t size)
 {
@@ -26,6 +26,8 @@ concrete_path(const char *pattern, char *out, size_t size)
 			value = "lung-rads-2022";
 		else if (strncmp(p, "{action}", 8) == 0)
 			value = "cancel";
+		else if (strncmp(p, "{kind}", 6) == 0)
+			value = "persons";
 		n += (size_t)snprintf(out + n, size - n, "%s", value);
 		p = end;
 	}
