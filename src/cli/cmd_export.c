@@ -108,7 +108,7 @@ run_export(struct cli_args *args)
 	struct fg_error err;
 	enum out_format fmt;
 	fg_store *store;
-	int64_t rows;
+	int64_t rows = 0;
 	int status;
 	fg_rc rc;
 
@@ -128,6 +128,8 @@ run_export(struct cli_args *args)
 	if (rc != FG_OK)
 		status = rc == FG_INVALID && strcmp(err.field, "list") == 0
 			 ? cli_usage_error(args->path, "%s", err.message) : cli_report(&err);
+	else if (rq.path != NULL && (rq.xlsx || fmt == OUT_CSV))
+		printf("exported %s: %lld rows to %s\n", rq.list, (long long)rows, rq.path);
 	fg_store_close(store);
 	return status;
 }

@@ -78,6 +78,7 @@ expect_status 0 "no rows outside the district" "$F" export treatments --district
 expect_equal "the header only" "1" "$(wc -l <"$WORK/out")"
 expect_status 0 "persons as an Excel workbook" "$F" export persons --format xlsx --output "$WORK/p.xlsx"
 expect_equal "a zip container holding the sheet" "PK" "$(head -c 2 "$WORK/p.xlsx")"
+expect_output "saying how many rows it holds" "^exported persons: $(sql "SELECT count(*) FROM person WHERE merged_into IS NULL") rows to .*p.xlsx$"
 "$F" export persons >"$WORK/p.csv"
 expect_equal "the workbook's one sheet, persons, holds what the CSV holds (empty cells at the end aside)" \
 	"$(echo persons; tr ',' '|' <"$WORK/p.csv" | sed 's/|*$//')" \
