@@ -101,7 +101,7 @@ static const struct export_list lists[] = {
 	 "SELECT id, person_id, district, institution_id, id_number, name, sex, birth_date,"
 	 " death_date, cause_icd10 FROM death_record" IN_DISTRICT("district")
 	 OF_INSTITUTION("institution_id") " ORDER BY id"},
-	{"populations", population_columns,
+	{"populations", population_columns,	/* no owner: ?2 is bound and has no effect */
 	 "SELECT district, year, sex, age_group, count FROM population" IN_DISTRICT("district")
 	 " AND ?2 = ?2 ORDER BY district, year, sex, age_group"},
 	{"canreg5", canreg5_columns,
@@ -303,6 +303,8 @@ fg_export_write(fg_store *store, const struct fg_export_request *rq, int64_t *ro
 	*rows = 0;
 	if (ncc && !rq->xlsx)
 		return fg_error_set(err, FG_INVALID, "format", "the ncc workbook is written as xlsx only");
+	if (rq->xlsx ? rq->path == NULL : rq->out == NULL)
+		return fg_error_set(err, FG_INVALID, "output", "the export has nowhere to go");
 	rc = export_district_check(rq->filter.district, err);	/* before the header is written */
 	if (rc == FG_OK && rq->xlsx)
 		rc = fg_xlsx_open(rq->path, &s.book, err);

@@ -86,6 +86,13 @@ fg_xlsx_sheet(fg_xlsx *x, const char *name, const char *const *columns, const bo
 	return check(x, rc, err);
 }
 
+/* Whether v is a whole number (shown without decimals); the range keeps the cast defined. */
+static bool
+whole(double v)
+{
+	return v > -9e15 && v < 9e15 && v == (double)(long long)v;
+}
+
 /* Write cell j of the current row: a number if its column is numeric and it is one. */
 static lxw_error
 write_cell(fg_xlsx *x, int j, const char *cell)
@@ -98,8 +105,7 @@ write_cell(fg_xlsx *x, int j, const char *cell)
 	if (x->numeric != NULL && j < x->ncolumns && x->numeric[j]) {
 		v = strtod(cell, &end);
 		if (*end == '\0')
-			return worksheet_write_number(x->sheet, x->next, (lxw_col_t)j, v,
-						      v == (double)(long long)v ? NULL : x->decimals);
+			return worksheet_write_number(x->sheet, x->next, (lxw_col_t)j, v, whole(v) ? NULL : x->decimals);
 	}
 	return worksheet_write_string(x->sheet, x->next, (lxw_col_t)j, cell, NULL);
 }
