@@ -55,7 +55,7 @@ read_request(struct request *req, struct fg_export_request *rq, bool *unmask)
 	*unmask = req_unmask(req, &refused);
 	if (refused)
 		return false;
-	rq->year = (int)year;
+	rq->year = ncc ? (int)year : 0;	/* a list has no year */
 	rq->filter.district = req_query(req, "district");
 	rq->filter.institution_id = req->scope.region ? institution : req->scope.institution_id;
 	rq->filter.mask = !*unmask;
