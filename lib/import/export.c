@@ -36,7 +36,7 @@ static const struct fg_export_column person_columns[] = {
 	{"id", true}, {"district", false}, {"institution_id", true}, {"id_type", false},
 	{"id_number", false}, {"name", false}, {"sex", false}, {"birth_date", false},
 	{"phone", false}, {"address", false}, {"vital_status", false}, {"death_date", false},
-	{NULL, false},
+	{"institution_uscc", false}, {NULL, false},
 };
 
 static const struct fg_export_column tumour_columns[] = {
@@ -44,19 +44,20 @@ static const struct fg_export_column tumour_columns[] = {
 	{"incidence_date", false}, {"topography", false}, {"morphology", false},
 	{"behaviour", false}, {"grade", false}, {"laterality", false}, {"basis", false},
 	{"icd10", false}, {"tnm_edition", false}, {"t", false}, {"n", false}, {"m", false},
-	{"stage", false}, {"detection", false}, {"primary_seq", true}, {NULL, false},
+	{"stage", false}, {"detection", false}, {"primary_seq", true}, {"institution_uscc", false},
+	{NULL, false},
 };
 
 static const struct fg_export_column treatment_columns[] = {
 	{"id", true}, {"tumour_id", true}, {"person_id", true}, {"district", false},
 	{"institution_id", true}, {"kind", false}, {"start_date", false}, {"end_date", false},
-	{NULL, false},
+	{"institution_uscc", false}, {NULL, false},
 };
 
 static const struct fg_export_column death_columns[] = {
 	{"id", true}, {"person_id", true}, {"district", false}, {"institution_id", true},
 	{"id_number", false}, {"name", false}, {"sex", false}, {"birth_date", false},
-	{"death_date", false}, {"cause_icd10", false}, {NULL, false},
+	{"death_date", false}, {"cause_icd10", false}, {"institution_uscc", false}, {NULL, false},
 };
 
 static const struct fg_export_column population_columns[] = {
@@ -83,23 +84,26 @@ static const struct fg_export_column canreg5_columns[] = {
 
 #define IN_DISTRICT(col) " WHERE " col " LIKE ?1 || '%'"
 #define OF_INSTITUTION(col) " AND (?2 = 0 OR " col " = ?2)"
+/* The USCC of the owning institution: what names it in another database, where ids differ. */
+#define USCC_OF(table) ", (SELECT uscc FROM institution i WHERE i.id = " table ".institution_id)"
 
 static const struct export_list lists[] = {
 	{"persons", person_columns,
 	 "SELECT id, district, institution_id, id_type, id_number, name, sex, birth_date, phone,"
-	 " address, vital_status, death_date FROM person" IN_DISTRICT("district")
+	 " address, vital_status, death_date" USCC_OF("person") " FROM person" IN_DISTRICT("district")
 	 OF_INSTITUTION("institution_id") " AND merged_into IS NULL ORDER BY id"},
 	{"tumours", tumour_columns,
 	 "SELECT id, person_id, district, institution_id, incidence_date, topography, morphology,"
 	 " behaviour, grade, laterality, basis, icd10, tnm_edition, tnm_t, tnm_n, tnm_m, stage,"
-	 " detection, primary_seq FROM tumour" IN_DISTRICT("district") OF_INSTITUTION("institution_id")
+	 " detection, primary_seq" USCC_OF("tumour") " FROM tumour" IN_DISTRICT("district")
+	 OF_INSTITUTION("institution_id")
 	 " ORDER BY id"},
 	{"treatments", treatment_columns,
 	 "SELECT id, tumour_id, person_id, district, institution_id, kind, start_date, end_date"
-	 " FROM treatment" IN_DISTRICT("district") OF_INSTITUTION("institution_id") " ORDER BY id"},
+	 USCC_OF("treatment") " FROM treatment" IN_DISTRICT("district") OF_INSTITUTION("institution_id") " ORDER BY id"},
 	{"deaths", death_columns,
 	 "SELECT id, person_id, district, institution_id, id_number, name, sex, birth_date,"
-	 " death_date, cause_icd10 FROM death_record" IN_DISTRICT("district")
+	 " death_date, cause_icd10" USCC_OF("death_record") " FROM death_record" IN_DISTRICT("district")
 	 OF_INSTITUTION("institution_id") " ORDER BY id"},
 	{"populations", population_columns,	/* no owner: ?2 is bound and has no effect */
 	 "SELECT district, year, sex, age_group, count FROM population" IN_DISTRICT("district")
