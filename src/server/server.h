@@ -435,6 +435,7 @@ void api_stats_summary(struct request *req);
 void api_stats_screening(struct request *req);
 void api_audit_list(struct request *req);
 void api_import(struct request *req);
+void api_deaths_link(struct request *req);
 void api_export(struct request *req);
 void api_link_reviews_list(struct request *req);
 void api_link_review_decide(struct request *req);

@@ -34,6 +34,7 @@ const struct route server_routes[] = {
 	{"GET", "/api/stats/summary", api_stats_summary, ROUTE_USER, FG_CAN_READ_STATS, false},
 	{"GET", "/api/stats/screening", api_stats_screening, ROUTE_USER, FG_CAN_READ_STATS, false},
 	{"POST", "/api/import/{kind}", api_import, ROUTE_USER, PERSONS_W, false},
+	{"POST", "/api/deaths/link", api_deaths_link, ROUTE_USER, PERSONS_W, false},	/* region only */
 	{"GET", "/api/export/{list}", api_export, ROUTE_USER, PERSONS_R, false},
 	{"GET", "/api/audit", api_audit_list, ROUTE_USER, FG_CAN_READ_AUDIT, false},
 	{"POST", "/api/tumours", api_tumours_create, ROUTE_USER, PERSONS_W, false},

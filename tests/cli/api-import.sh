@@ -60,6 +60,24 @@ sed '3s/,[0-9]*$/,-3/' "$WORK/pop.csv" >"$WORK/bad-pop.csv"
 expect_equal "a population file with a bad count is refused" 422 "$(upload "$TR" populations "$WORK/bad-pop.csv")"
 expect_body "  naming the row and the uploaded file" '"row":2,"line":3,"field":"population","value":"","reason":"invalid population \\"-3\\" at line 3 of \\"the uploaded file\\""'
 grep -q 'fangai-upload' "$WORK/body"; expect_equal "  never its temporary path" 1 "$?"
+# A death record uploaded, then linked: the person recorded dead, a DCO tumour for the cancer.
+IFS='|' read -r dnum dname dsex dbirth dperson < <(sql "SELECT id_number, name, sex, birth_date, id FROM person
+	WHERE id_number IS NOT NULL AND vital_status = 'alive' AND id NOT IN (SELECT person_id FROM tumour) ORDER BY id LIMIT 1")
+printf 'source_key,id_number,name,sex,birth_date,death_date,cause_icd10\nD1,%s,%s,%s,%s,2026-05-01,C34.9\n' \
+	"$dnum" "$dname" "$dsex" "$dbirth" >"$WORK/deaths.csv"
+expect_equal "the cancer centre uploads a death record" 200 "$(upload "$TR" deaths "$WORK/deaths.csv")"
+expect_equal "  linked to its person by ID number as it is stored" "$dperson" \
+	"$(sql "SELECT person_id FROM death_record WHERE id_number = '$dnum'")"
+expect_equal "a community centre may not link death records" 403 "$(http POST /api/deaths/link -H "Authorization: Bearer $TC")"
+expect_equal "the cancer centre links them" 200 "$(http POST /api/deaths/link -H "Authorization: Bearer $TR")"
+expect_body "  the person recorded dead, a DCO tumour made for the cancer death" \
+	'"persons_recorded_dead":1,"cancer_deaths_without_tumour":1,"dco_tumours":1,"dco_refused":0'
+expect_equal "  the person is dead" "dead 2026-05-01" "$(sql "SELECT vital_status || ' ' || death_date FROM person WHERE id = $dperson")"
+expect_equal "  with a DCO tumour (basis 0)" "C34.9 0" "$(sql "SELECT topography || ' ' || basis FROM tumour WHERE person_id = $dperson")"
+expect_equal "  audited" 1 "$(audited link-deaths 'deaths?linked=0&dead=1&dco=1')"
+expect_equal "linked again, nothing changes" 200 "$(http POST /api/deaths/link -H "Authorization: Bearer $TR")"
+expect_body "  nothing done twice" '"persons_recorded_dead":0,"cancer_deaths_without_tumour":0,"dco_tumours":0,'
+
 # relsurv's Slovene population of 1930 (tests/r/data/slopop.csv), both sexes, ages 0-103.
 { echo '年份,性别,年龄,死亡率'; grep '^1930,' "$(dirname "$0")/../r/data/slopop.csv"; } >"$WORK/lt.csv"
 expect_equal "a life table needs its name" 400 "$(upload "$TR" life-tables "$WORK/lt.csv")"

@@ -4,12 +4,13 @@
 // district that is no code prefix is refused beside its field.  A community centre's
 // screening user exports only its own persons, masked, and is offered neither the registry
 // workbook nor unmasking.  On the upload page (批量导入) the registrar picks what to import
-// (the options each kind needs appear with it) and uploads the population of a new year;
-// the community centre uploads persons only.  Prints TAP lines.
+// (the options each kind needs appear with it), uploads the population of a new year, and
+// uploads a death record and links it, the person then dead; the community centre uploads
+// persons only.  Prints TAP lines.
 // Environment (set by tests/cli/web.sh): BASE, ACCOUNTS, CHROMIUM, SHOTS.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BASE, check, chinese, loginAs, runFlows, shot } from './lib/browser.mjs';
+import { BASE, apiGet, check, chinese, loginAs, runFlows, shot } from './lib/browser.mjs';
 
 // Fill the export form with values {name: value} (selects chosen, inputs filled).
 async function fill(page, values) {
@@ -97,6 +98,22 @@ async function registrarUploads(context, profile) {
   const stored = (await fetchText(page, `/api/export/populations?district=${district}`)).split('\n').filter((r) => r.includes(',2030,'));
   await check('registry: the population of 2030 is stored, every cell', () => rows.length === 38 && stored.length === 38);
   await check('registry: the upload page is in Chinese', () => chinese(page));
+
+  // A death record of a living person, uploaded and then linked from the page.
+  const living = (await fetchText(page, '/api/export/persons?unmask=1')).trim().split('\n').slice(1).map((r) => r.split(','))
+    .find((r) => r[10] === 'alive' && r[4] !== '');
+  const deaths = join(profile, 'deaths.csv');
+  writeFileSync(deaths, `source_key,id_number,name,sex,birth_date,death_date,cause_icd10\nW1,${living[4]},${living[5]},${living[6]},${living[7]},2026-05-01,I21.9\n`);
+  await page.selectOption('#import select[name=kind]', 'deaths');
+  await page.setInputFiles('#import input[name=file]', deaths);
+  await page.click('#import button[type=submit]');
+  await page.waitForSelector('#import-status button[data-action=link-deaths]');
+  await page.click('#import-status button[data-action=link-deaths]');
+  await page.waitForSelector('#deaths-linked .msg.ok');
+  await shot(page, 'import-deaths-linked');
+  await check('registry: linking the deaths says one person was recorded dead', async () =>
+    (await page.locator('#deaths-linked').innerText()).includes('1 人登记为死亡'));
+  await check('registry: and the person is dead', async () => (await apiGet(page, `/api/persons/${living[0]}`)).body.vital_status === 'dead');
   await page.close();
 }
 

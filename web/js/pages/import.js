@@ -1,6 +1,6 @@
 // import.js: CSV upload with a progress bar and the per-row report: persons for every
 // institution, the other kinds of fangai import (tumours, death records...) for the cancer centre.
-import { qs, upload } from '../api.js';
+import { api, qs, upload } from '../api.js';
 import { t } from '../i18n.js';
 import { card, h, message } from '../ui.js';
 
@@ -29,6 +29,20 @@ function kindFields() {
   show();
   const values = () => ({ kind: kind.value, ...Object.fromEntries(Object.entries(inputs).map(([n, i]) => [n, i.value.trim()])) });
   return { nodes: [h('p', {}, h('label', {}, t('import.kind'), ' ', kind)), ...rows], values };
+}
+
+// After death records are uploaded: a button linking them to persons (POST /api/deaths/link).
+function linkDeathsButton() {
+  const done = h('div', { id: 'deaths-linked' });
+  const button = h('button', { type: 'button', 'data-action': 'link-deaths', onclick: async () => {
+    button.disabled = true;
+    try {
+      done.replaceChildren(message('ok', t('import.deaths_linked', await api('POST', '/api/deaths/link'))));
+    } catch (e) {
+      done.replaceChildren(message('err', t('form.error', { message: e.message })));
+    }
+  } }, t('import.link_deaths'));
+  return h('p', {}, button, done);
 }
 
 // CSV upload with a progress bar and the per-row error report.
@@ -60,6 +74,7 @@ export function importPage(view, me) {
       ? `${t('import.done', b.report)} ${t('import.duplicates', { n: found })}` : t('import.done', b.report)));
     else if (b.problems) status.replaceChildren(message('err', t('import.refused', { n: b.problem_count })));
     else status.replaceChildren(message('err', t('form.error', { message: (b.error && b.error.message) || r.status })));
+    if (r.status === 200 && k === 'deaths') status.append(linkDeathsButton());
     if (b.problems && b.problems.length) report.replaceChildren(card('import.problems', problemTable(b.problems)));
     const heading = report.querySelector('h2');
     if (heading) heading.textContent = t('import.problems', { n: b.problem_count });
